@@ -1,0 +1,149 @@
+/* doc.c: the document object, its arena and its growable arrays (see doc.h). */
+#include "doc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A bump allocator over a chain of blocks; freed all at once. */
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+} arena_block;
+
+struct evm_arena {
+    arena_block *head;
+};
+
+#define ARENA_BLOCK 16384
+
+static void *arena_alloc(evm_arena *a, size_t n)
+{
+    size_t align = _Alignof(max_align_t);
+    n = (n + align - 1) / align * align;
+    arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = evm_xmalloc(sizeof *b + size);
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+evm_doc *evm_doc_new(void)
+{
+    evm_doc *doc = evm_xcalloc(1, sizeof *doc);
+    doc->arena = evm_xcalloc(1, sizeof *doc->arena);
+    doc->id = "";
+    doc->origin = "";
+    doc->title = "";
+    return doc;
+}
+
+void evm_doc_free(evm_doc *doc)
+{
+    if (!doc)
+        return;
+    arena_block *b = doc->arena->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(doc->arena);
+    free(doc->text);
+    free(doc->sentences);
+    free(doc->tokens);
+    free(doc->mentions);
+    free(doc->places);
+    free(doc->events);
+    free(doc);
+}
+
+void *evm_doc_alloc(evm_doc *doc, size_t n)
+{
+    return arena_alloc(doc->arena, n);
+}
+
+char *evm_doc_strndup(evm_doc *doc, const char *s, size_t n)
+{
+    char *p = arena_alloc(doc->arena, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *evm_doc_strdup(evm_doc *doc, const char *s)
+{
+    return evm_doc_strndup(doc, s, strlen(s));
+}
+
+char *evm_doc_printf(evm_doc *doc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return evm_doc_strdup(doc, "");
+    char *p = arena_alloc(doc->arena, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+#define DOC_APPEND(doc, arr, n, cap)                                                       \
+    do {                                                                                   \
+        evm_grow((void **)&(doc)->arr, &(doc)->cap, (doc)->n + 1, sizeof *(doc)->arr);     \
+        memset(&(doc)->arr[(doc)->n], 0, sizeof *(doc)->arr);                              \
+        return &(doc)->arr[(doc)->n++];                                                    \
+    } while (0)
+
+evm_sentence *evm_doc_add_sentence(evm_doc *doc)
+{
+    DOC_APPEND(doc, sentences, n_sentences, cap_sentences);
+}
+
+evm_token *evm_doc_add_token(evm_doc *doc)
+{
+    DOC_APPEND(doc, tokens, n_tokens, cap_tokens);
+}
+
+evm_mention *evm_doc_add_mention(evm_doc *doc)
+{
+    DOC_APPEND(doc, mentions, n_mentions, cap_mentions);
+}
+
+evm_event *evm_doc_add_event(evm_doc *doc)
+{
+    DOC_APPEND(doc, events, n_events, cap_events);
+}
+
+int32_t evm_doc_place_intern(evm_doc *doc, const evm_place *p)
+{
+    for (size_t i = 0; i < doc->n_places; i++) {
+        const evm_place *q = &doc->places[i];
+        if (q->geonameid == p->geonameid && strcmp(q->name, p->name) == 0 &&
+            strcmp(q->country, p->country) == 0)
+            return (int32_t)i;
+    }
+    evm_grow((void **)&doc->places, &doc->cap_places, doc->n_places + 1, sizeof *doc->places);
+    evm_place *q = &doc->places[doc->n_places];
+    *q = *p;
+    q->name = evm_doc_strdup(doc, p->name ? p->name : "");
+    q->admin1 = evm_doc_strdup(doc, p->admin1 ? p->admin1 : "");
+    q->feature = evm_doc_strdup(doc, p->feature ? p->feature : "");
+    q->mentions = 0;
+    q->metonymic = 0;
+    q->best_score = 0;
+    return (int32_t)doc->n_places++;
+}

@@ -1,0 +1,164 @@
+/* utf8.c: UTF-8 decoding, repair, folding (through utf8proc) and offset conversion. */
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "evmap.h"
+
+size_t evm_utf8_decode(const char *s, size_t n, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
+                                          n > 4 ? 4 : (utf8proc_ssize_t)n, &c);
+    if (k <= 0) {
+        *cp = -1;
+        return 1;
+    }
+    *cp = c;
+    return (size_t)k;
+}
+
+size_t evm_utf8_encode(int32_t cp, char *buf)
+{
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)buf);
+    return k > 0 ? (size_t)k : 0;
+}
+
+size_t evm_utf8_repair(const char *s, size_t n, char **out, size_t *out_len)
+{
+    /* Worst case: every byte becomes U+FFFD (3 bytes). */
+    char *buf = evm_xmalloc(n * 3 + 1);
+    size_t o = 0, replaced = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = evm_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0 || cp == 0) {
+            o += evm_utf8_encode(0xFFFD, buf + o);
+            replaced++;
+        } else {
+            memcpy(buf + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    buf[o] = '\0';
+    *out = evm_xrealloc(buf, o + 1);
+    *out_len = o;
+    return replaced;
+}
+
+size_t evm_utf8_count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+/* Checkpoints every 64 bytes: cp count at that byte offset. */
+#define IX_STEP 64
+struct evm_utf8_index {
+    const char *s;
+    size_t n, nchk;
+    size_t chk[];
+};
+
+evm_utf8_index *evm_utf8_index_new(const char *s, size_t n)
+{
+    size_t nchk = n / IX_STEP + 1;
+    evm_utf8_index *ix = evm_xmalloc(sizeof *ix + nchk * sizeof(size_t));
+    ix->s = s;
+    ix->n = n;
+    ix->nchk = nchk;
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % IX_STEP == 0)
+            ix->chk[i / IX_STEP] = c;
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    }
+    if (n % IX_STEP == 0)
+        ix->chk[n / IX_STEP] = c;
+    return ix;
+}
+
+size_t evm_utf8_index_cp(const evm_utf8_index *ix, size_t off)
+{
+    if (off > ix->n)
+        off = ix->n;
+    size_t base = off / IX_STEP * IX_STEP;
+    size_t c = ix->chk[off / IX_STEP];
+    size_t lead = 0;
+    for (size_t i = base; i < off; i++)
+        if (((unsigned char)ix->s[i] & 0xC0) != 0x80)
+            lead++;
+    /* Inside a multi-byte character: count it as the character that contains `off`. */
+    if (off < ix->n && ((unsigned char)ix->s[off] & 0xC0) == 0x80 && lead > 0)
+        lead--;
+    return c + lead;
+}
+
+void evm_utf8_index_free(evm_utf8_index *ix)
+{
+    free(ix);
+}
+
+char *evm_utf8_fold(const char *s, size_t n, size_t *out_len)
+{
+    utf8proc_uint8_t *dst = NULL;
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
+                                      UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                                          UTF8PROC_STRIPMARK | UTF8PROC_STABLE);
+    if (k < 0) {
+        /* Invalid UTF-8: fold ASCII letters and keep the other bytes. */
+        char *p = evm_xmalloc(n + 1);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            p[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        p[n] = '\0';
+        *out_len = n;
+        return p;
+    }
+    *out_len = (size_t)k;
+    return (char *)dst;
+}
+
+int evm_utf8_is_letter(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+int evm_utf8_is_upper(int32_t cp)
+{
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
+           utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+}
+
+int evm_utf8_is_lower(int32_t cp)
+{
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+int evm_utf8_is_digit(int32_t cp)
+{
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+int evm_utf8_is_space(int32_t cp)
+{
+    if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
+        return 1;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
+}
+
+int evm_utf8_is_mark(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
