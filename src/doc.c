@@ -145,5 +145,7 @@ int32_t evm_doc_place_intern(evm_doc *doc, const evm_place *p)
     q->mentions = 0;
     q->metonymic = 0;
     q->best_score = 0;
+    q->forms = NULL;
+    q->n_forms = 0;
     return (int32_t)doc->n_places++;
 }

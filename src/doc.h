@@ -105,6 +105,8 @@ typedef struct evm_place {
     uint32_t mentions;   /* how many mentions resolve here */
     uint32_t metonymic;  /* how many of those are metonymic */
     float best_score;    /* the best mention score */
+    const char **forms;  /* surface forms seen ("Kryvyi Rig"), filled by evm_batch_add_doc */
+    size_t n_forms;
 } evm_place;
 
 /* A toponym span found in the text, and what it resolved to. */
@@ -148,7 +150,8 @@ typedef struct evm_event {
     const char *subtype;       /* "missile strike", "drone strike", "talks", "visit", ... */
     evm_date date;
     int32_t place;             /* index into doc->places */
-    int32_t mention;           /* index into doc->mentions of the place as written */
+    int32_t mention;           /* index into doc->mentions of the place as written, -1 in a batch */
+    const char *place_mention; /* the place as written ("Kryvyi Rig"); set by the extractor */
     int32_t killed, injured;   /* -1 when not stated */
     bool killed_at_least, injured_at_least;
     const char *weapon;        /* "ballistic missile", "drone", ... or NULL */
