@@ -13,14 +13,14 @@
 #include "doc.h"
 
 typedef struct evm_batch {
-    evm_doc *store;        /* an empty doc used only for its arena and arrays */
-    const char *name;      /* the input's stem ("article"), names the output folder */
-    const char *title;     /* the first document's headline, "" when none */
-    evm_date first, last;  /* publication date range of the documents added */
+    evm_doc *store;       /* an empty doc used only for its arena and arrays */
+    const char *name;     /* the input's stem ("article"), names the output folder */
+    const char *title;    /* the first document's headline, "" when none */
+    evm_date first, last; /* publication date range of the documents added */
     size_t n_docs;
-    evm_place *places;     /* aliases of store->places */
+    evm_place *places; /* aliases of store->places */
     size_t n_places;
-    evm_event *events;     /* aliases of store->events */
+    evm_event *events; /* aliases of store->events */
     size_t n_events;
 } evm_batch;
 

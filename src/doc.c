@@ -101,11 +101,11 @@ char *evm_doc_printf(evm_doc *doc, const char *fmt, ...)
     return p;
 }
 
-#define DOC_APPEND(doc, arr, n, cap)                                                       \
-    do {                                                                                   \
-        evm_grow((void **)&(doc)->arr, &(doc)->cap, (doc)->n + 1, sizeof *(doc)->arr);     \
-        memset(&(doc)->arr[(doc)->n], 0, sizeof *(doc)->arr);                              \
-        return &(doc)->arr[(doc)->n++];                                                    \
+#define DOC_APPEND(doc, arr, n, cap)                                                               \
+    do {                                                                                           \
+        evm_grow((void **)&(doc)->arr, &(doc)->cap, (doc)->n + 1, sizeof *(doc)->arr);             \
+        memset(&(doc)->arr[(doc)->n], 0, sizeof *(doc)->arr);                                      \
+        return &(doc)->arr[(doc)->n++];                                                            \
     } while (0)
 
 evm_sentence *evm_doc_add_sentence(evm_doc *doc)

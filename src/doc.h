@@ -43,9 +43,9 @@ typedef struct evm_date {
 /* ---- text structure ---------------------------------------------------------------- */
 
 typedef struct evm_sentence {
-    uint32_t start, end;    /* byte offsets of the sentence text */
-    uint32_t tok_first;     /* index of its first token */
-    uint32_t tok_count;     /* number of tokens */
+    uint32_t start, end; /* byte offsets of the sentence text */
+    uint32_t tok_first;  /* index of its first token */
+    uint32_t tok_count;  /* number of tokens */
 } evm_sentence;
 
 typedef enum evm_tok_kind {
@@ -57,11 +57,11 @@ typedef enum evm_tok_kind {
 
 /* Token flags, derived from the token text by segment.c. */
 enum {
-    EVM_TOKF_CAP = 1u << 0,        /* first letter is uppercase */
-    EVM_TOKF_UPPER = 1u << 1,      /* every letter is uppercase (and >= 2 letters) */
-    EVM_TOKF_SENT_START = 1u << 2, /* first word of its sentence (after opening quotes) */
-    EVM_TOKF_ABBREV = 1u << 3,     /* ends in a period that is part of the token (Gen., U.S.) */
-    EVM_TOKF_POSSESSIVE = 1u << 4, /* ends in 's or ’s; `end` excludes the suffix */
+    EVM_TOKF_CAP = 1u << 0,         /* first letter is uppercase */
+    EVM_TOKF_UPPER = 1u << 1,       /* every letter is uppercase (and >= 2 letters) */
+    EVM_TOKF_SENT_START = 1u << 2,  /* first word of its sentence (after opening quotes) */
+    EVM_TOKF_ABBREV = 1u << 3,      /* ends in a period that is part of the token (Gen., U.S.) */
+    EVM_TOKF_POSSESSIVE = 1u << 4,  /* ends in 's or ’s; `end` excludes the suffix */
     EVM_TOKF_SPACE_BEFORE = 1u << 5 /* whitespace precedes it */
 };
 
@@ -100,35 +100,32 @@ typedef struct evm_place {
     const char *feature; /* GeoNames feature code, or COUNTRY/ADM1/ADM2/CONT/REGION/LANDMARK */
     evm_geo_level level;
     double lat, lon;
-    int64_t population;  /* 0 when unknown */
-    bool capital;        /* a national capital */
-    uint32_t mentions;   /* how many mentions resolve here */
-    uint32_t metonymic;  /* how many of those are metonymic */
-    float best_score;    /* the best mention score */
-    const char **forms;  /* surface forms seen ("Kryvyi Rig"), filled by evm_batch_add_doc */
+    int64_t population; /* 0 when unknown */
+    bool capital;       /* a national capital */
+    uint32_t mentions;  /* how many mentions resolve here */
+    uint32_t metonymic; /* how many of those are metonymic */
+    float best_score;   /* the best mention score */
+    const char **forms; /* surface forms seen ("Kryvyi Rig"), filled by evm_batch_add_doc */
     size_t n_forms;
 } evm_place;
 
 /* A toponym span found in the text, and what it resolved to. */
 typedef struct evm_mention {
-    uint32_t start, end;      /* byte offsets of the span as written ("Kryvyi Rig") */
-    uint32_t sentence;        /* index into doc->sentences */
-    uint32_t tok_first;       /* first token of the span */
+    uint32_t start, end; /* byte offsets of the span as written ("Kryvyi Rig") */
+    uint32_t sentence;   /* index into doc->sentences */
+    uint32_t tok_first;  /* first token of the span */
     uint32_t tok_count;
-    int32_t place;            /* index into doc->places, -1 when unresolved */
-    evm_match match;          /* how the chosen place matched */
-    float score;              /* confidence 0..1 in span and place together */
-    bool metonymy;            /* "Washington said", "the Kremlin": not an event location */
+    int32_t place;   /* index into doc->places, -1 when unresolved */
+    evm_match match; /* how the chosen place matched */
+    float score;     /* confidence 0..1 in span and place together */
+    bool metonymy;   /* "Washington said", "the Kremlin": not an event location */
 } evm_mention;
 
 /* ---- events ------------------------------------------------------------------------ */
 
 typedef enum evm_event_kind { EVM_EVENT_STRIKE = 0, EVM_EVENT_MEETING } evm_event_kind;
 
-typedef enum evm_event_status {
-    EVM_STATUS_OCCURRED = 0,
-    EVM_STATUS_PLANNED
-} evm_event_status;
+typedef enum evm_event_status { EVM_STATUS_OCCURRED = 0, EVM_STATUS_PLANNED } evm_event_status;
 
 /* Where a fact came from: the article and the evidence span. */
 typedef struct evm_source {
@@ -146,24 +143,24 @@ typedef struct evm_participant {
 /* Counts: -1 means not stated (never invent a number). */
 typedef struct evm_event {
     evm_event_kind kind;
-    const char *id;            /* stable across runs (a hash of kind, place and date) */
-    const char *subtype;       /* "missile strike", "drone strike", "talks", "visit", ... */
+    const char *id;      /* stable across runs (a hash of kind, place and date) */
+    const char *subtype; /* "missile strike", "drone strike", "talks", "visit", ... */
     evm_date date;
     int32_t place;             /* index into doc->places */
     int32_t mention;           /* index into doc->mentions of the place as written, -1 in a batch */
     const char *place_mention; /* the place as written ("Kryvyi Rig"); set by the extractor */
     int32_t killed, injured;   /* -1 when not stated */
     bool killed_at_least, injured_at_least;
-    const char *weapon;        /* "ballistic missile", "drone", ... or NULL */
-    const char *actor;         /* "Russia" (the attacker), or NULL */
+    const char *weapon; /* "ballistic missile", "drone", ... or NULL */
+    const char *actor;  /* "Russia" (the attacker), or NULL */
     evm_participant *participants;
     size_t n_participants;
     evm_event_status status;
-    const char *cameo;         /* CAMEO code: "195", "043", ... */
+    const char *cameo;           /* CAMEO code: "195", "043", ... */
     const char *acled_sub_event; /* "Air/drone strike", ... or NULL (meetings) */
     evm_source *sources;
     size_t n_sources;
-    float confidence;          /* 0..1 */
+    float confidence; /* 0..1 */
 } evm_event;
 
 /* ---- the document -------------------------------------------------------------------- */
@@ -179,10 +176,10 @@ typedef struct evm_doc {
     const char *dateline; /* "PARIS" as written, or NULL; a location hint for resolve */
     evm_date published;   /* precision UNKNOWN when neither the article nor --date gave one */
 
-    char *text;           /* the whole text, valid UTF-8 (invalid bytes replaced), NUL-ended */
-    size_t len;           /* bytes, without the NUL */
-    size_t body;          /* byte offset where the body starts (after header and dateline) */
-    size_t n_replaced;    /* invalid UTF-8 sequences replaced while reading */
+    char *text;        /* the whole text, valid UTF-8 (invalid bytes replaced), NUL-ended */
+    size_t len;        /* bytes, without the NUL */
+    size_t body;       /* byte offset where the body starts (after header and dateline) */
+    size_t n_replaced; /* invalid UTF-8 sequences replaced while reading */
 
     evm_sentence *sentences;
     size_t n_sentences, cap_sentences;

@@ -39,16 +39,19 @@ bool evm_when_parse_iso(const char *s, size_t n, evm_date *out)
 
 char *evm_when_format(evm_date d, char buf[11])
 {
+    /* The modulos bound the widths (and tell the compiler so). */
+    unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u,
+             dd = (unsigned)d.day % 100u;
     switch (d.precision) {
     case EVM_DATE_DAY:
     case EVM_DATE_WEEK:
-        snprintf(buf, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+        snprintf(buf, 11, "%04u-%02u-%02u", y, m, dd);
         break;
     case EVM_DATE_MONTH:
-        snprintf(buf, 11, "%04d-%02d", d.year, d.month);
+        snprintf(buf, 11, "%04u-%02u", y, m);
         break;
     case EVM_DATE_YEAR:
-        snprintf(buf, 11, "%04d", d.year);
+        snprintf(buf, 11, "%04u", y);
         break;
     default:
         buf[0] = '\0';
