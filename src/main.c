@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "evmap.h"
+#include "outfile.h"
 #include "pipeline.h"
 #include "when.h"
 
@@ -559,11 +561,22 @@ done:
     return rc;
 }
 
+/* On SIGINT/SIGTERM: remove the temporary files of outputs being written (earlier outputs
+ * stay intact), then die of the same signal. */
+static void on_signal(int sig)
+{
+    evm_outfile_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* ---- main -------------------------------------------------------------------------------------
  */
 
 int main(int argc, char **argv)
 {
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if (argc < 2)
         return usage_error("no command given");
     const char *a = argv[1];
