@@ -73,7 +73,7 @@ static double vote_share(const votes *vs, const char *cc, const char *admin1)
 }
 
 /* The first-level region a candidate lies in (its own name when it is one). */
-static const char *cand_admin1(const evm_gaz_cand *c)
+static const char *cand_admin1(const evm_candidate *c)
 {
     if (c->level == EVM_GEO_ADMIN1)
         return c->name;
@@ -81,7 +81,7 @@ static const char *cand_admin1(const evm_gaz_cand *c)
 }
 
 /* Adds the votes one chosen candidate casts: its country and its first-level region. */
-static void vote_for(votes *vs, const evm_gaz_cand *c, double w)
+static void vote_for(votes *vs, const evm_candidate *c, double w)
 {
     if (c->level == EVM_GEO_REGION)
         return;
@@ -93,7 +93,7 @@ static void vote_for(votes *vs, const evm_gaz_cand *c, double w)
 /* ---- scoring ----------------------------------------------------------------------------- */
 
 /* Prior belief in a candidate before context: its kind, size and capital status. */
-static double prior(const evm_gaz_cand *c)
+static double prior(const evm_candidate *c)
 {
     double s = 0;
     switch (c->level) {
@@ -162,14 +162,14 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     evm_doc *doc = r->doc;
     const evm_mention *m = &doc->mentions[k];
     const evm_spot_info *in = m->spot;
-    const evm_gaz_cand *q = NULL;
+    const evm_candidate *q = NULL;
     if (in->qualifier >= 0 && (size_t)in->qualifier < doc->n_mentions &&
         r->st[in->qualifier].best >= 0) {
         const evm_mention *qm = &doc->mentions[in->qualifier];
         q = &qm->spot->cands[r->st[in->qualifier].best];
     }
     for (size_t c = 0; c < in->n_cands; c++) {
-        const evm_gaz_cand *cd = &in->cands[c];
+        const evm_candidate *cd = &in->cands[c];
         double s = prior(cd);
         /* the document's countries and regions */
         s += 2.2 * vote_share(ctx, cd->country, NULL);
@@ -205,7 +205,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             for (size_t o = 0; o < doc->n_mentions; o++) {
                 if (r->st[o].group == r->st[k].group || r->st[o].best < 0)
                     continue;
-                const evm_gaz_cand *oc = &doc->mentions[o].spot->cands[r->st[o].best];
+                const evm_candidate *oc = &doc->mentions[o].spot->cands[r->st[o].best];
                 if (oc->level != EVM_GEO_POINT && oc->level != EVM_GEO_ADMIN2)
                     continue;
                 double km = evm_resolve_km(cd->lat, cd->lon, oc->lat, oc->lon);
@@ -240,7 +240,7 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             /* only the unambiguous speak in the first round */
             if (in->n_cands == 0)
                 continue;
-            const evm_gaz_cand *c0 = &in->cands[0];
+            const evm_candidate *c0 = &in->cands[0];
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
@@ -333,7 +333,7 @@ static void base_context(rrun *r)
         const char *dl = doc->dateline;
         size_t dn = strcspn(dl, ",(");
         size_t kn = evm_gazetteer_key(dl, dn, key, sizeof key);
-        evm_gaz_cand c[8];
+        evm_candidate c[8];
         size_t nc = kn ? evm_gazetteer_lookup_key(r->gaz, key, kn, c, 8) : 0;
         if (nc) {
             vote_add(&r->base, c[0].country, NULL, 2.0);
@@ -349,7 +349,7 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
 {
     const evm_mention *m = &r->doc->mentions[k];
     const evm_spot_info *in = m->spot;
-    const evm_gaz_cand *c = &in->cands[r->st[k].best];
+    const evm_candidate *c = &in->cands[r->st[k].best];
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
@@ -396,20 +396,28 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     }
     one_sense(&r);
 
+    /* weak spans without support lose their place */
+    bool *drop = evm_xcalloc(n + 1, sizeof *drop);
+    for (size_t k = 0; k < n; k++) {
+        if (!doc->mentions[k].spot || r.st[k].best < 0) {
+            drop[k] = true;
+            continue;
+        }
+        build_context(&r, &ctx, false, r.st[k].group);
+        drop[k] = unsupported(&r, k, &ctx);
+    }
     /* write the choices; drop what has no place */
     size_t out = 0;
     int32_t *remap = evm_xcalloc(n + 1, sizeof *remap);
     for (size_t k = 0; k < n; k++) {
         evm_mention m = doc->mentions[k];
         remap[k] = -1;
-        if (m.spot && r.st[k].best >= 0)
-            build_context(&r, &ctx, false, r.st[k].group);
-        if (!m.spot || r.st[k].best < 0 || unsupported(&r, k, &ctx))
+        if (drop[k])
             continue;
-        const evm_gaz_cand *c = &m.spot->cands[r.st[k].best];
+        const evm_candidate *c = &m.spot->cands[r.st[k].best];
         evm_place p;
         memset(&p, 0, sizeof p);
-        evm_gazetteer_to_place(gaz, c, &p);
+        evm_gazetteer_to_place(c, &p);
         m.place = evm_doc_place_intern(doc, &p);
         m.match = c->match;
         double conf = r.st[k].conf;
@@ -432,6 +440,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
+    free(drop);
     free(remap);
     free(ctx.v);
     free(r.base.v);

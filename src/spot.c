@@ -12,7 +12,7 @@
 /* ---- word tables (gazetteer/spot-*.txt, compiled in by gazetteer/spot-tables.cmake) --- */
 
 extern const char *const evm_spot_table_names[];
-extern const char *const evm_spot_table_texts[];
+extern const char *const *const evm_spot_table_rows[];
 extern const size_t evm_spot_n_tables;
 
 typedef struct wordtab {
@@ -41,16 +41,9 @@ static void tables_load(void)
     for (size_t t = 0; t < n_tables; t++) {
         wordtab *tab = &tables[t];
         tab->name = evm_spot_table_names[t];
-        char *text = evm_xstrdup(evm_spot_table_texts[t]);
         size_t cap = 0;
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-            while (*line == ' ')
-                line++;
-            size_t len = strlen(line);
-            while (len && (line[len - 1] == ' ' || line[len - 1] == '\r'))
-                line[--len] = '\0';
-            if (!len || line[0] == '#')
-                continue;
+        for (const char *const *row = evm_spot_table_rows[t]; *row; row++) {
+            char *line = evm_xstrdup(*row);
             for (char *p = line; *p && *p != '\t'; p++)
                 if (*p >= 'A' && *p <= 'Z')
                     *p = (char)(*p - 'A' + 'a');
@@ -92,8 +85,8 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 
 /* The tables spot.c uses, looked up once per run. */
 typedef struct tabs {
-    const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs,
-        *aux, *agent, *org, *eponym, *institution, *function, *abbrev, *connector;
+    const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
+        *agent, *org, *eponym, *institution, *function, *abbrev, *connector;
 } tabs;
 
 static void tabs_init(tabs *t)
@@ -183,11 +176,11 @@ typedef struct run {
     evm_doc *doc;
     const evm_gaz *gaz;
     tabs t;
-    uint8_t *person;    /* per token: part of a person's name */
-    uint8_t *headline;  /* per sentence: title case or all caps, capitals say nothing */
-    hashset lower;      /* words seen in lowercase in this document */
-    hashset surnames;   /* last words of person names seen in this document */
-    evm_gaz_cand cbuf[MAX_CANDS];
+    uint8_t *person;   /* per token: part of a person's name */
+    uint8_t *headline; /* per sentence: title case or all caps, capitals say nothing */
+    hashset lower;     /* words seen in lowercase in this document */
+    hashset surnames;  /* last words of person names seen in this document */
+    evm_candidate cbuf[MAX_CANDS];
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -265,15 +258,28 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
-/* Candidates of an exact key into r->cbuf; returns how many. */
+/* Best prior first; population breaks ties. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const evm_candidate *x = a, *y = b;
+    if (x->prior != y->prior)
+        return x->prior < y->prior ? 1 : -1;
+    return (x->population < y->population) - (x->population > y->population);
+}
+
+/* Candidates of an exact key into r->cbuf, best prior first; returns how many. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
-    return evm_gazetteer_lookup_key(r->gaz, key, n, r->cbuf, MAX_CANDS);
+    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->cbuf, MAX_CANDS);
+    if (nc > MAX_CANDS)
+        nc = MAX_CANDS;
+    qsort(r->cbuf, nc, sizeof *r->cbuf, cand_cmp);
+    return nc;
 }
 
 /* True when the candidates hold a country, a first-level region, a well-known region, a
  * national capital or a city large enough that its name is rarely anything else's. */
-static bool important(const evm_gaz_cand *c, size_t n)
+static bool important(const evm_candidate *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
@@ -408,7 +414,7 @@ static bool name_inner(const run *r, size_t j)
 }
 
 typedef struct span {
-    size_t i, j;        /* tokens, inclusive */
+    size_t i, j;         /* tokens, inclusive */
     uint32_t start, end; /* bytes */
     char key[KEY_MAX];
     size_t keylen;
@@ -505,7 +511,8 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
     if (p0 != SIZE_MAX && in_tab(r, r->t.direction, p0) && p0 + 1 == i)
         cues |= EVM_SPOT_CUE_DIRECTION;
     /* "the (Ukrainian) city of X", "the region of X" */
-    if (p0 != SIZE_MAX && p0 + 1 == i && tlen(r, p0) == 2 && strncasecmp(ttext(r, p0), "of", 2) == 0) {
+    if (p0 != SIZE_MAX && p0 + 1 == i && tlen(r, p0) == 2 &&
+        strncasecmp(ttext(r, p0), "of", 2) == 0) {
         size_t q = prev_word(r, p0, false);
         if (q != SIZE_MAX && in_tab(r, r->t.city, q))
             cues |= EVM_SPOT_CUE_CITY;
@@ -662,18 +669,18 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
             !in_tab(r, r->t.locative, p) && !is_demonym(r, ttext(r, p), tlen(r, p)) &&
             !(doc->tokens[p].flags & EVM_TOKF_UPPER) && !imp) {
-            bool prev_is_place = doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
-                                                            doc->mentions[doc->n_mentions - 1]
-                                                                .tok_count ==
-                                                        i;
+            bool prev_is_place =
+                doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
+                                           doc->mentions[doc->n_mentions - 1].tok_count ==
+                                       i;
             if (!prev_is_place)
                 return DROP;
         }
     }
 
     /* common words that are also place names need a cue, or importance mid-sentence */
-    bool common = single && !upper &&
-                  (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
+    bool common =
+        single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
     bool first_name = single && table_row(r->t.first, w, wn);
     bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
     if ((common || first_name) && !cued) {

@@ -18,15 +18,15 @@
 
 /* Cue flags of a mention (evm_spot_info.cues). */
 enum {
-    EVM_SPOT_CUE_LOCATIVE = 1u << 0,  /* after "in", "near", "from", ... */
-    EVM_SPOT_CUE_CITY = 1u << 1,      /* "the city of X", "X city": a settlement */
-    EVM_SPOT_CUE_REGION = 1u << 2,    /* "the region of X", "X region", "X Oblast": an area */
-    EVM_SPOT_CUE_DIRECTION = 1u << 3, /* "eastern X", "downtown X" */
-    EVM_SPOT_CUE_PAIR = 1u << 4,      /* first half of "City, State" (see qualifier) */
-    EVM_SPOT_CUE_QUALIFIES = 1u << 5, /* second half of "City, State" */
-    EVM_SPOT_CUE_DATELINE = 1u << 6,  /* the document's dateline names it */
-    EVM_SPOT_CUE_HEADLINE = 1u << 7,  /* in a headline or all-caps sentence */
-    EVM_SPOT_CUE_METONYMY = 1u << 8,  /* "X said", "X spokesman", "X's ministry", "the Kremlin" */
+    EVM_SPOT_CUE_LOCATIVE = 1u << 0,   /* after "in", "near", "from", ... */
+    EVM_SPOT_CUE_CITY = 1u << 1,       /* "the city of X", "X city": a settlement */
+    EVM_SPOT_CUE_REGION = 1u << 2,     /* "the region of X", "X region", "X Oblast": an area */
+    EVM_SPOT_CUE_DIRECTION = 1u << 3,  /* "eastern X", "downtown X" */
+    EVM_SPOT_CUE_PAIR = 1u << 4,       /* first half of "City, State" (see qualifier) */
+    EVM_SPOT_CUE_QUALIFIES = 1u << 5,  /* second half of "City, State" */
+    EVM_SPOT_CUE_DATELINE = 1u << 6,   /* the document's dateline names it */
+    EVM_SPOT_CUE_HEADLINE = 1u << 7,   /* in a headline or all-caps sentence */
+    EVM_SPOT_CUE_METONYMY = 1u << 8,   /* "X said", "X spokesman", "X's ministry", "the Kremlin" */
     EVM_SPOT_CUE_INSTITUTION = 1u << 9 /* "X Police", "X County Schools" */
 };
 
@@ -34,13 +34,13 @@ enum {
  * doc's arena. `cands` point into the gazetteer's mapping, so they are valid only while
  * the gazetteer is open (the whole pipeline). */
 typedef struct evm_spot_info {
-    const char *key;         /* the gazetteer key looked up (NUL-ended, arena) */
-    evm_gaz_cand *cands;     /* its candidates, best prior first (arena copy) */
+    const char *key;      /* the gazetteer key looked up (NUL-ended, arena) */
+    evm_candidate *cands; /* its candidates, best prior first (arena copy) */
     uint32_t n_cands;
-    uint32_t cues;           /* EVM_SPOT_CUE_* */
-    int32_t qualifier;       /* mention index qualifying this one ("Paris, Texas"), -1 if none */
-    char qual_country[3];    /* country of a demonym qualifier ("the Ukrainian city of"), or "" */
-    float recog;             /* recognition confidence 0..1 */
+    uint32_t cues;        /* EVM_SPOT_CUE_* */
+    int32_t qualifier;    /* mention index qualifying this one ("Paris, Texas"), -1 if none */
+    char qual_country[3]; /* country of a demonym qualifier ("the Ukrainian city of"), or "" */
+    float recog;          /* recognition confidence 0..1 */
 } evm_spot_info;
 
 /* Fills doc->mentions from doc->tokens (run evm_segment_run first): spans with byte
