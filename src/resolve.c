@@ -104,7 +104,7 @@ static double prior(const evm_candidate *c)
         s = 3.0;
         break;
     case EVM_GEO_ADMIN1:
-        s = 2.6;
+        s = 1.8;
         break;
     case EVM_GEO_ADMIN2:
         s = 0.9;
@@ -119,17 +119,21 @@ static double prior(const evm_candidate *c)
         s += 0.9;
     if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
         s += 1.5; /* a table entry written for exactly this name */
+    /* aliases of countries and regions ("Britain") are as good as names; alternate names
+     * of towns and districts ("Lancaster" for Lancaster County) are weaker */
+    bool area = c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_ADMIN1 ||
+                c->level == EVM_GEO_REGION || (c->feature && strcmp(c->feature, "LANDMARK") == 0);
     switch (c->match) {
     case EVM_MATCH_EXACT:
         break;
     case EVM_MATCH_ALTERNATE:
-        s -= 0.25;
+        s -= area ? 0.1 : c->level == EVM_GEO_ADMIN2 ? 1.5 : 1.0;
         break;
     case EVM_MATCH_VARIANT:
-        s -= 0.6;
+        s -= 0.8;
         break;
     case EVM_MATCH_FUZZY:
-        s -= 1.2;
+        s -= 1.5;
         break;
     }
     return s;
@@ -172,7 +176,17 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_candidate *cd = &in->cands[c];
         double s = prior(cd);
         /* the document's countries and regions */
-        s += 2.2 * vote_share(ctx, cd->country, NULL);
+        s += 3.0 * vote_share(ctx, cd->country, NULL);
+        /* a region named after its capital ("Alexandria" governorate): the bare name is
+         * the city */
+        if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
+            for (size_t o = 0; o < in->n_cands; o++)
+                if (in->cands[o].level == EVM_GEO_POINT && in->cands[o].population > 0 &&
+                    strcmp(in->cands[o].country, cd->country) == 0 &&
+                    in->cands[o].match == EVM_MATCH_EXACT) {
+                    s -= 1.5;
+                    break;
+                }
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
         /* explicit qualifiers */
@@ -275,40 +289,53 @@ static void choose(rrun *r)
     }
 }
 
-/* One sense per name per document: unqualified mentions of the same key take the
- * candidate with the highest summed score over the group. */
+/* One sense per name per document: unqualified mentions of the same key take the entry
+ * with the highest score summed over the group (members may hold different candidate
+ * lists: the spotter keeps weak alternates only where a cue supports them). */
 static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
     for (size_t k = 0; k < doc->n_mentions; k++) {
-        if ((size_t)r->st[k].group != k)
+        if ((size_t)r->st[k].group != k || !doc->mentions[k].spot)
             continue;
-        const evm_spot_info *in = doc->mentions[k].spot;
-        size_t nc = in->n_cands;
-        if (nc < 2)
-            continue;
-        double *sum = evm_xcalloc(nc, sizeof *sum);
         size_t members = 0;
+        for (size_t o = k; o < doc->n_mentions; o++)
+            members += (size_t)r->st[o].group == k;
+        if (members < 2)
+            continue;
+        uint32_t best_entry = 0;
+        double best_sum = -1e300;
         for (size_t o = k; o < doc->n_mentions; o++) {
             if ((size_t)r->st[o].group != k)
                 continue;
-            members++;
-            for (size_t c = 0; c < nc; c++)
-                sum[c] += r->cscore[r->coff[o] + c];
-        }
-        if (members > 1) {
-            size_t best = 0;
-            for (size_t c = 1; c < nc; c++)
-                if (sum[c] > sum[best])
-                    best = c;
-            for (size_t o = k; o < doc->n_mentions; o++) {
-                const evm_spot_info *oi = doc->mentions[o].spot;
-                if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
-                    continue;
-                r->st[o].best = (int32_t)best;
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            for (size_t c = 0; c < oi->n_cands; c++) {
+                uint32_t e = oi->cands[c].entry;
+                double sum = 0;
+                for (size_t q = k; q < doc->n_mentions; q++) {
+                    if ((size_t)r->st[q].group != k)
+                        continue;
+                    const evm_spot_info *qi = doc->mentions[q].spot;
+                    for (size_t d = 0; d < qi->n_cands; d++)
+                        if (qi->cands[d].entry == e) {
+                            sum += r->cscore[r->coff[q] + d];
+                            break;
+                        }
+                }
+                if (sum > best_sum) {
+                    best_sum = sum;
+                    best_entry = e;
+                }
             }
         }
-        free(sum);
+        for (size_t o = k; o < doc->n_mentions; o++) {
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
+                continue;
+            for (size_t c = 0; c < oi->n_cands; c++)
+                if (oi->cands[c].entry == best_entry)
+                    r->st[o].best = (int32_t)c;
+        }
     }
 }
 

@@ -86,7 +86,7 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 /* The tables spot.c uses, looked up once per run. */
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
-        *agent, *org, *eponym, *institution, *function, *abbrev, *connector;
+        *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street;
 } tabs;
 
 static void tabs_init(tabs *t)
@@ -107,6 +107,8 @@ static void tabs_init(tabs *t)
     t->function = table_get("function-words");
     t->abbrev = table_get("abbreviations");
     t->connector = table_get("connectors");
+    t->calendar = table_get("calendar-words");
+    t->street = table_get("street-words");
 }
 
 /* ---- the run's state ------------------------------------------------------------------ */
@@ -470,7 +472,8 @@ static size_t longest_key_tokens(run *r, size_t i, size_t stop)
 
 /* ---- mentions --------------------------------------------------------------------------- */
 
-static evm_mention *add_mention(run *r, const span *sp, uint32_t cues, float recog)
+static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *cands, size_t n_cands,
+                                uint32_t cues, float recog)
 {
     evm_doc *doc = r->doc;
     evm_mention *m = evm_doc_add_mention(doc);
@@ -485,9 +488,9 @@ static evm_mention *add_mention(run *r, const span *sp, uint32_t cues, float rec
     m->metonymy = false;
     evm_spot_info *info = evm_doc_alloc(doc, sizeof *info);
     info->key = evm_doc_strndup(doc, sp->key, sp->keylen);
-    info->n_cands = (uint32_t)sp->n_cands;
-    info->cands = evm_doc_alloc(doc, sp->n_cands * sizeof *info->cands);
-    memcpy(info->cands, r->cbuf, sp->n_cands * sizeof *info->cands);
+    info->n_cands = (uint32_t)n_cands;
+    info->cands = evm_doc_alloc(doc, n_cands * sizeof *info->cands);
+    memcpy(info->cands, cands, n_cands * sizeof *info->cands);
     info->cues = cues;
     info->qualifier = -1;
     info->recog = recog;
@@ -598,24 +601,73 @@ static bool cap_follower(const run *r, size_t j)
 
 typedef enum verdict { KEEP, DROP, DROP_RUN } verdict;
 
-/* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog. */
+/* A candidate matched only through an alternate name of a small place: GeoNames lists
+ * many such names ("But", "At", "Human"), so alone they are weak evidence. */
+static bool weak_alternate(const evm_candidate *c)
+{
+    return c->match != EVM_MATCH_EXACT &&
+           (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && c->population < 100000 &&
+           !c->capital;
+}
+
+/* The word of span sp without a final period, for the word tables. */
+static size_t span_word(const run *r, const span *sp, const char **w)
+{
+    *w = r->doc->text + sp->start;
+    size_t n = sp->end - sp->start;
+    if (n > 1 && (*w)[n - 1] == '.')
+        n--;
+    return n;
+}
+
+/* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
+ * leaves the candidates worth keeping in kept[0..*n_kept). */
 static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
-                     char qual_country[3])
+                     char qual_country[3], evm_candidate *kept, size_t *n_kept)
 {
     evm_doc *doc = r->doc;
     size_t i = sp->i, j = sp->j;
     bool single = i == j;
-    const char *w = doc->text + sp->start;
-    size_t wn = sp->end - sp->start;
-    bool imp = important(r->cbuf, sp->n_cands);
+    const char *w;
+    size_t wn = span_word(r, sp, &w);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
+    bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
 
     *cues = context_cues(r, i, j, qual_country);
     if (headline)
         *cues |= EVM_SPOT_CUE_HEADLINE;
     bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                           EVM_SPOT_CUE_DIRECTION)) != 0;
+    /* "City, State" right after: a strong cue too */
+    if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
+        const char *nw = ttext(r, j + 2);
+        size_t nn = tlen(r, j + 2);
+        char key[KEY_MAX];
+        size_t kn = gz_key(nw, nn, key);
+        bool region_next = table_row(r->t.abbrev, nw, nn) != NULL;
+        size_t nc = kn ? gz_cands(r, key, kn) : 0;
+        for (size_t k = 0; k < nc; k++)
+            if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
+                region_next = true;
+        gz_cands(r, sp->key, sp->keylen);
+        if (region_next)
+            cued = true;
+    }
+
+    /* keep the candidates worth keeping: alternate names of small places only with a cue
+     * or in a multi-word name */
+    *n_kept = 0;
+    for (size_t k = 0; k < sp->n_cands; k++)
+        if (!single || cued || !weak_alternate(&r->cbuf[k]))
+            kept[(*n_kept)++] = r->cbuf[k];
+    if (!*n_kept)
+        return DROP;
+    bool imp = important(kept, *n_kept);
+    bool local_only = true; /* every candidate a populated place: a name a person could bear */
+    for (size_t k = 0; k < *n_kept; k++)
+        if (kept[k].level != EVM_GEO_POINT)
+            local_only = false;
 
     /* person names: after a title or a first name, or a surname seen in the document */
     for (size_t k = i; k <= j; k++)
@@ -624,19 +676,37 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
         return DROP;
 
-    /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
-    if (single && is_demonym(r, w, wn))
-        return DROP;
+    if (single) {
+        /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
+        if (is_demonym(r, w, wn))
+            return DROP;
+        /* words that are never a place alone: "She", "But", "West", "August", "D" */
+        if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
+            table_row(r->t.calendar, w, wn) || wn < 2)
+            return DROP;
+        /* currency: "US$460" */
+        if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
+            doc->tokens[i + 1].kind == EVM_TOK_SYMBOL)
+            return DROP;
+    }
 
-    /* names of diseases and strains: "Marburg virus", "Lassa fever" */
-    if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.eponym, j + 1))
-        return DROP;
+    /* names of diseases and strains: "Marburg virus", "Lassa fever", "Reston ebolavirus" */
+    if (is_word(r, j + 1) && same_sentence(r, j, j + 1)) {
+        const char *nw = ttext(r, j + 1);
+        size_t nn = tlen(r, j + 1);
+        if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
+            return DROP;
+    }
+    /* street names: "Dublin Road", "Memphis St." */
+    if (is_cap(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.street, j + 1) &&
+        !has_flag(r, j, EVM_TOKF_POSSESSIVE))
+        return DROP_RUN;
 
     /* short all-caps tokens are acronyms unless they name a country or a region */
     if (single && upper && wn <= 3) {
         bool region = false;
-        for (size_t k = 0; k < sp->n_cands; k++)
-            if (r->cbuf[k].level != EVM_GEO_POINT && r->cbuf[k].level != EVM_GEO_ADMIN2)
+        for (size_t k = 0; k < *n_kept; k++)
+            if (kept[k].level != EVM_GEO_POINT && kept[k].level != EVM_GEO_ADMIN2)
                 region = true;
         if (!region)
             return DROP;
@@ -648,15 +718,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             size_t n = j + 1;
             if (in_tab(r, r->t.org, n))
                 return DROP_RUN;
-            if (!in_tab(r, r->t.institution, n) && !in_tab(r, r->t.function, n) &&
-                !in_tab(r, r->t.titles, n) && !in_tab(r, r->t.direction, n)) {
+            if (single && local_only && !in_tab(r, r->t.institution, n) &&
+                !in_tab(r, r->t.function, n) && !in_tab(r, r->t.titles, n) &&
+                !in_tab(r, r->t.direction, n) && !in_tab(r, r->t.calendar, n)) {
                 span nx;
                 bool place_next = longest_match(r, n, sent_stop, &nx);
                 bool region_next = false;
                 for (size_t k = 0; place_next && k < nx.n_cands; k++)
                     if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
                         region_next = true;
-                /* restore this span's candidates */
                 gz_cands(r, sp->key, sp->keylen);
                 if (!region_next && !imp)
                     return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
@@ -667,8 +737,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
             !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
             !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
-            !in_tab(r, r->t.locative, p) && !is_demonym(r, ttext(r, p), tlen(r, p)) &&
-            !(doc->tokens[p].flags & EVM_TOKF_UPPER) && !imp) {
+            !in_tab(r, r->t.locative, p) && !in_tab(r, r->t.titles, p) &&
+            !is_demonym(r, ttext(r, p), tlen(r, p)) && !(doc->tokens[p].flags & EVM_TOKF_UPPER) &&
+            !imp && local_only) {
             bool prev_is_place =
                 doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
                                            doc->mentions[doc->n_mentions - 1].tok_count ==
@@ -682,13 +753,12 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool common =
         single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
     bool first_name = single && table_row(r->t.first, w, wn);
-    bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
     if ((common || first_name) && !cued) {
         if (initial || headline || !imp)
             return DROP;
     }
     if (headline && !imp && !cued)
-        return DROP; /* decided again after the body: see recheck_headlines */
+        return DROP; /* decided again after the body: see recheck_headline */
 
     float rc = 0.55f;
     if (*cues & EVM_SPOT_CUE_LOCATIVE)
@@ -709,34 +779,54 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     return KEEP;
 }
 
-/* Parts of a hyphenated word that name places: "Kharkiv-based", "U.S.-Mexico". */
+/* Parts of a hyphenated word that name places: "Kharkiv-based" (a name and a lowercase
+ * word), "U.S.-Mexico" (names of countries, regions or large cities on both sides). Brand
+ * names ("Wal-Mart") and compound adjectives ("Arab-Israeli") give nothing. */
 static void spot_hyphenated(run *r, size_t i)
 {
     const char *w = ttext(r, i);
     size_t n = tlen(r, i);
     if (!memchr(w, '-', n))
         return;
-    size_t a = 0;
-    while (a < n) {
+    size_t parts[8][2], np = 0;
+    bool lower_part = false;
+    for (size_t a = 0; a < n && np < 8;) {
         size_t b = a;
         while (b < n && w[b] != '-')
             b++;
-        int32_t cp;
-        evm_utf8_decode(w + a, b - a, &cp);
-        if (b > a && cp > 0 && evm_utf8_is_upper(cp) && !is_demonym(r, w + a, b - a)) {
-            span sp = {.i = i, .j = i};
-            sp.keylen = gz_key(w + a, b - a, sp.key);
-            sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
-            /* only parts that are names on their own, and not common words */
-            if (sp.n_cands && !table_row(r->t.common, w + a, b - a) &&
-                !table_row(r->t.first, w + a, b - a) &&
-                (important(r->cbuf, sp.n_cands) || b - a >= 4)) {
-                sp.start = r->doc->tokens[i].start + (uint32_t)a;
-                sp.end = r->doc->tokens[i].start + (uint32_t)b;
-                add_mention(r, &sp, 0, 0.6f);
-            }
+        int32_t cp = -1;
+        if (b > a)
+            evm_utf8_decode(w + a, b - a, &cp);
+        if (cp > 0 && evm_utf8_is_upper(cp)) {
+            parts[np][0] = a;
+            parts[np][1] = b;
+            np++;
+        } else if (cp > 0) {
+            lower_part = true;
         }
         a = b + 1;
+    }
+    for (size_t k = 0; k < np; k++) {
+        size_t a = parts[k][0], b = parts[k][1];
+        if (is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
+            table_row(r->t.first, w + a, b - a) || table_row(r->t.direction, w + a, b - a))
+            continue;
+        span sp = {.i = i, .j = i};
+        sp.keylen = gz_key(w + a, b - a, sp.key);
+        sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
+        if (!sp.n_cands)
+            continue;
+        evm_candidate kept[MAX_CANDS];
+        size_t nk = 0;
+        for (size_t c = 0; c < sp.n_cands; c++)
+            if (!weak_alternate(&r->cbuf[c]))
+                kept[nk++] = r->cbuf[c];
+        bool imp = important(kept, nk);
+        if (!nk || (!imp && !(lower_part && np == 1)))
+            continue;
+        sp.start = r->doc->tokens[i].start + (uint32_t)a;
+        sp.end = r->doc->tokens[i].start + (uint32_t)b;
+        add_mention(r, &sp, kept, nk, 0, 0.6f);
     }
 }
 
@@ -778,7 +868,7 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
         return false;
     sp.start = r->doc->tokens[sp.i].start;
     sp.end = r->doc->tokens[sp.j].end;
-    add_mention(r, &sp, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
+    add_mention(r, &sp, r->cbuf, sp.n_cands, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
     return true;
 }
 
@@ -847,7 +937,7 @@ static void recheck_headline(run *r, size_t s, size_t a, size_t b)
         if (confirmed) {
             char qc[3];
             uint32_t cues = context_cues(r, sp.i, sp.j, qc) | EVM_SPOT_CUE_HEADLINE;
-            evm_mention *m = add_mention(r, &sp, cues, 0.6f);
+            evm_mention *m = add_mention(r, &sp, r->cbuf, sp.n_cands, cues, 0.6f);
             memcpy(m->spot->qual_country, qc, 3);
         }
         i = sp.j;
@@ -895,7 +985,14 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             uint32_t cues = 0;
             float recog = 0;
             char qc[3] = "";
-            verdict v = judge(&r, &sp, b, &cues, &recog, qc);
+            evm_candidate kept[MAX_CANDS];
+            size_t n_kept = 0;
+            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept, &n_kept);
+            /* a sentence's final period glued to the name ("by Thursday.") is not part of it */
+            const char *lw = ttext(&r, sp.j);
+            size_t ln = tlen(&r, sp.j);
+            if (ln >= 5 && lw[ln - 1] == '.' && !memchr(lw, '.', ln - 1))
+                sp.end--;
             if (v == KEEP) {
                 if (dkn && dkn == sp.keylen && memcmp(dkey, sp.key, dkn) == 0)
                     cues |= EVM_SPOT_CUE_DATELINE;
@@ -903,13 +1000,17 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                     cues |= EVM_SPOT_CUE_METONYMY;
                 if (is_word(&r, sp.j + 1) && in_tab(&r, r.t.institution, sp.j + 1))
                     cues |= EVM_SPOT_CUE_INSTITUTION;
-                gz_cands(&r, sp.key, sp.keylen);
-                evm_mention *m = add_mention(&r, &sp, cues, recog);
+                evm_mention *m = add_mention(&r, &sp, kept, n_kept, cues, recog);
                 memcpy(m->spot->qual_country, qc, 3);
             }
             i = sp.j;
             if (v == DROP_RUN)
                 while (i + 1 < b && is_cap(&r, i + 1))
+                    i++;
+            /* "Gainesville Police Department": the institution's words are not places */
+            if (v == KEEP)
+                while (i + 1 < b && is_cap(&r, i + 1) && !has_flag(&r, i, EVM_TOKF_POSSESSIVE) &&
+                       (in_tab(&r, r.t.institution, i + 1) || in_tab(&r, r.t.common, i + 1)))
                     i++;
         }
     }
