@@ -183,7 +183,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             for (size_t o = 0; o < in->n_cands; o++)
                 if (in->cands[o].level == EVM_GEO_POINT && in->cands[o].population > 0 &&
                     strcmp(in->cands[o].country, cd->country) == 0 &&
-                    in->cands[o].match == EVM_MATCH_EXACT) {
+                    in->cands[o].match <= cd->match) {
                     s -= 1.5;
                     break;
                 }
@@ -380,7 +380,8 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
-    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital)
+    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital ||
+        (c->feature && strcmp(c->feature, "LANDMARK") == 0))
         return false;
     if (m->tok_count > 1)
         return false;

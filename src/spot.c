@@ -439,7 +439,7 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
         size_t kn = gz_key(doc->text + a, b - a, key);
         if (!kn)
             continue;
-        bool ends_ok = is_cap(r, j) || (is_punct(r, j, '.') && j > i);
+        bool ends_ok = is_cap(r, j);
         if (ends_ok) {
             size_t nc = gz_cands(r, key, kn);
             if (nc) {
@@ -830,6 +830,57 @@ static void spot_hyphenated(run *r, size_t i)
     }
 }
 
+/* A name spelt another way than the gazetteer's ("Kryvyi Rig" for Kryvyi Rih): tried only
+ * for capitalised words that nothing matched exactly, where the context says a place is
+ * expected: after a locative or "city of" cue, or continuing a list of places ("Sumy and
+ * Kryvyi Rig"). Transliteration variants only, never fuzzy matches. */
+static bool spot_variant(run *r, size_t i, size_t stop)
+{
+    evm_doc *doc = r->doc;
+    if (r->headline[doc->tokens[i].sentence] || has_flag(r, i, EVM_TOKF_UPPER) ||
+        in_tab(r, r->t.common, i) || in_tab(r, r->t.first, i) || in_tab(r, r->t.function, i) ||
+        in_tab(r, r->t.calendar, i) || is_demonym(r, ttext(r, i), tlen(r, i)) || tlen(r, i) < 4)
+        return false;
+    char qc[3];
+    uint32_t cues = context_cues(r, i, i, qc);
+    bool listed = false;
+    if (doc->n_mentions && i >= 2) {
+        const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+        size_t pend = pm->tok_first + pm->tok_count;
+        bool sep = is_punct(r, i - 1, ',') ||
+                   (is_word(r, i - 1) && (strncmp(ttext(r, i - 1), "and", 3) == 0 ||
+                                          strncmp(ttext(r, i - 1), "or", 2) == 0));
+        listed = sep && pend == i - 1 && pm->sentence == doc->tokens[i].sentence;
+        if (listed) /* "the cities of Sumy and Kryvyi Rig": the list shares its cue */
+            cues |= pm->spot->cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+    }
+    if (!listed && !(cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)))
+        return false;
+    evm_lookup_opts opts = {.variants = true};
+    evm_candidate c[MAX_CANDS];
+    for (size_t len = 2; len >= 1; len--) {
+        size_t j = i + len - 1;
+        if (j >= stop || !is_cap(r, j) || r->person[j])
+            continue;
+        uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
+        size_t nc = evm_gazetteer_lookup(r->gaz, doc->text + a, b - a, &opts, c, MAX_CANDS);
+        size_t nk = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (c[k].match == EVM_MATCH_VARIANT && !weak_alternate(&c[k]))
+                c[nk++] = c[k];
+        if (!nk)
+            continue;
+        span sp = {.i = i, .j = j, .start = a, .end = b};
+        sp.keylen = gz_key(doc->text + a, b - a, sp.key);
+        sp.n_cands = nk;
+        evm_mention *m = add_mention(r, &sp, c, nk, cues, 0.5f);
+        memcpy(m->spot->qual_country, qc, 3);
+        m->match = EVM_MATCH_VARIANT;
+        return true;
+    }
+    return false;
+}
+
 /* Abbreviations of states and provinces from a table ("W.Va.", "Tenn.", "Calif."). */
 static bool spot_abbrev(run *r, size_t i, size_t stop)
 {
@@ -896,10 +947,15 @@ static void link_pairs(run *r)
         /* a list of regions ("Ohio, Indiana") is not a pair: the first must be able to sit
          * inside the second */
         bool a_inside = false;
-        for (size_t c = 0; c < a->spot->n_cands; c++)
-            if (a->spot->cands[c].level == EVM_GEO_POINT ||
-                a->spot->cands[c].level == EVM_GEO_ADMIN2)
+        for (size_t c = 0; c < a->spot->n_cands; c++) {
+            evm_geo_level lv = a->spot->cands[c].level;
+            if (lv == EVM_GEO_POINT || lv == EVM_GEO_ADMIN2)
                 a_inside = true;
+            if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) {
+                a_inside = false;
+                break;
+            }
+        }
         if (!a_inside)
             continue;
         a->spot->qualifier = (int32_t)(k + 1);
@@ -978,7 +1034,12 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             }
             span sp;
             if (!longest_match(&r, i, b, &sp)) {
-                if (!r.person[i])
+                if (r.person[i])
+                    continue;
+                if (spot_variant(&r, i, b))
+                    i = doc->mentions[doc->n_mentions - 1].tok_first +
+                        doc->mentions[doc->n_mentions - 1].tok_count - 1;
+                else
                     spot_hyphenated(&r, i);
                 continue;
             }
