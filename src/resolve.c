@@ -160,6 +160,54 @@ static bool is_region_level(evm_geo_level lv)
     return lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
 }
 
+/* Fast distance for coherence: equirectangular, good to a few percent under 1000 km. */
+static double quick_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double d = M_PI / 180.0;
+    double x = (lon2 - lon1) * d * cos((lat1 + lat2) * 0.5 * d), y = (lat2 - lat1) * d;
+    return 6371.0 * sqrt(x * x + y * y);
+}
+
+/* Is candidate c of mention o still in the running (within reach of its best score)? */
+static bool plausible(const rrun *r, size_t o, size_t c)
+{
+    if (r->st[o].best < 0)
+        return c == 0;
+    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 1.0;
+}
+
+/* Sum over the other names of the document of how close their nearest plausible
+ * candidate lies to cd: 1 within 30 km, fading to 0 at 600 km; a country counts when its
+ * point is within 300 km (a town by the border of a small country). */
+static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double near = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+                continue;
+            if (fabs(oc->lat - cd->lat) > 6.0)
+                continue;
+            double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
+            double f;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = km < 300 ? 0.5 : 0;
+            else
+                f = km < 30 ? 1.0 : km < 100 ? 0.7 : km < 250 ? 0.35 : km < 600 ? 0.1 : 0;
+            if (f > best)
+                best = f;
+        }
+        near += best;
+    }
+    return near;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -213,26 +261,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
         if (in->cues & EVM_SPOT_CUE_QUALIFIES)
             s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
-        /* spatial coherence with the other local places chosen so far */
-        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2) {
-            double near = 0;
-            for (size_t o = 0; o < doc->n_mentions; o++) {
-                if (r->st[o].group == r->st[k].group || r->st[o].best < 0)
-                    continue;
-                const evm_candidate *oc = &doc->mentions[o].spot->cands[r->st[o].best];
-                if (oc->level != EVM_GEO_POINT && oc->level != EVM_GEO_ADMIN2)
-                    continue;
-                double km = evm_resolve_km(cd->lat, cd->lon, oc->lat, oc->lon);
-                double w = r->st[o].conf;
-                if (km < 40)
-                    near += 1.0 * w;
-                else if (km < 120)
-                    near += 0.7 * w;
-                else if (km < 300)
-                    near += 0.3 * w;
-            }
-            s += 1.6 * (near > 2.0 ? 2.0 : near);
-        }
+        /* spatial coherence: for every other name of the document, its plausible
+         * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
+         * pull each other to Ohio even before any of them is decided) */
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
+            s += 1.4 * fmin(2.5, coherence(r, k, cd));
         r->cscore[r->coff[k] + c] = s;
     }
 }

@@ -113,7 +113,8 @@ static void tabs_init(tabs *t)
 
 /* ---- the run's state ------------------------------------------------------------------ */
 
-#define MAX_CANDS 32
+#define MAX_CANDS 48
+#define MAX_RAW 256 /* candidates read from the index before ranking */
 #define MAX_NGRAM 7
 #define KEY_MAX 256
 
@@ -183,6 +184,7 @@ typedef struct run {
     hashset lower;     /* words seen in lowercase in this document */
     hashset surnames;  /* last words of person names seen in this document */
     evm_candidate cbuf[MAX_CANDS];
+    evm_candidate raw[MAX_RAW];
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -272,10 +274,13 @@ static int cand_cmp(const void *a, const void *b)
 /* Candidates of an exact key into r->cbuf, best prior first; returns how many. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
-    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->cbuf, MAX_CANDS);
+    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
+    if (nc > MAX_RAW)
+        nc = MAX_RAW;
+    qsort(r->raw, nc, sizeof *r->raw, cand_cmp);
     if (nc > MAX_CANDS)
         nc = MAX_CANDS;
-    qsort(r->cbuf, nc, sizeof *r->cbuf, cand_cmp);
+    memcpy(r->cbuf, r->raw, nc * sizeof *r->cbuf);
     return nc;
 }
 
@@ -684,6 +689,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
             table_row(r->t.calendar, w, wn) || wn < 2)
             return DROP;
+        /* an abbreviation alone ("St.", "Mt.") is not a name; initials ("U.S.") may be */
+        if (has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn))
+            return DROP;
         /* currency: "US$460" */
         if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
             doc->tokens[i + 1].kind == EVM_TOK_SYMBOL)
@@ -1033,7 +1041,18 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 continue;
             }
             span sp;
-            if (!longest_match(&r, i, b, &sp)) {
+            bool found = longest_match(&r, i, b, &sp);
+            /* "Dublin City Council": a match ending in an institution word that another
+             * such word follows is the place plus its institution */
+            if (found && sp.j > sp.i && in_tab(&r, r.t.city, sp.j) && is_cap(&r, sp.j + 1) &&
+                in_tab(&r, r.t.institution, sp.j + 1)) {
+                span shorter;
+                if (longest_match(&r, i, sp.j, &shorter))
+                    sp = shorter;
+                else
+                    found = false;
+            }
+            if (!found) {
                 if (r.person[i])
                     continue;
                 if (spot_variant(&r, i, b))
