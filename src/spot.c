@@ -290,7 +290,10 @@ static bool important(const evm_candidate *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
-            c[k].level == EVM_GEO_REGION || c[k].capital || c[k].population >= 100000)
+            c[k].level == EVM_GEO_REGION || (c[k].feature && strcmp(c[k].feature, "LANDMARK") == 0))
+            return true;
+        /* a town's alternate names are too many and too odd ("Hamas" for Hamm) */
+        if (c[k].match == EVM_MATCH_EXACT && (c[k].capital || c[k].population >= 100000))
             return true;
     }
     return false;
@@ -602,6 +605,33 @@ static bool cap_follower(const run *r, size_t j)
     return true;
 }
 
+/* Does the run of capitalised words right after token j (up to three) hold a word of
+ * table tab? ("Van Dorn Street", "Lansing State Journal") */
+static bool run_has(const run *r, size_t j, const wordtab *tab)
+{
+    if (has_flag(r, j, EVM_TOKF_POSSESSIVE))
+        return false;
+    for (size_t n = j + 1; n <= j + 3 && is_cap(r, n) && same_sentence(r, n, j); n++) {
+        if (in_tab(r, tab, n))
+            return true;
+        if (has_flag(r, n, EVM_TOKF_POSSESSIVE))
+            break;
+    }
+    return false;
+}
+
+/* A person's surname in use: "Clark, 22, pleaded", "Robertson said", "a 1992 Toyota". */
+static bool person_context(const run *r, size_t i, size_t j)
+{
+    /* ", 22," : a name followed by an age */
+    if (is_punct(r, j + 1, ',') && j + 3 < r->doc->n_tokens &&
+        r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
+        is_punct(r, j + 3, ','))
+        return true;
+    (void)i;
+    return false;
+}
+
 /* ---- the decision ------------------------------------------------------------------------ */
 
 typedef enum verdict { KEEP, DROP, DROP_RUN } verdict;
@@ -680,6 +710,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             return DROP;
     if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
         return DROP;
+    if (single && local_only && !imp && !cued &&
+        (person_context(r, i, j) || (verb_follows(r, j) && !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
+        hs_add(&r->surnames, hash_lower(w, wn));
+        return DROP;
+    }
 
     if (single) {
         /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
@@ -689,8 +724,14 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
             table_row(r->t.calendar, w, wn) || wn < 2)
             return DROP;
-        /* an abbreviation alone ("St.", "Mt.") is not a name; initials ("U.S.") may be */
-        if (has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn))
+        /* an abbreviation alone ("St.", "Mt.", "St") is not a name; initials ("U.S.")
+         * may be; nor is a contraction ("I'll") or a title ("Miss") */
+        if ((has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn)) || (wn == 2 && !upper) ||
+            memchr(w, '\'', wn) || table_row(r->t.titles, w, wn))
+            return DROP;
+        /* a model year before it: "a 1992 Toyota" */
+        if (i > 0 && same_sentence(r, i - 1, i) && doc->tokens[i - 1].kind == EVM_TOK_NUMBER &&
+            tlen(r, i - 1) == 4 && (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2'))
             return DROP;
         /* currency: "US$460" */
         if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
@@ -705,9 +746,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
             return DROP;
     }
-    /* street names: "Dublin Road", "Memphis St." */
-    if (is_cap(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.street, j + 1) &&
-        !has_flag(r, j, EVM_TOKF_POSSESSIVE))
+    /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" */
+    if (run_has(r, j, r->t.street))
+        return DROP_RUN;
+    /* companies, outlets, clubs: "Lansing State Journal", "Kansas City Chiefs" */
+    if (!headline && run_has(r, j, r->t.org))
         return DROP_RUN;
 
     /* short all-caps tokens are acronyms unless they name a country or a region */
@@ -752,8 +795,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                 doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
                                            doc->mentions[doc->n_mentions - 1].tok_count ==
                                        i;
-            if (!prev_is_place)
+            if (!prev_is_place) {
+                if (single)
+                    hs_add(&r->surnames, hash_lower(w, wn));
                 return DROP;
+            }
         }
     }
 
@@ -816,7 +862,7 @@ static void spot_hyphenated(run *r, size_t i)
     }
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
-        if (is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
+        if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
             table_row(r->t.first, w + a, b - a) || table_row(r->t.direction, w + a, b - a))
             continue;
         span sp = {.i = i, .j = i};
