@@ -86,7 +86,8 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 /* The tables spot.c uses, looked up once per run. */
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
-        *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street;
+        *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
+        *speech;
 } tabs;
 
 static void tabs_init(tabs *t)
@@ -109,6 +110,7 @@ static void tabs_init(tabs *t)
     t->connector = table_get("connectors");
     t->calendar = table_get("calendar-words");
     t->street = table_get("street-words");
+    t->speech = table_get("speech-verbs");
 }
 
 /* ---- the run's state ------------------------------------------------------------------ */
@@ -355,8 +357,17 @@ static void find_persons(run *r)
                 !has_flag(r, i + 1, EVM_TOKF_UPPER) && !in_tab(r, r->t.institution, i + 1) &&
                 !in_tab(r, r->t.function, i + 1) && longest_key_tokens(r, i, b) < 2) {
                 /* "Virginia Beach" stays a place; "Jordan Smith" is a person. A following
-                 * state or country ("Austin Texas") keeps the first word a place too. */
+                 * state or country ("Austin Texas") keeps the first word a place too, and so
+                 * does being a state or country ("Virginia Freedom of Information Act"). */
                 char key[KEY_MAX];
+                size_t sk = gz_key(ttext(r, i), tlen(r, i), key);
+                size_t snc = sk ? gz_cands(r, key, sk) : 0;
+                bool region_self = false;
+                for (size_t k = 0; k < snc; k++)
+                    if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
+                        region_self = true;
+                if (region_self)
+                    continue;
                 size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
                 size_t nc = kn ? gz_cands(r, key, kn) : 0;
                 bool region_next = false;
@@ -632,6 +643,24 @@ static bool person_context(const run *r, size_t i, size_t j)
     return false;
 }
 
+/* A name continuing a list of places ("into Gainesville and Lindsay", "Sumy, Dnipro")
+ * shares the cues of the list's previous member. */
+static uint32_t list_cues(const run *r, size_t i)
+{
+    const evm_doc *doc = r->doc;
+    if (!doc->n_mentions || i < 2)
+        return 0;
+    const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+    size_t pend = pm->tok_first + pm->tok_count;
+    bool sep =
+        is_punct(r, i - 1, ',') ||
+        (is_word(r, i - 1) && tlen(r, i - 1) <= 3 &&
+         (strncmp(ttext(r, i - 1), "and", 3) == 0 || strncmp(ttext(r, i - 1), "or", 2) == 0));
+    if (!sep || pend != i - 1 || pm->sentence != doc->tokens[i].sentence)
+        return 0;
+    return pm->spot->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+}
+
 /* ---- the decision ------------------------------------------------------------------------ */
 
 typedef enum verdict { KEEP, DROP, DROP_RUN } verdict;
@@ -672,8 +701,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     *cues = context_cues(r, i, j, qual_country);
     if (headline)
         *cues |= EVM_SPOT_CUE_HEADLINE;
+    *cues |= list_cues(r, i);
+    /* an all-caps dateline inside the text: "NEWARK -- ...", "CHARLESTON, W.Va. (AP)" */
+    if (upper && wn >= 3 &&
+        (is_punct(r, j + 1, '-') || is_punct(r, j + 1, '(') ||
+         (j + 1 < doc->n_tokens && doc->tokens[j + 1].kind == EVM_TOK_PUNCT &&
+          strncmp(ttext(r, j + 1), "\xe2\x80", 2) == 0)))
+        *cues |= EVM_SPOT_CUE_DATELINE;
     bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
-                          EVM_SPOT_CUE_DIRECTION)) != 0;
+                          EVM_SPOT_CUE_DIRECTION | EVM_SPOT_CUE_DATELINE)) != 0;
     /* "City, State" right after: a strong cue too */
     if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
         const char *nw = ttext(r, j + 2);
@@ -711,7 +747,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
         return DROP;
     if (single && local_only && !imp && !cued &&
-        (person_context(r, i, j) || (verb_follows(r, j) && !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
+        (person_context(r, i, j) ||
+         (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.speech, j + 1) &&
+          !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
         hs_add(&r->surnames, hash_lower(w, wn));
         return DROP;
     }
@@ -748,9 +786,6 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
     /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" */
     if (run_has(r, j, r->t.street))
-        return DROP_RUN;
-    /* companies, outlets, clubs: "Lansing State Journal", "Kansas City Chiefs" */
-    if (!headline && run_has(r, j, r->t.org))
         return DROP_RUN;
 
     /* short all-caps tokens are acronyms unless they name a country or a region */
@@ -876,7 +911,10 @@ static void spot_hyphenated(run *r, size_t i)
             if (!weak_alternate(&r->cbuf[c]))
                 kept[nk++] = r->cbuf[c];
         bool imp = important(kept, nk);
-        if (!nk || (!imp && !(lower_part && np == 1)))
+        bool exact = false;
+        for (size_t c = 0; c < nk; c++)
+            exact |= kept[c].match == EVM_MATCH_EXACT;
+        if (!nk || (!imp && !(lower_part && np == 1) && !(exact && b - a >= 4)))
             continue;
         sp.start = r->doc->tokens[i].start + (uint32_t)a;
         sp.end = r->doc->tokens[i].start + (uint32_t)b;
