@@ -447,11 +447,15 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 
     votes ctx = {0};
     for (int round = 0; round < 3; round++) {
-        for (size_t k = 0; k < n; k++) {
-            if (!doc->mentions[k].spot)
+        /* one context per name (it leaves the name's own votes out), shared by its
+         * mentions */
+        for (size_t g = 0; g < n; g++) {
+            if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
                 continue;
-            build_context(&r, &ctx, round == 0, r.st[k].group);
-            score_mention(&r, k, &ctx);
+            build_context(&r, &ctx, round == 0, (int32_t)g);
+            for (size_t k = g; k < n; k++)
+                if ((size_t)r.st[k].group == g)
+                    score_mention(&r, k, &ctx);
         }
         choose(&r);
     }
@@ -459,13 +463,15 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 
     /* weak spans without support lose their place */
     bool *drop = evm_xcalloc(n + 1, sizeof *drop);
-    for (size_t k = 0; k < n; k++) {
-        if (!doc->mentions[k].spot || r.st[k].best < 0) {
-            drop[k] = true;
+    for (size_t k = 0; k < n; k++)
+        drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
+    for (size_t g = 0; g < n; g++) {
+        if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
             continue;
-        }
-        build_context(&r, &ctx, false, r.st[k].group);
-        drop[k] = unsupported(&r, k, &ctx);
+        build_context(&r, &ctx, false, (int32_t)g);
+        for (size_t k = g; k < n; k++)
+            if ((size_t)r.st[k].group == g && !drop[k])
+                drop[k] = unsupported(&r, k, &ctx);
     }
     /* write the choices; drop what has no place */
     size_t out = 0;

@@ -17,21 +17,22 @@ extern const size_t evm_spot_n_tables;
 
 typedef struct wordtab {
     const char *name;
-    char **rows; /* sorted lowercase lines; a row may carry tab-separated fields */
+    char **rows; /* lowercase lines; a row may carry tab-separated fields */
     size_t n;
+    uint32_t *slot; /* open-addressing hash of the first fields: row index + 1, 0 = empty */
+    size_t mask;
 } wordtab;
 
 static wordtab *tables;
 static size_t n_tables;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-/* Compares the first field (up to a tab) of two rows. */
-static int row_cmp(const void *a, const void *b)
+static uint64_t word_hash(const char *s, size_t n)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t");
-    int c = strncmp(x, y, nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
 }
 
 static void tables_load(void)
@@ -50,8 +51,18 @@ static void tables_load(void)
             evm_grow((void **)&tab->rows, &cap, tab->n + 1, sizeof *tab->rows);
             tab->rows[tab->n++] = line;
         }
-        if (tab->n)
-            qsort(tab->rows, tab->n, sizeof *tab->rows, row_cmp);
+        size_t size = 16;
+        while (size < tab->n * 3)
+            size *= 2;
+        tab->mask = size - 1;
+        tab->slot = evm_xcalloc(size, sizeof *tab->slot);
+        for (size_t k = 0; k < tab->n; k++) {
+            size_t len = strcspn(tab->rows[k], "\t");
+            size_t h = word_hash(tab->rows[k], len) & tab->mask;
+            while (tab->slot[h])
+                h = (h + 1) & tab->mask;
+            tab->slot[h] = (uint32_t)k + 1;
+        }
     }
 }
 
@@ -72,10 +83,12 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
         return NULL;
     for (size_t i = 0; i < n; i++)
         buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
-    buf[n] = '\0';
-    const char *key = buf;
-    const char *const *hit = bsearch(&key, tab->rows, tab->n, sizeof *tab->rows, row_cmp);
-    return hit ? *hit : NULL;
+    for (size_t h = word_hash(buf, n) & tab->mask; tab->slot[h]; h = (h + 1) & tab->mask) {
+        const char *row = tab->rows[tab->slot[h] - 1];
+        if (strncmp(row, buf, n) == 0 && (row[n] == '\0' || row[n] == '\t'))
+            return row;
+    }
+    return NULL;
 }
 
 bool evm_spot_table_has(const char *table, const char *w, size_t n)
@@ -460,7 +473,7 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
             continue;
         bool ends_ok = is_cap(r, j);
         if (ends_ok) {
-            size_t nc = gz_cands(r, key, kn);
+            size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
             if (nc) {
                 found = true;
                 sp->i = i;
