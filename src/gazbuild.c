@@ -403,11 +403,19 @@ static evm_err load_places(build *b)
         b->st.n_places++;
 
         add_name(b, f[1], idx, 1.0f, EVM_MATCH_EXACT, true);
+        bool major = pop >= 1e6 || strcmp(f[5], "PPLC") == 0;
         for (char *a = f[2]; *a;) {
             char *comma = strchr(a, ',');
             if (comma)
                 *comma = '\0';
             add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
+            /* A major city's other names also make a region's bare name ambiguous
+             * ("New York" for New York City). */
+            size_t an = major ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
+            if (an) {
+                key_in_country(ck, sizeof ck, f[6], key);
+                strmap_put(&b->big_places, ck, strlen(ck), 1, NULL);
+            }
             if (!comma)
                 break;
             a = comma + 1;
