@@ -134,6 +134,8 @@ typedef struct build {
     evm_diag *diag;
     bytes strings;
     strmap string_ix;
+    bytes keys; /* name keys and variant keys (only the builder needs them pooled) */
+    strmap key_ix;
     evm_gaz_entry *entries;
     size_t n_entries, cap_entries;
     name_vec names, demonyms;
@@ -162,6 +164,25 @@ static uint32_t intern(build *b, const char *s, size_t n)
         bytes_add(&b->strings, "", 1);
     }
     return *v;
+}
+
+/* Pools a name key; returns its offset in b->keys. */
+static uint32_t intern_key(build *b, const char *s, size_t n)
+{
+    if (b->keys.n == 0)
+        bytes_add(&b->keys, "", 1);
+    bool added;
+    uint32_t *v = strmap_put(&b->key_ix, s, n, (uint32_t)b->keys.n, &added);
+    if (added) {
+        bytes_add(&b->keys, s, n);
+        bytes_add(&b->keys, "", 1);
+    }
+    return *v;
+}
+
+static const char *key_of(const build *b, uint32_t off)
+{
+    return (const char *)b->keys.p + off;
 }
 
 static uint32_t intern_z(build *b, const char *s)
@@ -199,7 +220,7 @@ static void add_name(build *b, const char *name, uint32_t entry, float weight, e
     size_t kn = evm_gazetteer_key(name, strlen(name), key, sizeof key);
     if (kn == 0)
         return;
-    add_name_rec(&b->names, intern(b, key, kn), entry, weight, m, primary);
+    add_name_rec(&b->names, intern_key(b, key, kn), entry, weight, m, primary);
     b->st.n_names++;
 }
 
@@ -694,7 +715,7 @@ static void demote_bare_exact(build *b)
             (e->level != EVM_GEO_ADMIN1 && e->level != EVM_GEO_ADMIN2))
             continue;
         char cc[3] = {e->country[0], e->country[1], 0};
-        const char *key = str_of(b, r->key);
+        const char *key = key_of(b, r->key);
         char ck[EVM_GAZ_KEY_MAX + 8];
         key_in_country(ck, sizeof ck, cc, key);
         if (strmap_get(&b->big_places, ck, strlen(ck))) {
@@ -929,8 +950,8 @@ static evm_err load_demonyms(build *b)
         }
         size_t kn = evm_gazetteer_key(f[0], strlen(f[0]), key, sizeof key);
         if (kn)
-            add_name_rec(&b->demonyms, intern(b, key, kn), intern_z(b, f[1]), 1.0f, EVM_MATCH_EXACT,
-                         false);
+            add_name_rec(&b->demonyms, intern_key(b, key, kn), intern_z(b, f[1]), 1.0f,
+                         EVM_MATCH_EXACT, false);
     }
     reader_close(&r);
     return EVM_OK;
@@ -970,17 +991,23 @@ static int cmp_rank(const void *pa, const void *pb)
     return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
+typedef struct dkey {
+    uint32_t key;    /* offset in b->keys */
+    uint32_t first;  /* first name_rec */
+    uint32_t n_post; /* name_recs of this key */
+    uint32_t rec;    /* record offset / 4 in the RECS blob */
+} dkey;
+
 typedef struct dict_out {
     uint32_t *slots;
     size_t n_slots;
-    evm_gaz_key *keys;
+    dkey *keys;
     size_t n_keys;
-    evm_gaz_post *posts;
-    size_t n_posts;
+    bytes recs;
 } dict_out;
 
 /* Sorts and deduplicates recs (best weight per key and entry), ranks each key's postings
- * by score, and lays out the hash slots. */
+ * by score, writes the records and lays out the hash slots. */
 static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
 {
     memset(d, 0, sizeof *d);
@@ -1001,26 +1028,36 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
     for (size_t i = 0; i < v->n; i++)
         if (i == 0 || v->v[i].key != v->v[i - 1].key)
             n_keys++;
+    d->keys = evm_xcalloc(n_keys ? n_keys : 1, sizeof *d->keys);
+    for (size_t i = 0; i < v->n; i++) {
+        if (i == 0 || v->v[i].key != v->v[i - 1].key)
+            d->keys[d->n_keys++] = (dkey){v->v[i].key, (uint32_t)i, 0, 0};
+        d->keys[d->n_keys - 1].n_post++;
+    }
     d->n_slots = 16;
     while (d->n_slots < n_keys * 2)
         d->n_slots *= 2;
     d->slots = evm_xcalloc(d->n_slots, sizeof *d->slots);
-    d->keys = evm_xcalloc(n_keys ? n_keys : 1, sizeof *d->keys);
-    d->posts = evm_xcalloc(v->n ? v->n : 1, sizeof *d->posts);
-    for (size_t i = 0; i < v->n; i++) {
-        const name_rec *r = &v->v[i];
-        if (i == 0 || r->key != v->v[i - 1].key) {
-            const char *ks = str_of(b, r->key);
-            uint64_t h = evm_gaz_hash(ks, strlen(ks));
-            evm_gaz_key *k = &d->keys[d->n_keys];
-            *k = (evm_gaz_key){r->key, (uint32_t)h, (uint32_t)d->n_posts, 0};
-            size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
-            while (d->slots[s])
-                s = (s + 1) & (d->n_slots - 1);
-            d->slots[s] = (uint32_t)++d->n_keys;
+    static const char zero[4] = {0};
+    for (size_t k = 0; k < d->n_keys; k++) {
+        dkey *dk = &d->keys[k];
+        const char *ks = key_of(b, dk->key);
+        size_t kn = strlen(ks);
+        uint64_t h = evm_gaz_hash(ks, kn);
+        dk->rec = (uint32_t)(d->recs.n / 4);
+        evm_gaz_rec r = {(uint32_t)h, (uint32_t)kn, dk->n_post};
+        bytes_add(&d->recs, &r, sizeof r);
+        bytes_add(&d->recs, ks, kn);
+        bytes_add(&d->recs, zero, 4 - kn % 4);
+        for (uint32_t j = 0; j < dk->n_post; j++) {
+            const name_rec *nr = &v->v[dk->first + j];
+            evm_gaz_post p = {nr->entry, nr->weight, nr->match, 0};
+            bytes_add(&d->recs, &p, sizeof p);
         }
-        d->keys[d->n_keys - 1].n_post++;
-        d->posts[d->n_posts++] = (evm_gaz_post){r->entry, r->weight, r->match, 0};
+        size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
+        while (d->slots[s])
+            s = (s + 1) & (d->n_slots - 1);
+        d->slots[s] = dk->rec + 1;
     }
 }
 
@@ -1028,7 +1065,7 @@ static void dict_free(dict_out *d)
 {
     free(d->slots);
     free(d->keys);
-    free(d->posts);
+    free(d->recs.p);
 }
 
 static int cmp_fuzzy(const void *pa, const void *pb)
@@ -1036,7 +1073,7 @@ static int cmp_fuzzy(const void *pa, const void *pb)
     const evm_gaz_fuzzy *a = pa, *b = pb;
     if (a->hash != b->hash)
         return a->hash < b->hash ? -1 : 1;
-    return a->key < b->key ? -1 : a->key > b->key;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */
@@ -1072,6 +1109,8 @@ static void build_free(build *b)
 {
     free(b->strings.p);
     strmap_free(&b->string_ix);
+    free(b->keys.p);
+    strmap_free(&b->key_ix);
     free(b->entries);
     free(b->names.v);
     free(b->demonyms.v);
@@ -1131,10 +1170,10 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     char sk[EVM_GAZ_KEY_MAX];
     for (size_t i = 0; i < b.names.n; i++) {
         const name_rec *r = &b.names.v[i];
-        const char *k = str_of(&b, r->key);
+        const char *k = key_of(&b, r->key);
         size_t sn = evm_gazetteer_variant_key(k, strlen(k), sk, sizeof sk);
         if (sn)
-            add_name_rec(&variants, intern(&b, sk, sn), r->entry, r->weight / 65535.0f,
+            add_name_rec(&variants, intern_key(&b, sk, sn), r->entry, r->weight / 65535.0f,
                          (evm_match)r->match, r->primary);
     }
     dict_out dn, dv, dd;
@@ -1145,14 +1184,14 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     /* Prefixes of multi-word name keys. */
     size_t n_pref = 0;
     for (size_t i = 0; i < dn.n_keys; i++)
-        for (const char *p = str_of(&b, dn.keys[i].str); *p; p++)
+        for (const char *p = key_of(&b, dn.keys[i].key); *p; p++)
             n_pref += *p == ' ';
     size_t pcap = 16;
     while (pcap < n_pref * 2)
         pcap *= 2;
     uint64_t *prefix = evm_xcalloc(pcap, sizeof *prefix);
     for (size_t i = 0; i < dn.n_keys; i++) {
-        const char *ks = str_of(&b, dn.keys[i].str);
+        const char *ks = key_of(&b, dn.keys[i].key);
         for (const char *p = ks; *p; p++) {
             if (*p != ' ')
                 continue;
@@ -1167,11 +1206,11 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     /* Fuzzy neighbours: each variant key of a preferred name, and its single deletions. */
     evm_gaz_fuzzy *fz = NULL;
     size_t n_fz = 0, cap_fz = 0;
-    for (size_t ki = 0, pi = 0; ki < dv.n_keys; ki++) {
+    for (size_t ki = 0; ki < dv.n_keys; ki++) {
         bool primary = false;
-        for (uint32_t j = 0; j < dv.keys[ki].n_post; j++, pi++)
-            primary |= variants.v[pi].primary != 0;
-        const char *ks = str_of(&b, dv.keys[ki].str);
+        for (uint32_t j = 0; j < dv.keys[ki].n_post; j++)
+            primary |= variants.v[dv.keys[ki].first + j].primary != 0;
+        const char *ks = key_of(&b, dv.keys[ki].key);
         size_t kn = strlen(ks);
         if (!primary || kn < 6)
             continue;
@@ -1188,7 +1227,7 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
                 memcpy(del, ks, kn);
             }
             evm_grow((void **)&fz, &cap_fz, n_fz + 1, sizeof *fz);
-            fz[n_fz++] = (evm_gaz_fuzzy){(uint32_t)evm_gaz_hash(del, dl), (uint32_t)ki};
+            fz[n_fz++] = (evm_gaz_fuzzy){(uint32_t)evm_gaz_hash(del, dl), dv.keys[ki].rec};
         }
     }
     qsort(fz, n_fz, sizeof *fz, cmp_fuzzy);
@@ -1202,12 +1241,9 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     section(&out, &h, EVM_GAZ_SEC_STRINGS, b.strings.p, b.strings.n);
     const dict_out *ds[3] = {&dn, &dv, &dd};
     for (int i = 0; i < 3; i++) {
-        section(&out, &h, EVM_GAZ_SEC_NAME_SLOTS + 3 * i, ds[i]->slots,
+        section(&out, &h, EVM_GAZ_SEC_NAME_SLOTS + 2 * i, ds[i]->slots,
                 ds[i]->n_slots * sizeof(uint32_t));
-        section(&out, &h, EVM_GAZ_SEC_NAME_KEYS + 3 * i, ds[i]->keys,
-                ds[i]->n_keys * sizeof(evm_gaz_key));
-        section(&out, &h, EVM_GAZ_SEC_NAME_POSTS + 3 * i, ds[i]->posts,
-                ds[i]->n_posts * sizeof(evm_gaz_post));
+        section(&out, &h, EVM_GAZ_SEC_NAME_RECS + 2 * i, ds[i]->recs.p, ds[i]->recs.n);
     }
     section(&out, &h, EVM_GAZ_SEC_PREFIX, prefix, pcap * sizeof *prefix);
     section(&out, &h, EVM_GAZ_SEC_FUZZY, fz, n_fz * sizeof *fz);

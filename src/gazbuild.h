@@ -7,11 +7,13 @@
  *   STRINGS   NUL-terminated UTF-8     names, codes, keys; offset 0 is ""
  *   NAME_*    a dictionary: exact name keys -> postings (entry, match, weight)
  *   VAR_*     a dictionary: variant keys (transliteration skeletons) -> postings
- *   DEM_*     a dictionary: demonym keys -> the country entry
+ *   DEM_*     a dictionary: demonym keys -> STRINGS offset of the country's alpha-2 code
  *   PREFIX    uint64_t hash slots of every word prefix of a multi-word name key
  *   FUZZY     evm_gaz_fuzzy[] sorted by hash: single-deletion neighbours of variant keys
- * A dictionary is SLOTS (uint32_t, key index + 1, 0 = empty, a power of two long, linear
- * probing on the key hash), KEYS (evm_gaz_key[]) and POSTS (evm_gaz_post[]).
+ * A dictionary is SLOTS (uint32_t, a power of two long, linear probing from the high half
+ * of the key hash; a slot holds record offset / 4 + 1, 0 = empty) and RECS: records, each
+ * an evm_gaz_rec, the key bytes and a NUL padded to 4 bytes, then n_post evm_gaz_post, best
+ * first. A lookup touches a slot, one record and the entries it returns.
  */
 #ifndef EVM_GAZBUILD_H
 #define EVM_GAZBUILD_H
@@ -27,14 +29,11 @@ enum {
     EVM_GAZ_SEC_ENTRIES = 0,
     EVM_GAZ_SEC_STRINGS,
     EVM_GAZ_SEC_NAME_SLOTS,
-    EVM_GAZ_SEC_NAME_KEYS,
-    EVM_GAZ_SEC_NAME_POSTS,
+    EVM_GAZ_SEC_NAME_RECS,
     EVM_GAZ_SEC_VAR_SLOTS,
-    EVM_GAZ_SEC_VAR_KEYS,
-    EVM_GAZ_SEC_VAR_POSTS,
+    EVM_GAZ_SEC_VAR_RECS,
     EVM_GAZ_SEC_DEM_SLOTS,
-    EVM_GAZ_SEC_DEM_KEYS,
-    EVM_GAZ_SEC_DEM_POSTS,
+    EVM_GAZ_SEC_DEM_RECS,
     EVM_GAZ_SEC_PREFIX,
     EVM_GAZ_SEC_FUZZY,
     EVM_GAZ_NSEC
@@ -70,12 +69,11 @@ typedef struct evm_gaz_entry {
     float prior;                                               /* 0..1 */
 } evm_gaz_entry;
 
-typedef struct evm_gaz_key {
-    uint32_t str;    /* STRINGS offset of the key */
+typedef struct evm_gaz_rec {
     uint32_t hash;   /* low 32 bits of evm_gaz_hash(key) */
-    uint32_t post;   /* first posting */
-    uint32_t n_post; /* number of postings */
-} evm_gaz_key;
+    uint32_t len;    /* key bytes, without the NUL */
+    uint32_t n_post; /* postings after the key */
+} evm_gaz_rec;
 
 typedef struct evm_gaz_post {
     uint32_t entry;
@@ -86,7 +84,7 @@ typedef struct evm_gaz_post {
 
 typedef struct evm_gaz_fuzzy {
     uint32_t hash; /* low 32 bits of evm_gaz_hash of the deletion neighbour */
-    uint32_t key;  /* index into VAR_KEYS */
+    uint32_t rec;  /* VAR_RECS offset / 4 of the variant key's record */
 } evm_gaz_fuzzy;
 
 /* 64-bit FNV-1a of s[0..n), never 0 (used for slots, prefixes and fuzzy neighbours). */

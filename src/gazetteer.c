@@ -27,10 +27,8 @@ struct evm_gaz {
     struct dict {
         const uint32_t *slots;
         uint32_t mask;
-        const evm_gaz_key *keys;
-        uint32_t n_keys;
-        const evm_gaz_post *posts;
-        uint32_t n_posts;
+        const unsigned char *recs;
+        size_t recs_size;
     } names, variants, demonyms;
     const uint64_t *prefix;
     uint32_t prefix_mask;
@@ -43,7 +41,7 @@ struct evm_gaz {
 #define FUZZY_WEIGHT_1 0.70f
 #define FUZZY_WEIGHT_2 0.58f
 /* Candidates gathered per lookup before ranking (postings are stored best first). */
-#define POOL_MAX 1024
+#define POOL_MAX 512
 
 /* ---- hashing ---------------------------------------------------------------------------- */
 
@@ -410,7 +408,7 @@ static bool is_pow2(uint64_t x)
     return x && (x & (x - 1)) == 0;
 }
 
-static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int keys, int posts)
+static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int recs)
 {
     const evm_gaz_header *h = g->hdr;
     uint64_t ns = h->sec[slots].size / sizeof(uint32_t);
@@ -418,11 +416,32 @@ static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int keys, in
         return false;
     d->slots = (const uint32_t *)(g->map + h->sec[slots].off);
     d->mask = (uint32_t)(ns - 1);
-    d->keys = (const evm_gaz_key *)(g->map + h->sec[keys].off);
-    d->n_keys = (uint32_t)(h->sec[keys].size / sizeof(evm_gaz_key));
-    d->posts = (const evm_gaz_post *)(g->map + h->sec[posts].off);
-    d->n_posts = (uint32_t)(h->sec[posts].size / sizeof(evm_gaz_post));
+    d->recs = g->map + h->sec[recs].off;
+    d->recs_size = h->sec[recs].size;
     return true;
+}
+
+/* The record at a word (4-byte) offset of the RECS section; NULL when it does not fit in
+ * the section (a corrupt body must not crash lookups). */
+static const evm_gaz_rec *rec_at(const struct dict *d, uint64_t word)
+{
+    uint64_t off = word * 4;
+    if (off + sizeof(evm_gaz_rec) > d->recs_size)
+        return NULL;
+    const evm_gaz_rec *r = (const evm_gaz_rec *)(d->recs + off);
+    uint64_t end =
+        off + sizeof *r + (r->len / 4 + 1) * 4 + (uint64_t)r->n_post * sizeof(evm_gaz_post);
+    return end <= d->recs_size ? r : NULL;
+}
+
+static const char *rec_key(const evm_gaz_rec *r)
+{
+    return (const char *)(r + 1);
+}
+
+static const evm_gaz_post *rec_posts(const evm_gaz_rec *r)
+{
+    return (const evm_gaz_post *)((const char *)(r + 1) + (r->len / 4 + 1) * 4);
 }
 
 evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
@@ -482,10 +501,8 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
               section_ok(h, size, EVM_GAZ_SEC_FUZZY, sizeof(evm_gaz_fuzzy)) &&
               h->sec[EVM_GAZ_SEC_STRINGS].size > 0 &&
               h->sec[EVM_GAZ_SEC_ENTRIES].size / sizeof(evm_gaz_entry) == h->n_entries;
-    for (int s = EVM_GAZ_SEC_NAME_SLOTS; ok && s <= EVM_GAZ_SEC_DEM_POSTS; s += 3)
-        ok = section_ok(h, size, s, sizeof(uint32_t)) &&
-             section_ok(h, size, s + 1, sizeof(evm_gaz_key)) &&
-             section_ok(h, size, s + 2, sizeof(evm_gaz_post));
+    for (int s = EVM_GAZ_SEC_NAME_SLOTS; ok && s <= EVM_GAZ_SEC_DEM_SLOTS; s += 2)
+        ok = section_ok(h, size, s, sizeof(uint32_t)) && section_ok(h, size, s + 1, 4);
     struct evm_gaz *g = evm_xcalloc(1, sizeof *g);
     g->map = map;
     g->size = size;
@@ -497,12 +514,9 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         g->strings = (const char *)(m + h->sec[EVM_GAZ_SEC_STRINGS].off);
         g->strings_size = h->sec[EVM_GAZ_SEC_STRINGS].size;
         ok = g->strings[g->strings_size - 1] == '\0' &&
-             dict_open(g, &g->names, EVM_GAZ_SEC_NAME_SLOTS, EVM_GAZ_SEC_NAME_KEYS,
-                       EVM_GAZ_SEC_NAME_POSTS) &&
-             dict_open(g, &g->variants, EVM_GAZ_SEC_VAR_SLOTS, EVM_GAZ_SEC_VAR_KEYS,
-                       EVM_GAZ_SEC_VAR_POSTS) &&
-             dict_open(g, &g->demonyms, EVM_GAZ_SEC_DEM_SLOTS, EVM_GAZ_SEC_DEM_KEYS,
-                       EVM_GAZ_SEC_DEM_POSTS);
+             dict_open(g, &g->names, EVM_GAZ_SEC_NAME_SLOTS, EVM_GAZ_SEC_NAME_RECS) &&
+             dict_open(g, &g->variants, EVM_GAZ_SEC_VAR_SLOTS, EVM_GAZ_SEC_VAR_RECS) &&
+             dict_open(g, &g->demonyms, EVM_GAZ_SEC_DEM_SLOTS, EVM_GAZ_SEC_DEM_RECS);
         uint64_t np = h->sec[EVM_GAZ_SEC_PREFIX].size / sizeof(uint64_t);
         ok = ok && is_pow2(np) && np <= UINT32_MAX;
         if (ok) {
@@ -601,10 +615,9 @@ static const char *str_at(const evm_gaz *g, uint32_t off)
     return off < g->strings_size ? g->strings + off : "";
 }
 
-static const evm_gaz_key *dict_find(const evm_gaz *g, const struct dict *d, const char *key,
-                                    size_t n)
+static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_t n)
 {
-    if (d->n_keys == 0 || n == 0)
+    if (n == 0)
         return NULL;
     uint64_t h = evm_gaz_hash(key, n);
     uint32_t h32 = (uint32_t)h;
@@ -613,12 +626,11 @@ static const evm_gaz_key *dict_find(const evm_gaz *g, const struct dict *d, cons
         uint32_t s = d->slots[i];
         if (s == 0)
             return NULL;
-        if (s > d->n_keys)
+        const evm_gaz_rec *r = rec_at(d, (uint64_t)s - 1);
+        if (!r)
             return NULL;
-        const evm_gaz_key *k = &d->keys[s - 1];
-        if (k->hash == h32 && k->str < g->strings_size && k->str + n < g->strings_size &&
-            memcmp(g->strings + k->str, key, n) == 0 && g->strings[k->str + n] == '\0')
-            return k;
+        if (r->hash == h32 && r->len == n && memcmp(rec_key(r), key, n) == 0)
+            return r;
     }
     return NULL;
 }
@@ -659,19 +671,15 @@ bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out)
 size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm_candidate *out,
                                 size_t max)
 {
-    const evm_gaz_key *k = dict_find(g, &g->names, key, n);
-    if (!k)
+    const evm_gaz_rec *r = dict_find(&g->names, key, n);
+    if (!r)
         return 0;
+    const evm_gaz_post *p = rec_posts(r);
     size_t w = 0;
-    for (uint32_t i = 0; i < k->n_post && w < max; i++) {
-        if ((uint64_t)k->post + i >= g->names.n_posts)
-            break;
-        const evm_gaz_post *p = &g->names.posts[k->post + i];
-        if (p->entry >= g->n_entries)
-            continue;
-        fill(g, p->entry, (evm_match)p->match, p->weight / 65535.0f, &out[w++]);
-    }
-    return k->n_post;
+    for (uint32_t i = 0; i < r->n_post && w < max; i++)
+        if (p[i].entry < g->n_entries)
+            fill(g, p[i].entry, (evm_match)p[i].match, p[i].weight / 65535.0f, &out[w++]);
+    return r->n_post;
 }
 
 bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
@@ -693,10 +701,10 @@ const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n)
 {
     char key[EVM_GAZ_KEY_MAX];
     size_t kn = evm_gazetteer_key(word, n, key, sizeof key);
-    const evm_gaz_key *k = dict_find(g, &g->demonyms, key, kn);
-    if (!k || k->n_post == 0 || k->post >= g->demonyms.n_posts)
+    const evm_gaz_rec *r = dict_find(&g->demonyms, key, kn);
+    if (!r || r->n_post == 0)
         return NULL;
-    uint32_t off = g->demonyms.posts[k->post].entry;
+    uint32_t off = rec_posts(r)[0].entry;
     return off < g->strings_size ? g->strings + off : NULL;
 }
 
@@ -713,9 +721,9 @@ typedef struct pool {
     size_t n;
 } pool;
 
-static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float score)
+static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float score, bool dedupe)
 {
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; dedupe && i < p->n; i++)
         if (p->items[i].entry == entry) {
             if (score > p->items[i].score) {
                 p->items[i].score = score;
@@ -728,21 +736,22 @@ static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float s
         p->items[p->n++] = (pool_item){entry, (uint8_t)m, (uint8_t)distance, score};
 }
 
-static void pool_add_key(const evm_gaz *g, const struct dict *d, const evm_gaz_key *k, pool *p,
-                         const char *country, bool as_variant, float factor, int distance)
+static void pool_add_rec(const evm_gaz *g, const evm_gaz_rec *r, pool *p, const char *country,
+                         bool as_variant, float factor, int distance)
 {
-    for (uint32_t i = 0; i < k->n_post; i++) {
-        if ((uint64_t)k->post + i >= d->n_posts)
-            return;
-        const evm_gaz_post *ps = &d->posts[k->post + i];
-        if (ps->entry >= g->n_entries)
+    bool dedupe = p->n > 0;
+    const evm_gaz_post *ps = rec_posts(r);
+    for (uint32_t i = 0; i < r->n_post; i++) {
+        if (ps[i].entry >= g->n_entries)
             continue;
-        const evm_gaz_entry *e = &g->entries[ps->entry];
+        const evm_gaz_entry *e = &g->entries[ps[i].entry];
         if (country && (e->country[0] != country[0] || e->country[1] != country[1]))
             continue;
         evm_match m =
-            as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps->match;
-        pool_add(p, ps->entry, m, distance, e->prior * (ps->weight / 65535.0f) * factor);
+            as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps[i].match;
+        /* The first record's postings are distinct already (the builder merged them). */
+        pool_add(p, ps[i].entry, m, distance, e->prior * (ps[i].weight / 65535.0f) * factor,
+                 dedupe);
     }
 }
 
@@ -827,9 +836,7 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
         }
         uint32_t h = (uint32_t)evm_gaz_hash(del, dn);
         for (size_t f = fuzzy_lower(g, h); f < g->n_fuzzy && g->fuzzy[f].hash == h; f++) {
-            uint32_t ki = g->fuzzy[f].key;
-            if (ki >= g->variants.n_keys)
-                continue;
+            uint32_t ki = g->fuzzy[f].rec;
             bool dup = false;
             for (size_t s = 0; s < n_seen; s++)
                 if (seen[s] == ki) {
@@ -840,17 +847,18 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
                 continue;
             if (n_seen < sizeof seen / sizeof seen[0])
                 seen[n_seen++] = ki;
-            const evm_gaz_key *k = &g->variants.keys[ki];
-            const char *ks = str_at(g, k->str);
-            size_t kn = strlen(ks);
+            const evm_gaz_rec *k = rec_at(&g->variants, ki);
+            if (!k)
+                continue;
+            const char *ks = rec_key(k);
+            size_t kn = k->len;
             /* Same first letter: misspellings rarely start wrong, and it keeps noise out. */
             if (kn == 0 || ks[0] != sk[0])
                 continue;
             int d = osa_distance(sk, sn, ks, kn, budget);
             if (d == 0 || d > budget || d > fuzzy_budget(kn))
                 continue;
-            pool_add_key(g, &g->variants, k, p, country, true,
-                         d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d);
+            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d);
         }
     }
 }
@@ -880,18 +888,19 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     size_t kn = evm_gazetteer_key(name, n, key, sizeof key);
     if (kn == 0 || max == 0)
         return 0;
-    pool *p = evm_xmalloc(sizeof *p);
+    pool stack_pool;
+    pool *p = &stack_pool;
     p->n = 0;
-    const evm_gaz_key *k = dict_find(g, &g->names, key, kn);
+    const evm_gaz_rec *k = dict_find(&g->names, key, kn);
     if (k)
-        pool_add_key(g, &g->names, k, p, country, false, 1.0f, 0);
+        pool_add_rec(g, k, p, country, false, 1.0f, 0);
     if (opts->variants || opts->fuzzy) {
         char sk[EVM_GAZ_KEY_MAX];
         size_t sn = evm_gazetteer_variant_key(key, kn, sk, sizeof sk);
         if (sn && opts->variants) {
-            const evm_gaz_key *v = dict_find(g, &g->variants, sk, sn);
+            const evm_gaz_rec *v = dict_find(&g->variants, sk, sn);
             if (v)
-                pool_add_key(g, &g->variants, v, p, country, true, VARIANT_WEIGHT, 0);
+                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0);
         }
         if (sn && opts->fuzzy && p->n == 0)
             fuzzy_search(g, sk, sn, p, country);
@@ -905,7 +914,6 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
         out[w].score = it->score;
         w++;
     }
-    free(p);
     return w;
 }
 
