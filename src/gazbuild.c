@@ -122,9 +122,7 @@ typedef struct name_vec {
 
 /* Running aggregate of the member places of a country or admin region. */
 typedef struct agg {
-    double w, x, y, z;
     double pop;
-    double best;
     float lat, lon;
     uint32_t members;
 } agg;
@@ -146,7 +144,8 @@ typedef struct build {
     strmap admin1_display;             /* code -> STRINGS offset of the display name */
     strmap admin_flags;                /* code -> bit 1: "name" override present */
     strmap types;                      /* "UA.1" -> STRINGS offset of "Oblast|oblast,region" */
-    strmap big_places;                 /* "UA\tkey" -> 1 when a major place has that key */
+    strmap place_pop;                  /* "UA\tkey" -> largest population (UINT32_MAX: capital) */
+    strmap seats;                      /* "UA.05\tkey" -> 1: a PPLA/PPLA2/PPLC of that admin1 */
     strmap place_by_key;               /* "UA\tkey" -> most populous POINT entry + 1 */
     evm_gazbuild_stats st;
 } build;
@@ -231,35 +230,89 @@ static uint32_t agg_get(build *b, const char *code)
     if (added) {
         evm_grow((void **)&b->agg, &b->cap_agg, b->n_agg + 1, sizeof *b->agg);
         memset(&b->agg[b->n_agg], 0, sizeof b->agg[0]);
-        b->agg[b->n_agg].best = INFINITY;
         b->n_agg++;
     }
     return *v;
 }
 
-static const double DEG = 3.14159265358979323846 / 180.0;
-
-static void agg_add(agg *a, double lat, double lon, double pop)
+/* Counts a member place of an aggregate. */
+static void agg_add(agg *a, double pop)
 {
-    double w = sqrt(pop < 500 ? 500 : pop);
-    a->w += w;
-    a->x += w * cos(lat * DEG) * cos(lon * DEG);
-    a->y += w * cos(lat * DEG) * sin(lon * DEG);
-    a->z += w * sin(lat * DEG);
     a->pop += pop;
     a->members++;
 }
 
-/* Snaps the aggregate to a member place if that one is nearer to the mean than the last. */
-static void agg_snap(agg *a, double lat, double lon)
+/* One member place of an aggregate, for the point computation. */
+typedef struct agg_point {
+    uint32_t agg;
+    double x, y; /* lon, lat */
+} agg_point;
+
+static int cmp_point(const void *pa, const void *pb)
 {
-    double x = cos(lat * DEG) * cos(lon * DEG), y = cos(lat * DEG) * sin(lon * DEG),
-           z = sin(lat * DEG);
-    double d = -(x * a->x + y * a->y + z * a->z); /* larger dot product = nearer */
-    if (d < a->best) {
-        a->best = d;
-        a->lat = (float)lat;
-        a->lon = (float)lon;
+    const agg_point *a = pa, *b = pb;
+    if (a->agg != b->agg)
+        return a->agg < b->agg ? -1 : 1;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    return (a->y > b->y) - (a->y < b->y);
+}
+
+static double cross(const agg_point *o, const agg_point *a, const agg_point *b)
+{
+    return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
+}
+
+/* The point of one aggregate from its members p[0..n) (sorted by x then y): the area
+ * centroid of their convex hull (an estimate of the region's geographic centre), snapped
+ * to the member nearest to it, so that it lies on a real place of the region. */
+static void agg_point_of(agg *a, agg_point *p, size_t n, agg_point *hull)
+{
+    /* Longitudes across the antimeridian: shift the western ones by 360 and re-sort. */
+    if (p[n - 1].x - p[0].x > 180) {
+        for (size_t i = 0; i < n; i++)
+            if (p[i].x < 0)
+                p[i].x += 360;
+        qsort(p, n, sizeof *p, cmp_point);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) { /* Andrew's monotone chain, lower hull */
+        while (k >= 2 && cross(&hull[k - 2], &hull[k - 1], &p[i]) <= 0)
+            k--;
+        hull[k++] = p[i];
+    }
+    for (size_t i = n - 1, t = k + 1; i-- > 0;) { /* upper hull */
+        while (k >= t && cross(&hull[k - 2], &hull[k - 1], &p[i]) <= 0)
+            k--;
+        hull[k++] = p[i];
+    }
+    double area = 0, cx = 0, cy = 0;
+    for (size_t i = 0; k > 1 && i + 1 < k; i++) {
+        double c = hull[i].x * hull[i + 1].y - hull[i + 1].x * hull[i].y;
+        area += c;
+        cx += (hull[i].x + hull[i + 1].x) * c;
+        cy += (hull[i].y + hull[i + 1].y) * c;
+    }
+    if (fabs(area) > 1e-9) {
+        cx /= 3 * area;
+        cy /= 3 * area;
+    } else { /* one place, or all in a line: their mean */
+        cx = cy = 0;
+        for (size_t i = 0; i < n; i++) {
+            cx += p[i].x;
+            cy += p[i].y;
+        }
+        cx /= (double)n;
+        cy /= (double)n;
+    }
+    double best = INFINITY, kx = cos(cy * 3.14159265358979323846 / 180);
+    for (size_t i = 0; i < n; i++) {
+        double dx = (p[i].x - cx) * kx, dy = p[i].y - cy, d = dx * dx + dy * dy;
+        if (d < best) {
+            best = d;
+            a->lat = (float)p[i].y;
+            a->lon = (float)(p[i].x > 180 ? p[i].x - 360 : p[i].x);
+        }
     }
 }
 
@@ -379,6 +432,13 @@ static void key_in_country(char *buf, size_t cap, const char *cc, const char *ke
     snprintf(buf, cap, "%s\t%s", cc, key);
 }
 
+static void note_place_pop(build *b, const char *ck, uint32_t pop)
+{
+    uint32_t *v = strmap_put(&b->place_pop, ck, strlen(ck), pop, NULL);
+    if (*v < pop)
+        *v = pop;
+}
+
 static evm_err load_places(build *b)
 {
     reader r;
@@ -424,7 +484,7 @@ static evm_err load_places(build *b)
         b->st.n_places++;
 
         add_name(b, f[1], idx, 1.0f, EVM_MATCH_EXACT, true);
-        bool major = pop >= 1e6 || strcmp(f[5], "PPLC") == 0;
+        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e6 || capital;
         for (char *a = f[2]; *a;) {
             char *comma = strchr(a, ',');
             if (comma)
@@ -435,7 +495,7 @@ static evm_err load_places(build *b)
             size_t an = major ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
             if (an) {
                 key_in_country(ck, sizeof ck, f[6], key);
-                strmap_put(&b->big_places, ck, strlen(ck), 1, NULL);
+                note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
             }
             if (!comma)
                 break;
@@ -456,12 +516,16 @@ static evm_err load_places(build *b)
             mo->agg[2] = agg_get(b, code);
         for (int k = 0; k < 3; k++)
             if (mo->agg[k] != UINT32_MAX)
-                agg_add(&b->agg[mo->agg[k]], lat, lon, pop);
+                agg_add(&b->agg[mo->agg[k]], pop);
         size_t kn = evm_gazetteer_key(f[1], strlen(f[1]), key, sizeof key);
         if (kn) {
             key_in_country(ck, sizeof ck, f[6], key);
-            if (pop >= 50000 || strcmp(f[5], "PPLC") == 0 || strcmp(f[5], "PPLA") == 0)
-                strmap_put(&b->big_places, ck, strlen(ck), 1, NULL);
+            note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
+            if (capital || strcmp(f[5], "PPLA") == 0 || strcmp(f[5], "PPLA2") == 0) {
+                char sk[EVM_GAZ_KEY_MAX + 80];
+                snprintf(sk, sizeof sk, "%s.%s\t%s", f[6], f[7], key);
+                strmap_put(&b->seats, sk, strlen(sk), 1, NULL);
+            }
             bool added;
             uint32_t *best = strmap_put(&b->place_by_key, ck, strlen(ck), idx + 1, &added);
             if (!added && b->entries[*best - 1].population < e.population)
@@ -469,13 +533,26 @@ static evm_err load_places(build *b)
         }
     }
     reader_close(&r);
-    /* Second pass over the places: snap every aggregate to its member nearest the mean. */
+    /* Every aggregate's point from its members' positions. */
+    agg_point *pts = evm_xmalloc(sizeof *pts * (n_member * 3 + 1));
+    size_t n_pts = 0;
     for (size_t i = 0; i < n_member; i++) {
         const evm_gaz_entry *e = &b->entries[member[i].entry];
         for (int k = 0; k < 3; k++)
             if (member[i].agg[k] != UINT32_MAX)
-                agg_snap(&b->agg[member[i].agg[k]], e->lat, e->lon);
+                pts[n_pts++] = (agg_point){member[i].agg[k], e->lon, e->lat};
     }
+    qsort(pts, n_pts, sizeof *pts, cmp_point);
+    agg_point *hull = evm_xmalloc(sizeof *hull * (n_pts * 2 + 2));
+    for (size_t i = 0; i < n_pts;) {
+        size_t j = i;
+        while (j < n_pts && pts[j].agg == pts[i].agg)
+            j++;
+        agg_point_of(&b->agg[pts[i].agg], pts + i, j - i, hull);
+        i = j;
+    }
+    free(hull);
+    free(pts);
     free(member);
     return EVM_OK;
 }
@@ -614,16 +691,22 @@ static void admin1_displays(build *b)
     }
 }
 
-/* Whether a place of this country with this name is big enough that a bare region name
- * equal to it more likely means the place ("Donetsk", "New York"). */
-static bool clashes_with_place(build *b, const char *cc, const char *name, size_t n)
+/* Whether a bare region name more likely means a place of the same name: the capital of
+ * the country, the seat of the region's admin1, or a place with at least a fifth of the
+ * region's population ("Donetsk", "New York", "Paris" the department; not "Wyoming"). */
+static bool clashes_with_place(build *b, const char *cc, const char *a1code, double region_pop,
+                               const char *name, size_t n)
 {
-    char key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 8];
+    char key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 80];
     size_t kn = evm_gazetteer_key(name, n, key, sizeof key);
     if (!kn)
         return false;
     key_in_country(ck, sizeof ck, cc, key);
-    return strmap_get(&b->big_places, ck, strlen(ck)) != NULL;
+    uint32_t *pop = strmap_get(&b->place_pop, ck, strlen(ck));
+    if (pop && (*pop == UINT32_MAX || (*pop >= 10000 && *pop >= 0.2 * region_pop)))
+        return true;
+    snprintf(ck, sizeof ck, "%s.%s\t%s", cc, a1code, key);
+    return strmap_get(&b->seats, ck, strlen(ck)) != NULL;
 }
 
 static void add_admin_entries(build *b, int level)
@@ -681,7 +764,7 @@ static void add_admin_entries(build *b, int level)
          * and "<bare> <type word>" ("Donetsk region"). */
         add_name(b, display, idx, 1.0f, EVM_MATCH_EXACT, true);
         size_t bl = admin_base_len(src);
-        bool src_clash = clashes_with_place(b, cc, src, bl);
+        bool src_clash = clashes_with_place(b, cc, a1code, a->pop, src, bl);
         if (strcmp(src, display) != 0)
             add_name(b, src, idx, bl == strlen(src) && src_clash ? 0.5f : 0.95f,
                      EVM_MATCH_ALTERNATE, true);
@@ -716,9 +799,7 @@ static void demote_bare_exact(build *b)
             continue;
         char cc[3] = {e->country[0], e->country[1], 0};
         const char *key = key_of(b, r->key);
-        char ck[EVM_GAZ_KEY_MAX + 8];
-        key_in_country(ck, sizeof ck, cc, key);
-        if (strmap_get(&b->big_places, ck, strlen(ck))) {
+        if (clashes_with_place(b, cc, str_of(b, e->admin1_code), e->population, key, strlen(key))) {
             r->weight = (uint16_t)lrintf(0.5f * 65535.0f);
             r->match = EVM_MATCH_ALTERNATE;
         }
@@ -1121,7 +1202,8 @@ static void build_free(build *b)
     strmap_free(&b->admin1_display);
     strmap_free(&b->admin_flags);
     strmap_free(&b->types);
-    strmap_free(&b->big_places);
+    strmap_free(&b->place_pop);
+    strmap_free(&b->seats);
     strmap_free(&b->place_by_key);
 }
 
