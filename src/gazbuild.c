@@ -113,6 +113,7 @@ typedef struct name_rec {
     uint16_t weight;
     uint8_t match;
     uint8_t primary; /* a preferred name: takes part in fuzzy matching */
+    uint8_t flags;   /* EVM_GAZ_POST_* */
 } name_rec;
 
 typedef struct name_vec {
@@ -202,25 +203,32 @@ static uint32_t add_entry(build *b, const evm_gaz_entry *e)
 }
 
 static void add_name_rec(name_vec *v, uint32_t key, uint32_t entry, float weight, evm_match m,
-                         bool primary)
+                         bool primary, unsigned flags)
 {
     evm_grow((void **)&v->v, &v->cap, v->n + 1, sizeof *v->v);
     if (weight > 1.0f)
         weight = 1.0f;
-    v->v[v->n++] =
-        (name_rec){key, entry, (uint16_t)lrintf(weight * 65535.0f), (uint8_t)m, (uint8_t)primary};
+    v->v[v->n++] = (name_rec){
+        key,           entry, (uint16_t)lrintf(weight * 65535.0f), (uint8_t)m, (uint8_t)primary,
+        (uint8_t)flags};
 }
 
-/* Adds a name of an entry (as written; keyed here). */
-static void add_name(build *b, const char *name, uint32_t entry, float weight, evm_match m,
-                     bool primary)
+/* Adds a name of an entry (as written; keyed here) with posting flags. */
+static void add_name_flags(build *b, const char *name, uint32_t entry, float weight, evm_match m,
+                           bool primary, unsigned flags)
 {
     char key[EVM_GAZ_KEY_MAX];
     size_t kn = evm_gazetteer_key(name, strlen(name), key, sizeof key);
     if (kn == 0)
         return;
-    add_name_rec(&b->names, intern_key(b, key, kn), entry, weight, m, primary);
+    add_name_rec(&b->names, intern_key(b, key, kn), entry, weight, m, primary, flags);
     b->st.n_names++;
+}
+
+static void add_name(build *b, const char *name, uint32_t entry, float weight, evm_match m,
+                     bool primary)
+{
+    add_name_flags(b, name, entry, weight, m, primary, 0);
 }
 
 static uint32_t agg_get(build *b, const char *code)
@@ -665,8 +673,9 @@ static evm_err load_admin_aliases(build *b, bool display_only)
         uint32_t *e = strmap_get(&b->aggs, ek, strlen(ek));
         if (!e)
             continue;
-        float w = strcmp(f[2], "abbr") == 0 ? 0.6f : 0.92f;
-        add_name(b, f[1], *e, w, EVM_MATCH_ALTERNATE, is_name);
+        bool abbr = strcmp(f[2], "abbr") == 0;
+        add_name_flags(b, f[1], *e, abbr ? 0.6f : 0.92f, EVM_MATCH_ALTERNATE, is_name,
+                       abbr ? EVM_GAZ_POST_ABBREV : 0);
     }
     reader_close(&r);
     return EVM_OK;
@@ -1016,6 +1025,34 @@ static evm_err load_landmarks(build *b)
     return EVM_OK;
 }
 
+/* place-aliases.tsv: alias<TAB>place<TAB>CC: another name of the most populous place of
+ * that country named so ("L.A." for Los Angeles). */
+static evm_err load_place_aliases(build *b)
+{
+    reader r;
+    evm_err err = reader_open(b, &r, "place-aliases.tsv", true);
+    if (err)
+        return err;
+    char *line, key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 8];
+    while ((line = reader_next(&r))) {
+        char *f[3];
+        if (split_tabs(line, f, 3) < 3 || strlen(f[2]) != 2) {
+            reader_close(&r);
+            return bad_line(b, &r, "expected: alias<TAB>place<TAB>CC");
+        }
+        size_t kn = evm_gazetteer_key(f[1], strlen(f[1]), key, sizeof key);
+        key_in_country(ck, sizeof ck, f[2], key);
+        uint32_t *pi = kn ? strmap_get(&b->place_by_key, ck, strlen(ck)) : NULL;
+        if (!pi) {
+            reader_close(&r);
+            return bad_line(b, &r, "no such place");
+        }
+        add_name(b, f[0], *pi - 1, 0.95f, EVM_MATCH_ALTERNATE, false);
+    }
+    reader_close(&r);
+    return EVM_OK;
+}
+
 static evm_err load_demonyms(build *b)
 {
     reader r;
@@ -1032,7 +1069,24 @@ static evm_err load_demonyms(build *b)
         size_t kn = evm_gazetteer_key(f[0], strlen(f[0]), key, sizeof key);
         if (kn)
             add_name_rec(&b->demonyms, intern_key(b, key, kn), intern_z(b, f[1]), 1.0f,
-                         EVM_MATCH_EXACT, false);
+                         EVM_MATCH_EXACT, false, 0);
+        /* The word and its plural also find the country in the name dictionary, flagged,
+         * so that a spotter sees "Ukrainian" but knows what it is. */
+        char ek[16], plural[256];
+        snprintf(ek, sizeof ek, "entry:%s", f[1]);
+        uint32_t *e = strmap_get(&b->aggs, ek, strlen(ek));
+        if (!e)
+            continue;
+        add_name_flags(b, f[0], *e, 0.7f, EVM_MATCH_ALTERNATE, false, EVM_GAZ_POST_DEMONYM);
+        size_t n = strlen(f[0]);
+        bool no_plural =
+            (n >= 1 && (f[0][n - 1] == 's' || f[0][n - 1] == 'x')) ||
+            (n >= 2 && (strcmp(f[0] + n - 2, "sh") == 0 || strcmp(f[0] + n - 2, "ch") == 0)) ||
+            (n >= 3 && strcmp(f[0] + n - 3, "ese") == 0);
+        if (!no_plural && strchr(f[0], ' ') == NULL) {
+            snprintf(plural, sizeof plural, "%ss", f[0]);
+            add_name_flags(b, plural, *e, 0.7f, EVM_MATCH_ALTERNATE, false, EVM_GAZ_POST_DEMONYM);
+        }
     }
     reader_close(&r);
     return EVM_OK;
@@ -1132,7 +1186,7 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
         bytes_add(&d->recs, zero, 4 - kn % 4);
         for (uint32_t j = 0; j < dk->n_post; j++) {
             const name_rec *nr = &v->v[dk->first + j];
-            evm_gaz_post p = {nr->entry, nr->weight, nr->match, 0};
+            evm_gaz_post p = {nr->entry, nr->weight, nr->match, nr->flags};
             bytes_add(&d->recs, &p, sizeof p);
         }
         size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
@@ -1241,6 +1295,8 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     if (!err)
         err = load_landmarks(&b);
     if (!err)
+        err = load_place_aliases(&b);
+    if (!err)
         err = load_demonyms(&b);
     if (err) {
         build_free(&b);
@@ -1256,7 +1312,7 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
         size_t sn = evm_gazetteer_variant_key(k, strlen(k), sk, sizeof sk);
         if (sn)
             add_name_rec(&variants, intern_key(&b, sk, sn), r->entry, r->weight / 65535.0f,
-                         (evm_match)r->match, r->primary);
+                         (evm_match)r->match, r->primary, r->flags);
     }
     dict_out dn, dv, dd;
     dict_build(&b, &b.names, false, &dn);

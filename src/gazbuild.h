@@ -75,11 +75,17 @@ typedef struct evm_gaz_rec {
     uint32_t n_post; /* postings after the key */
 } evm_gaz_rec;
 
+/* Posting flags: how the name relates to the entry beyond its match kind. */
+enum {
+    EVM_GAZ_POST_ABBREV = 1u << 0, /* an abbreviation ("Calif.", "Tenn.") */
+    EVM_GAZ_POST_DEMONYM = 1u << 1 /* a nationality word for a country ("Ukrainian") */
+};
+
 typedef struct evm_gaz_post {
     uint32_t entry;
     uint16_t weight; /* match weight * 65535: the score is prior * weight */
     uint8_t match;   /* evm_match */
-    uint8_t spare;
+    uint8_t flags;   /* EVM_GAZ_POST_* */
 } evm_gaz_post;
 
 typedef struct evm_gaz_fuzzy {

@@ -651,7 +651,8 @@ static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_
     return NULL;
 }
 
-static void fill(const evm_gaz *g, uint32_t idx, evm_match m, float weight, evm_candidate *c)
+static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, float weight,
+                 evm_candidate *c)
 {
     const evm_gaz_entry *e = &g->entries[idx];
     c->entry = idx;
@@ -671,6 +672,8 @@ static void fill(const evm_gaz *g, uint32_t idx, evm_match m, float weight, evm_
     c->population = e->population;
     c->capital = (e->flags & EVM_GAZ_CAPITAL) != 0;
     c->match = m;
+    c->demonym = (flags & EVM_GAZ_POST_DEMONYM) != 0;
+    c->abbrev = (flags & EVM_GAZ_POST_ABBREV) != 0;
     c->distance = 0;
     c->prior = e->prior;
     c->score = e->prior * weight;
@@ -680,7 +683,7 @@ bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out)
 {
     if (!g || entry >= g->n_entries)
         return false;
-    fill(g, entry, EVM_MATCH_EXACT, 1.0f, out);
+    fill(g, entry, EVM_MATCH_EXACT, 0, 1.0f, out);
     return true;
 }
 
@@ -694,7 +697,8 @@ size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm
     size_t w = 0;
     for (uint32_t i = 0; i < r->n_post && w < max; i++)
         if (p[i].entry < g->n_entries)
-            fill(g, p[i].entry, (evm_match)p[i].match, p[i].weight / 65535.0f, &out[w++]);
+            fill(g, p[i].entry, (evm_match)p[i].match, p[i].flags, p[i].weight / 65535.0f,
+                 &out[w++]);
     return r->n_post;
 }
 
@@ -729,6 +733,7 @@ typedef struct pool_item {
     uint32_t entry;
     uint8_t match;
     uint8_t distance;
+    uint8_t flags;
     float score;
 } pool_item;
 
@@ -737,7 +742,8 @@ typedef struct pool {
     size_t n;
 } pool;
 
-static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float score, bool dedupe)
+static void pool_add(pool *p, uint32_t entry, evm_match m, unsigned flags, int distance,
+                     float score, bool dedupe)
 {
     for (size_t i = 0; dedupe && i < p->n; i++)
         if (p->items[i].entry == entry) {
@@ -745,15 +751,16 @@ static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float s
                 p->items[i].score = score;
                 p->items[i].match = (uint8_t)m;
                 p->items[i].distance = (uint8_t)distance;
+                p->items[i].flags = (uint8_t)flags;
             }
             return;
         }
     if (p->n < POOL_MAX)
-        p->items[p->n++] = (pool_item){entry, (uint8_t)m, (uint8_t)distance, score};
+        p->items[p->n++] = (pool_item){entry, (uint8_t)m, (uint8_t)distance, (uint8_t)flags, score};
 }
 
 static void pool_add_rec(const evm_gaz *g, const evm_gaz_rec *r, pool *p, const char *country,
-                         bool as_variant, float factor, int distance)
+                         bool as_variant, float factor, int distance, bool dotted)
 {
     bool dedupe = p->n > 0;
     const evm_gaz_post *ps = rec_posts(r);
@@ -766,8 +773,12 @@ static void pool_add_rec(const evm_gaz *g, const evm_gaz_rec *r, pool *p, const 
         evm_match m =
             as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps[i].match;
         /* The first record's postings are distinct already (the builder merged them). */
-        pool_add(p, ps[i].entry, m, distance, e->prior * (ps[i].weight / 65535.0f) * factor,
-                 dedupe);
+        /* A written abbreviation ("Ind.", "Kan.") takes its abbreviation table rows at full
+         * weight; undotted ("Ind", "Miss") they stay low. */
+        float w = ps[i].weight / 65535.0f;
+        if (dotted && (ps[i].flags & EVM_GAZ_POST_ABBREV))
+            w = 1.0f;
+        pool_add(p, ps[i].entry, m, ps[i].flags, distance, e->prior * w * factor, dedupe);
     }
 }
 
@@ -874,7 +885,8 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
             int d = osa_distance(sk, sn, ks, kn, budget);
             if (d == 0 || d > budget || d > fuzzy_budget(kn))
                 continue;
-            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d);
+            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d,
+                         false);
         }
     }
 }
@@ -904,19 +916,23 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     size_t kn = evm_gazetteer_key(name, n, key, sizeof key);
     if (kn == 0 || max == 0)
         return 0;
+    size_t end = n;
+    while (end > 0 && name[end - 1] == ' ')
+        end--;
+    bool dotted = end > 0 && name[end - 1] == '.';
     pool stack_pool;
     pool *p = &stack_pool;
     p->n = 0;
     const evm_gaz_rec *k = dict_find(&g->names, key, kn);
     if (k)
-        pool_add_rec(g, k, p, country, false, 1.0f, 0);
+        pool_add_rec(g, k, p, country, false, 1.0f, 0, dotted);
     if (opts->variants || opts->fuzzy) {
         char sk[EVM_GAZ_KEY_MAX];
         size_t sn = evm_gazetteer_variant_key(key, kn, sk, sizeof sk);
         if (sn && opts->variants) {
             const evm_gaz_rec *v = dict_find(&g->variants, sk, sn);
             if (v)
-                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0);
+                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0, false);
         }
         if (sn && opts->fuzzy && p->n == 0)
             fuzzy_search(g, sk, sn, p, country);
@@ -925,7 +941,7 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     size_t w = 0;
     for (size_t i = 0; i < p->n && w < max; i++) {
         const pool_item *it = &p->items[i];
-        fill(g, it->entry, (evm_match)it->match, 1.0f, &out[w]);
+        fill(g, it->entry, (evm_match)it->match, it->flags, 1.0f, &out[w]);
         out[w].distance = it->distance;
         out[w].score = it->score;
         w++;

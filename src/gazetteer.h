@@ -51,6 +51,8 @@ typedef struct evm_candidate {
     int64_t population; /* 0 when unknown */
     bool capital;       /* a national capital (PPLC) */
     evm_match match;    /* how the name matched */
+    bool demonym;       /* matched a nationality word ("Ukrainian", "Russians") */
+    bool abbrev;        /* matched an abbreviation ("Calif.", "Tenn.") */
     int distance;       /* edit distance for fuzzy matches, else 0 */
     float prior;        /* 0..1 from feature code, capital, population */
     float score;        /* 0..1: prior weighted by how the name matched */

@@ -226,6 +226,20 @@ static void test_spotter_api(void **state)
     assert_string_equal(evm_gazetteer_demonym(gaz, "RUSSIAN", 7), "RU");
     assert_null(evm_gazetteer_demonym(gaz, "Table", 5));
 
+    /* Nationality words find their country, flagged as such. */
+    assert_true(look("Ukrainians", NULL, c, 4) > 0);
+    assert_string_equal(c[0].feature, "COUNTRY");
+    assert_string_equal(c[0].country, "UA");
+    assert_true(c[0].demonym);
+    assert_true(look("Ukraine", NULL, c, 4) > 0);
+    assert_false(c[0].demonym);
+
+    /* A dotted state abbreviation prefers the abbreviation table. */
+    assert_true(look("Tenn.", NULL, c, 4) > 0);
+    assert_string_equal(c[0].feature, "ADM1");
+    assert_string_equal(c[0].name, "Tennessee");
+    assert_true(c[0].abbrev);
+
     evm_place p;
     assert_true(look("Kyiv", NULL, c, 1) == 1);
     evm_gazetteer_to_place(&c[0], &p);
