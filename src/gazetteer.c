@@ -276,10 +276,19 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
         out[0] = '\0';
         return 0;
     }
-    /* A leading "the" goes when something follows ("The Hague" -> "hague"). */
-    if (b.n > 4 && memcmp(out, "the ", 4) == 0) {
-        memmove(out, out + 4, b.n - 4 + 1);
+    /* The word "the" goes when something else remains ("The Hague" -> "hague",
+     * "Democratic Republic of the Congo" -> "democratic republic of congo"). */
+    for (size_t i = 0; i + 3 <= b.n;) {
+        bool word = (i == 0 || out[i - 1] == ' ') && memcmp(out + i, "the", 3) == 0 &&
+                    (i + 3 == b.n || out[i + 3] == ' ');
+        if (!word || b.n == 3) {
+            i++;
+            continue;
+        }
+        size_t from = i + 3 < b.n ? i : i - 1; /* "the " or a final " the" */
+        memmove(out + from, out + from + 4, b.n - from - 4 + 1);
         b.n -= 4;
+        i = from;
     }
     return b.n;
 }

@@ -56,6 +56,9 @@ static void test_keys(void **state)
     assert_string_equal(key_of("Côte d'Ivoire"), "cote divoire");
     assert_string_equal(key_of("U.S."), "us");
     assert_string_equal(key_of("the Hague"), "hague");
+    assert_string_equal(key_of("Democratic Republic of the Congo"), "democratic republic of congo");
+    assert_string_equal(key_of("The"), "the");
+    assert_string_equal(key_of("Bay of the"), "bay of");
     assert_string_equal(key_of("Київ"), "киів");
     assert_string_equal(key_of("  Rapides   Parish, "), "rapides parish");
     assert_string_equal(key_of("Łódź"), "lodz");
