@@ -674,8 +674,8 @@ static evm_err load_admin_aliases(build *b, bool display_only)
         if (!e)
             continue;
         bool abbr = strcmp(f[2], "abbr") == 0;
-        add_name_flags(b, f[1], *e, abbr ? 0.6f : 0.92f, EVM_MATCH_ALTERNATE, is_name,
-                       abbr ? EVM_GAZ_POST_ABBREV : 0);
+        add_name_flags(b, f[1], *e, abbr ? EVM_GAZ_ABBREV_WEIGHT : 0.92f, EVM_MATCH_ALTERNATE,
+                       is_name, abbr ? EVM_GAZ_POST_ABBREV : 0);
     }
     reader_close(&r);
     return EVM_OK;
@@ -1098,7 +1098,7 @@ static const build *sort_ctx;
 
 static float rec_score(const build *b, const name_rec *r, bool demonym)
 {
-    return demonym ? 1.0f : b->entries[r->entry].prior * r->weight;
+    return demonym ? 65535.0f : b->entries[r->entry].prior * r->weight;
 }
 
 static int cmp_rec(const void *pa, const void *pb)
@@ -1186,7 +1186,9 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
         bytes_add(&d->recs, zero, 4 - kn % 4);
         for (uint32_t j = 0; j < dk->n_post; j++) {
             const name_rec *nr = &v->v[dk->first + j];
-            evm_gaz_post p = {nr->entry, nr->weight, nr->match, nr->flags};
+            float sc = rec_score(b, nr, demonym) / 65535.0f;
+            evm_gaz_post p = {nr->entry, (uint16_t)lrintf((sc > 1 ? 1 : sc) * 65535.0f), nr->match,
+                              nr->flags};
             bytes_add(&d->recs, &p, sizeof p);
         }
         size_t s = (size_t)(h >> 32) & (d->n_slots - 1);

@@ -81,11 +81,15 @@ enum {
     EVM_GAZ_POST_DEMONYM = 1u << 1 /* a nationality word for a country ("Ukrainian") */
 };
 
+/* The match weight of abbreviation rows (admin-aliases.tsv "abbr"); a dotted abbreviation
+ * as written gets full weight back at lookup. */
+#define EVM_GAZ_ABBREV_WEIGHT 0.6f
+
 typedef struct evm_gaz_post {
     uint32_t entry;
-    uint16_t weight; /* match weight * 65535: the score is prior * weight */
-    uint8_t match;   /* evm_match */
-    uint8_t flags;   /* EVM_GAZ_POST_* */
+    uint16_t score; /* entry prior * match weight * 65535: the candidate's score */
+    uint8_t match;  /* evm_match */
+    uint8_t flags;  /* EVM_GAZ_POST_* */
 } evm_gaz_post;
 
 typedef struct evm_gaz_fuzzy {

@@ -660,7 +660,7 @@ static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_
     return NULL;
 }
 
-static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, float weight,
+static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, float score,
                  evm_candidate *c)
 {
     const evm_gaz_entry *e = &g->entries[idx];
@@ -685,14 +685,14 @@ static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, fl
     c->abbrev = (flags & EVM_GAZ_POST_ABBREV) != 0;
     c->distance = 0;
     c->prior = e->prior;
-    c->score = e->prior * weight;
+    c->score = score;
 }
 
 bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out)
 {
     if (!g || entry >= g->n_entries)
         return false;
-    fill(g, entry, EVM_MATCH_EXACT, 0, 1.0f, out);
+    fill(g, entry, EVM_MATCH_EXACT, 0, g->entries[entry].prior, out);
     return true;
 }
 
@@ -706,7 +706,7 @@ size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm
     size_t w = 0;
     for (uint32_t i = 0; i < r->n_post && w < max; i++)
         if (p[i].entry < g->n_entries)
-            fill(g, p[i].entry, (evm_match)p[i].match, p[i].flags, p[i].weight / 65535.0f,
+            fill(g, p[i].entry, (evm_match)p[i].match, p[i].flags, p[i].score / 65535.0f,
                  &out[w++]);
     return r->n_post;
 }
@@ -769,25 +769,26 @@ static void pool_add(pool *p, uint32_t entry, evm_match m, unsigned flags, int d
 }
 
 static void pool_add_rec(const evm_gaz *g, const evm_gaz_rec *r, pool *p, const char *country,
-                         bool as_variant, float factor, int distance, bool dotted)
+                         bool as_variant, float factor, int distance, bool dotted, size_t limit)
 {
     bool dedupe = p->n > 0;
     const evm_gaz_post *ps = rec_posts(r);
-    for (uint32_t i = 0; i < r->n_post; i++) {
+    for (uint32_t i = 0; i < r->n_post && p->n < limit; i++) {
         if (ps[i].entry >= g->n_entries)
             continue;
-        const evm_gaz_entry *e = &g->entries[ps[i].entry];
-        if (country && (e->country[0] != country[0] || e->country[1] != country[1]))
+        /* Entries are read only for a country filter: postings carry their score. */
+        const evm_gaz_entry *e = country ? &g->entries[ps[i].entry] : NULL;
+        if (e && (e->country[0] != country[0] || e->country[1] != country[1]))
             continue;
         evm_match m =
             as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps[i].match;
         /* The first record's postings are distinct already (the builder merged them). */
         /* A written abbreviation ("Ind.", "Kan.") takes its abbreviation table rows at full
          * weight; undotted ("Ind", "Miss") they stay low. */
-        float w = ps[i].weight / 65535.0f;
+        float sc = ps[i].score / 65535.0f;
         if (dotted && (ps[i].flags & EVM_GAZ_POST_ABBREV))
-            w = 1.0f;
-        pool_add(p, ps[i].entry, m, ps[i].flags, distance, e->prior * w * factor, dedupe);
+            sc = sc / EVM_GAZ_ABBREV_WEIGHT > 1 ? 1 : sc / EVM_GAZ_ABBREV_WEIGHT;
+        pool_add(p, ps[i].entry, m, ps[i].flags, distance, sc * factor, dedupe);
     }
 }
 
@@ -894,8 +895,8 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
             int d = osa_distance(sk, sn, ks, kn, budget);
             if (d == 0 || d > budget || d > fuzzy_budget(kn))
                 continue;
-            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d,
-                         false);
+            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d, false,
+                         POOL_MAX);
         }
     }
 }
@@ -933,15 +934,17 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     pool *p = &stack_pool;
     p->n = 0;
     const evm_gaz_rec *k = dict_find(&g->names, key, kn);
+    /* Postings come best first: alone, the record needs only its first max. */
+    bool alone = !opts->variants && !opts->fuzzy && !dotted;
     if (k)
-        pool_add_rec(g, k, p, country, false, 1.0f, 0, dotted);
+        pool_add_rec(g, k, p, country, false, 1.0f, 0, dotted, alone ? max : POOL_MAX);
     if (opts->variants || opts->fuzzy) {
         char sk[EVM_GAZ_KEY_MAX];
         size_t sn = evm_gazetteer_variant_key(key, kn, sk, sizeof sk);
         if (sn && opts->variants) {
             const evm_gaz_rec *v = dict_find(&g->variants, sk, sn);
             if (v)
-                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0, false);
+                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0, false, POOL_MAX);
         }
         if (sn && opts->fuzzy && p->n == 0)
             fuzzy_search(g, sk, sn, p, country);
