@@ -483,6 +483,8 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         snprintf(what, sizeof what, "cannot map (%s)", strerror(errno));
         return gaz_fail(diag, path, what);
     }
+    /* Lookups jump around the file: no read-ahead when its pages are not cached yet. */
+    madvise(map, size, MADV_RANDOM);
     const evm_gaz_header *h = map;
     evm_err err = EVM_OK;
     if (memcmp(h->magic, EVM_GAZ_MAGIC, 8) != 0) {
