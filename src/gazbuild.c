@@ -2,10 +2,10 @@
  * Earth countries, evmap's own alias tables) into the memory-mapped index that gazetteer.c
  * opens. Runs at build time through evmap-gazbuild.
  *
- * Coordinates of admin regions and of countries without a Natural Earth polygon: the mean
- * of the member places' positions (on the unit sphere), each weighted by the square root of
- * its population (at least 500), snapped to the member place nearest to that mean, so the
- * point always lies on a real place inside the region. Countries with a polygon use the
+ * Coordinates of admin regions and of countries without a Natural Earth polygon: the area
+ * centroid of the convex hull of the member places' positions (an estimate of the region's
+ * geographic centre), snapped to the member place nearest to it, so the point always lies
+ * on a real place inside the region. Countries with a polygon use the
  * point computed by scripts/gazetteer-sources.py (centroid of the largest polygon, or a
  * point on its surface when the centroid falls outside).
  */
