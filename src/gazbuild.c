@@ -632,17 +632,18 @@ static evm_err load_types(build *b)
 static void admin_types(build *b, const char *cc, int level, char *suffix, size_t scap, char *words,
                         size_t wcap)
 {
+    /* The suffix comes from the country's row; the type words are the country's and the
+     * generic ones ("region") together. */
     char k[16];
     snprintf(k, sizeof k, "%s.%d", cc, level);
     uint32_t *v = strmap_get(&b->types, k, strlen(k));
-    if (!v) {
-        snprintf(k, sizeof k, "*.%d", level);
-        v = strmap_get(&b->types, k, strlen(k));
-    }
+    snprintf(k, sizeof k, "*.%d", level);
+    uint32_t *any = strmap_get(&b->types, k, strlen(k));
     const char *s = v ? str_of(b, *v) : "|";
     const char *bar = strchr(s, '|');
+    const char *gen = any ? strchr(str_of(b, *any), '|') + 1 : "";
     snprintf(suffix, scap, "%.*s", (int)(bar - s), s);
-    snprintf(words, wcap, "%s", bar + 1);
+    snprintf(words, wcap, "%s%s%s", bar + 1, bar[1] && gen[0] ? "," : "", gen);
 }
 
 /* admin-aliases.tsv: code<TAB>name<TAB>flag: "name" (display name), "abbr" (abbreviation),

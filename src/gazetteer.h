@@ -102,7 +102,7 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
                             const evm_lookup_opts *opts, evm_candidate *out, size_t max);
 
 /* The fast path for the spotter: exact/alternate matches of an already normalised key
- * (from evm_gazetteer_key), unranked but deduplicated, no country filter. Returns how
+ * (from evm_gazetteer_key), best first by score, no country filter, no variants. Returns how
  * many candidates exist (may exceed max; only min(max, result) are written; out may be
  * NULL with max 0 to just test membership). */
 size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm_candidate *out,
