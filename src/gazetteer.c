@@ -622,17 +622,20 @@ const char *evm_gazetteer_find(char *buf, size_t cap)
 evm_err evm_gazetteer_open_default(const char *path, evm_gaz **out, evm_diag *diag)
 {
     *out = NULL;
-    if (path && *path)
-        return evm_gazetteer_open(path, out, diag);
     char buf[PATH_MAX];
-    const char *found = evm_gazetteer_find(buf, sizeof buf);
+    const char *found = path && *path ? path : evm_gazetteer_find(buf, sizeof buf);
     if (!found)
         return evm_diag_set(diag, EVM_ERR_GAZ,
                             "gazetteer index not found (looked for %s, in the install folder and "
                             "the build tree, and $EVMAP_GAZETTEER); build it with 'cmake --build "
                             "build' or give --gazetteer PATH",
                             buf);
-    return evm_gazetteer_open(found, out, diag);
+    evm_err err = evm_gazetteer_open(found, out, diag);
+    if (!err && (err = evm_gazetteer_verify(*out, diag)) != EVM_OK) {
+        evm_gazetteer_close(*out);
+        *out = NULL;
+    }
+    return err;
 }
 
 /* ---- lookup ----------------------------------------------------------------------------- */

@@ -76,8 +76,10 @@ evm_err evm_gazetteer_verify(const evm_gaz *g, evm_diag *diag);
  * then holds the first place searched, for messages). */
 const char *evm_gazetteer_find(char *buf, size_t cap);
 
-/* Opens `path` when not NULL or empty, else the index evm_gazetteer_find finds; when none
- * is found, EVM_ERR_GAZ with a message that says where it looked and how to build one. */
+/* What the CLI and the pipeline use: opens `path` when not NULL or empty, else the index
+ * evm_gazetteer_find finds, and verifies the body checksum as well (tens of ms, so that a
+ * corrupt file is refused up front rather than giving wrong answers). When none is found,
+ * EVM_ERR_GAZ with a message that says where it looked and how to build one. */
 evm_err evm_gazetteer_open_default(const char *path, evm_gaz **out, evm_diag *diag);
 
 /* The normalised key of a name, shared by the index builder and the spotter: Unicode case

@@ -74,6 +74,10 @@ expect 2 '' "--country 'USA' is not a two-letter" -- geocode --country USA Paris
 expect 4 '' "gazetteer index $tmp/none.bin: no such file; rebuild it" -- geocode --gazetteer "$tmp/none.bin" Paris
 printf 'EVMGAZ' >"$tmp/short.bin"
 expect 4 '' "short.bin: truncated" -- geocode --gazetteer "$tmp/short.bin" Paris
+gaz=$(dirname "$EVMAP")/gazetteer.bin
+cp "$gaz" "$tmp/body.bin"
+printf '\x55\xaa' | dd of="$tmp/body.bin" bs=1 seek=$(($(stat -c %s "$tmp/body.bin") / 2)) conv=notrunc status=none
+expect 4 '' "body.bin: corrupt: body checksum mismatch; rebuild it" -- geocode --gazetteer "$tmp/body.bin" Paris
 n=$("$EVMAP" geocode --json Paris Kiev Europe | wc -l)
 [[ $n -eq 3 ]] || { echo "FAIL: geocode --json printed $n lines for 3 names"; fail=$((fail + 1)); }
 
