@@ -1206,6 +1206,12 @@ static void dict_free(dict_out *d)
     free(d->recs.p);
 }
 
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
 static int cmp_fuzzy(const void *pa, const void *pb)
 {
     const evm_gaz_fuzzy *a = pa, *b = pb;
@@ -1322,27 +1328,33 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     dict_build(&b, &variants, false, &dv);
     dict_build(&b, &b.demonyms, true, &dd);
 
-    /* Prefixes of multi-word name keys. */
-    size_t n_pref = 0;
-    for (size_t i = 0; i < dn.n_keys; i++)
-        for (const char *p = key_of(&b, dn.keys[i].key); *p; p++)
-            n_pref += *p == ' ';
-    size_t pcap = 16;
-    while (pcap < n_pref * 2)
-        pcap *= 2;
-    uint64_t *prefix = evm_xcalloc(pcap, sizeof *prefix);
+    /* Prefixes of multi-word name keys: their hashes, deduplicated, in a half-full table. */
+    uint64_t *ph = NULL;
+    size_t n_ph = 0, cap_ph = 0;
     for (size_t i = 0; i < dn.n_keys; i++) {
         const char *ks = key_of(&b, dn.keys[i].key);
-        for (const char *p = ks; *p; p++) {
-            if (*p != ' ')
-                continue;
-            uint64_t h = evm_gaz_hash(ks, (size_t)(p - ks));
-            size_t s = (size_t)(h >> 32) & (pcap - 1);
-            while (prefix[s] && prefix[s] != h)
-                s = (s + 1) & (pcap - 1);
-            prefix[s] = h;
-        }
+        for (const char *p = ks; *p; p++)
+            if (*p == ' ') {
+                evm_grow((void **)&ph, &cap_ph, n_ph + 1, sizeof *ph);
+                ph[n_ph++] = evm_gaz_hash(ks, (size_t)(p - ks));
+            }
     }
+    qsort(ph, n_ph, sizeof *ph, cmp_u64);
+    size_t n_unique = 0;
+    for (size_t i = 0; i < n_ph; i++)
+        if (i == 0 || ph[i] != ph[i - 1])
+            ph[n_unique++] = ph[i];
+    size_t pcap = 16;
+    while (pcap < n_unique * 2)
+        pcap *= 2;
+    uint64_t *prefix = evm_xcalloc(pcap, sizeof *prefix);
+    for (size_t i = 0; i < n_unique; i++) {
+        size_t s = (size_t)(ph[i] >> 32) & (pcap - 1);
+        while (prefix[s])
+            s = (s + 1) & (pcap - 1);
+        prefix[s] = ph[i];
+    }
+    free(ph);
 
     /* Fuzzy neighbours: each variant key of a preferred name, and its single deletions. */
     evm_gaz_fuzzy *fz = NULL;
