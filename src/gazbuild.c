@@ -231,6 +231,15 @@ static void add_name(build *b, const char *name, uint32_t entry, float weight, e
     add_name_flags(b, name, entry, weight, m, primary, 0);
 }
 
+/* Files an entry under its GeoNames code ("UA", "UA.05", "US.LA.079") as the key
+ * EVM_GAZ_CODE_MARK + code, which no name key can equal. */
+static void add_code(build *b, const char *code, uint32_t entry)
+{
+    char key[80];
+    int n = snprintf(key, sizeof key, "%c%s", EVM_GAZ_CODE_MARK, code);
+    add_name_rec(&b->names, intern_key(b, key, (size_t)n), entry, 1.0f, EVM_MATCH_EXACT, false, 0);
+}
+
 static uint32_t agg_get(build *b, const char *code)
 {
     bool added;
@@ -764,6 +773,7 @@ static void add_admin_entries(build *b, int level)
         char ek[80];
         snprintf(ek, sizeof ek, "entry:%s", code);
         *strmap_put(&b->aggs, ek, strlen(ek), 0, NULL) = idx;
+        add_code(b, code, idx);
         if (level == 1)
             b->st.n_admin1++;
         else
@@ -914,6 +924,7 @@ static evm_err load_countries(build *b)
             char ek[16];
             snprintf(ek, sizeof ek, "entry:%s", cc);
             *strmap_put(&b->aggs, ek, strlen(ek), 0, NULL) = idx;
+            add_code(b, cc, idx);
             add_name(b, name, idx, 1.0f, EVM_MATCH_EXACT, true);
             if (nebuf[0] && strcmp(nebuf, name) != 0)
                 add_name(b, nebuf, idx, 0.95f, EVM_MATCH_ALTERNATE, true);
@@ -1318,6 +1329,8 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     for (size_t i = 0; i < b.names.n; i++) {
         const name_rec *r = &b.names.v[i];
         const char *k = key_of(&b, r->key);
+        if (k[0] == EVM_GAZ_CODE_MARK)
+            continue;
         size_t sn = evm_gazetteer_variant_key(k, strlen(k), sk, sizeof sk);
         if (sn)
             add_name_rec(&variants, intern_key(&b, sk, sn), r->entry, r->weight / 65535.0f,

@@ -75,6 +75,10 @@ typedef struct evm_gaz_rec {
     uint32_t n_post; /* postings after the key */
 } evm_gaz_rec;
 
+/* The first byte of the NAME dictionary keys that file countries and admin regions under
+ * their GeoNames codes (evm_gazetteer_code). */
+#define EVM_GAZ_CODE_MARK '\001'
+
 /* Posting flags: how the name relates to the entry beyond its match kind. */
 enum {
     EVM_GAZ_POST_ABBREV = 1u << 0, /* an abbreviation ("Calif.", "Tenn.") */

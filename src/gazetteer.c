@@ -693,6 +693,18 @@ static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, fl
     c->score = score;
 }
 
+bool evm_gazetteer_code(const evm_gaz *g, const char *code, evm_candidate *out)
+{
+    char key[80];
+    int n = snprintf(key, sizeof key, "%c%s", EVM_GAZ_CODE_MARK, code);
+    if (n <= 1 || (size_t)n >= sizeof key)
+        return false;
+    const evm_gaz_rec *r = dict_find(&g->names, key, (size_t)n);
+    if (!r || r->n_post == 0)
+        return false;
+    return evm_gazetteer_entry(g, rec_posts(r)[0].entry, out);
+}
+
 bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out)
 {
     if (!g || entry >= g->n_entries)

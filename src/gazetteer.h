@@ -118,6 +118,11 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n);
  * returned string lives as long as g. */
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n);
 
+/* The country or admin region with a GeoNames code: "UA" (a country), "UA.05" (admin1),
+ * "US.LA.079" (admin2); case matters as in GeoNames. Fills out (match EXACT, score =
+ * prior) and returns true when there is one. */
+bool evm_gazetteer_code(const evm_gaz *g, const char *code, evm_candidate *out);
+
 /* The candidate for one entry index (match EXACT, score = prior). false when out of range. */
 bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out);
 

@@ -243,6 +243,16 @@ static void test_spotter_api(void **state)
     assert_string_equal(c[0].name, "Tennessee");
     assert_true(c[0].abbrev);
 
+    /* Countries and admin regions by GeoNames code, for context in resolution. */
+    assert_true(evm_gazetteer_code(gaz, "UA", &c[0]));
+    assert_string_equal(c[0].feature, "COUNTRY");
+    assert_true(evm_gazetteer_code(gaz, "UA.05", &c[0]));
+    assert_string_equal(c[0].name, "Donetsk Oblast");
+    assert_true(evm_gazetteer_code(gaz, "US.LA.079", &c[0]));
+    assert_string_equal(c[0].name, "Rapides Parish");
+    assert_false(evm_gazetteer_code(gaz, "ZZ.99", &c[0]));
+    assert_int_equal(evm_gazetteer_lookup_key(gaz, "ua", 2, NULL, 0), 0);
+
     evm_place p;
     assert_true(look("Kyiv", NULL, c, 1) == 1);
     evm_gazetteer_to_place(&c[0], &p);
