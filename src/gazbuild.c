@@ -596,6 +596,26 @@ static size_t admin_base_len(const char *name)
     return n;
 }
 
+/* Formal leading type phrases of GeoNames admin names ("Province of Nueva Ecija"). "District
+ * of" is not one: "District of Columbia" is not "Columbia". */
+static const char *const admin_prefixes[] = {
+    "Province of ",  "Provincia de ",  "Provincia di ",      "Provincia del ",    "Provincia ",
+    "Province de ",  "Province du ",   "Departamento de ",   "Departamento del ", "Department of ",
+    "Municipio de ", "Municipio del ", "Municipio ",         "Municipality of ",  "Distrito de ",
+    "City of ",      "County of ",     "Arrondissement de ", "Powiat ",           "Obshtina ",
+    "Opština ",      "Bezirk ",        "Regierungsbezirk ",  "Canton of ",        "Canton de "};
+
+/* Length of a leading type phrase of name, 0 when it has none (or nothing follows it). */
+static size_t admin_prefix_len(const char *name)
+{
+    for (size_t i = 0; i < sizeof admin_prefixes / sizeof admin_prefixes[0]; i++) {
+        size_t l = strlen(admin_prefixes[i]);
+        if (strncasecmp(name, admin_prefixes[i], l) == 0 && name[l])
+            return l;
+    }
+    return 0;
+}
+
 static evm_err load_admin_names(build *b, const char *file, strmap *m)
 {
     reader r;
@@ -783,22 +803,26 @@ static void add_admin_entries(build *b, int level)
          * (a low-prior alternate for admin2 and when a big place of the country bears it)
          * and "<bare> <type word>" ("Donetsk region"). */
         add_name(b, display, idx, 1.0f, EVM_MATCH_EXACT, true);
-        size_t bl = admin_base_len(src);
-        bool src_clash = clashes_with_place(b, cc, a1code, a->pop, src, bl);
+        size_t bl = admin_base_len(src), pl = admin_prefix_len(src);
+        const char *base = src + pl;
+        bl -= pl;
+        bool src_clash = clashes_with_place(b, cc, a1code, a->pop, base, bl);
         if (strcmp(src, display) != 0)
             add_name(b, src, idx, bl == strlen(src) && src_clash ? 0.5f : 0.95f,
                      EVM_MATCH_ALTERNATE, true);
         char suffix[64], words[256], buf[600];
         if (bl < strlen(src)) {
-            snprintf(buf, sizeof buf, "%.*s", (int)bl, src);
-            add_name(b, buf, idx, level == 2 || src_clash ? 0.5f : 0.92f, EVM_MATCH_ALTERNATE,
-                     false);
+            /* A name without its formal prefix is how news names it ("Nueva Ecija"); one
+             * without its type word is less sure for counties ("Rapides"). */
+            float w = src_clash ? 0.5f : pl ? 0.85f : level == 2 ? 0.5f : 0.92f;
+            snprintf(buf, sizeof buf, "%.*s", (int)bl, base);
+            add_name(b, buf, idx, w, EVM_MATCH_ALTERNATE, pl > 0);
         }
         admin_types(b, cc, level, suffix, sizeof suffix, words, sizeof words);
         for (char *w = words; *w;) {
             char *comma = strchr(w, ',');
             size_t wl = comma ? (size_t)(comma - w) : strlen(w);
-            snprintf(buf, sizeof buf, "%.*s %.*s", (int)bl, src, (int)wl, w);
+            snprintf(buf, sizeof buf, "%.*s %.*s", (int)bl, base, (int)wl, w);
             add_name(b, buf, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
             if (!comma)
                 break;

@@ -276,6 +276,18 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
         out[0] = '\0';
         return 0;
     }
+    /* A final "Co." or "Twp." after a name is "County" or "Township" ("Loudon Co."). */
+    static const struct {
+        const char *from, *to;
+    } tail[] = {{" co", " county"}, {" cnty", " county"}, {" twp", " township"}};
+    for (size_t t = 0; t < sizeof tail / sizeof tail[0]; t++) {
+        size_t fl = strlen(tail[t].from), tl = strlen(tail[t].to);
+        if (b.n > fl && memcmp(out + b.n - fl, tail[t].from, fl) == 0 && b.n - fl + tl < cap) {
+            memcpy(out + b.n - fl, tail[t].to, tl + 1);
+            b.n = b.n - fl + tl;
+            break;
+        }
+    }
     /* The word "the" goes when something else remains ("The Hague" -> "hague",
      * "Democratic Republic of the Congo" -> "democratic republic of congo"). */
     for (size_t i = 0; i + 3 <= b.n;) {

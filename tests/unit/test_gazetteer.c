@@ -62,6 +62,9 @@ static void test_keys(void **state)
     assert_string_equal(key_of("Київ"), "киів");
     assert_string_equal(key_of("  Rapides   Parish, "), "rapides parish");
     assert_string_equal(key_of("Łódź"), "lodz");
+    assert_string_equal(key_of("Loudon Co."), "loudon county");
+    assert_string_equal(key_of("Madison Twp."), "madison township");
+    assert_string_equal(key_of("Co."), "co");
     char small[4];
     assert_int_equal(evm_gazetteer_key("Petersburg", 10, small, sizeof small), 0);
     assert_int_equal(evm_gazetteer_key("--", 2, small, sizeof small), 0);
