@@ -102,6 +102,17 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n_names; i++)
             hits += evm_gazetteer_lookup_key(g, keys[i], strlen(keys[i]), NULL, 0) > 0;
     double t_key = now() - t0;
+    /* Keys that are not names (the spotter's usual case): each key with a letter added. */
+    char miss[EVM_GAZ_KEY_MAX + 2];
+    t0 = now();
+    for (int r = 0; r < rounds; r++)
+        for (size_t i = 0; i < n_names; i++) {
+            size_t kn = strlen(keys[i]);
+            memcpy(miss, keys[i], kn);
+            miss[kn] = 'q';
+            hits += evm_gazetteer_lookup_key(g, miss, kn + 1, NULL, 0) > 0;
+        }
+    double t_absent = now() - t0;
     t0 = now();
     for (size_t i = 0; i < n_names; i++)
         hits += evm_gazetteer_lookup(g, names[i], strlen(names[i]), NULL, out, 1) > 0;
@@ -136,6 +147,7 @@ int main(int argc, char **argv)
            rss1, rss2);
     printf("exact key probes (evm_gazetteer_lookup_key): %.2f million/s (%zu keys x %d)\n",
            n_names * rounds / t_key / 1e6, n_names, rounds);
+    printf("absent key probes (not a name): %.2f million/s\n", n_names * rounds / t_absent / 1e6);
     printf("exact lookups from names (evm_gazetteer_lookup: key, rank, best candidate): %.2f "
            "million/s\n",
            n_names / t_exact / 1e6);

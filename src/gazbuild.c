@@ -1170,7 +1170,7 @@ typedef struct dkey {
 } dkey;
 
 typedef struct dict_out {
-    uint32_t *slots;
+    uint64_t *slots;
     size_t n_slots;
     dkey *keys;
     size_t n_keys;
@@ -1230,7 +1230,7 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
         size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
         while (d->slots[s])
             s = (s + 1) & (d->n_slots - 1);
-        d->slots[s] = dk->rec + 1;
+        d->slots[s] = (uint64_t)(uint32_t)h << 32 | (dk->rec + 1);
     }
 }
 
@@ -1432,7 +1432,7 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     const dict_out *ds[3] = {&dn, &dv, &dd};
     for (int i = 0; i < 3; i++) {
         section(&out, &h, EVM_GAZ_SEC_NAME_SLOTS + 2 * i, ds[i]->slots,
-                ds[i]->n_slots * sizeof(uint32_t));
+                ds[i]->n_slots * sizeof(uint64_t));
         section(&out, &h, EVM_GAZ_SEC_NAME_RECS + 2 * i, ds[i]->recs.p, ds[i]->recs.n);
     }
     section(&out, &h, EVM_GAZ_SEC_PREFIX, prefix, pcap * sizeof *prefix);

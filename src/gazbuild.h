@@ -10,8 +10,9 @@
  *   DEM_*     a dictionary: demonym keys -> STRINGS offset of the country's alpha-2 code
  *   PREFIX    uint64_t hash slots of every word prefix of a multi-word name key
  *   FUZZY     evm_gaz_fuzzy[] sorted by hash: single-deletion neighbours of variant keys
- * A dictionary is SLOTS (uint32_t, a power of two long, linear probing from the high half
- * of the key hash; a slot holds record offset / 4 + 1, 0 = empty) and RECS: records, each
+ * A dictionary is SLOTS (uint64_t, a power of two long, linear probing from the high half
+ * of the key hash; a slot holds the low half of the hash above record offset / 4 + 1, 0 =
+ * empty, so that probing past other keys reads no record) and RECS: records, each
  * an evm_gaz_rec, the key bytes and a NUL padded to 4 bytes, then n_post evm_gaz_post, best
  * first. A lookup touches a slot, one record and the entries it returns.
  */

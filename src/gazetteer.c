@@ -25,7 +25,7 @@ struct evm_gaz {
     const char *strings;
     size_t strings_size;
     struct dict {
-        const uint32_t *slots;
+        const uint64_t *slots;
         uint32_t mask;
         const unsigned char *recs;
         size_t recs_size;
@@ -432,10 +432,10 @@ static bool is_pow2(uint64_t x)
 static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int recs)
 {
     const evm_gaz_header *h = g->hdr;
-    uint64_t ns = h->sec[slots].size / sizeof(uint32_t);
+    uint64_t ns = h->sec[slots].size / sizeof(uint64_t);
     if (!is_pow2(ns) || ns > UINT32_MAX)
         return false;
-    d->slots = (const uint32_t *)(g->map + h->sec[slots].off);
+    d->slots = (const uint64_t *)(g->map + h->sec[slots].off);
     d->mask = (uint32_t)(ns - 1);
     d->recs = g->map + h->sec[recs].off;
     d->recs_size = h->sec[recs].size;
@@ -525,7 +525,7 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
               h->sec[EVM_GAZ_SEC_STRINGS].size > 0 &&
               h->sec[EVM_GAZ_SEC_ENTRIES].size / sizeof(evm_gaz_entry) == h->n_entries;
     for (int s = EVM_GAZ_SEC_NAME_SLOTS; ok && s <= EVM_GAZ_SEC_DEM_SLOTS; s += 2)
-        ok = section_ok(h, size, s, sizeof(uint32_t)) && section_ok(h, size, s + 1, 4);
+        ok = section_ok(h, size, s, sizeof(uint64_t)) && section_ok(h, size, s + 1, 4);
     struct evm_gaz *g = evm_xcalloc(1, sizeof *g);
     g->map = map;
     g->size = size;
@@ -665,10 +665,12 @@ static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_
     uint32_t h32 = (uint32_t)h;
     for (uint32_t i = (uint32_t)(h >> 32) & d->mask, probes = 0; probes <= d->mask;
          i = (i + 1) & d->mask, probes++) {
-        uint32_t s = d->slots[i];
+        uint64_t s = d->slots[i];
         if (s == 0)
             return NULL;
-        const evm_gaz_rec *r = rec_at(d, (uint64_t)s - 1);
+        if ((uint32_t)(s >> 32) != h32)
+            continue; /* another key: its record need not be read */
+        const evm_gaz_rec *r = rec_at(d, (uint32_t)s - 1);
         if (!r)
             return NULL;
         if (r->hash == h32 && r->len == n && memcmp(rec_key(r), key, n) == 0)
