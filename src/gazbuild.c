@@ -501,18 +501,24 @@ static evm_err load_places(build *b)
         b->st.n_places++;
 
         add_name(b, f[1], idx, 1.0f, EVM_MATCH_EXACT, true);
-        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e6 || capital;
+        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e5 || capital;
+        bool seat = capital || strcmp(f[5], "PPLA") == 0 || strcmp(f[5], "PPLA2") == 0;
         for (char *a = f[2]; *a;) {
             char *comma = strchr(a, ',');
             if (comma)
                 *comma = '\0';
             add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
-            /* A major city's other names also make a region's bare name ambiguous
-             * ("New York" for New York City). */
-            size_t an = major ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
-            if (an) {
+            /* The other names of a big city or a seat also make a region's bare name
+             * ambiguous ("New York" for New York City, "Vinnytsia" for Vinnytsya). */
+            size_t an = major || seat ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
+            if (an && major) {
                 key_in_country(ck, sizeof ck, f[6], key);
                 note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
+            }
+            if (an && seat) {
+                char sk[EVM_GAZ_KEY_MAX + 80];
+                snprintf(sk, sizeof sk, "%s.%s\t%s", f[6], f[7], key);
+                strmap_put(&b->seats, sk, strlen(sk), 1, NULL);
             }
             if (!comma)
                 break;
@@ -538,7 +544,7 @@ static evm_err load_places(build *b)
         if (kn) {
             key_in_country(ck, sizeof ck, f[6], key);
             note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
-            if (capital || strcmp(f[5], "PPLA") == 0 || strcmp(f[5], "PPLA2") == 0) {
+            if (seat) {
                 char sk[EVM_GAZ_KEY_MAX + 80];
                 snprintf(sk, sizeof sk, "%s.%s\t%s", f[6], f[7], key);
                 strmap_put(&b->seats, sk, strlen(sk), 1, NULL);
