@@ -117,6 +117,11 @@ static void test_issue_cases(void **state)
     expect_first("Dnepropetrovsk", 709930, EVM_MATCH_ALTERNATE);
     expect_first("St. Petersburg", 498817, EVM_MATCH_EXACT);
     expect_first("Paris", 2988507, EVM_MATCH_EXACT);
+    /* Other spellings in news, and a city whose oblast bears its other spelling. */
+    expect_first("Krivoy Rog", 703845, EVM_MATCH_ALTERNATE);
+    expect_first("Kharkov", 706483, EVM_MATCH_ALTERNATE);
+    expect_first("Zaporizhzhia", 687700, EVM_MATCH_ALTERNATE);
+    expect_first("Vinnitsa", 689558, EVM_MATCH_VARIANT);
 
     evm_candidate c[20];
     size_t n = look("Paris", NULL, c, 20);
