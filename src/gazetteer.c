@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,26 @@ static int is_apostrophe(int32_t cp)
            cp == 0x02BB || cp == 0xB4 || cp == 0x2032;
 }
 
+/* The folded form of each code point below FOLD_TABLE_END (0x80..0x7FF: Latin supplements,
+ * Greek, Cyrillic, ...), computed once with evm_utf8_fold; length 255 = not tabled. */
+#define FOLD_TABLE_END 0x800
+static char fold_tab[FOLD_TABLE_END - 0x80][8];
+static unsigned char fold_len[FOLD_TABLE_END - 0x80];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static void fold_init(void)
+{
+    for (int32_t cp = 0x80; cp < FOLD_TABLE_END; cp++) {
+        char u[4];
+        size_t ul = evm_utf8_encode(cp, u), fl;
+        char *f = evm_utf8_fold(u, ul, &fl);
+        fold_len[cp - 0x80] = fl <= 8 ? (unsigned char)fl : 255;
+        if (fl <= 8)
+            memcpy(fold_tab[cp - 0x80], f, fl);
+        free(f);
+    }
+}
+
 /* Appends to a bounded buffer; returns false when it does not fit. */
 typedef struct kbuf {
     char *p;
@@ -130,8 +151,9 @@ static void emit_word(kbuf *b, const char *w, size_t n, size_t *words)
 {
     /* Split at periods: all one-character parts are joined ("u.s." -> "us"), otherwise
      * the parts are words of their own ("st.petersburg" -> "st petersburg"). */
-    size_t parts = 0, longest = 0, start = 0;
-    for (size_t i = 0; i <= n; i++) {
+    bool dotted = memchr(w, '.', n) != NULL;
+    size_t parts = dotted ? 0 : 1, longest = 0, start = 0;
+    for (size_t i = 0; dotted && i <= n; i++) {
         if (i == n || w[i] == '.') {
             if (i > start) {
                 size_t cps = evm_utf8_count(w + start, i - start);
@@ -188,26 +210,38 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     if (!s || n == 0)
         return 0;
 
-    /* Fold: ASCII fast path, else utf8proc (case fold, compatibility, marks removed). */
+    /* Fold: case, compatibility forms, marks removed (utf8proc through evm_utf8_fold);
+     * ASCII and two-byte characters (Latin, Greek, Cyrillic, ...) through a table. */
     char stackbuf[EVM_GAZ_KEY_MAX * 2];
     char *folded = NULL;
-    const char *f;
-    size_t fn = n;
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            ascii = false;
+    const char *f = stackbuf;
+    size_t fn = 0;
+    pthread_once(&fold_once, fold_init);
+    for (size_t i = 0; i < n && !folded;) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp = c;
+        size_t len = c < 0x80 ? 1 : evm_utf8_decode(s + i, n - i, &cp);
+        const char *add;
+        size_t addn;
+        char one = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (c < 0x80) {
+            add = &one;
+            addn = 1;
+        } else if (cp >= 0x80 && cp < FOLD_TABLE_END && fold_len[cp - 0x80] <= 8) {
+            add = fold_tab[cp - 0x80];
+            addn = fold_len[cp - 0x80];
+        } else {
+            add = NULL; /* anything else: fold the whole name with utf8proc */
+            addn = 0;
+        }
+        if (!add || fn + addn > sizeof stackbuf) {
+            folded = evm_utf8_fold(s, n, &fn);
+            f = folded;
             break;
         }
-    if (ascii && n < sizeof stackbuf) {
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            stackbuf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        f = stackbuf;
-    } else {
-        folded = evm_utf8_fold(s, n, &fn);
-        f = folded;
+        memcpy(stackbuf + fn, add, addn);
+        fn += addn;
+        i += len;
     }
 
     /* Trim trailing non-word characters, then a possessive 's / ’s. */
@@ -233,8 +267,8 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     size_t wn = 0, words = 0;
     bool word_over = false;
     for (size_t i = 0; i < end;) {
-        int32_t cp;
-        size_t len = evm_utf8_decode(f + i, end - i, &cp);
+        int32_t cp = (unsigned char)f[i];
+        size_t len = cp < 0x80 ? 1 : evm_utf8_decode(f + i, end - i, &cp);
         const char *add = NULL;
         size_t addn = 0;
         bool sep = false;
