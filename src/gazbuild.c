@@ -1212,7 +1212,7 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
         d->keys[d->n_keys - 1].n_post++;
     }
     d->n_slots = 16;
-    while (d->n_slots < n_keys * 2)
+    while (d->n_slots * 4 < n_keys * 5) /* at most 80% full: slots hold the hash */
         d->n_slots *= 2;
     d->slots = evm_xcalloc(d->n_slots, sizeof *d->slots);
     static const char zero[4] = {0};
