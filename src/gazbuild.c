@@ -112,7 +112,7 @@ typedef struct name_rec {
     uint32_t entry; /* entry index, or for demonyms a STRINGS offset */
     uint16_t weight;
     uint8_t match;
-    uint8_t primary; /* a preferred name: takes part in fuzzy matching */
+    uint8_t primary; /* a preferred name, or another of a big town: takes part in fuzzy matching */
     uint8_t flags;   /* EVM_GAZ_POST_* */
 } name_rec;
 
@@ -501,13 +501,15 @@ static evm_err load_places(build *b)
         b->st.n_places++;
 
         add_name(b, f[1], idx, 1.0f, EVM_MATCH_EXACT, true);
-        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e5 || capital;
+        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e4 || capital;
         bool seat = capital || strcmp(f[5], "PPLA") == 0 || strcmp(f[5], "PPLA2") == 0;
         for (char *a = f[2]; *a;) {
             char *comma = strchr(a, ',');
             if (comma)
                 *comma = '\0';
-            add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
+            /* Alternate names of towns of 50,000 and more take part in fuzzy matching
+             * too ("Hodeidah" for Hodeida). */
+            add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, pop >= 50000);
             /* The other names of a big city or a seat also make a region's bare name
              * ambiguous ("New York" for New York City, "Vinnytsia" for Vinnytsya). */
             size_t an = major || seat ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
