@@ -207,7 +207,7 @@ typedef struct caps {
     bool lists;       /* StringList fields (else lists are JSON text) */
     bool int64;       /* Integer64 fields */
     bool description; /* a DESCRIPTION layer creation option (else a `source` field) */
-    bool rfc7946, precision, bbox, xy, rs;
+    bool rfc7946, precision, bbox, xy, rs, encoding;
 } caps;
 
 static bool layer_option(GDALDriverH drv, const char *name)
@@ -234,6 +234,7 @@ static caps driver_caps(GDALDriverH drv)
     c.bbox = layer_option(drv, "WRITE_BBOX");
     c.xy = layer_option(drv, "GEOMETRY") && xml && strstr(xml, "AS_XY");
     c.rs = layer_option(drv, "RS");
+    c.encoding = layer_option(drv, "ENCODING");
     return c;
 }
 
@@ -361,9 +362,12 @@ static value v_real(double d)
     return v;
 }
 
+/* An empty list is written as null: OGR's GeoJSON reader would take an empty array for
+ * JSON text and type the whole field as such. */
 static value v_list(const char **list, size_t n)
 {
     value v = {0};
+    v.null = n == 0;
     v.list = list;
     v.n = n;
     return v;
@@ -722,6 +726,8 @@ static OGRLayerH create_layer(GDALDatasetH ds, const char *name, const caps *c, 
         lco = CSLSetNameValue(lco, "DESCRIPTION", ATTRIBUTION);
     if (c->xy)
         lco = CSLSetNameValue(lco, "GEOMETRY", "AS_XY");
+    if (c->encoding)
+        lco = CSLSetNameValue(lco, "ENCODING", "UTF-8");
     if (c->rs && seq)
         lco = CSLSetNameValue(lco, "RS", "YES");
     OGRSpatialReferenceH srs = wgs84();
@@ -1389,6 +1395,14 @@ static void read_place_feature(evm_batch *b, OGRFeatureH f, const reader *r, dou
 {
     int32_t i = read_place(b, f, r, false, lon, lat);
     evm_place *p = &b->store->places[i];
+    /* the places layer knows more than an event layer that named the place first */
+    if (is_set(f, r->pl[PF_CAPITAL]))
+        p->capital = get_bool(f, r->pl[PF_CAPITAL]);
+    if (is_set(f, r->pl[PF_POPULATION]))
+        p->population = get_int(f, r->pl[PF_POPULATION], 0);
+    const char *feature = get_str(b, f, r->pl[PF_FEATURE]);
+    if (feature)
+        p->feature = feature;
     p->mentions += (uint32_t)get_int(f, r->pl[PF_MENTIONS], 0);
     if (get_bool(f, r->pl[PF_METONYMIC_ONLY]))
         p->metonymic = p->mentions;
