@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "style.h"
 #include "when.h"
 
@@ -934,13 +935,14 @@ static evm_err build_dataset(GDALDriverH drv, const char *vdir, const char *file
 
 /* ---- staging files on disk ------------------------------------------------------------------ */
 
-/* Files written into a hidden staging folder inside the output folder, renamed into place
- * together by stage_commit; stage_close removes whatever is left. */
+/* Files written under temporary names in the output folder (evm_outfile_begin: registered
+ * so that a signal handler removes them), renamed over their final names by stage_commit
+ * only once every file is complete; stage_close removes whatever is left. */
 typedef struct stage {
-    char *dir; /* the output folder */
-    char *tmp; /* its staging folder */
-    char **names;
-    size_t n, cap;
+    char *dir;    /* the output folder */
+    char **tmp;   /* temporary paths (owned until committed) */
+    char **final; /* their final paths */
+    size_t n, cap, cap2;
 } stage;
 
 static evm_err make_dirs(const char *dir, evm_diag *diag)
@@ -976,54 +978,41 @@ static evm_err stage_open(stage *st, const char *dir, evm_diag *diag)
 {
     memset(st, 0, sizeof *st);
     evm_err rc = make_dirs(dir, diag);
-    if (rc != EVM_OK)
-        return rc;
-    st->dir = evm_xstrdup(dir);
-    st->tmp = xprintf("%s/.evmap-XXXXXX", dir);
-    if (!mkdtemp(st->tmp)) {
-        rc =
-            evm_diag_set(diag, EVM_ERR_IO, "cannot write into folder %s: %s", dir, strerror(errno));
-        free(st->tmp);
-        st->tmp = NULL;
-    }
+    if (rc == EVM_OK)
+        st->dir = evm_xstrdup(dir);
     return rc;
 }
 
-/* Writes `len` bytes as staged file `name`, flushed to disk. */
+/* Writes `len` bytes as file `name` of the output folder, under its temporary name. */
 static evm_err stage_bytes(stage *st, const char *name, const void *data, size_t len,
                            evm_diag *diag)
 {
-    char *path = xprintf("%s/%s", st->tmp, name);
-    evm_grow((void **)&st->names, &st->cap, st->n + 1, sizeof *st->names);
-    st->names[st->n++] = evm_xstrdup(name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    char *final = xprintf("%s/%s", st->dir, name);
+    char *tmp = evm_outfile_begin(final);
+    evm_grow((void **)&st->tmp, &st->cap, st->n + 1, sizeof *st->tmp);
+    evm_grow((void **)&st->final, &st->cap2, st->n + 1, sizeof *st->final);
+    st->tmp[st->n] = tmp;
+    st->final[st->n++] = final;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        return evm_diag_set(diag, EVM_ERR_IO, "cannot write into folder %s: %s", st->dir,
+                            strerror(errno));
     evm_err rc = EVM_OK;
-    if (fd < 0) {
-        rc = evm_diag_set(diag, EVM_ERR_IO, "cannot create %s/%s: %s", st->dir, name,
-                          strerror(errno));
-        free(path);
-        return rc;
-    }
     const char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            rc = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s/%s: %s", st->dir, name,
+            rc = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", final,
                               w < 0 ? strerror(errno) : "no space left");
             break;
         }
         p += w;
         len -= (size_t)w;
     }
-    if (rc == EVM_OK && fsync(fd) != 0 && errno != EINVAL)
-        rc = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s/%s: %s", st->dir, name,
-                          strerror(errno));
     if (close(fd) != 0 && rc == EVM_OK)
-        rc = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s/%s: %s", st->dir, name,
-                          strerror(errno));
-    free(path);
+        rc = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", final, strerror(errno));
     return rc;
 }
 
@@ -1052,29 +1041,22 @@ static evm_err stage_vsimem(stage *st, const char *vdir, evm_diag *diag)
     return rc;
 }
 
-/* Renames every staged file into the output folder, after checking that no folder stands
+/* Renames every staged file over its final name, after checking that no folder stands
  * where a file goes. */
 static evm_err stage_commit(stage *st, evm_diag *diag)
 {
     for (size_t i = 0; i < st->n; i++) {
-        char *final = xprintf("%s/%s", st->dir, st->names[i]);
         struct stat sb;
-        bool blocked = lstat(final, &sb) == 0 && S_ISDIR(sb.st_mode);
-        free(final);
-        if (blocked)
-            return evm_diag_set(diag, EVM_ERR_IO, "%s/%s: a folder is in the way", st->dir,
-                                st->names[i]);
+        if (lstat(st->final[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+            return evm_diag_set(diag, EVM_ERR_IO, "%s: a folder is in the way", st->final[i]);
     }
     for (size_t i = 0; i < st->n; i++) {
-        char *from = xprintf("%s/%s", st->tmp, st->names[i]);
-        char *to = xprintf("%s/%s", st->dir, st->names[i]);
-        int r = rename(from, to);
-        int e = errno;
-        free(from);
-        free(to);
-        if (r != 0)
-            return evm_diag_set(diag, EVM_ERR_IO, "cannot replace %s/%s: %s", st->dir, st->names[i],
-                                strerror(e));
+        char *tmp = st->tmp[i];
+        st->tmp[i] = NULL; /* evm_outfile_commit frees it, on failure too */
+        evm_diag why = {{0}};
+        evm_err rc = evm_outfile_commit(tmp, st->final[i], &why);
+        if (rc != EVM_OK)
+            return evm_diag_set(diag, rc, "cannot replace %s", why.msg);
     }
     int fd = open(st->dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
@@ -1087,17 +1069,11 @@ static evm_err stage_commit(stage *st, evm_diag *diag)
 static void stage_close(stage *st)
 {
     for (size_t i = 0; i < st->n; i++) {
-        if (st->tmp) {
-            char *path = xprintf("%s/%s", st->tmp, st->names[i]);
-            unlink(path);
-            free(path);
-        }
-        free(st->names[i]);
+        evm_outfile_abort(st->tmp[i]);
+        free(st->final[i]);
     }
-    if (st->tmp)
-        rmdir(st->tmp);
-    free(st->names);
     free(st->tmp);
+    free(st->final);
     free(st->dir);
     memset(st, 0, sizeof *st);
 }

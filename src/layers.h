@@ -47,11 +47,11 @@ evm_err evm_layers_list_formats(FILE *out, evm_diag *diag);
  * `layer_styles` table. Empty layers are written too. Features are ordered by date, then
  * id; the event `id` is a field and the order gives the integer feature ids (1, 2, ...).
  *
- * All or nothing: every file is built in memory, copied to a staging folder inside `dir`
- * and renamed into place only when every file is complete, so an existing good file is
- * replaced only by a complete new one. Errors: EVM_ERR_USAGE (unknown format), EVM_ERR_IO
- * (folder not writable, a folder in the way, disk full: nothing partial is left behind),
- * EVM_ERR_GDAL (the driver failed). `opts` may be NULL for the defaults. */
+ * All or nothing: every file is built in memory, copied to a temporary name in `dir`
+ * (outfile.h) and renamed into place only when every file is complete, so an existing good
+ * file is only replaced by a complete new one. Errors: EVM_ERR_USAGE (unknown format),
+ * EVM_ERR_IO (folder not writable, a folder in the way, disk full: nothing partial is left
+ * behind), EVM_ERR_GDAL (the driver failed). `opts` may be NULL for the defaults. */
 evm_err evm_layers_write(const evm_batch *b, const char *dir, const evm_layers_opts *opts,
                          evm_diag *diag);
 

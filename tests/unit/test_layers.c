@@ -155,7 +155,7 @@ static bool has_staging_leftovers(const char *dir)
     struct dirent *de;
     bool found = false;
     while ((de = readdir(d)) != NULL)
-        if (strncmp(de->d_name, ".evmap-", 7) == 0)
+        if (strncmp(de->d_name, ".tmp-", 5) == 0)
             found = true;
     closedir(d);
     return found;
