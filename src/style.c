@@ -200,27 +200,24 @@ static void place_labels(sbuf *sb)
 
 static void strikes(sbuf *sb)
 {
-    char red[24], white[24], grey[24], clear[24], expr[96];
+    char red[24], halo[24], veil[24], expr[96];
     snprintf(expr, sizeof expr, "max(%g, %g * sqrt(\"killed\"))", STRIKE_MIN, STRIKE_K);
-    marker known = {"circle",
-                    rgba(red, EVM_STYLE_STRIKE, 210),
-                    rgba(white, "#ffffff", 255),
-                    "solid",
-                    0.3,
-                    STRIKE_MIN,
-                    expr};
-    marker unknown = {
-        "circle", rgba(clear, "#ffffff", 0), rgba(grey, EVM_STYLE_UNKNOWN, 255), "solid", 0.6, 3.0,
-        NULL};
+    rgba(red, EVM_STYLE_STRIKE, 255);
+    rgba(halo, "#ffffff", 242);
+    rgba(veil, "#ffffff", 191);
+    marker known = {"circle", red, halo, "solid", 0.35, STRIKE_MIN, expr};
+    /* toll not stated: a dashed red ring around a small solid core, as on the PNG maps */
+    marker unknown[] = {{"circle", veil, red, "dash", 0.5, 4.2, NULL},
+                        {"circle", red, red, "no", 0.0, 1.8, NULL}};
     rule r[] = {{"\"killed\" > 0", "Strike (size: people killed)"},
-                {"ELSE", "Strike, no death toll stated"}};
+                {"ELSE", "Strike, toll not stated"}};
     header(sb, false);
     sb_printf(sb, "<renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" forceraster=\"0\" "
                   "enableorderby=\"1\" referencescale=\"-1\">\n");
     rules(sb, "strikes", r, 2);
     sb_printf(sb, "  <symbols>\n");
     symbol(sb, 0, &known, 1);
-    symbol(sb, 1, &unknown, 1);
+    symbol(sb, 1, unknown, 2);
     sb_printf(sb, "  </symbols>\n"
                   "  <orderby>\n"
                   "    <orderByClause asc=\"0\" nullsFirst=\"0\">\"killed\"</orderByClause>\n"
@@ -230,17 +227,13 @@ static void strikes(sbuf *sb)
 
 static void meetings(sbuf *sb)
 {
-    char blue[24], white[24], clear[24];
-    marker held = {"diamond",
-                   rgba(blue, EVM_STYLE_MEETING, 230),
-                   rgba(white, "#ffffff", 255),
-                   "solid",
-                   0.3,
-                   4.2,
-                   NULL};
-    marker planned = {
-        "diamond", rgba(clear, "#ffffff", 0), rgba(blue, EVM_STYLE_MEETING, 255), "dash", 0.6, 4.2,
-        NULL};
+    char blue[24], pale[24], halo[24];
+    rgba(blue, EVM_STYLE_MEETING, 255);
+    rgba(pale, EVM_STYLE_MEETING, 90);
+    rgba(halo, "#ffffff", 242);
+    marker held = {"star", blue, halo, "solid", 0.3, 5.0, NULL};
+    /* planned: the same star, pale with a dashed outline */
+    marker planned = {"star", pale, blue, "dash", 0.45, 5.0, NULL};
     rule r[] = {{"\"status\" = 'planned'", "Meeting, planned"}, {"ELSE", "Meeting"}};
     header(sb, false);
     sb_printf(sb, "<renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" forceraster=\"0\" "
@@ -255,11 +248,13 @@ static void meetings(sbuf *sb)
 
 static void places(sbuf *sb)
 {
-    char dark[24], white[24], clear[24];
-    marker ring[] = {{"circle", rgba(clear, "#ffffff", 0), rgba(dark, EVM_STYLE_PLACE, 255),
-                      "solid", 0.4, 3.2, NULL},
-                     {"circle", dark, rgba(white, "#ffffff", 255), "no", 0.0, 1.4, NULL}};
-    marker dot = {"circle", dark, white, "solid", 0.2, 1.6, NULL};
+    char dark[24], halo[24];
+    rgba(dark, EVM_STYLE_PLACE, 255);
+    rgba(halo, "#ffffff", 230);
+    /* capitals: a dot in a ring on a white disc; other places: a dot */
+    marker ring[] = {{"circle", halo, dark, "solid", 0.37, 2.4, NULL},
+                     {"circle", dark, dark, "no", 0.0, 1.05, NULL}};
+    marker dot = {"circle", dark, halo, "solid", 0.26, 1.5, NULL};
     rule r[] = {{"\"capital\"", "National capital"}, {"ELSE", "Place"}};
     header(sb, true);
     sb_printf(sb, "<renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" forceraster=\"0\" "

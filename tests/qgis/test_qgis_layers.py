@@ -25,7 +25,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="evm-xdg-"))
 try:
     from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob,
                            QgsMapSettings, QgsPointXY, QgsVectorLayer, QgsWkbTypes)
-    from qgis.PyQt.QtCore import QSize, QVariant
+    from qgis.PyQt.QtCore import QSize, Qt, QVariant
     from qgis.PyQt.QtGui import QColor
 except ImportError as exc:  # PyQGIS is not installed: nothing to test here
     print(f"skipped: PyQGIS not importable ({exc})")
@@ -38,7 +38,8 @@ EVENT_FIELDS = ["id", "kind", "subtype", "date", "date_precision", "place", "pla
 PLACE_FIELDS = ["name", "country", "admin1", "feature", "geonameid", "geo_precision", "population",
                 "capital", "mentions", "metonymic_only", "forms", "score"]
 COUNTS = {"strikes": 3, "meetings": 2, "places": 6}
-STRIKE, MEETING, PLACE = QColor("#d7191c"), QColor("#2b83ba"), QColor("#404040")
+# the light theme of the PNG maps (src/style.h)
+STRIKE, MEETING, PLACE = QColor("#d7301f"), QColor("#2166ac"), QColor("#3c3c3c")
 
 failures = []
 
@@ -75,15 +76,16 @@ def check_style(layer, name, where):
         size = known.symbolLayer(0).dataDefinedProperties().property(known.symbolLayer(0).PropertySize)
         check(size.isActive() and "sqrt" in size.expressionString(),
               f"{where}: strike size not data-defined by sqrt(killed)")
-        check(unknown.color().alpha() == 0, f"{where}: unknown toll not hollow")
-        check(unknown.symbolLayer(0).strokeColor().name() == "#7f7f7f",
-              f"{where}: unknown toll outline {unknown.symbolLayer(0).strokeColor().name()}")
+        ring = unknown.symbolLayer(0)
+        check(unknown.symbolLayerCount() == 2 and ring.strokeStyle() == Qt.DashLine and
+              same_rgb(ring.strokeColor(), STRIKE),
+              f"{where}: unknown toll is not a dashed red ring around a core")
     elif name == "meetings":
         planned, held = rules[0].symbol(), rules[1].symbol()
         check(same_rgb(held.color(), MEETING), f"{where}: meeting colour {held.color().name()}")
-        check(held.symbolLayer(0).shape() == held.symbolLayer(0).Diamond, f"{where}: not diamonds")
+        check(held.symbolLayer(0).shape() == held.symbolLayer(0).Star, f"{where}: not stars")
         check("planned" in rules[0].filterExpression(), f"{where}: no planned rule")
-        check(planned.color().alpha() == 0, f"{where}: planned meeting not hollow")
+        check(planned.symbolLayer(0).strokeStyle() == Qt.DashLine, f"{where}: planned not dashed")
     else:
         capital, place = rules[0].symbol(), rules[1].symbol()
         check("capital" in rules[0].filterExpression(), f"{where}: no capital rule")
@@ -138,17 +140,18 @@ def check_types(layer, name, where, gpkg):
         check(field_type(layer, "mentions") == QVariant.Int, f"{where}: mentions not Int")
 
 
-def pixel_at(settings, image, lon, lat):
+def pixel_at(settings, image, lon, lat, dx=0):
     p = settings.mapToPixel().transform(QgsPointXY(lon, lat))
-    return QColor(image.pixel(int(round(p.x())), int(round(p.y()))))
+    return QColor(image.pixel(int(round(p.x())) + dx, int(round(p.y()))))
 
 
 def check_drawing(strikes, meetings, where):
-    """QGIS draws the layers with the stored styles: red at Sumy, blue at Paris, and no fill
-    at Kryvyi Rih (toll unknown: a hollow ring)."""
+    """QGIS draws the layers with the stored styles: red at Sumy, blue at Paris, and at Kryvyi
+    Rih (toll unknown) a red core inside a light ring."""
     settings = QgsMapSettings()
     settings.setLayers([strikes, meetings])
     settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    settings.setOutputDpi(96)
     extent = strikes.extent()
     extent.combineExtentWith(meetings.extent())
     settings.setExtent(extent.buffered(2.0))
@@ -161,10 +164,12 @@ def check_drawing(strikes, meetings, where):
     c = pixel_at(settings, image, 34.80029, 50.9216)
     check(c.red() > 180 and c.green() < 120 and c.blue() < 120, f"{where}: Sumy drawn {c.name()}")
     c = pixel_at(settings, image, 2.3488, 48.85341)
-    check(c.blue() > 150 and c.red() < 120, f"{where}: Paris drawn {c.name()}")
+    check(c.blue() > 120 and c.red() < 100, f"{where}: Paris drawn {c.name()}")
     c = pixel_at(settings, image, 33.39404, 47.90572)
+    check(c.red() > 180 and c.green() < 120, f"{where}: Kryvyi Rih core drawn {c.name()}")
+    c = pixel_at(settings, image, 33.39404, 47.90572, dx=5)  # 1.3 mm out: inside the ring
     check(c.red() > 200 and c.green() > 200 and c.blue() > 200,
-          f"{where}: Kryvyi Rih (unknown toll) filled {c.name()}")
+          f"{where}: Kryvyi Rih (unknown toll) filled {c.name()} inside its ring")
 
 
 def run(writer, empty):
