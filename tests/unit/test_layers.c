@@ -608,10 +608,11 @@ static void test_formats(void **state)
     o.format = "NoSuchFormat";
     assert_int_equal(evm_layers_write(b, dir, &o, &diag), EVM_ERR_USAGE);
 
-    /* FlatGeobuf, then a Shapefile (cut field names, sidecar files), both read back */
-    const char *formats[] = {"FlatGeobuf", "ESRI Shapefile"};
-    const char *files[] = {"strikes.fgb", "strikes.shp"};
-    for (size_t i = 0; i < 2; i++) {
+    /* FlatGeobuf, a Shapefile (cut field names, sidecar files) and CSV (X, Y columns, lists
+     * as JSON text), each read back */
+    const char *formats[] = {"FlatGeobuf", "ESRI Shapefile", "CSV"};
+    const char *files[] = {"strikes.fgb", "strikes.shp", "strikes.csv"};
+    for (size_t i = 0; i < 3; i++) {
         o.format = formats[i];
         o.gpkg = false;
         assert_int_equal(evm_layers_write(b, dir, &o, &diag), EVM_OK);
@@ -682,7 +683,22 @@ static void test_seq(void **state)
     }
     assert_int_equal(records, 5);
     assert_int_equal(strikes, 3);
+
+    /* the sequence reads back as events: kinds from the `kind` field */
+    char *dir = make_tmpdir();
+    char *path = path_in(dir, "events.geojsons");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(buf, 1, len, f);
+    fclose(f);
     free(buf);
+    evm_batch *r = evm_batch_new("seq");
+    assert_int_equal(evm_layers_read(path, r, &diag), EVM_OK);
+    check_round_trip(r);
+    evm_batch_free(r);
+    free(path);
+    remove_tree(dir);
+    free(dir);
 
     /* an empty batch writes nothing */
     evm_batch *empty = evm_batch_new("empty");
