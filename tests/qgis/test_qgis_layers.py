@@ -15,13 +15,17 @@ FlatGeobuf and Shapefile layers load with the .qml beside them as well.
 
 Exit 77 (ctest SKIP_RETURN_CODE) when PyQGIS cannot be imported.
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="evm-xdg-"))
+if "XDG_RUNTIME_DIR" not in os.environ:  # Qt wants one; a private one, removed at exit
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="evm-xdg-")
+    atexit.register(shutil.rmtree, os.environ["XDG_RUNTIME_DIR"], True)
 
 try:
     from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob,
