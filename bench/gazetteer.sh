@@ -5,6 +5,7 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
+cmake --build "$build" --target bench_gazetteer >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
@@ -17,4 +18,4 @@ else
 fi
 "$build/evmap-gazbuild" "$here/gazetteer" "$out/gazetteer.bin"
 echo "index size: $(stat -c %s "$out/gazetteer.bin") bytes; sources: $(du -sb "$here/gazetteer" | cut -f1) bytes"
-"$build/evmap-bench-gazetteer" "$out/gazetteer.bin"
+"$build/bench/bench_gazetteer" "$out/gazetteer.bin"
