@@ -4,7 +4,8 @@
  * The index file (gazetteer.bin) is built from gazetteer/ by evmap-gazbuild (gazbuild.h).
  * Opening maps it read-only and checks its header (magic, version, size, header checksum,
  * section bounds) without parsing anything; evm_gazetteer_verify checks the body checksum
- * too. One open gazetteer is shared read-only by every document and thread.
+ * too, and evm_gazetteer_open_default does both. One open gazetteer is shared read-only by
+ * every document and thread; lookups allocate nothing on the heap but key folding.
  *
  * Strings in evm_candidate point into the mapping and live until evm_gazetteer_close.
  */
@@ -59,8 +60,9 @@ typedef struct evm_candidate {
 } evm_candidate;
 
 /* Opens and maps the index at `path`. Checks magic, format version, file size, header
- * checksum and section bounds; the error (EVM_ERR_GAZ or EVM_ERR_IO) names the file, says
- * what is wrong (missing, truncated, corrupt, wrong version) and how to rebuild it. */
+ * checksum and section bounds, not the body (see evm_gazetteer_open_default). The error,
+ * always EVM_ERR_GAZ, names the file, says what is wrong (no such file, truncated, corrupt,
+ * wrong version) and how to rebuild it. */
 evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag);
 
 /* Unmaps and frees. Accepts NULL. */
