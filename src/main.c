@@ -4,6 +4,7 @@
  * One options table and one commands table drive parsing, `--help`, `evmap help CMD` and
  * the man page (`evmap man` prints docs/evmap.1). To add a subcommand: write cmd_<name>,
  * add a CMD_ bit and a row to `commands`, and rows to `options` for its options. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,8 +19,10 @@
 #include "evmap.h"
 #include "gazetteer.h"
 #include "geoparse.h"
+#include "layers.h"
 #include "outfile.h"
 #include "pipeline.h"
+#include "utf8.h"
 #include "when.h"
 
 /* ---- exit codes ------------------------------------------------------------------------ */
@@ -49,7 +52,10 @@ enum {
     CMD_MAP = 1u << 0,
     CMD_HELP = 1u << 1,
     CMD_MAN = 1u << 2,
-    CMD_GEOPARSE = 1u << 3,
+    CMD_FORMATS = 1u << 3,
+    CMD_EXTRACT = 1u << 4,
+    CMD_GEOCODE = 1u << 5,
+    CMD_GEOPARSE = 1u << 6,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -61,6 +67,11 @@ enum opt_id {
     OPT_JSONL,
     OPT_QUIET,
     OPT_GAZETTEER,
+    OPT_FORMAT,
+    OPT_NO_GPKG,
+    OPT_NUMBER,
+    OPT_COUNTRY,
+    OPT_JSON,
     OPT_JOBS,
     OPT_COUNT
 };
@@ -78,13 +89,20 @@ static const option_def options[] = {
     {OPT_HELP, 'h', "help", NULL, CMD_ALL, "print help and exit"},
     {OPT_VERSION, 'V', "version", NULL, CMD_ALL, "print the version and exit"},
     {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
-    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP,
+    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EXTRACT,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_GEOPARSE,
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
      "read inputs as JSONL even without a .jsonl extension"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_GEOPARSE,
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP | CMD_EXTRACT, "print nothing but errors"},
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT | CMD_GEOCODE | CMD_GEOPARSE,
      "gazetteer index to use (default: found next to the program)"},
+    {OPT_FORMAT, 'f', "format", "NAME", CMD_MAP,
+     "write the layers in OGR format NAME (default: GeoJSON; see 'evmap formats')"},
+    {OPT_NO_GPKG, 0, "no-gpkg", NULL, CMD_MAP, "do not write events.gpkg beside the layers"},
+    {OPT_NUMBER, 'n', "number", "N", CMD_GEOCODE, "candidates per name, 1 to 100 (default 5)"},
+    {OPT_COUNTRY, 0, "country", "CC", CMD_GEOCODE,
+     "only places in this country (ISO 3166-1 alpha-2)"},
+    {OPT_JSON, 0, "json", NULL, CMD_GEOCODE, "print one JSON array per name, best first"},
     {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -107,8 +125,11 @@ typedef struct command_def {
 } command_def;
 
 static int cmd_map(cli *c);
+static int cmd_geocode(cli *c);
 static int cmd_help(cli *c);
 static int cmd_man(cli *c);
+static int cmd_formats(cli *c);
+static int cmd_extract(cli *c);
 static int cmd_geoparse(cli *c);
 
 static const command_def commands[] = {
@@ -116,9 +137,29 @@ static const command_def commands[] = {
      "find places and events in articles; write layers and maps",
      "Reads each input (a text article, a JSONL file of articles, a directory of them, or - "
      "for standard input), finds the places and the strikes and meetings the articles "
-     "report, and writes places.geojson, strikes.geojson, meetings.geojson and the maps "
-     "into one folder per input, named after the input's stem.",
+     "report, and writes places.geojson, strikes.geojson, meetings.geojson (or the layers "
+     "in the --format chosen) with a QGIS style beside each, events.gpkg with all three, "
+     "and the maps into one folder per input, named after the input's stem.",
      cmd_map, false},
+    {"extract", CMD_EXTRACT, "[options] [FILE|DIR|-...]",
+     "write the events of articles to standard output as GeoJSON Text Sequences",
+     "Reads each input (standard input when none is given) like 'map' and writes its "
+     "strikes and meetings to standard output as GeoJSON Text Sequences (RFC 8142): one "
+     "feature per event, each preceded by an RS character and followed by a line feed, with "
+     "the fields of the layers and a 'kind' field.",
+     cmd_extract, false},
+    {"formats", CMD_FORMATS, "",
+     "list the output formats for 'map --format' (name, extension, description)", NULL, cmd_formats,
+     false},
+    {"geocode", CMD_GEOCODE, "[-n N] [--country CC] [--json] NAME...",
+     "look place names up in the gazetteer; print ranked candidates",
+     "Looks each NAME up in the bundled gazetteer as written (case, accents, apostrophes, "
+     "hyphens, St./Saint folded), then by transliteration variants (Kryvyi Rig for Kryvyi "
+     "Rih) and, for names long enough, within a small edit distance, and prints the "
+     "candidates best first with how each matched and its score. With --json, one array "
+     "per NAME on its own line, each element with geonameid (null for places not from "
+     "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
+     cmd_geocode, false},
     {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
      "print the places each article mentions, as JSONL",
      "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
@@ -564,6 +605,15 @@ static int cmd_map(cli *c)
             return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
     }
     const char *outdir = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "output";
+    evm_layers_opts lo;
+    evm_layers_opts_init(&lo);
+    if (c->value[OPT_FORMAT]) {
+        evm_diag fd;
+        if (evm_layers_check_format(c->value[OPT_FORMAT], &fd) != EVM_OK)
+            return usage_error("%s", fd.msg);
+        lo.format = c->value[OPT_FORMAT];
+    }
+    lo.gpkg = c->value[OPT_NO_GPKG] == NULL;
 
     char **files, **owned;
     size_t nfiles, nowned;
@@ -602,6 +652,9 @@ static int cmd_map(cli *c)
         if (!make_dirs(dir, &d)) {
             msg("%s", d.msg);
             failed++;
+        } else if ((e = evm_layers_write(b, dir, &lo, &d)) != EVM_OK) {
+            msg("%s", d.msg);
+            failed++;
         } else if (!po.quiet) {
             msg("%s: %zu article%s, %zu places, %zu strikes, %zu meetings -> %s/", files[i],
                 b->n_docs, b->n_docs == 1 ? "" : "s", b->n_places,
@@ -623,6 +676,211 @@ done:
     free(owned);
     free(files);
     return rc;
+}
+
+/* ---- formats, extract ----------------------------------------------------------------------- */
+
+static int cmd_formats(cli *c)
+{
+    if (c->npos > 0)
+        return usage_error("formats: takes no arguments");
+    evm_diag d;
+    evm_err e = evm_layers_list_formats(stdout, &d);
+    if (e)
+        msg("%s", d.msg);
+    return exit_for(e);
+}
+
+static int cmd_extract(cli *c)
+{
+    evm_pipeline_opts po = {0};
+    po.gazetteer = c->value[OPT_GAZETTEER];
+    po.quiet = c->value[OPT_QUIET] != NULL;
+    po.read.jsonl = c->value[OPT_JSONL] != NULL;
+    if (c->value[OPT_DATE]) {
+        const char *d = c->value[OPT_DATE];
+        if (!evm_when_parse_iso(d, strlen(d), &po.read.date))
+            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
+    }
+    static char *stdin_only[] = {"-", NULL};
+    if (c->npos == 0) {
+        c->pos[0] = stdin_only[0];
+        c->npos = 1;
+    }
+    char **files, **owned;
+    size_t nfiles, nowned;
+    int rc = expand_inputs(c, &files, &nfiles, &owned, &nowned);
+    if (rc != EXIT_OK)
+        return rc;
+    evm_diag d;
+    evm_pipeline *p = NULL;
+    evm_err e = evm_pipeline_new(&po, &p, &d);
+    if (e) {
+        msg("%s", d.msg);
+        rc = exit_for(e);
+        goto done;
+    }
+    map_run run = {0};
+    run.quiet = po.quiet;
+    run.tty = isatty(STDERR_FILENO);
+    evm_pipeline_hooks hooks = {&run, report, progress};
+    size_t total_skipped = 0, failed = 0;
+    for (size_t i = 0; i < nfiles && rc == EXIT_OK; i++) {
+        evm_batch *b = NULL;
+        size_t skipped = 0;
+        run.input = files[i];
+        run.start = run.last = now();
+        e = evm_pipeline_input(p, files[i], &b, &skipped, &hooks, &d);
+        clear_progress(&run);
+        total_skipped += skipped;
+        if (e) {
+            msg("%s", d.msg);
+            failed++;
+            continue;
+        }
+        e = evm_layers_write_seq(b, stdout, &d);
+        evm_batch_free(b);
+        if (e) { /* standard output is gone: stop */
+            msg("%s", d.msg);
+            rc = exit_for(e);
+        }
+    }
+    if (rc == EXIT_OK && failed)
+        rc = EXIT_FAILURE_;
+    else if (rc == EXIT_OK && total_skipped)
+        rc = EXIT_SKIPPED;
+    if (total_skipped && !po.quiet)
+        msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
+done:
+    evm_pipeline_free(p);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(owned);
+    free(files);
+    return rc;
+}
+
+/* ---- geocode ----------------------------------------------------------------------------- */
+
+/* Writes s as a JSON string. */
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void geocode_json(FILE *out, const evm_candidate *c, size_t n)
+{
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",{" : "{", out);
+        if (c[i].geonameid < 0)
+            fputs("\"geonameid\":null", out);
+        else
+            fprintf(out, "\"geonameid\":%lld", (long long)c[i].geonameid);
+        fputs(",\"name\":", out);
+        json_string(out, c[i].name);
+        fputs(",\"country\":", out);
+        json_string(out, c[i].country);
+        fputs(",\"admin1\":", out);
+        json_string(out, c[i].admin1);
+        fprintf(out, ",\"lat\":%.5f,\"lon\":%.5f,\"population\":%lld,\"feature\":", c[i].lat,
+                c[i].lon, (long long)c[i].population);
+        json_string(out, c[i].feature);
+        fprintf(out, ",\"match\":\"%s\",\"score\":%.3f}", evm_gazetteer_match_name(c[i].match),
+                c[i].score);
+    }
+    fputs("]\n", out);
+}
+
+/* Prints s left-aligned in `width` characters (code points, not bytes). */
+static void print_cell(FILE *out, const char *s, size_t width)
+{
+    size_t w = evm_utf8_count(s, strlen(s));
+    fputs(s, out);
+    for (; w < width; w++)
+        fputc(' ', out);
+}
+
+static void geocode_table(FILE *out, const char *name, const evm_candidate *c, size_t n)
+{
+    if (n == 0) {
+        fprintf(out, "%s: no match\n", name);
+        return;
+    }
+    size_t wn = 4, wa = 6, wf = 7;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = evm_utf8_count(c[i].name, strlen(c[i].name));
+        wn = k > wn ? k : wn;
+        k = evm_utf8_count(c[i].admin1, strlen(c[i].admin1));
+        wa = k > wa ? k : wa;
+        k = strlen(c[i].feature);
+        wf = k > wf ? k : wf;
+    }
+    fprintf(out, "%s:\n  #  geonameid  ", name);
+    print_cell(out, "name", wn);
+    fputs("  cc  ", out);
+    print_cell(out, "admin1", wa);
+    fprintf(out, "  %8s  %9s  %10s  ", "lat", "lon", "population");
+    print_cell(out, "feature", wf);
+    fputs("  match      score\n", out);
+    for (size_t i = 0; i < n; i++) {
+        char gid[24] = "-";
+        if (c[i].geonameid >= 0)
+            snprintf(gid, sizeof gid, "%lld", (long long)c[i].geonameid);
+        fprintf(out, "%3zu  %9s  ", i + 1, gid);
+        print_cell(out, c[i].name, wn);
+        fprintf(out, "  %-2s  ", c[i].country);
+        print_cell(out, c[i].admin1, wa);
+        fprintf(out, "  %8.4f  %9.4f  %10lld  ", c[i].lat, c[i].lon, (long long)c[i].population);
+        print_cell(out, c[i].feature, wf);
+        fprintf(out, "  %-9s  %.3f\n", evm_gazetteer_match_name(c[i].match), c[i].score);
+    }
+}
+
+static int cmd_geocode(cli *c)
+{
+    if (c->npos == 0)
+        return usage_error("geocode: no NAME given");
+    size_t max = 5;
+    if (c->value[OPT_NUMBER]) {
+        char *end;
+        long v = strtol(c->value[OPT_NUMBER], &end, 10);
+        if (*end || end == c->value[OPT_NUMBER] || v < 1 || v > 100)
+            return usage_error("-n '%s' is not a number from 1 to 100", c->value[OPT_NUMBER]);
+        max = (size_t)v;
+    }
+    const char *cc = c->value[OPT_COUNTRY];
+    if (cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) || !isalpha((unsigned char)cc[1])))
+        return usage_error("--country '%s' is not a two-letter country code", cc);
+    evm_diag d;
+    evm_gaz *g = NULL;
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &g, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    evm_lookup_opts lo = {cc, true, true};
+    evm_candidate *cand = evm_xcalloc(max, sizeof *cand);
+    for (int i = 0; i < c->npos; i++) {
+        const char *name = c->pos[i];
+        size_t n = evm_gazetteer_lookup(g, name, strlen(name), &lo, cand, max);
+        if (c->value[OPT_JSON])
+            geocode_json(stdout, cand, n);
+        else
+            geocode_table(stdout, name, cand, n);
+    }
+    free(cand);
+    evm_gazetteer_close(g);
+    return EXIT_OK;
 }
 
 /* ---- geoparse ------------------------------------------------------------------------------ */
@@ -647,15 +905,9 @@ static int cmd_geoparse(cli *c)
     }
     evm_read_opts ro = {0};
     ro.jsonl = c->value[OPT_JSONL] != NULL;
-    char found[4096];
-    const char *gpath = c->value[OPT_GAZETTEER];
-    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
-        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
-        return EXIT_GAZETTEER;
-    }
     evm_diag d;
     evm_gaz *gaz = NULL;
-    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
     if (e) {
         msg("%s", d.msg);
         return exit_for(e);
