@@ -208,6 +208,62 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
     return near;
 }
 
+/* For a first-level region: how many other names of the document have a plausible
+ * candidate inside it (1), or are regions of the same country (0.7: a list of states),
+ * or are its country (0.3). */
+static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double sum = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+                continue;
+            double f = 0;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = 0.3;
+            else if (oc->level == EVM_GEO_ADMIN1)
+                f = 0.7;
+            else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
+                f = 1.0;
+            if (f > best)
+                best = f;
+        }
+        sum += best;
+    }
+    return sum;
+}
+
+/* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
+ * Georgia") hold a plausible candidate of the mention it qualifies? */
+static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+        const evm_spot_info *ai = doc->mentions[a].spot;
+        if (!ai || ai->qualifier != (int32_t)k)
+            continue;
+        for (size_t c = 0; c < ai->n_cands; c++) {
+            const evm_candidate *ac = &ai->cands[c];
+            if (!plausible(r, a, c) && c >= 8)
+                continue;
+            if (strcmp(ac->country, cd->country) != 0)
+                continue;
+            if (cd->level == EVM_GEO_COUNTRY ||
+                (cd->level == EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(ac), cd->name) == 0) ||
+                (cd->level == EVM_GEO_ADMIN2 && ac->admin2 &&
+                 strcasecmp(ac->admin2, cd->name) == 0))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -228,13 +284,17 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         /* a region named after its capital ("Alexandria" governorate): the bare name is
          * the city */
         if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
-            for (size_t o = 0; o < in->n_cands; o++)
-                if (in->cands[o].level == EVM_GEO_POINT && in->cands[o].population > 0 &&
-                    strcmp(in->cands[o].country, cd->country) == 0 &&
-                    in->cands[o].match <= cd->match) {
+            for (size_t o = 0; o < in->n_cands; o++) {
+                const evm_candidate *pc = &in->cands[o];
+                if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
+                    strncmp(pc->feature, "PPL", 3) == 0 &&
+                    (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                    strcmp(pc->country, cd->country) == 0 &&
+                    strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0) {
                     s -= 1.5;
                     break;
                 }
+            }
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
         /* explicit qualifiers */
@@ -266,6 +326,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
          * pull each other to Ohio even before any of them is decided) */
         if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
             s += 1.4 * fmin(2.5, coherence(r, k, cd));
+        else if (cd->level == EVM_GEO_ADMIN1)
+            s += 1.2 * fmin(2.5, region_coherence(r, k, cd));
+        /* the second half of "Atlanta, Georgia": the region that holds the first */
+        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+            s += holds_qualified(r, k, cd) ? 3.0 : 0;
         r->cscore[r->coff[k] + c] = s;
     }
 }
