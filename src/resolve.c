@@ -290,7 +290,8 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                     strncmp(pc->feature, "PPL", 3) == 0 &&
                     (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
                     strcmp(pc->country, cd->country) == 0 &&
-                    strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0) {
+                    (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                     strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
                     s -= 1.5;
                     break;
                 }
