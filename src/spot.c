@@ -801,6 +801,14 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (run_has(r, j, r->t.street))
         return DROP_RUN;
 
+    /* an all-caps name beside another all-caps word that is no place ("MORRIS LAMONT",
+     * a photo credit) is a person's, unless it opens a dateline */
+    if (single && upper && !(*cues & EVM_SPOT_CUE_DATELINE) && !headline &&
+        ((i > 0 && same_sentence(r, i - 1, i) && has_flag(r, i - 1, EVM_TOKF_UPPER) &&
+          is_word(r, i - 1) && tlen(r, i - 1) > 2) ||
+         (has_flag(r, j + 1, EVM_TOKF_UPPER) && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
+          tlen(r, j + 1) > 2)))
+        return DROP;
     /* short all-caps tokens are acronyms unless they name a country or a region */
     if (single && upper && wn <= 3) {
         bool region = false;
@@ -911,7 +919,8 @@ static void spot_hyphenated(run *r, size_t i)
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
         if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
-            table_row(r->t.first, w + a, b - a) || table_row(r->t.direction, w + a, b - a))
+            hs_has(&r->surnames, hash_lower(w + a, b - a)) || table_row(r->t.first, w + a, b - a) ||
+            table_row(r->t.direction, w + a, b - a))
             continue;
         span sp = {.i = i, .j = i};
         sp.keylen = gz_key(w + a, b - a, sp.key);
