@@ -377,9 +377,11 @@ static void find_persons(run *r)
                 size_t snc = sk ? gz_cands(r, key, sk) : 0;
                 bool region_self = false;
                 for (size_t k = 0; k < snc; k++)
-                    if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
+                    if ((r->cbuf[k].level == EVM_GEO_COUNTRY ||
+                         r->cbuf[k].level == EVM_GEO_ADMIN1) &&
+                        r->cbuf[k].match == EVM_MATCH_EXACT)
                         region_self = true;
-                if (region_self)
+                if (region_self && (in_tab(r, r->t.common, i + 1) || in_tab(r, r->t.org, i + 1)))
                     continue;
                 size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
                 size_t nc = kn ? gz_cands(r, key, kn) : 0;
@@ -748,10 +750,19 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (!*n_kept)
         return DROP;
     bool imp = important(kept, *n_kept);
-    bool local_only = true; /* every candidate a populated place: a name a person could bear */
-    for (size_t k = 0; k < *n_kept; k++)
-        if (kept[k].level != EVM_GEO_POINT)
+    /* every candidate a populated place (or a county by its bare name): a name a person
+     * could bear */
+    bool local_only = true;
+    bool area_exact = false; /* a country or region by its own name ("Turkey", "Georgia") */
+    for (size_t k = 0; k < *n_kept; k++) {
+        evm_geo_level lv = kept[k].level;
+        if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION ||
+            (lv == EVM_GEO_ADMIN2 && kept[k].match == EVM_MATCH_EXACT))
             local_only = false;
+        if ((lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) &&
+            kept[k].match == EVM_MATCH_EXACT)
+            area_exact = true;
+    }
 
     /* person names: after a title or a first name, or a surname seen in the document */
     for (size_t k = i; k <= j; k++)
@@ -863,10 +874,14 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool common =
         single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
     bool first_name = single && table_row(r->t.first, w, wn);
-    if ((common || first_name) && !cued) {
-        if (initial || headline || !imp)
-            return DROP;
-    }
+    if (common && !cued && (initial || headline || !area_exact))
+        return DROP;
+    if (first_name && !cued && (initial || headline || !imp))
+        return DROP;
+    /* "United Russia", "United Nations": a party or a body */
+    if (i > 0 && same_sentence(r, i - 1, i) && is_cap(r, i - 1) && tlen(r, i - 1) == 6 &&
+        strncmp(ttext(r, i - 1), "United", 6) == 0)
+        return DROP;
     if (headline && !imp && !cued)
         return DROP; /* decided again after the body: see recheck_headline */
 
