@@ -383,6 +383,9 @@ static void find_persons(run *r)
                         region_self = true;
                 if (region_self && (in_tab(r, r->t.common, i + 1) || in_tab(r, r->t.org, i + 1)))
                     continue;
+                /* the second word of a longer name ("West Virginia") */
+                if (i > a && is_cap(r, i - 1) && longest_key_tokens(r, i - 1, b) >= 2)
+                    continue;
                 size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
                 size_t nc = kn ? gz_cands(r, key, kn) : 0;
                 bool region_next = false;
@@ -874,7 +877,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool common =
         single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
     bool first_name = single && table_row(r->t.first, w, wn);
-    if (common && !cued && (initial || headline || !area_exact))
+    /* "the Concord Police": a place's institution or feature after it is a cue too */
+    bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
+                       !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
+                       !in_tab(r, r->t.common, j + 1);
+    if (common && !cued && !institution && (initial || headline || !area_exact))
         return DROP;
     if (first_name && !cued && (initial || headline || !imp))
         return DROP;
