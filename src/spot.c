@@ -748,7 +748,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
      * or in a multi-word name */
     *n_kept = 0;
     for (size_t k = 0; k < sp->n_cands; k++)
-        if (!single || cued || !weak_alternate(&r->cbuf[k]))
+        if (cued || !weak_alternate(&r->cbuf[k]))
             kept[(*n_kept)++] = r->cbuf[k];
     if (!*n_kept)
         return DROP;
@@ -822,6 +822,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
           is_word(r, i - 1) && tlen(r, i - 1) > 2) ||
          (has_flag(r, j + 1, EVM_TOKF_UPPER) && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
           tlen(r, j + 1) > 2)))
+        return DROP;
+    /* a firm's partners: "Stevens & Wilkinson" */
+    if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
         return DROP;
     /* short all-caps tokens are acronyms unless they name a country or a region */
     if (single && upper && wn <= 3) {
