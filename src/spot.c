@@ -884,7 +884,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
                        !in_tab(r, r->t.common, j + 1);
-    if (common && !cued && !institution && (initial || headline || !area_exact))
+    /* a capitalised direction word belongs to the name ("Southern University") */
+    bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                            EVM_SPOT_CUE_DATELINE)) ||
+                  ((*cues & EVM_SPOT_CUE_DIRECTION) && i > 0 && !is_cap(r, i - 1));
+    if (common && !strong && !institution && (initial || headline || !area_exact))
         return DROP;
     if (first_name && !cued && (initial || headline || !imp))
         return DROP;
