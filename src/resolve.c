@@ -314,6 +314,9 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         }
         if (in->qual_country[0])
             s += strcmp(in->qual_country, cd->country) == 0 ? 4.0 : -1.0;
+        /* a place that speaks or acts stands for its government: the capital */
+        if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+            s += 1.5;
         /* cue words */
         if (in->cues & EVM_SPOT_CUE_CITY)
             s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;

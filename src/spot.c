@@ -800,7 +800,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             return DROP;
         /* currency: "US$460" */
         if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
-            doc->tokens[i + 1].kind == EVM_TOK_SYMBOL)
+            (doc->tokens[i + 1].kind == EVM_TOK_SYMBOL || ttext(r, i + 1)[0] == '$'))
             return DROP;
     }
 
@@ -884,6 +884,10 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
                        !in_tab(r, r->t.common, j + 1);
+    bool exact = false;
+    for (size_t k = 0; k < *n_kept; k++)
+        exact |= kept[k].match == EVM_MATCH_EXACT;
+    institution = institution && exact;
     /* a capitalised direction word belongs to the name ("Southern University") */
     bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                             EVM_SPOT_CUE_DATELINE)) ||
