@@ -281,7 +281,12 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_candidate *cd = &in->cands[c];
         double s = prior(cd);
         /* the document's countries and regions */
-        s += 3.0 * vote_share(ctx, cd->country, NULL);
+        /* the document's countries; a village gains less from them than a city, so that
+         * an American story's "Moscow" stays the capital of Russia */
+        double cw = 3.0;
+        if (cd->level == EVM_GEO_POINT && !cd->capital)
+            cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+        s += cw * vote_share(ctx, cd->country, NULL);
         /* a region named after its capital ("Alexandria" governorate): the bare name is
          * the city */
         if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
@@ -293,7 +298,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                     strcmp(pc->country, cd->country) == 0 &&
                     (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
                      strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
-                    s -= 1.5;
+                    /* a city that is its own region ("Saint Petersburg", "Berlin") */
+                    bool same = cd->level == EVM_GEO_ADMIN1 &&
+                                strcasecmp(cand_admin1(pc), cd->name) == 0 &&
+                                (pc->population == 0 || cd->population < 2 * pc->population);
+                    s -= same ? 3.0 : 1.5;
                     break;
                 }
             }
