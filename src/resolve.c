@@ -174,7 +174,7 @@ static bool plausible(const rrun *r, size_t o, size_t c)
 {
     if (r->st[o].best < 0)
         return c == 0;
-    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 1.0;
+    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 0.6;
 }
 
 /* Sum over the other names of the document of how close their nearest plausible

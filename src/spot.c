@@ -728,6 +728,13 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         *cues |= EVM_SPOT_CUE_DATELINE;
     bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                           EVM_SPOT_CUE_DIRECTION | EVM_SPOT_CUE_DATELINE)) != 0;
+    /* "at the Royal Free": a common word after an article names a building or a body,
+     * whatever preposition comes first */
+    if (single && i > 0 && is_word(r, i - 1) && !is_cap(r, i - 1) && tlen(r, i - 1) == 3 &&
+        strncmp(ttext(r, i - 1), "the", 3) == 0 && table_row(r->t.common, w, wn)) {
+        cued = false;
+        *cues &= ~(uint32_t)EVM_SPOT_CUE_LOCATIVE;
+    }
     /* "City, State" right after: a strong cue too */
     if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
         const char *nw = ttext(r, j + 2);
