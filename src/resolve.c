@@ -67,7 +67,7 @@ static double vote_share(const votes *vs, const char *cc, const char *admin1)
         const vote *x = &vs->v[k];
         if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
             (!admin1 || strcasecmp(x->admin1, admin1) == 0))
-            return x->w / total;
+            return x->w / fmax(total, 1.0); /* one weak vote is not a consensus */
     }
     return 0;
 }
@@ -85,6 +85,9 @@ static void vote_for(votes *vs, const evm_candidate *c, double w)
 {
     if (c->level == EVM_GEO_REGION)
         return;
+    /* a neighbourhood or a hamlet says less about the document's country than a city */
+    if (c->level == EVM_GEO_POINT && !c->capital)
+        w *= fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
     vote_add(vs, c->country, NULL, w);
     if (c->level != EVM_GEO_COUNTRY)
         vote_add(vs, c->country, cand_admin1(c), c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
