@@ -503,7 +503,9 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
         return false;
     if (m->tok_count > 1)
         return false;
-    return vote_share(ctx, c->country, NULL) < 0.05;
+    /* alone in its document it may well be the story's town; beside other places it
+     * must share a country with them */
+    return ctx->total_cc >= 1.0 && vote_share(ctx, c->country, NULL) < 0.05;
 }
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)

@@ -802,8 +802,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             memchr(w, '\'', wn) || table_row(r->t.titles, w, wn))
             return DROP;
         /* a model year before it: "a 1992 Toyota" */
-        if (i > 0 && same_sentence(r, i - 1, i) && doc->tokens[i - 1].kind == EVM_TOK_NUMBER &&
-            tlen(r, i - 1) == 4 && (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2'))
+        if (!upper && i > 1 && same_sentence(r, i - 1, i) &&
+            doc->tokens[i - 1].kind == EVM_TOK_NUMBER && tlen(r, i - 1) == 4 &&
+            (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2') && !is_punct(r, i - 2, ','))
             return DROP;
         /* currency: "US$460" */
         if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
@@ -818,8 +819,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
             return DROP;
     }
-    /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" */
-    if (run_has(r, j, r->t.street))
+    /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" (a county's roads
+     * are still the county's: "Otter Tail County Road 80") */
+    if (run_has(r, j, r->t.street) && local_only)
         return DROP_RUN;
 
     /* an all-caps name beside another all-caps word that is no place ("MORRIS LAMONT",
