@@ -958,6 +958,28 @@ static void spot_hyphenated(run *r, size_t i)
         }
         a = b + 1;
     }
+    /* "Sen. Rahall, D-W.Va." "Rep. Westrom, R-Elbow": a party letter and a home place */
+    bool party = np == 2 && parts[0][0] == 0 &&
+                 ((parts[0][1] == 1 && (w[0] == 'D' || w[0] == 'R' || w[0] == 'I')) ||
+                  (parts[0][1] == 3 && strncmp(w, "DFL", 3) == 0));
+    if (party) {
+        size_t a = parts[1][0], b = n;
+        const char *row = table_row(r->t.abbrev, w + a, b - a);
+        span sp = {.i = i, .j = i};
+        if (row && strchr(row, '\t')) {
+            const char *full = strchr(row, '\t') + 1;
+            sp.keylen = gz_key(full, strcspn(full, "\t"), sp.key);
+        } else {
+            sp.keylen = gz_key(w + a, b - a, sp.key);
+        }
+        sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
+        if (sp.n_cands) {
+            sp.start = r->doc->tokens[i].start + (uint32_t)a;
+            sp.end = r->doc->tokens[i].start + (uint32_t)b;
+            add_mention(r, &sp, r->cbuf, sp.n_cands, EVM_SPOT_CUE_LOCATIVE, 0.6f);
+        }
+        return;
+    }
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
         if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
