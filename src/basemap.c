@@ -1,0 +1,479 @@
+/* basemap.c: the render stage's geography: Natural Earth polygons read with OGR (cached per
+ * process), the PROJ view, and clipping/projection of rings into Cairo paths. */
+#include "basemap.h"
+
+#include <gdal.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One ring of a layer, in continuous longitudes (unwrapped across the antimeridian, so a
+ * ring may reach past +-180) with its bounding box. Rings around a pole are closed along
+ * the pole, so every ring is a plain planar polygon in (lon, lat). */
+typedef struct bm_ring {
+    uint32_t first, n;
+    double lon0, lon1, lat0, lat1;
+} bm_ring;
+
+typedef struct bm_layer {
+    double *pts; /* lon, lat pairs */
+    size_t n_pts, cap_pts;
+    bm_ring *rings;
+    size_t n_rings, cap_rings;
+} bm_layer;
+
+struct evm_basemap {
+    bm_layer layers[2];
+};
+
+static const char *const detail_names[] = {"110m", "50m", "10m"};
+
+/* ---- finding the data ---------------------------------------------------------------- */
+
+static int has_data(const char *dir)
+{
+    char p[PATH_MAX];
+    if (snprintf(p, sizeof p, "%s/natural-earth/countries-50m.json.gz", dir) >= (int)sizeof p)
+        return 0;
+    return access(p, R_OK) == 0;
+}
+
+static int try_dir(char *buf, size_t n, const char *dir)
+{
+    if (!dir || !dir[0] || !has_data(dir))
+        return 0;
+    return snprintf(buf, n, "%s", dir) < (int)n;
+}
+
+int evm_basemap_find_data(char *buf, size_t n)
+{
+    if (try_dir(buf, n, getenv("EVMAP_DATA")))
+        return 1;
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k > 0) {
+        exe[k] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char dir[PATH_MAX + 32];
+            snprintf(dir, sizeof dir, "%s/../share/evmap", exe);
+            if (try_dir(buf, n, dir))
+                return 1;
+        }
+    }
+#ifdef EVM_INSTALL_DATADIR
+    if (try_dir(buf, n, EVM_INSTALL_DATADIR))
+        return 1;
+#endif
+#ifdef EVM_SOURCE_DIR
+    if (try_dir(buf, n, EVM_SOURCE_DIR "/gazetteer"))
+        return 1;
+#endif
+    return 0;
+}
+
+/* ---- loading ------------------------------------------------------------------------- */
+
+static double wrap180(double d)
+{
+    while (d > 180.0)
+        d -= 360.0;
+    while (d <= -180.0)
+        d += 360.0;
+    return d;
+}
+
+static void push_pt(bm_layer *l, double lon, double lat)
+{
+    evm_grow((void **)&l->pts, &l->cap_pts, l->n_pts + 1, 2 * sizeof(double));
+    l->pts[2 * l->n_pts] = lon;
+    l->pts[2 * l->n_pts + 1] = lat;
+    l->n_pts++;
+}
+
+static void add_ring(bm_layer *l, OGRGeometryH ring)
+{
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 3)
+        return;
+    size_t first = l->n_pts;
+    double plon = 0, prev_raw = 0, lat_sum = 0;
+    for (int i = 0; i < n; i++) {
+        double raw = OGR_G_GetX(ring, i), lat = OGR_G_GetY(ring, i);
+        double lon = i == 0 ? raw : plon + wrap180(raw - prev_raw);
+        push_pt(l, lon, lat);
+        prev_raw = raw;
+        plon = lon;
+        lat_sum += lat;
+    }
+    double lon_first = l->pts[2 * first];
+    double closing = plon + wrap180(lon_first - prev_raw) - lon_first;
+    if (fabs(closing) > 180.0) {
+        /* the ring goes once around a pole: close it along that pole */
+        double pole = lat_sum < 0 ? -90.0 : 90.0;
+        push_pt(l, plon, pole);
+        push_pt(l, lon_first, pole);
+    }
+    bm_ring r = {(uint32_t)first, (uint32_t)(l->n_pts - first), INFINITY, -INFINITY, INFINITY,
+                 -INFINITY};
+    for (size_t i = first; i < l->n_pts; i++) {
+        double lon = l->pts[2 * i], lat = l->pts[2 * i + 1];
+        r.lon0 = fmin(r.lon0, lon);
+        r.lon1 = fmax(r.lon1, lon);
+        r.lat0 = fmin(r.lat0, lat);
+        r.lat1 = fmax(r.lat1, lat);
+    }
+    evm_grow((void **)&l->rings, &l->cap_rings, l->n_rings + 1, sizeof *l->rings);
+    l->rings[l->n_rings++] = r;
+}
+
+static void add_geometry(bm_layer *l, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbPolygon) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            add_ring(l, OGR_G_GetGeometryRef(g, i));
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            add_geometry(l, OGR_G_GetGeometryRef(g, i));
+    }
+}
+
+static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag)
+{
+    char dir[PATH_MAX];
+    if (!evm_basemap_find_data(dir, sizeof dir))
+        return evm_diag_set(diag, EVM_ERR_IO,
+                            "basemap: natural-earth/countries-*.json.gz not found (set EVMAP_DATA "
+                            "to the folder that holds natural-earth/)");
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "/vsigzip/%s/natural-earth/countries-%s.json.gz", dir,
+             detail_names[detail]);
+    if (GDALGetDriverByName("TopoJSON") == NULL)
+        GDALAllRegister();
+    const char *drivers[] = {"TopoJSON", NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
+    if (!ds)
+        return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s: %s", path + 9, CPLGetLastErrorMsg());
+    evm_basemap *bm = evm_xcalloc(1, sizeof *bm);
+    const char *names[2] = {"countries", "land"};
+    for (int li = 0; li < 2; li++) {
+        OGRLayerH layer = GDALDatasetGetLayerByName(ds, names[li]);
+        if (!layer) {
+            GDALClose(ds);
+            for (int k = 0; k < 2; k++) {
+                free(bm->layers[k].pts);
+                free(bm->layers[k].rings);
+            }
+            free(bm);
+            return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s has no layer '%s'", path + 9,
+                                names[li]);
+        }
+        OGR_L_ResetReading(layer);
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+            OGRGeometryH g = OGR_F_GetGeometryRef(f);
+            if (g)
+                add_geometry(&bm->layers[li], g);
+            OGR_F_Destroy(f);
+        }
+    }
+    GDALClose(ds);
+    *out = bm;
+    return EVM_OK;
+}
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static evm_basemap *cache[3];
+
+evm_err evm_basemap_get(evm_basemap_detail detail, const evm_basemap **out, evm_diag *diag)
+{
+    if ((unsigned)detail > EVM_BASEMAP_10M)
+        return evm_diag_set(diag, EVM_ERR_INTERNAL, "basemap: bad detail %d", (int)detail);
+    pthread_mutex_lock(&cache_lock);
+    evm_err err = EVM_OK;
+    if (!cache[detail])
+        err = load(detail, &cache[detail], diag);
+    *out = cache[detail];
+    pthread_mutex_unlock(&cache_lock);
+    return err;
+}
+
+evm_basemap_detail evm_basemap_detail_for(double metres_per_pixel)
+{
+    if (metres_per_pixel < 600.0)
+        return EVM_BASEMAP_10M;
+    if (metres_per_pixel < 6000.0)
+        return EVM_BASEMAP_50M;
+    return EVM_BASEMAP_110M;
+}
+
+/* ---- the view ------------------------------------------------------------------------ */
+
+static void quiet_log(void *data, int level, const char *msg)
+{
+    (void)data;
+    (void)level;
+    (void)msg;
+}
+
+evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
+{
+    memset(v, 0, sizeof *v);
+    v->ctx = proj_context_create();
+    proj_log_func(v->ctx, NULL, quiet_log); /* errors reach the caller through diag */
+    PJ *target = proj_create(v->ctx, crs);
+    if (target && !proj_is_crs(target)) {
+        /* a bare "+proj=..." string is a conversion; make it a CRS */
+        proj_destroy(target);
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s +type=crs", crs);
+        target = strncmp(crs, "+proj", 5) == 0 || strncmp(crs, "proj=", 5) == 0
+                     ? proj_create(v->ctx, buf)
+                     : NULL;
+    }
+    if (!target || !proj_is_crs(target)) {
+        int e = proj_context_errno(v->ctx);
+        evm_err r = evm_diag_set(diag, EVM_ERR_PROJ, "unknown CRS '%s'%s%s", crs, e ? ": " : "",
+                                 e ? proj_context_errno_string(v->ctx, e) : "");
+        proj_destroy(target);
+        evm_view_close(v);
+        return r;
+    }
+    PJ_TYPE t = proj_get_type(target);
+    if (t == PJ_TYPE_GEOCENTRIC_CRS || t == PJ_TYPE_VERTICAL_CRS || t == PJ_TYPE_ENGINEERING_CRS) {
+        proj_destroy(target);
+        evm_view_close(v);
+        return evm_diag_set(diag, EVM_ERR_PROJ, "CRS '%s' is not a map projection", crs);
+    }
+    PJ *wgs = proj_create(v->ctx, "EPSG:4326");
+    PJ *op = proj_create_crs_to_crs_from_pj(v->ctx, wgs, target, NULL, NULL);
+    proj_destroy(wgs);
+    proj_destroy(target);
+    PJ *norm = op ? proj_normalize_for_visualization(v->ctx, op) : NULL;
+    proj_destroy(op);
+    if (!norm) {
+        int e = proj_context_errno(v->ctx);
+        evm_view_close(v);
+        return evm_diag_set(diag, EVM_ERR_PROJ, "no transformation from WGS 84 to '%s': %s", crs,
+                            e ? proj_context_errno_string(NULL, e) : "unknown");
+    }
+    v->pj = norm;
+    return EVM_OK;
+}
+
+int evm_view_to_map(const evm_view *v, double lon, double lat, double *x, double *y)
+{
+    PJ_COORD c = proj_coord(lon, lat, 0, 0);
+    c = proj_trans(v->pj, PJ_FWD, c);
+    if (!isfinite(c.xy.x) || !isfinite(c.xy.y) || fabs(c.xy.x) > 1e15 || fabs(c.xy.y) > 1e15) {
+        proj_errno_reset(v->pj);
+        return 0;
+    }
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return 1;
+}
+
+int evm_view_to_pixel(const evm_view *v, double lon, double lat, double *px, double *py)
+{
+    double x, y;
+    if (!evm_view_to_map(v, lon, lat, &x, &y))
+        return 0;
+    *px = (x - v->x0) / v->res;
+    *py = (v->y0 - y) / v->res;
+    return 1;
+}
+
+int evm_view_to_lonlat(const evm_view *v, double x, double y, double *lon, double *lat)
+{
+    PJ_COORD c = proj_coord(x, y, 0, 0);
+    c = proj_trans(v->pj, PJ_INV, c);
+    if (!isfinite(c.lp.lam) || !isfinite(c.lp.phi) || fabs(c.lp.phi) > 90.0 + 1e-9) {
+        proj_errno_reset(v->pj);
+        return 0;
+    }
+    *lon = c.lp.lam;
+    *lat = c.lp.phi;
+    return 1;
+}
+
+void evm_view_set_frame(evm_view *v, double x0, double y0, double res, int width, int height)
+{
+    v->x0 = x0;
+    v->y0 = y0;
+    v->res = res;
+    v->width = width;
+    v->height = height;
+    double lon, lat;
+    v->lon_c = 0;
+    if (evm_view_to_lonlat(v, x0 + res * width / 2.0, y0 - res * height / 2.0, &lon, &lat))
+        v->lon_c = lon;
+    double lmin = INFINITY, lmax = -INFINITY, pmin = INFINITY, pmax = -INFINITY;
+    enum { EDGE = 48, GRID = 12 };
+    for (int i = 0; i <= EDGE; i++) {
+        double f = (double)i / EDGE;
+        double xs[4] = {x0 + f * res * width, x0 + f * res * width, x0, x0 + res * width};
+        double ys[4] = {y0, y0 - res * height, y0 - f * res * height, y0 - f * res * height};
+        for (int k = 0; k < 4; k++)
+            if (evm_view_to_lonlat(v, xs[k], ys[k], &lon, &lat)) {
+                double l = wrap180(lon - v->lon_c);
+                lmin = fmin(lmin, l), lmax = fmax(lmax, l);
+                pmin = fmin(pmin, lat), pmax = fmax(pmax, lat);
+            }
+    }
+    for (int i = 0; i <= GRID; i++)
+        for (int j = 0; j <= GRID; j++)
+            if (evm_view_to_lonlat(v, x0 + res * width * i / GRID, y0 - res * height * j / GRID,
+                                   &lon, &lat)) {
+                double l = wrap180(lon - v->lon_c);
+                lmin = fmin(lmin, l), lmax = fmax(lmax, l);
+                pmin = fmin(pmin, lat), pmax = fmax(pmax, lat);
+            }
+    if (!(lmin <= lmax)) {
+        lmin = -180, lmax = 180, pmin = -90, pmax = 90;
+    }
+    double dl = fmax(2.0, 0.1 * (lmax - lmin)), dp = fmax(2.0, 0.1 * (pmax - pmin));
+    lmin -= dl, lmax += dl, pmin -= dp, pmax += dp;
+    for (int pole = -1; pole <= 1; pole += 2) {
+        double px, py;
+        if (evm_view_to_pixel(v, v->lon_c, 90.0 * pole, &px, &py) && px > -width * 0.1 &&
+            px < width * 1.1 && py > -height * 0.1 && py < height * 1.1) {
+            if (pole > 0)
+                pmax = 90;
+            else
+                pmin = -90;
+            lmin = -180, lmax = 180;
+        }
+    }
+    if (lmax - lmin > 300.0 || pmax - pmin > 150.0)
+        lmin = -180, lmax = 180;
+    v->lon_min = fmax(lmin, -180.0);
+    v->lon_max = fmin(lmax, 180.0);
+    v->lat_min = fmax(pmin, -90.0);
+    v->lat_max = fmin(pmax, 90.0);
+}
+
+void evm_view_close(evm_view *v)
+{
+    if (!v)
+        return;
+    proj_destroy(v->pj);
+    if (v->ctx)
+        proj_context_destroy(v->ctx);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---- clipping and drawing ------------------------------------------------------------ */
+
+typedef struct ptbuf {
+    double *p;
+    size_t n, cap;
+} ptbuf;
+
+static void ptbuf_push(ptbuf *b, double x, double y)
+{
+    evm_grow((void **)&b->p, &b->cap, b->n + 1, 2 * sizeof(double));
+    b->p[2 * b->n] = x;
+    b->p[2 * b->n + 1] = y;
+    b->n++;
+}
+
+/* One Sutherland-Hodgman pass: keeps the side of axis `axis` (0 lon, 1 lat) where
+ * sign * (coord - lim) <= 0. */
+static void clip_pass(const ptbuf *in, ptbuf *out, int axis, double lim, double sign)
+{
+    out->n = 0;
+    if (in->n == 0)
+        return;
+    const double *prev = &in->p[2 * (in->n - 1)];
+    int prev_in = sign * (prev[axis] - lim) <= 0;
+    for (size_t i = 0; i < in->n; i++) {
+        const double *cur = &in->p[2 * i];
+        int cur_in = sign * (cur[axis] - lim) <= 0;
+        if (cur_in != prev_in) {
+            double t = (lim - prev[axis]) / (cur[axis] - prev[axis]);
+            double q[2];
+            q[axis] = lim;
+            q[1 - axis] = prev[1 - axis] + t * (cur[1 - axis] - prev[1 - axis]);
+            ptbuf_push(out, q[0], q[1]);
+        }
+        if (cur_in)
+            ptbuf_push(out, cur[0], cur[1]);
+        prev = cur;
+        prev_in = cur_in;
+    }
+}
+
+/* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
+static int emit_ring(const evm_view *v, ptbuf *a, cairo_t *cr)
+{
+    if (a->n < 3)
+        return 0;
+    proj_trans_generic(v->pj, PJ_FWD, a->p, 2 * sizeof(double), a->n, a->p + 1, 2 * sizeof(double),
+                       a->n, NULL, 0, 0, NULL, 0, 0);
+    proj_errno_reset(v->pj);
+    int started = 0;
+    double lx = 0, ly = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        double x = a->p[2 * i], y = a->p[2 * i + 1];
+        if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15)
+            continue;
+        double px = (x - v->x0) / v->res, py = (v->y0 - y) / v->res;
+        if (!started) {
+            cairo_move_to(cr, px, py);
+            started = 1;
+        } else if (fabs(px - lx) + fabs(py - ly) < 0.35 && i + 1 < a->n) {
+            continue;
+        } else {
+            cairo_line_to(cr, px, py);
+        }
+        lx = px, ly = py;
+        kept++;
+    }
+    if (started)
+        cairo_close_path(cr);
+    return kept >= 3;
+}
+
+size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const evm_view *v,
+                        cairo_t *cr)
+{
+    const bm_layer *l = &bm->layers[layer];
+    double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
+    ptbuf a = {0}, b = {0};
+    size_t added = 0;
+    for (size_t r = 0; r < l->n_rings; r++) {
+        const bm_ring *ring = &l->rings[r];
+        if (ring->lat1 < v->lat_min || ring->lat0 > v->lat_max)
+            continue;
+        for (int k = -2; k <= 2; k++) {
+            double s = 360.0 * k;
+            if (ring->lon0 + s > wr || ring->lon1 + s < wl)
+                continue;
+            a.n = 0;
+            const double *p = &l->pts[2 * (size_t)ring->first];
+            for (uint32_t i = 0; i < ring->n; i++)
+                ptbuf_push(&a, p[2 * i] + s, p[2 * i + 1]);
+            int inside = ring->lon0 + s >= wl && ring->lon1 + s <= wr && ring->lat0 >= v->lat_min &&
+                         ring->lat1 <= v->lat_max;
+            if (!inside) {
+                clip_pass(&a, &b, 0, wr, 1.0);
+                clip_pass(&b, &a, 0, wl, -1.0);
+                clip_pass(&a, &b, 1, v->lat_max, 1.0);
+                clip_pass(&b, &a, 1, v->lat_min, -1.0);
+            }
+            added += emit_ring(v, &a, cr);
+        }
+    }
+    free(a.p);
+    free(b.p);
+    return added;
+}
