@@ -221,6 +221,13 @@ static evm_err fit_view(evm_view *v, const evm_batch *b, const evm_render_opts *
     int w = o->width, h = o->height;
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     (void)b;
+    if (o->has_extent) {
+        const double *e = o->extent;
+        double res = fmax((e[2] - e[0]) / w, (e[3] - e[1]) / h);
+        double cx = (e[0] + e[2]) / 2, cy = (e[1] + e[3]) / 2;
+        evm_view_set_frame(v, cx - res * w / 2, cy + res * h / 2, res, w, h);
+        return EVM_OK;
+    }
     if (o->has_bbox) {
         double l0 = o->bbox[0], l1 = o->bbox[2];
         if (l1 < l0)
@@ -599,6 +606,9 @@ static evm_err check_opts(const evm_render_opts *o, const char *path, evm_diag *
     if (!(o->dpi >= 10 && o->dpi <= 2400))
         return evm_diag_set(diag, EVM_ERR_USAGE, "render: dpi %g out of range (10 to 2400)",
                             o->dpi);
+    if (o->has_extent && !(o->extent[0] < o->extent[2] && o->extent[1] < o->extent[3]))
+        return evm_diag_set(diag, EVM_ERR_USAGE, "render: bad extent %g,%g,%g,%g", o->extent[0],
+                            o->extent[1], o->extent[2], o->extent[3]);
     if (o->has_bbox) {
         const double *q = o->bbox;
         if (!(q[1] < q[3]) || q[1] < -90 || q[3] > 90 || q[0] < -180 || q[0] > 180 || q[2] < -180 ||
@@ -935,7 +945,6 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
         symbol_strike(cr, P, sp->px, sp->py, sp->r_strike, sp->killed_known > 0, s);
     }
     free(order);
-
     /* labels */
     evm_labeler *lb = evm_label_new(w, h, 4 * s, 3 * s);
     evm_label_obstacle(lb, title_box);
@@ -1056,7 +1065,6 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     free(second);
     free(spot_label);
     free(dot_label);
-
     /* title panel */
     rounded_panel(cr, P, title_box, s);
     use_font(cr, 22 * s, 1);
@@ -1174,7 +1182,6 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     /* credits */
     use_font(cr, 11 * s, 0);
     halo_text(cr, credits, credits_box.x0, credits_box.y1 - 3 * s, P->text, P->halo, 1.5 * s);
-
     free(is_event_place);
     free(dots);
     free(dot_place);

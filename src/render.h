@@ -28,6 +28,8 @@ typedef struct evm_render_opts {
     const char *crs;   /* EPSG code, WKT or PROJ string; NULL: LAEA centred on the events */
     bool has_bbox;     /* when true, the map shows `bbox` instead of fitting the events */
     double bbox[4];    /* lon_min, lat_min, lon_max, lat_max (lon_min > lon_max crosses 180) */
+    bool has_extent;   /* when true, the map shows `extent` (map units of crs), exactly */
+    double extent[4];  /* x_min, y_min, x_max, y_max of the image's edges */
     const char *title; /* NULL: the batch's title */
     const char *attribution; /* data credits; NULL: EVM_RENDER_DEFAULT_ATTRIBUTION */
 } evm_render_opts;
