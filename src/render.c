@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basemap.h"
+#include "outfile.h"
 #include "png.h"
 #include "when.h"
 
@@ -470,30 +470,24 @@ typedef struct legend_row {
 
 /* ---- writing the files --------------------------------------------------------------- */
 
+/* One output under its temporary name (outfile.h: renamed into place only when complete,
+ * removed by the signal handler if the run is interrupted). */
 typedef struct tmpfile_t {
-    char *tmp, *final;
+    char *tmp;
+    const char *final;
     FILE *fp;
 } tmpfile_t;
 
 static evm_err tmp_open(tmpfile_t *t, const char *final, evm_diag *diag)
 {
-    t->final = evm_xstrdup(final);
-    size_t n = strlen(final) + 16;
-    t->tmp = evm_xmalloc(n);
-    snprintf(t->tmp, n, "%s.tmpXXXXXX", final);
-    int fd = mkstemp(t->tmp);
-    if (fd < 0) {
+    t->final = final;
+    t->tmp = evm_outfile_begin(final);
+    t->fp = fopen(t->tmp, "wb");
+    if (!t->fp) {
         evm_err e = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", final, strerror(errno));
-        free(t->tmp);
+        evm_outfile_abort(t->tmp);
         t->tmp = NULL;
         return e;
-    }
-    fchmod(fd, 0644);
-    t->fp = fdopen(fd, "wb");
-    if (!t->fp) {
-        close(fd);
-        unlink(t->tmp);
-        return evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", final, strerror(errno));
     }
     return EVM_OK;
 }
@@ -502,10 +496,7 @@ static void tmp_discard(tmpfile_t *t)
 {
     if (t->fp)
         fclose(t->fp);
-    if (t->tmp)
-        unlink(t->tmp);
-    free(t->tmp);
-    free(t->final);
+    evm_outfile_abort(t->tmp);
     memset(t, 0, sizeof *t);
 }
 
@@ -1327,20 +1318,13 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
     if (!err) {
         tmpfile_t *fs[3] = {&f_pgw, &f_aux, &f_png};
         int k = 0;
-        for (; k < 3; k++)
-            if (rename(fs[k]->tmp, fs[k]->final) != 0)
-                break;
-        if (k < 3) {
-            err = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", fs[k]->final,
-                               strerror(errno));
-            while (k-- > 0) /* all or nothing: take back the files already renamed */
-                unlink(fs[k]->final);
+        for (; k < 3 && !err; k++) {
+            err = evm_outfile_commit(fs[k]->tmp, fs[k]->final, diag);
+            fs[k]->tmp = NULL;
         }
-        if (!err)
-            for (k = 0; k < 3; k++) {
-                free(fs[k]->tmp);
-                fs[k]->tmp = NULL;
-            }
+        if (err) /* all or nothing: take back the files already renamed */
+            for (k -= 2; k >= 0; k--)
+                unlink(fs[k]->final);
     }
     if (info && !err) {
         const evm_view *v = &c.view;
