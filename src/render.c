@@ -19,6 +19,10 @@
 #include "when.h"
 
 #define FONT "DejaVu Sans"
+#define SIZE_RANGE "(200 to 16384 pixels a side, at most 64 megapixels)"
+_Static_assert(EVM_RENDER_MIN_SIDE == 200 && EVM_RENDER_MAX_SIDE == 16384 &&
+                   EVM_RENDER_MAX_PIXELS == 64L * 1024 * 1024,
+               "SIZE_RANGE states the limits");
 
 static const evm_render_palette palettes[2] = {
     {{201, 223, 240},
@@ -55,6 +59,77 @@ void evm_render_opts_init(evm_render_opts *o)
     o->width = 1600;
     o->height = 1200;
     o->dpi = 96;
+}
+
+evm_err evm_render_opts_set(evm_render_opts *o, const char *key, const char *value, evm_diag *diag)
+{
+    char *end;
+    if (strcmp(key, "size") == 0) {
+        errno = 0;
+        long w = strtol(value, &end, 10);
+        if (end == value || (*end != 'x' && *end != 'X'))
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--size '%s': expected WIDTHxHEIGHT", value);
+        const char *hs = end + 1;
+        long h = strtol(hs, &end, 10);
+        if (end == hs || *end || errno || w < 1 || h < 1 || w > 1000000 || h > 1000000)
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--size '%s': expected WIDTHxHEIGHT", value);
+        if (w < EVM_RENDER_MIN_SIDE || h < EVM_RENDER_MIN_SIDE || w > EVM_RENDER_MAX_SIDE ||
+            h > EVM_RENDER_MAX_SIDE || w * h > EVM_RENDER_MAX_PIXELS)
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--size %ldx%ld out of range " SIZE_RANGE, w,
+                                h);
+        o->width = (int)w;
+        o->height = (int)h;
+    } else if (strcmp(key, "dpi") == 0) {
+        double d = strtod(value, &end);
+        if (end == value || *end || !(d >= 10 && d <= 2400))
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--dpi '%s': expected a number 10..2400",
+                                value);
+        o->dpi = d;
+    } else if (strcmp(key, "theme") == 0) {
+        if (strcmp(value, "light") == 0)
+            o->theme = EVM_THEME_LIGHT;
+        else if (strcmp(value, "dark") == 0)
+            o->theme = EVM_THEME_DARK;
+        else
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--theme '%s': expected light or dark", value);
+    } else if (strcmp(key, "kinds") == 0) {
+        if (strcmp(value, "all") == 0)
+            o->kinds = EVM_RENDER_ALL;
+        else if (strcmp(value, "strikes") == 0)
+            o->kinds = EVM_RENDER_STRIKES;
+        else if (strcmp(value, "meetings") == 0)
+            o->kinds = EVM_RENDER_MEETINGS;
+        else
+            return evm_diag_set(diag, EVM_ERR_USAGE,
+                                "--kinds '%s': expected all, strikes or meetings", value);
+    } else if (strcmp(key, "crs") == 0) {
+        if (!value[0])
+            return evm_diag_set(diag, EVM_ERR_USAGE, "--crs: empty");
+        o->crs = value;
+    } else if (strcmp(key, "title") == 0) {
+        o->title = value;
+    } else if (strcmp(key, "bbox") == 0) {
+        double q[4];
+        const char *p = value;
+        for (int i = 0; i < 4; i++) {
+            q[i] = strtod(p, &end);
+            if (end == p || (i < 3 && *end != ',') || (i == 3 && *end))
+                return evm_diag_set(diag, EVM_ERR_USAGE,
+                                    "--bbox '%s': expected LON_MIN,LAT_MIN,LON_MAX,LAT_MAX", value);
+            p = end + 1;
+        }
+        if (!(q[1] < q[3]) || q[1] < -90 || q[3] > 90 || fabs(q[0]) > 180 || fabs(q[2]) > 180 ||
+            q[0] == q[2])
+            return evm_diag_set(diag, EVM_ERR_USAGE,
+                                "--bbox '%s': longitudes -180..180 (west first; west > east "
+                                "crosses 180), latitudes -90..90 (south < north)",
+                                value);
+        memcpy(o->bbox, q, sizeof q);
+        o->has_bbox = true;
+    } else {
+        return evm_diag_set(diag, EVM_ERR_INTERNAL, "render: unknown option '%s'", key);
+    }
+    return EVM_OK;
 }
 
 void evm_render_info_clear(evm_render_info *info)
@@ -589,11 +664,8 @@ static evm_err check_opts(const evm_render_opts *o, const char *path, evm_diag *
     if (o->width < EVM_RENDER_MIN_SIDE || o->height < EVM_RENDER_MIN_SIDE ||
         o->width > EVM_RENDER_MAX_SIDE || o->height > EVM_RENDER_MAX_SIDE ||
         (long)o->width * o->height > EVM_RENDER_MAX_PIXELS)
-        return evm_diag_set(diag, EVM_ERR_USAGE,
-                            "render: size %dx%d out of range (%d to %d pixels a side, at most %ld "
-                            "megapixels)",
-                            o->width, o->height, EVM_RENDER_MIN_SIDE, EVM_RENDER_MAX_SIDE,
-                            EVM_RENDER_MAX_PIXELS / (1024 * 1024));
+        return evm_diag_set(diag, EVM_ERR_USAGE, "render: size %dx%d out of range " SIZE_RANGE,
+                            o->width, o->height);
     if (!(o->dpi >= 10 && o->dpi <= 2400))
         return evm_diag_set(diag, EVM_ERR_USAGE, "render: dpi %g out of range (10 to 2400)",
                             o->dpi);
@@ -1349,4 +1421,31 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
     free(c.legend.s);
     evm_view_close(&c.view);
     return err;
+}
+
+evm_err evm_render_maps(const evm_batch *b, const evm_render_opts *opts, const char *dir,
+                        evm_diag *diag)
+{
+    static const struct {
+        const char *name;
+        unsigned kinds;
+    } maps[] = {{"map.png", EVM_RENDER_ALL},
+                {"strikes.png", EVM_RENDER_STRIKES},
+                {"meetings.png", EVM_RENDER_MEETINGS}};
+    evm_render_opts o;
+    if (opts)
+        o = *opts;
+    else
+        evm_render_opts_init(&o);
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+        size_t n = strlen(dir) + strlen(maps[i].name) + 2;
+        char *path = evm_xmalloc(n);
+        snprintf(path, n, "%s/%s", dir, maps[i].name);
+        o.kinds = maps[i].kinds;
+        evm_err err = evm_render_map(b, &o, path, diag);
+        free(path);
+        if (err)
+            return err;
+    }
+    return EVM_OK;
 }

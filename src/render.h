@@ -48,6 +48,12 @@ typedef struct evm_render_palette {
 
 const evm_render_palette *evm_render_palette_of(evm_theme theme);
 
+/* Sets one option from its command-line text: "size" ("1600x1200"), "dpi" ("150"), "theme"
+ * ("light", "dark"), "crs" (kept as given), "bbox" ("lon_min,lat_min,lon_max,lat_max"),
+ * "title", "kinds" ("all", "strikes", "meetings"). String values are borrowed, not copied.
+ * Errors: EVM_ERR_USAGE with a message naming the option and the accepted form. */
+evm_err evm_render_opts_set(evm_render_opts *o, const char *key, const char *value, evm_diag *diag);
+
 /* What a render drew, for callers that check it (tests) or report it. */
 typedef struct evm_render_info {
     double geotransform[6]; /* GDAL order: x0, res, 0, y0, 0, -res (pixel corners) */
@@ -71,5 +77,11 @@ evm_err evm_render_map(const evm_batch *b, const evm_render_opts *opts, const ch
 /* As evm_render_map, and fills info (when not NULL) with what was drawn. */
 evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, const char *path,
                             evm_render_info *info, evm_diag *diag);
+
+/* Writes the three maps of a batch into folder `dir` (which must exist): map.png (all
+ * events), strikes.png and meetings.png, each with its .pgw and .aux.xml, all on the same
+ * extent so that they compare. opts->kinds is ignored. Stops at the first error. */
+evm_err evm_render_maps(const evm_batch *b, const evm_render_opts *opts, const char *dir,
+                        evm_diag *diag);
 
 #endif
