@@ -65,6 +65,9 @@ static int fits(const evm_labeler *lb, evm_box b)
     if (b.x0 < lb->margin || b.y0 < lb->margin || b.x1 > lb->width - lb->margin ||
         b.y1 > lb->height - lb->margin)
         return 0;
+    /* keep half the symbol gap of air around the text, also from other symbols and labels */
+    double a = lb->gap / 2;
+    b = (evm_box){b.x0 - a, b.y0 - a, b.x1 + a, b.y1 + a};
     for (size_t i = 0; i < lb->n_obstacles; i++)
         if (evm_box_intersects(b, lb->obstacles[i]))
             return 0;

@@ -3,7 +3,11 @@
  * its world file and .aux.xml, atomically. */
 #include "render.h"
 
+#include <cairo-ft.h>
 #include <cairo.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <proj.h>
@@ -375,10 +379,49 @@ typedef struct fonts {
     double s;
 } fonts;
 
+/* DejaVu Sans loaded straight from its files through FreeType (cairo-ft): this skips
+ * fontconfig's start-up, which costs more than drawing a whole map. Falls back to Cairo's
+ * toy API (fontconfig) when the files are not where distributions put them. */
+static cairo_font_face_t *faces[2];
+static pthread_once_t faces_once = PTHREAD_ONCE_INIT;
+
+static void load_faces(void)
+{
+    static const char *const dirs[] = {"/usr/share/fonts/truetype/dejavu",
+                                       "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
+                                       "/usr/local/share/fonts/truetype/dejavu"};
+    static const char *const files[2] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
+    static FT_Library lib;
+    if (FT_Init_FreeType(&lib) != 0)
+        return;
+    const char *env = getenv("EVMAP_FONT_DIR");
+    for (int k = 0; k < 2; k++)
+        for (int d = -1; d < (int)(sizeof dirs / sizeof dirs[0]) && !faces[k]; d++) {
+            const char *dir = d < 0 ? env : dirs[d];
+            if (!dir || !dir[0])
+                continue;
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", dir, files[k]);
+            FT_Face face;
+            if (access(path, R_OK) != 0 || FT_New_Face(lib, path, 0, &face) != 0)
+                continue;
+            faces[k] = cairo_ft_font_face_create_for_ft_face(face, 0);
+        }
+    if (!faces[0] || !faces[1]) {
+        cairo_font_face_destroy(faces[0]);
+        cairo_font_face_destroy(faces[1]);
+        faces[0] = faces[1] = NULL;
+    }
+}
+
 static void use_font(cairo_t *cr, double size, int bold)
 {
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    pthread_once(&faces_once, load_faces);
+    if (faces[0])
+        cairo_set_font_face(cr, faces[bold ? 1 : 0]);
+    else
+        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
 }
 
@@ -1388,14 +1431,22 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
             err = tmp_close(&f_aux, diag);
     }
     if (!err) {
+        /* Renamed without evm_outfile_commit's fsync: maps are derived files that a rerun
+         * rebuilds, and three fsyncs would cost more than drawing the map; the rename
+         * alone keeps every file whole. */
         tmpfile_t *fs[3] = {&f_pgw, &f_aux, &f_png};
         int k = 0;
-        for (; k < 3 && !err; k++) {
-            err = evm_outfile_commit(fs[k]->tmp, fs[k]->final, diag);
+        for (; k < 3; k++) {
+            if (rename(fs[k]->tmp, fs[k]->final) != 0) {
+                err = evm_diag_set(diag, EVM_ERR_IO, "cannot write %s: %s", fs[k]->final,
+                                   strerror(errno));
+                break;
+            }
+            evm_outfile_abort(fs[k]->tmp); /* unregisters it; the name is gone already */
             fs[k]->tmp = NULL;
         }
         if (err) /* all or nothing: take back the files already renamed */
-            for (k -= 2; k >= 0; k--)
+            while (k-- > 0)
                 unlink(fs[k]->final);
     }
     if (info && !err) {
