@@ -353,6 +353,41 @@ evm_basemap_detail evm_basemap_detail_for(double metres_per_pixel)
 
 /* ---- the view ------------------------------------------------------------------------ */
 
+/* The projection's central meridian (its seam is the meridian opposite) and latitude of
+ * origin: the conversion's "longitude/latitude of natural origin / of projection centre /
+ * of origin" parameters, 0 for geographic CRSs and projections without them. */
+static double central_meridian(const evm_view *v, double *lat0)
+{
+    double lon0 = 0;
+    *lat0 = 0;
+    PJ *crs = proj_get_target_crs(v->ctx, v->pj);
+    PJ *conv = crs ? proj_crs_get_coordoperation(v->ctx, crs) : NULL;
+    int n = conv ? proj_coordoperation_get_param_count(v->ctx, conv) : 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = NULL;
+        double value, factor;
+        if (!proj_coordoperation_get_param(v->ctx, conv, i, &name, NULL, NULL, &value, NULL,
+                                           &factor, NULL, NULL, NULL, NULL) ||
+            !name)
+            continue;
+        if (strncmp(name, "Longitude of natural origin", 27) == 0 ||
+            strncmp(name, "Longitude of projection centre", 30) == 0 ||
+            strncmp(name, "Longitude of origin", 19) == 0 ||
+            strncmp(name, "Longitude of false origin", 25) == 0) {
+            lon0 = value * factor * 180.0 / M_PI;
+        } else if (strncmp(name, "Latitude of natural origin", 26) == 0 ||
+                   strncmp(name, "Latitude of projection centre", 29) == 0 ||
+                   strncmp(name, "Latitude of origin", 18) == 0 ||
+                   strncmp(name, "Latitude of false origin", 24) == 0) {
+            *lat0 = value * factor * 180.0 / M_PI;
+        }
+    }
+    proj_destroy(conv);
+    proj_destroy(crs);
+    proj_errno_reset(v->pj);
+    return wrap180(lon0);
+}
+
 static void quiet_log(void *data, int level, const char *msg)
 {
     (void)data;
@@ -402,6 +437,7 @@ evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
                             e ? proj_context_errno_string(NULL, e) : "unknown");
     }
     v->pj = norm;
+    v->lon_c = central_meridian(v, &v->lat_c);
     return EVM_OK;
 }
 
@@ -449,9 +485,6 @@ void evm_view_set_frame(evm_view *v, double x0, double y0, double res, int width
     v->width = width;
     v->height = height;
     double lon, lat;
-    v->lon_c = 0;
-    if (evm_view_to_lonlat(v, x0 + res * width / 2.0, y0 - res * height / 2.0, &lon, &lat))
-        v->lon_c = lon;
     double lmin = INFINITY, lmax = -INFINITY, pmin = INFINITY, pmax = -INFINITY;
     enum { EDGE = 48, GRID = 12 };
     for (int i = 0; i <= EDGE; i++) {
@@ -491,8 +524,9 @@ void evm_view_set_frame(evm_view *v, double x0, double y0, double res, int width
     }
     if (lmax - lmin > 300.0 || pmax - pmin > 150.0)
         lmin = -180, lmax = 180;
-    v->lon_min = fmax(lmin, -180.0);
-    v->lon_max = fmin(lmax, 180.0);
+    /* a hair inside the seam, so that clipped points project to their own side of it */
+    v->lon_min = fmax(lmin, -179.99999);
+    v->lon_max = fmin(lmax, 179.99999);
     v->lat_min = fmax(pmin, -90.0);
     v->lat_max = fmin(pmax, 90.0);
 }
@@ -549,10 +583,45 @@ static void clip_pass(const ptbuf *in, ptbuf *out, int axis, double lim, double 
 }
 
 /* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
-static int emit_ring(const evm_view *v, ptbuf *a, cairo_t *cr)
+/* For a point beyond the projection's horizon (orthographic, perspective views): the
+ * farthest point that still projects on the great circle from the projection's origin
+ * towards it, i.e. where that direction meets the horizon. Hidden parts of a polygon then
+ * run along the globe's limb instead of cutting across it. */
+static int limb_point(const evm_view *v, double lon, double lat, double *x, double *y)
+{
+    const double d2r = M_PI / 180;
+    double a[3] = {cos(v->lat_c * d2r) * cos(v->lon_c * d2r),
+                   cos(v->lat_c * d2r) * sin(v->lon_c * d2r), sin(v->lat_c * d2r)};
+    double b[3] = {cos(lat * d2r) * cos(lon * d2r), cos(lat * d2r) * sin(lon * d2r),
+                   sin(lat * d2r)};
+    double w = acos(fmax(-1.0, fmin(1.0, a[0] * b[0] + a[1] * b[1] + a[2] * b[2])));
+    if (sin(w) < 1e-9)
+        return 0;
+    double lo = 0, hi = 1;
+    int found = 0;
+    for (int it = 0; it < 22; it++) {
+        double t = (lo + hi) / 2, p[3];
+        for (int k = 0; k < 3; k++)
+            p[k] = (sin((1 - t) * w) * a[k] + sin(t * w) * b[k]) / sin(w);
+        double plat = asin(fmax(-1.0, fmin(1.0, p[2]))) / d2r, plon = atan2(p[1], p[0]) / d2r;
+        if (evm_view_to_map(v, plon, plat, x, y)) {
+            lo = t;
+            found = 1;
+        } else {
+            hi = t;
+        }
+    }
+    return found;
+}
+
+/* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
+static int emit_ring(const evm_view *v, ptbuf *a, ptbuf *orig, cairo_t *cr)
 {
     if (a->n < 3)
         return 0;
+    orig->n = 0;
+    for (size_t i = 0; i < a->n; i++)
+        ptbuf_push(orig, a->p[2 * i], a->p[2 * i + 1]);
     proj_trans_generic(v->pj, PJ_FWD, a->p, 2 * sizeof(double), a->n, a->p + 1, 2 * sizeof(double),
                        a->n, NULL, 0, 0, NULL, 0, 0);
     proj_errno_reset(v->pj);
@@ -561,8 +630,10 @@ static int emit_ring(const evm_view *v, ptbuf *a, cairo_t *cr)
     size_t kept = 0;
     for (size_t i = 0; i < a->n; i++) {
         double x = a->p[2 * i], y = a->p[2 * i + 1];
-        if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15)
-            continue;
+        if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15) {
+            if (!limb_point(v, orig->p[2 * i], orig->p[2 * i + 1], &x, &y))
+                continue;
+        }
         double px = (x - v->x0) / v->res, py = (v->y0 - y) / v->res;
         if (!started) {
             cairo_move_to(cr, px, py);
@@ -585,7 +656,7 @@ size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const ev
 {
     const bm_layer *l = &bm->layers[layer];
     double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
-    ptbuf a = {0}, b = {0};
+    ptbuf a = {0}, b = {0}, orig = {0};
     size_t added = 0;
     for (size_t r = 0; r < l->n_rings; r++) {
         const bm_ring *ring = &l->rings[r];
@@ -607,10 +678,11 @@ size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const ev
                 clip_pass(&a, &b, 1, v->lat_max, 1.0);
                 clip_pass(&b, &a, 1, v->lat_min, -1.0);
             }
-            added += emit_ring(v, &a, cr);
+            added += emit_ring(v, &a, &orig, cr);
         }
     }
     free(a.p);
     free(b.p);
+    free(orig.p);
     return added;
 }

@@ -30,7 +30,8 @@ typedef struct evm_view {
     double x0, y0;     /* map coordinates of the top-left corner of the image */
     double res;        /* map units per pixel */
     int width, height; /* pixels */
-    double lon_c;      /* longitude the window is centred on */
+    double lon_c;      /* the projection's central meridian; its seam is lon_c + 180 */
+    double lat_c;      /* its latitude of origin (the centre of azimuthal views) */
     double lon_min, lon_max, lat_min, lat_max; /* window; lon_* relative to lon_c */
 } evm_view;
 

@@ -541,6 +541,58 @@ static void rounded_panel(cairo_t *cr, const evm_render_palette *P, evm_box b, d
     cairo_stroke(cr);
 }
 
+/* Sea colour over the globe. When the frame shows the whole world (a world projection
+ * zoomed out), the area outside the projected globe gets the panel colour and the globe's
+ * edge (the seam opposite the centre, closed over the poles) a thin outline. */
+static void paint_globe(cairo_t *cr, const evm_render_palette *P, const evm_view *v, double s)
+{
+    set_rgb(cr, P->sea);
+    if (v->lon_max - v->lon_min < 359.0) {
+        cairo_paint(cr);
+        return;
+    }
+    cairo_new_path(cr);
+    double area = 0, fx = 0, fy = 0, px = 0, py = 0;
+    int n = 0;
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i <= 180; i++) {
+            double lat = side ? 90.0 - i : -90.0 + i;
+            double lon = v->lon_c + (side ? 179.9999 : -179.9999);
+            double x, y;
+            if (!evm_view_to_pixel(v, lon, lat, &x, &y))
+                continue;
+            if (n++ == 0) {
+                cairo_move_to(cr, x, y);
+                fx = x, fy = y;
+            } else {
+                cairo_line_to(cr, x, y);
+                area += px * y - x * py;
+            }
+            px = x, py = y;
+        }
+    area += px * fy - fx * py;
+    cairo_close_path(cr);
+    if (n < 10 || fabs(area) / 2 < 0.05 * v->width * v->height) {
+        /* no area: an azimuthal or other projection whose seam is a line */
+        cairo_new_path(cr);
+        cairo_paint(cr);
+        return;
+    }
+    cairo_path_t *globe = cairo_copy_path(cr);
+    cairo_new_path(cr);
+    set_rgb(cr, P->panel);
+    cairo_paint(cr);
+    set_rgba(cr, P->border, 0.25);
+    cairo_paint(cr);
+    cairo_append_path(cr, globe);
+    set_rgb(cr, P->sea);
+    cairo_fill_preserve(cr);
+    set_rgb(cr, P->coast);
+    cairo_set_line_width(cr, 1.0 * s);
+    cairo_stroke(cr);
+    cairo_path_destroy(globe);
+}
+
 /* Breaks `t` into at most two lines no wider than maxw, ending the second with an
  * ellipsis when it does not fit. Lines go to l1/l2 (each n bytes). */
 static void wrap2(cairo_t *cr, const char *t, double maxw, char *l1, char *l2, size_t n)
@@ -894,8 +946,7 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     cairo_font_options_destroy(fo);
 
     /* basemap */
-    set_rgb(cr, P->sea);
-    cairo_paint(cr);
+    paint_globe(cr, P, v, s);
     double mpp = metres_per_pixel(v);
     const evm_basemap *bm = NULL;
     evm_err err = evm_basemap_get(evm_basemap_detail_for(mpp), &bm, diag);
@@ -1066,7 +1117,7 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
         }
     }
     for (size_t i = 0; i < n_dots; i++) {
-        double q = 4.6 * s;
+        double q = (b->places[dot_place[i]].capital ? 4.6 : 2.8) * s;
         evm_label_obstacle(lb, (evm_box){dots[2 * i] - q, dots[2 * i + 1] - q, dots[2 * i] + q,
                                          dots[2 * i + 1] + q});
     }
@@ -1348,15 +1399,25 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
             double lo = cp[2 * i] * M_PI / 180, la = cp[2 * i + 1] * M_PI / 180;
             X += cos(la) * cos(lo), Y += cos(la) * sin(lo), Z += sin(la);
         }
-        if (n_c && hypot(hypot(X, Y), Z) > 1e-9 * n_c)
+        double norm = hypot(hypot(X, Y), Z);
+        double lat0 = atan2(Z, hypot(X, Y)), lon0 = atan2(Y, X);
+        /* the angular radius of the points around their centre: beyond 60 degrees an
+         * azimuthal projection smears the far side, so take a world map centred on them */
+        double spread = 0;
+        for (size_t i = 0; i < n_c && norm > 0; i++) {
+            double lo = cp[2 * i] * M_PI / 180, la = cp[2 * i + 1] * M_PI / 180;
+            double cosd = sin(lat0) * sin(la) + cos(lat0) * cos(la) * cos(lo - lon0);
+            spread = fmax(spread, acos(fmax(-1.0, fmin(1.0, cosd))));
+        }
+        if (n_c && norm > 1e-9 * n_c && spread < 60 * M_PI / 180)
             snprintf(crs, sizeof crs,
                      "+proj=laea +lat_0=%.4f +lon_0=%.4f +datum=WGS84 +units=m +no_defs "
                      "+type=crs",
-                     atan2(Z, hypot(X, Y)) * 180 / M_PI, atan2(Y, X) * 180 / M_PI);
+                     lat0 * 180 / M_PI, lon0 * 180 / M_PI);
         else
             snprintf(crs, sizeof crs,
-                     "+proj=eqearth +lon_0=0 +datum=WGS84 +units=m +no_defs "
-                     "+type=crs");
+                     "+proj=eqearth +lon_0=%.4f +datum=WGS84 +units=m +no_defs +type=crs",
+                     n_c && norm > 1e-9 * n_c ? lon0 * 180 / M_PI : 0.0);
     }
     err = evm_view_open(&c.view, crs, diag);
     if (!err)
