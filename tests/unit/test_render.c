@@ -383,6 +383,47 @@ static void test_single_point(void **state)
     evm_batch_free(b);
 }
 
+static void test_wide_and_horizon(void **state)
+{
+    (void)state;
+    evm_batch *b = evm_batch_new("wide");
+    add_event(b, EVM_EVENT_MEETING, add_place(b, "Paris", paris.lat, paris.lon, 1), -1, 3);
+    add_event(b, EVM_EVENT_STRIKE, add_place(b, "Sydney", -33.87, 151.21, 0), 2, 3);
+    add_event(b, EVM_EVENT_MEETING, add_place(b, "Anchorage", 61.22, -149.9, 0), -1, 3);
+    add_event(b, EVM_EVENT_STRIKE, add_place(b, "Suva", -18.14, 178.44, 1), 120, 3);
+    evm_render_opts o;
+    evm_render_opts_init(&o);
+    o.width = 1000;
+    o.height = 750;
+    evm_render_info info;
+    evm_diag d = {{0}};
+    const evm_render_palette *P = evm_render_palette_of(EVM_THEME_LIGHT);
+    /* points half a world apart: a world projection centred on them, not a smeared
+     * azimuthal one; no polygon may streak across the seam (the North Pacific stays sea) */
+    assert_int_equal(evm_render_map_info(b, &o, out("wide.png"), &info, &d), EVM_OK);
+    assert_non_null(strstr(info.crs, "eqearth"));
+    pic p = {0};
+    pic_open(&p, out("wide.png"));
+    int x, y;
+    assert_true(same(pic_at(&p, (pt){-18.14, 178.44}, &x, &y), P->strike));
+    for (int lat = 30; lat <= 50; lat += 5)
+        assert_true(same(pic_at(&p, (pt){lat, -170.0}, &x, &y), P->sea));
+    assert_true(same(pic_at(&p, (pt){-25.0, 135.0}, &x, &y), P->land)); /* Australia */
+    pic_close(&p);
+    evm_render_info_clear(&info);
+
+    /* an orthographic globe: land behind the horizon does not cut across the visible side */
+    o.crs = "+proj=ortho +lat_0=0 +lon_0=170 +datum=WGS84";
+    assert_int_equal(evm_render_map_info(b, &o, out("globe.png"), &info, &d), EVM_OK);
+    pic_open(&p, out("globe.png"));
+    assert_true(same(pic_at(&p, (pt){-18.14, 178.44}, &x, &y), P->strike));
+    assert_true(same(pic_at(&p, (pt){35.0, 160.0}, &x, &y), P->sea));
+    assert_true(same(pic_at(&p, (pt){20.0, -150.0}, &x, &y), P->sea));
+    pic_close(&p);
+    evm_render_info_clear(&info);
+    evm_batch_free(b);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -436,7 +477,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_map),     cmocka_unit_test(test_size_dpi_crs),
         cmocka_unit_test(test_empty_batch),  cmocka_unit_test(test_antimeridian),
-        cmocka_unit_test(test_single_point), cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_single_point), cmocka_unit_test(test_wide_and_horizon),
+        cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
