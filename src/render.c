@@ -258,6 +258,7 @@ static double place_priority(const evm_place *p)
 typedef struct layout {
     double s;           /* pixels per CSS pixel (dpi / 96) */
     double top, bottom; /* reserved bands where the title and credits go */
+    double left;        /* reserved column where the legend goes */
     double margin;
 } layout;
 
@@ -366,10 +367,11 @@ static evm_err fit_view(evm_view *v, const evm_batch *b, const evm_render_opts *
     double min_span = 400000.0 * upm;
     double sx = fmax(xmax - xmin, min_span), sy = fmax(ymax - ymin, min_span * h / w);
     /* the points go in the inner area, with a quarter of their span around them */
-    double inner_w = w - 2 * L->margin, inner_h = h - L->top - L->bottom - 2 * L->margin;
+    double inner_w = w - 2 * L->margin - L->left, inner_h = h - L->top - L->bottom - 2 * L->margin;
     double res = fmax(sx * 1.3 / inner_w, sy * 1.3 / inner_h);
-    double mid_y = L->top + L->margin + inner_h / 2; /* pixel row of the points' centre */
-    evm_view_set_frame(v, cx - res * w / 2, cy + res * mid_y, res, w, h);
+    double mid_x = L->left + L->margin + inner_w / 2; /* pixel of the points' centre */
+    double mid_y = L->top + L->margin + inner_h / 2;
+    evm_view_set_frame(v, cx - res * mid_x, cy + res * mid_y, res, w, h);
     return EVM_OK;
 }
 
@@ -791,7 +793,19 @@ typedef struct ctx {
     long max_killed;
     int n_strike_events, n_meeting_events, any_unknown;
     strbuf legend;
+    struct base_cache *base; /* the basemap raster shared by the maps of one batch, or NULL */
+    const char *crs;         /* the CRS definition in use */
 } ctx;
+
+/* The drawn basemap of the last map, reused by the next map on the same frame (the three
+ * maps of a batch share their extent): a copy of the pixels costs far less than drawing. */
+typedef struct base_cache {
+    cairo_surface_t *surf;
+    double x0, y0, res, dpi;
+    int width, height;
+    evm_theme theme;
+    char crs[256];
+} base_cache;
 
 static double strike_radius(const ctx *c, long killed)
 {
@@ -929,25 +943,13 @@ static size_t legend_rows(ctx *c, legend_row *rows, int any_place, int any_capit
     return n;
 }
 
-static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
+/* Sea, land, borders and coastline at the detail that fits the scale. */
+static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
 {
     const evm_render_palette *P = c->P;
-    const evm_batch *b = c->b;
-    const evm_render_opts *o = c->o;
-    evm_view *v = &c->view;
+    const evm_view *v = &c->view;
     double s = c->L.s;
-    int w = o->width, h = o->height;
-
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-
-    /* basemap */
     paint_globe(cr, P, v, s);
-    double mpp = metres_per_pixel(v);
     const evm_basemap *bm = NULL;
     evm_err err = evm_basemap_get(evm_basemap_detail_for(mpp), &bm, diag);
     if (err)
@@ -970,6 +972,55 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     cairo_stroke(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
 
+    return EVM_OK;
+}
+
+static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
+{
+    const evm_render_palette *P = c->P;
+    const evm_batch *b = c->b;
+    const evm_render_opts *o = c->o;
+    evm_view *v = &c->view;
+    double s = c->L.s;
+    int w = o->width, h = o->height;
+
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+
+    /* basemap */
+    double mpp = metres_per_pixel(v);
+    base_cache *bc = c->base;
+    if (bc && bc->surf && bc->x0 == v->x0 && bc->y0 == v->y0 && bc->res == v->res &&
+        bc->width == w && bc->height == h && bc->theme == o->theme && bc->dpi == o->dpi &&
+        strcmp(bc->crs, c->crs) == 0) {
+        cairo_set_source_surface(cr, bc->surf, 0, 0);
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+        cairo_paint(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    } else {
+        evm_err err = draw_basemap(c, cr, mpp, diag);
+        if (err)
+            return err;
+        if (bc) {
+            if (bc->surf)
+                cairo_surface_destroy(bc->surf);
+            cairo_surface_t *target = cairo_get_target(cr);
+            cairo_surface_flush(target);
+            bc->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+            cairo_t *cc = cairo_create(bc->surf);
+            cairo_set_source_surface(cc, target, 0, 0);
+            cairo_set_operator(cc, CAIRO_OPERATOR_SOURCE);
+            cairo_paint(cc);
+            cairo_destroy(cc);
+            bc->x0 = v->x0, bc->y0 = v->y0, bc->res = v->res;
+            bc->width = w, bc->height = h, bc->theme = o->theme, bc->dpi = o->dpi;
+            snprintf(bc->crs, sizeof bc->crs, "%s", c->crs);
+        }
+    }
     /* symbols' positions */
     for (size_t i = 0; i < c->n_spots; i++) {
         spot *sp = &c->spots[i];
@@ -1348,8 +1399,17 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     return EVM_OK;
 }
 
+static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const char *path,
+                          evm_render_info *info, base_cache *base, evm_diag *diag);
+
 evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, const char *path,
                             evm_render_info *info, evm_diag *diag)
+{
+    return render_one(b, opts, path, info, NULL, diag);
+}
+
+static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const char *path,
+                          evm_render_info *info, base_cache *base, evm_diag *diag)
 {
     evm_render_opts defaults;
     evm_render_opts_init(&defaults);
@@ -1360,11 +1420,12 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
     if (err)
         return err;
 
-    ctx c = {.b = b, .o = o, .P = evm_render_palette_of(o->theme)};
+    ctx c = {.b = b, .o = o, .P = evm_render_palette_of(o->theme), .base = base};
     c.L.s = o->dpi / 96.0;
     c.L.margin = 0.04 * fmin(o->width, o->height);
     c.L.top = 12 * c.L.s + 100 * c.L.s;
     c.L.bottom = 24 * c.L.s;
+    c.L.left = 190 * c.L.s;
 
     /* the points to fit, and the default projection's centre */
     size_t n_pts = 0;
@@ -1419,6 +1480,7 @@ evm_err evm_render_map_info(const evm_batch *b, const evm_render_opts *opts, con
                      "+proj=eqearth +lon_0=%.4f +datum=WGS84 +units=m +no_defs +type=crs",
                      n_c && norm > 1e-9 * n_c ? lon0 * 180 / M_PI : 0.0);
     }
+    c.crs = crs;
     err = evm_view_open(&c.view, crs, diag);
     if (!err)
         err = fit_view(&c.view, b, o, pts, n_pts, &c.L, diag);
@@ -1549,15 +1611,17 @@ evm_err evm_render_maps(const evm_batch *b, const evm_render_opts *opts, const c
         o = *opts;
     else
         evm_render_opts_init(&o);
-    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+    base_cache base = {0};
+    evm_err err = EVM_OK;
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0] && !err; i++) {
         size_t n = strlen(dir) + strlen(maps[i].name) + 2;
         char *path = evm_xmalloc(n);
         snprintf(path, n, "%s/%s", dir, maps[i].name);
         o.kinds = maps[i].kinds;
-        evm_err err = evm_render_map(b, &o, path, diag);
+        err = render_one(b, &o, path, NULL, &base, diag);
         free(path);
-        if (err)
-            return err;
     }
-    return EVM_OK;
+    if (base.surf)
+        cairo_surface_destroy(base.surf);
+    return err;
 }

@@ -263,6 +263,46 @@ static void test_seed_map(void **state)
     evm_batch_free(b);
 }
 
+static void test_three_maps(void **state)
+{
+    (void)state;
+    evm_batch *b = seed_batch();
+    evm_render_opts o;
+    evm_render_opts_init(&o);
+    o.width = 800;
+    o.height = 600;
+    evm_diag d = {{0}};
+    assert_int_equal(evm_render_maps(b, &o, tmpdir, &d), EVM_OK);
+    const evm_render_palette *P = evm_render_palette_of(EVM_THEME_LIGHT);
+    pic all = {0}, st = {0}, me = {0};
+    pic_open(&all, out("map.png"));
+    pic_open(&st, out("strikes.png"));
+    pic_open(&me, out("meetings.png"));
+    int x, y;
+    assert_true(same(pic_at(&all, sumy, &x, &y), P->strike));
+    assert_true(same(pic_at(&all, paris, &x, &y), P->meeting));
+    assert_true(same(pic_at(&st, sumy, &x, &y), P->strike));
+    assert_false(same(pic_at(&st, paris, &x, &y), P->meeting));
+    assert_true(same(pic_at(&me, paris, &x, &y), P->meeting));
+    assert_false(same(pic_at(&me, sumy, &x, &y), P->strike));
+    /* one extent for the three, so that they compare */
+    for (int i = 0; i < 6; i++) {
+        assert_true(all.wf[i] == st.wf[i]);
+        assert_true(all.wf[i] == me.wf[i]);
+    }
+    /* the shared basemap gives the same pixels as a map drawn on its own */
+    o.kinds = EVM_RENDER_ALL;
+    assert_int_equal(evm_render_map(b, &o, out("alone.png"), &d), EVM_OK);
+    pic alone = {0};
+    pic_open(&alone, out("alone.png"));
+    assert_memory_equal(alone.img.rgba, all.img.rgba, (size_t)800 * 600 * 4);
+    pic_close(&all);
+    pic_close(&st);
+    pic_close(&me);
+    pic_close(&alone);
+    evm_batch_free(b);
+}
+
 static void test_size_dpi_crs(void **state)
 {
     (void)state;
@@ -475,10 +515,10 @@ static void test_bad_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_map),     cmocka_unit_test(test_size_dpi_crs),
-        cmocka_unit_test(test_empty_batch),  cmocka_unit_test(test_antimeridian),
-        cmocka_unit_test(test_single_point), cmocka_unit_test(test_wide_and_horizon),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_seed_map),         cmocka_unit_test(test_three_maps),
+        cmocka_unit_test(test_size_dpi_crs),     cmocka_unit_test(test_empty_batch),
+        cmocka_unit_test(test_antimeridian),     cmocka_unit_test(test_single_point),
+        cmocka_unit_test(test_wide_and_horizon), cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
