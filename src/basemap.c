@@ -29,7 +29,7 @@ typedef struct bm_layer {
 } bm_layer;
 
 struct evm_basemap {
-    bm_layer layers[2];
+    bm_layer layers[3]; /* countries, land, borders (open polylines) */
 };
 
 static const char *const detail_names[] = {"110m", "50m", "10m"};
@@ -146,11 +146,129 @@ static void add_geometry(bm_layer *l, OGRGeometryH g)
     }
 }
 
+/* ---- borders --------------------------------------------------------------------------
+ * Country outlines include the coastline, and every land border twice (once per country).
+ * The land layer comes from the same TopoJSON arcs, so its edges are bit-identical to the
+ * coastal edges of the countries: an edge of a country that is not an edge of the land, and
+ * not seen before, is a border. Borders are kept as open polylines, drawn once. */
+
+typedef struct edge_set {
+    double *k; /* 4 doubles per slot; NaN in k[0] marks an empty slot */
+    size_t cap;
+} edge_set;
+
+static void edge_key(const double *p, const double *q, double key[4])
+{
+    double a0 = wrap180(p[0]), a1 = p[1], b0 = wrap180(q[0]), b1 = q[1];
+    if (a0 > b0 || (a0 == b0 && a1 > b1)) {
+        double t0 = a0, t1 = a1;
+        a0 = b0, a1 = b1, b0 = t0, b1 = t1;
+    }
+    key[0] = a0, key[1] = a1, key[2] = b0, key[3] = b1;
+}
+
+static size_t edge_hash(const double key[4], size_t mask)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < 4; i++) {
+        uint64_t bits;
+        double d = key[i] == 0 ? 0 : key[i]; /* -0 and 0 alike */
+        memcpy(&bits, &d, sizeof bits);
+        h = (h ^ bits) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    return (size_t)h & mask;
+}
+
+static void edge_set_init(edge_set *s, size_t n)
+{
+    s->cap = 16;
+    while (s->cap < 2 * n + 16)
+        s->cap *= 2;
+    s->k = evm_xmalloc(s->cap * 4 * sizeof(double));
+    for (size_t i = 0; i < s->cap; i++)
+        s->k[4 * i] = NAN;
+}
+
+/* Looks the key up, adding it when `add`; returns 1 when it was already there. The set is
+ * sized so that it never fills (at least twice the edges put in). */
+static int edge_set_find(edge_set *s, const double key[4], int add)
+{
+    size_t i = edge_hash(key, s->cap - 1);
+    for (;; i = (i + 1) & (s->cap - 1)) {
+        double *k = &s->k[4 * i];
+        if (isnan(k[0])) {
+            if (add)
+                memcpy(k, key, 4 * sizeof(double));
+            return 0;
+        }
+        if (memcmp(k, key, 4 * sizeof(double)) == 0)
+            return 1;
+    }
+}
+
+static void close_ring_bbox(bm_layer *l, size_t first)
+{
+    bm_ring r = {(uint32_t)first, (uint32_t)(l->n_pts - first), INFINITY, -INFINITY, INFINITY,
+                 -INFINITY};
+    for (size_t i = first; i < l->n_pts; i++) {
+        r.lon0 = fmin(r.lon0, l->pts[2 * i]);
+        r.lon1 = fmax(r.lon1, l->pts[2 * i]);
+        r.lat0 = fmin(r.lat0, l->pts[2 * i + 1]);
+        r.lat1 = fmax(r.lat1, l->pts[2 * i + 1]);
+    }
+    evm_grow((void **)&l->rings, &l->cap_rings, l->n_rings + 1, sizeof *l->rings);
+    l->rings[l->n_rings++] = r;
+}
+
+static void derive_borders(evm_basemap *bm)
+{
+    const bm_layer *land = &bm->layers[EVM_BASEMAP_LAND];
+    const bm_layer *countries = &bm->layers[EVM_BASEMAP_COUNTRIES];
+    bm_layer *out = &bm->layers[EVM_BASEMAP_BORDERS];
+    edge_set coast, seen;
+    edge_set_init(&coast, land->n_pts);
+    edge_set_init(&seen, countries->n_pts);
+    double key[4];
+    for (size_t r = 0; r < land->n_rings; r++) {
+        const double *p = &land->pts[2 * (size_t)land->rings[r].first];
+        for (uint32_t i = 0; i + 1 < land->rings[r].n; i++) {
+            edge_key(&p[2 * i], &p[2 * i + 2], key);
+            edge_set_find(&coast, key, 1);
+        }
+    }
+    for (size_t r = 0; r < countries->n_rings; r++) {
+        const double *p = &countries->pts[2 * (size_t)countries->rings[r].first];
+        size_t first = (size_t)-1;
+        for (uint32_t i = 0; i + 1 < countries->rings[r].n; i++) {
+            edge_key(&p[2 * i], &p[2 * i + 2], key);
+            int border = !edge_set_find(&coast, key, 0) && !edge_set_find(&seen, key, 1);
+            if (!border) {
+                if (first != (size_t)-1 && out->n_pts - first >= 2)
+                    close_ring_bbox(out, first);
+                else if (first != (size_t)-1)
+                    out->n_pts = first;
+                first = (size_t)-1;
+                continue;
+            }
+            if (first == (size_t)-1) {
+                first = out->n_pts;
+                push_pt(out, p[2 * i], p[2 * i + 1]);
+            }
+            push_pt(out, p[2 * i + 2], p[2 * i + 3]);
+        }
+        if (first != (size_t)-1 && out->n_pts - first >= 2)
+            close_ring_bbox(out, first);
+    }
+    free(coast.k);
+    free(seen.k);
+}
+
 static void basemap_free(evm_basemap *bm)
 {
     if (!bm)
         return;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         free(bm->layers[k].pts);
         free(bm->layers[k].rings);
     }
@@ -163,7 +281,7 @@ static void basemap_free(evm_basemap *bm)
  * in a millisecond. Folder: $EVMAP_CACHE, else $XDG_CACHE_HOME/evmap, else ~/.cache/evmap;
  * EVMAP_CACHE set to "" turns the cache off. Any cache failure falls back to OGR. */
 
-#define CACHE_MAGIC "EVMBM001"
+#define CACHE_MAGIC "EVMBM002"
 
 typedef struct cache_key {
     char magic[8];
@@ -209,7 +327,7 @@ static evm_basemap *cache_read(const char *path, const cache_key *key)
     if (fread(&k, sizeof k, 1, fp) != 1 || memcmp(&k, key, sizeof k) != 0)
         goto fail;
     bm = evm_xcalloc(1, sizeof *bm);
-    for (int li = 0; li < 2; li++) {
+    for (int li = 0; li < 3; li++) {
         bm_layer *l = &bm->layers[li];
         uint64_t np, nr;
         if (fread(&np, 8, 1, fp) != 1 || fread(&nr, 8, 1, fp) != 1 || np > (1u << 28) ||
@@ -266,7 +384,7 @@ static void cache_write(const char *path, const cache_key *key, const evm_basema
         return;
     }
     int ok = fwrite(key, sizeof *key, 1, fp) == 1;
-    for (int li = 0; li < 2 && ok; li++) {
+    for (int li = 0; li < 3 && ok; li++) {
         const bm_layer *l = &bm->layers[li];
         uint64_t np = l->n_pts, nr = l->n_rings;
         ok = fwrite(&np, 8, 1, fp) == 1 && fwrite(&nr, 8, 1, fp) == 1 &&
@@ -320,6 +438,7 @@ static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag
         }
     }
     GDALClose(ds);
+    derive_borders(bm);
     if (cached)
         cache_write(cpath, &key, bm);
     *out = bm;
@@ -651,6 +770,47 @@ static int emit_ring(const evm_view *v, ptbuf *a, ptbuf *orig, cairo_t *cr)
     return kept >= 3;
 }
 
+/* Appends the parts of an open line inside the window; a point outside the window or
+ * without a projection ends a part. */
+static size_t emit_line(const evm_view *v, const double *p, uint32_t n, double shift, ptbuf *a,
+                        cairo_t *cr)
+{
+    double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
+    a->n = 0;
+    for (uint32_t i = 0; i < n; i++)
+        ptbuf_push(a, p[2 * i] + shift, p[2 * i + 1]);
+    char *in = evm_xmalloc(n);
+    for (uint32_t i = 0; i < n; i++)
+        in[i] = a->p[2 * i] >= wl && a->p[2 * i] <= wr && a->p[2 * i + 1] >= v->lat_min &&
+                a->p[2 * i + 1] <= v->lat_max;
+    proj_trans_generic(v->pj, PJ_FWD, a->p, 2 * sizeof(double), n, a->p + 1, 2 * sizeof(double), n,
+                       NULL, 0, 0, NULL, 0, 0);
+    proj_errno_reset(v->pj);
+    size_t parts = 0;
+    int run = 0;
+    double lx = 0, ly = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double x = a->p[2 * i], y = a->p[2 * i + 1];
+        if (!in[i] || !isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15) {
+            run = 0;
+            continue;
+        }
+        double px = (x - v->x0) / v->res, py = (v->y0 - y) / v->res;
+        if (!run) {
+            cairo_move_to(cr, px, py);
+            run = 1;
+            parts++;
+        } else if (fabs(px - lx) + fabs(py - ly) < 0.35 && i + 1 < n) {
+            continue;
+        } else {
+            cairo_line_to(cr, px, py);
+        }
+        lx = px, ly = py;
+    }
+    free(in);
+    return parts;
+}
+
 size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const evm_view *v,
                         cairo_t *cr)
 {
@@ -666,8 +826,12 @@ size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const ev
             double s = 360.0 * k;
             if (ring->lon0 + s > wr || ring->lon1 + s < wl)
                 continue;
-            a.n = 0;
             const double *p = &l->pts[2 * (size_t)ring->first];
+            if (layer == EVM_BASEMAP_BORDERS) {
+                added += emit_line(v, p, ring->n, s, &a, cr);
+                continue;
+            }
+            a.n = 0;
             for (uint32_t i = 0; i < ring->n; i++)
                 ptbuf_push(&a, p[2 * i] + s, p[2 * i + 1]);
             int inside = ring->lon0 + s >= wl && ring->lon1 + s <= wr && ring->lat0 >= v->lat_min &&

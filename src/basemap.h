@@ -16,9 +16,13 @@ typedef enum evm_basemap_detail {
     EVM_BASEMAP_10M
 } evm_basemap_detail;
 
-/* The two layers of world-atlas: country polygons (their outlines are borders) and the
- * dissolved land (its fill is land, its outline the coastline). */
-typedef enum evm_basemap_layer { EVM_BASEMAP_COUNTRIES = 0, EVM_BASEMAP_LAND } evm_basemap_layer;
+/* The layers: world-atlas's country polygons and dissolved land (its fill is land, its
+ * outline the coastline), and the land borders derived from them (open lines, each once). */
+typedef enum evm_basemap_layer {
+    EVM_BASEMAP_COUNTRIES = 0,
+    EVM_BASEMAP_LAND,
+    EVM_BASEMAP_BORDERS
+} evm_basemap_layer;
 
 typedef struct evm_basemap evm_basemap;
 
@@ -68,8 +72,8 @@ int evm_view_to_lonlat(const evm_view *v, double x, double y, double *lon, doubl
 void evm_view_close(evm_view *v);
 
 /* Appends the layer's rings inside the view to cr's current path (pixel coordinates),
- * clipped to the geographic window and split at the seam opposite lon_c. Returns the
- * number of rings added. */
+ * clipped to the geographic window and split at the seam opposite lon_c (borders: the
+ * lines' parts inside the window). Returns the number of rings or lines added. */
 size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const evm_view *v,
                         cairo_t *cr);
 

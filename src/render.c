@@ -961,7 +961,7 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     set_rgb(cr, P->land);
     cairo_fill(cr);
     cairo_new_path(cr);
-    evm_basemap_path(bm, EVM_BASEMAP_COUNTRIES, v, cr);
+    evm_basemap_path(bm, EVM_BASEMAP_BORDERS, v, cr);
     set_rgb(cr, P->border);
     cairo_set_line_width(cr, 0.9 * s);
     cairo_stroke(cr);
