@@ -1361,7 +1361,7 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
         ly += r->h;
     }
     /* scale bar, true at the map centre */
-    double target = 0.5 * (legend_box.x1 - legend_box.x0 - 2 * pad);
+    double target = 0.85 * (legend_box.x1 - legend_box.x0 - 2 * pad);
     double dist = nice_floor(target * mpp);
     double len = dist / mpp;
     double bx = legend_box.x0 + pad, by = ly + 20 * s;
