@@ -805,6 +805,9 @@ typedef struct base_cache {
     int width, height;
     evm_theme theme;
     char crs[256];
+    evm_view view; /* the projection, kept open for the next map (PROJ opens its
+                    * database once per context: tens of milliseconds) */
+    char view_crs[256];
 } base_cache;
 
 static double strike_radius(const ctx *c, long killed)
@@ -1481,12 +1484,24 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
                      n_c && norm > 1e-9 * n_c ? lon0 * 180 / M_PI : 0.0);
     }
     c.crs = crs;
-    err = evm_view_open(&c.view, crs, diag);
+    int shared_view = base && base->view.pj && strcmp(base->view_crs, crs) == 0;
+    if (shared_view) {
+        c.view = base->view;
+    } else {
+        err = evm_view_open(&c.view, crs, diag);
+        if (!err && base) {
+            evm_view_close(&base->view);
+            base->view = c.view;
+            snprintf(base->view_crs, sizeof base->view_crs, "%s", crs);
+            shared_view = 1;
+        }
+    }
     if (!err)
         err = fit_view(&c.view, b, o, pts, n_pts, &c.L, diag);
     free(pts);
     if (err) {
-        evm_view_close(&c.view);
+        if (!shared_view)
+            evm_view_close(&c.view);
         return err;
     }
 
@@ -1593,7 +1608,10 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
         cairo_surface_destroy(surf);
     free(c.spots);
     free(c.legend.s);
-    evm_view_close(&c.view);
+    if (shared_view)
+        base->view = c.view; /* keeps the frame state; base closes it */
+    else
+        evm_view_close(&c.view);
     return err;
 }
 
@@ -1623,5 +1641,6 @@ evm_err evm_render_maps(const evm_batch *b, const evm_render_opts *opts, const c
     }
     if (base.surf)
         cairo_surface_destroy(base.surf);
+    evm_view_close(&base.view);
     return err;
 }
