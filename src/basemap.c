@@ -28,8 +28,19 @@ typedef struct bm_layer {
     size_t n_rings, cap_rings;
 } bm_layer;
 
+/* A country: its name and its rings in the countries layer. */
+typedef struct bm_country {
+    uint32_t name;       /* offset into names */
+    uint32_t ring_first; /* first ring in layers[EVM_BASEMAP_COUNTRIES] */
+    uint32_t n_rings;
+} bm_country;
+
 struct evm_basemap {
     bm_layer layers[3]; /* countries, land, borders (open polylines) */
+    bm_country *countries;
+    size_t n_countries, cap_countries;
+    char *names; /* NUL-terminated names, one after the other */
+    size_t names_len, cap_names;
 };
 
 static const char *const detail_names[] = {"110m", "50m", "10m"};
@@ -272,7 +283,22 @@ static void basemap_free(evm_basemap *bm)
         free(bm->layers[k].pts);
         free(bm->layers[k].rings);
     }
+    free(bm->countries);
+    free(bm->names);
     free(bm);
+}
+
+static void add_country(evm_basemap *bm, const char *name, size_t ring_first)
+{
+    size_t n = strlen(name) + 1;
+    evm_grow((void **)&bm->names, &bm->cap_names, bm->names_len + n, 1);
+    memcpy(bm->names + bm->names_len, name, n);
+    evm_grow((void **)&bm->countries, &bm->cap_countries, bm->n_countries + 1,
+             sizeof *bm->countries);
+    bm->countries[bm->n_countries++] =
+        (bm_country){(uint32_t)bm->names_len, (uint32_t)ring_first,
+                     (uint32_t)(bm->layers[EVM_BASEMAP_COUNTRIES].n_rings - ring_first)};
+    bm->names_len += n;
 }
 
 /* ---- the disk cache -------------------------------------------------------------------
@@ -281,7 +307,7 @@ static void basemap_free(evm_basemap *bm)
  * in a millisecond. Folder: $EVMAP_CACHE, else $XDG_CACHE_HOME/evmap, else ~/.cache/evmap;
  * EVMAP_CACHE set to "" turns the cache off. Any cache failure falls back to OGR. */
 
-#define CACHE_MAGIC "EVMBM002"
+#define CACHE_MAGIC "EVMBM003"
 
 typedef struct cache_key {
     char magic[8];
@@ -344,6 +370,23 @@ static evm_basemap *cache_read(const char *path, const cache_key *key)
             if ((uint64_t)l->rings[i].first + l->rings[i].n > np)
                 goto fail;
     }
+    uint64_t nc, nl;
+    if (fread(&nc, 8, 1, fp) != 1 || fread(&nl, 8, 1, fp) != 1 || nc > (1u << 16) ||
+        nl > (1u << 24))
+        goto fail;
+    bm->countries = evm_xmalloc((nc ? nc : 1) * sizeof *bm->countries);
+    bm->names = evm_xmalloc(nl + 1);
+    bm->n_countries = bm->cap_countries = nc;
+    bm->names_len = bm->cap_names = nl;
+    if (fread(bm->countries, sizeof *bm->countries, nc, fp) != nc ||
+        fread(bm->names, 1, nl, fp) != nl)
+        goto fail;
+    bm->names[nl] = '\0';
+    for (size_t i = 0; i < nc; i++)
+        if (bm->countries[i].name >= nl ||
+            (uint64_t)bm->countries[i].ring_first + bm->countries[i].n_rings >
+                bm->layers[EVM_BASEMAP_COUNTRIES].n_rings)
+            goto fail;
     fclose(fp);
     return bm;
 fail:
@@ -391,6 +434,10 @@ static void cache_write(const char *path, const cache_key *key, const evm_basema
              fwrite(l->pts, 2 * sizeof(double), np, fp) == np &&
              fwrite(l->rings, sizeof *l->rings, nr, fp) == nr;
     }
+    uint64_t nc = bm->n_countries, nl = bm->names_len;
+    ok = ok && fwrite(&nc, 8, 1, fp) == 1 && fwrite(&nl, 8, 1, fp) == 1 &&
+         fwrite(bm->countries, sizeof *bm->countries, nc, fp) == nc &&
+         fwrite(bm->names, 1, nl, fp) == nl;
     if (fclose(fp) != 0)
         ok = 0;
     if (!ok || rename(tmp, path) != 0)
@@ -432,8 +479,13 @@ static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag
         OGRFeatureH f;
         while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
             OGRGeometryH g = OGR_F_GetGeometryRef(f);
+            size_t first = bm->layers[li].n_rings;
             if (g)
                 add_geometry(&bm->layers[li], g);
+            if (li == EVM_BASEMAP_COUNTRIES) {
+                int fi = OGR_F_GetFieldIndex(f, "name");
+                add_country(bm, fi >= 0 ? OGR_F_GetFieldAsString(f, fi) : "", first);
+            }
             OGR_F_Destroy(f);
         }
     }
@@ -701,7 +753,6 @@ static void clip_pass(const ptbuf *in, ptbuf *out, int axis, double lim, double 
     }
 }
 
-/* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
 /* For a point beyond the projection's horizon (orthographic, perspective views): the
  * farthest point that still projects on the great circle from the projection's origin
  * towards it, i.e. where that direction meets the horizon. Hidden parts of a polygon then
@@ -733,41 +784,65 @@ static int limb_point(const evm_view *v, double lon, double lat, double *x, doub
     return found;
 }
 
-/* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
-static int emit_ring(const evm_view *v, ptbuf *a, ptbuf *orig, cairo_t *cr)
+/* Projects the ring in a (lon/lat) to pixels, into px (points beyond a horizon moved to
+ * the limb, points without any image dropped). */
+static void project_ring(const evm_view *v, ptbuf *a, ptbuf *orig, ptbuf *px)
 {
-    if (a->n < 3)
-        return 0;
     orig->n = 0;
     for (size_t i = 0; i < a->n; i++)
         ptbuf_push(orig, a->p[2 * i], a->p[2 * i + 1]);
     proj_trans_generic(v->pj, PJ_FWD, a->p, 2 * sizeof(double), a->n, a->p + 1, 2 * sizeof(double),
                        a->n, NULL, 0, 0, NULL, 0, 0);
     proj_errno_reset(v->pj);
-    int started = 0;
-    double lx = 0, ly = 0;
-    size_t kept = 0;
+    px->n = 0;
     for (size_t i = 0; i < a->n; i++) {
         double x = a->p[2 * i], y = a->p[2 * i + 1];
         if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15) {
             if (!limb_point(v, orig->p[2 * i], orig->p[2 * i + 1], &x, &y))
                 continue;
         }
-        double px = (x - v->x0) / v->res, py = (v->y0 - y) / v->res;
-        if (!started) {
-            cairo_move_to(cr, px, py);
-            started = 1;
-        } else if (fabs(px - lx) + fabs(py - ly) < 0.35 && i + 1 < a->n) {
-            continue;
-        } else {
-            cairo_line_to(cr, px, py);
-        }
-        lx = px, ly = py;
-        kept++;
+        ptbuf_push(px, (x - v->x0) / v->res, (v->y0 - y) / v->res);
     }
-    if (started)
-        cairo_close_path(cr);
-    return kept >= 3;
+}
+
+/* Projects the ring in a (lon/lat) into pixels and appends it to the path. */
+static int emit_ring(const evm_view *v, ptbuf *a, ptbuf *orig, ptbuf *px, cairo_t *cr)
+{
+    if (a->n < 3)
+        return 0;
+    project_ring(v, a, orig, px);
+    if (px->n < 3)
+        return 0;
+    double lx = px->p[0], ly = px->p[1];
+    cairo_move_to(cr, lx, ly);
+    for (size_t i = 1; i < px->n; i++) {
+        double x = px->p[2 * i], y = px->p[2 * i + 1];
+        if (fabs(x - lx) + fabs(y - ly) < 0.35 && i + 1 < px->n)
+            continue;
+        cairo_line_to(cr, x, y);
+        lx = x, ly = y;
+    }
+    cairo_close_path(cr);
+    return 1;
+}
+
+/* Clips ring a (lon/lat) copy shifted by `s` to the window; false when nothing is left. */
+static int clip_to_window(const evm_view *v, const bm_ring *ring, const double *p, double s,
+                          ptbuf *a, ptbuf *b)
+{
+    double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
+    a->n = 0;
+    for (uint32_t i = 0; i < ring->n; i++)
+        ptbuf_push(a, p[2 * i] + s, p[2 * i + 1]);
+    int inside = ring->lon0 + s >= wl && ring->lon1 + s <= wr && ring->lat0 >= v->lat_min &&
+                 ring->lat1 <= v->lat_max;
+    if (!inside) {
+        clip_pass(a, b, 0, wr, 1.0);
+        clip_pass(b, a, 0, wl, -1.0);
+        clip_pass(a, b, 1, v->lat_max, 1.0);
+        clip_pass(b, a, 1, v->lat_min, -1.0);
+    }
+    return a->n >= 3;
 }
 
 /* Appends the parts of an open line inside the window; a point outside the window or
@@ -816,7 +891,7 @@ size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const ev
 {
     const bm_layer *l = &bm->layers[layer];
     double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
-    ptbuf a = {0}, b = {0}, orig = {0};
+    ptbuf a = {0}, b = {0}, orig = {0}, px = {0};
     size_t added = 0;
     for (size_t r = 0; r < l->n_rings; r++) {
         const bm_ring *ring = &l->rings[r];
@@ -831,22 +906,97 @@ size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const ev
                 added += emit_line(v, p, ring->n, s, &a, cr);
                 continue;
             }
-            a.n = 0;
-            for (uint32_t i = 0; i < ring->n; i++)
-                ptbuf_push(&a, p[2 * i] + s, p[2 * i + 1]);
-            int inside = ring->lon0 + s >= wl && ring->lon1 + s <= wr && ring->lat0 >= v->lat_min &&
-                         ring->lat1 <= v->lat_max;
-            if (!inside) {
-                clip_pass(&a, &b, 0, wr, 1.0);
-                clip_pass(&b, &a, 0, wl, -1.0);
-                clip_pass(&a, &b, 1, v->lat_max, 1.0);
-                clip_pass(&b, &a, 1, v->lat_min, -1.0);
-            }
-            added += emit_ring(v, &a, &orig, cr);
+            if (clip_to_window(v, ring, p, s, &a, &b))
+                added += emit_ring(v, &a, &orig, &px, cr);
         }
     }
     free(a.p);
     free(b.p);
     free(orig.p);
+    free(px.p);
     return added;
+}
+
+size_t evm_basemap_country_count(const evm_basemap *bm)
+{
+    return bm->n_countries;
+}
+
+const char *evm_basemap_country_name(const evm_basemap *bm, size_t i)
+{
+    return i < bm->n_countries ? bm->names + bm->countries[i].name : "";
+}
+
+int evm_basemap_country_anchor(const evm_basemap *bm, size_t i, const evm_view *v, double *x,
+                               double *y, double *area, double *span)
+{
+    if (i >= bm->n_countries)
+        return 0;
+    const bm_layer *l = &bm->layers[EVM_BASEMAP_COUNTRIES];
+    const bm_country *c = &bm->countries[i];
+    double wl = v->lon_c + v->lon_min, wr = v->lon_c + v->lon_max;
+    ptbuf a = {0}, b = {0}, orig = {0}, px = {0};
+    double best = 0;
+    for (uint32_t r = c->ring_first; r < c->ring_first + c->n_rings; r++) {
+        const bm_ring *ring = &l->rings[r];
+        if (ring->lat1 < v->lat_min || ring->lat0 > v->lat_max)
+            continue;
+        /* a part less than about 12 px tall (metric CRSs) cannot hold a name */
+        if ((ring->lat1 - ring->lat0) * 111000.0 < 12 * v->res)
+            continue;
+        for (int k = -2; k <= 2; k++) {
+            double s = 360.0 * k;
+            if (ring->lon0 + s > wr || ring->lon1 + s < wl ||
+                !clip_to_window(v, ring, &l->pts[2 * (size_t)ring->first], s, &a, &b))
+                continue;
+            project_ring(v, &a, &orig, &px);
+            /* the part inside the image */
+            clip_pass(&px, &a, 0, v->width, 1.0);
+            clip_pass(&a, &px, 0, 0, -1.0);
+            clip_pass(&px, &a, 1, v->height, 1.0);
+            clip_pass(&a, &px, 1, 0, -1.0);
+            double sa = 0, cx = 0, cy = 0;
+            for (size_t j = 0; j < px.n; j++) {
+                const double *p = &px.p[2 * j], *q = &px.p[2 * ((j + 1) % px.n)];
+                double cr = p[0] * q[1] - q[0] * p[1];
+                sa += cr;
+                cx += (p[0] + q[0]) * cr;
+                cy += (p[1] + q[1]) * cr;
+            }
+            if (fabs(sa / 2) > best && fabs(sa) > 1e-9) {
+                /* on the centroid's row, the middle of the widest run inside the part: inside
+                 * even when the part is concave */
+                double yc = cy / (3 * sa), xs[64];
+                int nx = 0;
+                for (size_t j = 0; j < px.n && nx < 64; j++) {
+                    const double *p = &px.p[2 * j], *q = &px.p[2 * ((j + 1) % px.n)];
+                    if ((p[1] <= yc) != (q[1] <= yc))
+                        xs[nx++] = p[0] + (yc - p[1]) / (q[1] - p[1]) * (q[0] - p[0]);
+                }
+                for (int m = 1; m < nx; m++)
+                    for (int n = m; n > 0 && xs[n] < xs[n - 1]; n--) {
+                        double t = xs[n];
+                        xs[n] = xs[n - 1];
+                        xs[n - 1] = t;
+                    }
+                double wbest = 0;
+                for (int m = 0; m + 1 < nx; m += 2)
+                    if (xs[m + 1] - xs[m] > wbest) {
+                        wbest = xs[m + 1] - xs[m];
+                        *x = (xs[m] + xs[m + 1]) / 2;
+                    }
+                if (wbest > 0) {
+                    best = fabs(sa / 2);
+                    *y = yc;
+                    *span = wbest;
+                }
+            }
+        }
+    }
+    free(a.p);
+    free(b.p);
+    free(orig.p);
+    free(px.p);
+    *area = best;
+    return best > 0;
 }

@@ -77,4 +77,16 @@ void evm_view_close(evm_view *v);
 size_t evm_basemap_path(const evm_basemap *bm, evm_basemap_layer layer, const evm_view *v,
                         cairo_t *cr);
 
+/* The countries of the basemap (world-atlas's `countries` layer): how many, and the name of
+ * country i ("" when it has none). */
+size_t evm_basemap_country_count(const evm_basemap *bm);
+const char *evm_basemap_country_name(const evm_basemap *bm, size_t i);
+
+/* Where to write country i's name in view v (pixels): on the row of the centroid of its
+ * largest part inside the image, the middle of the widest run of that row inside the part
+ * (so inside even a concave country). Gives the part's area (square pixels) and the run's
+ * width. False when no part is inside the image. */
+int evm_basemap_country_anchor(const evm_basemap *bm, size_t i, const evm_view *v, double *x,
+                               double *y, double *area, double *span);
+
 #endif

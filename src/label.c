@@ -149,9 +149,11 @@ void evm_label_place(evm_labeler *lb)
                 w = it->w2 > w ? it->w2 : w;
                 h += it->h2;
             }
-            for (int k = 0; k < 8; k++) {
-                int align;
-                evm_box b = candidate(it, lb->gap, w, h, k, &align);
+            for (int k = 0; k < (it->centred ? 1 : 8); k++) {
+                int align = 1;
+                evm_box b = it->centred ? (evm_box){it->x - w / 2, it->y - h / 2, it->x + w / 2,
+                                                    it->y + h / 2}
+                                        : candidate(it, lb->gap, w, h, k, &align);
                 if (fits(lb, b)) {
                     p->lines = lines;
                     p->align = align;

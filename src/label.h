@@ -21,6 +21,7 @@ typedef struct evm_label_item {
     double w, h;     /* first line (the name) */
     double w2, h2;   /* optional second line (a date); 0 when none */
     double priority; /* higher is placed first */
+    int centred;     /* 1: only centred on (x, y), as an area's name (r is ignored) */
 } evm_label_item;
 
 /* Where a label went. `align` is 0 for left-aligned text (east of the symbol), 1 centred,

@@ -5,6 +5,7 @@
 
 #include <cairo-ft.h>
 #include <cairo.h>
+#include <ctype.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <pthread.h>
@@ -1228,8 +1229,62 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
                              .priority = place_priority(p)};
         dot_label[i] = evm_label_add(lb, &it);
     }
+    /* country names: lowest priority, centred in the country, only where they fit well */
+    const evm_basemap *bm = NULL;
+    evm_diag ignored;
+    size_t n_countries = 0;
+    size_t *country_label = NULL;
+    char(*country_names)[64] = NULL;
+    double fs_country = 11.5 * s;
+    cairo_font_extents_t fe_country;
+    use_font(cr, fs_country, 0);
+    cairo_font_extents(cr, &fe_country);
+    if (evm_basemap_get(evm_basemap_detail_for(mpp), &bm, &ignored) == EVM_OK) {
+        n_countries = evm_basemap_country_count(bm);
+        country_label = evm_xmalloc((n_countries ? n_countries : 1) * sizeof *country_label);
+        country_names = evm_xcalloc(n_countries ? n_countries : 1, sizeof *country_names);
+        for (size_t i = 0; i < n_countries; i++) {
+            country_label[i] = (size_t)-1;
+            double x, y, area, span;
+            const char *name = evm_basemap_country_name(bm, i);
+            if (!name[0] || !evm_basemap_country_anchor(bm, i, v, &x, &y, &area, &span))
+                continue;
+            size_t k = 0;
+            for (; name[k] && k + 1 < sizeof country_names[i]; k++)
+                country_names[i][k] =
+                    (char)((unsigned char)name[k] < 0x80 ? toupper((unsigned char)name[k])
+                                                         : name[k]);
+            while (k > 0 && ((unsigned char)country_names[i][k - 1] & 0xC0) == 0x80)
+                k--; /* never cut a UTF-8 sequence */
+            if (k > 0 && (unsigned char)country_names[i][k - 1] >= 0xC0)
+                k--;
+            country_names[i][k] = '\0';
+            double tw = text_width(cr, country_names[i]);
+            double th = fe_country.ascent + fe_country.descent;
+            if (tw > 0.8 * span || area < 6 * (tw + 8 * s) * (th + 4 * s))
+                continue;
+            evm_label_item it = {.x = x,
+                                 .y = y,
+                                 .w = tw,
+                                 .h = th,
+                                 .priority = 1.0 + area / (w * (double)h),
+                                 .centred = 1};
+            country_label[i] = evm_label_add(lb, &it);
+        }
+    }
     evm_label_place(lb);
     double halo = 2.0 * s;
+    use_font(cr, fs_country, 0);
+    for (size_t i = 0; i < n_countries; i++) {
+        if (country_label[i] == (size_t)-1)
+            continue;
+        evm_label_pos lp = evm_label_get(lb, country_label[i]);
+        if (lp.lines)
+            halo_text(cr, country_names[i], lp.box.x0, lp.box.y0 + fe_country.ascent, P->border,
+                      P->land, 1.5 * s);
+    }
+    free(country_label);
+    free(country_names);
     for (size_t i = 0; i < c->n_spots; i++) {
         evm_label_pos lp = evm_label_get(lb, spot_label[i]);
         if (!lp.lines)
