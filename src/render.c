@@ -1097,14 +1097,38 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     double scale_h = 44 * s;
     lh += scale_h + pad;
     double legend_w = fmax(pad + sym_w + lw + pad, 180 * s);
-    use_font(cr, 11 * s, 0);
-    char credits[400];
-    snprintf(credits, sizeof credits, "%s \xC2\xB7 %s %s",
-             o->attribution ? o->attribution : EVM_RENDER_DEFAULT_ATTRIBUTION, EVM_NAME,
-             EVM_VERSION);
-    double cw = text_width(cr, credits);
-    evm_box credits_box = {w - 8 * s - cw, h - 8 * s - 12 * s, w - 8 * s, h - 6 * s};
-    double m = 12 * s, credit_band = 22 * s;
+    /* credits: the data's attribution lines, the last followed by the software, right-aligned
+     * at the bottom; the type shrinks (not below 7 px) when a line would not fit */
+    char credits[4][256];
+    int n_credits = 0;
+    {
+        const char *a = o->attribution ? o->attribution : EVM_RENDER_DEFAULT_ATTRIBUTION;
+        while (*a && n_credits < 3) {
+            size_t k = strcspn(a, "\n");
+            snprintf(credits[n_credits++], sizeof credits[0], "%.*s", (int)(k < 200 ? k : 200), a);
+            a += k + (a[k] == '\n');
+        }
+        char sw[sizeof credits[0] + 32];
+        snprintf(sw, sizeof sw, "%.200s%s%s %s", n_credits ? credits[n_credits - 1] : "",
+                 n_credits ? " \xC2\xB7 " : "", EVM_NAME, EVM_VERSION);
+        if (!n_credits)
+            n_credits = 1;
+        snprintf(credits[n_credits - 1], sizeof credits[0], "%.250s", sw);
+    }
+    double fs_credits = 11 * s, cw = 0;
+    use_font(cr, fs_credits, 0);
+    for (int i = 0; i < n_credits; i++)
+        cw = fmax(cw, text_width(cr, credits[i]));
+    if (cw > w - 16 * s) {
+        fs_credits = fmax(7.0, fs_credits * (w - 16 * s) / cw);
+        use_font(cr, fs_credits, 0);
+        cw = 0;
+        for (int i = 0; i < n_credits; i++)
+            cw = fmax(cw, text_width(cr, credits[i]));
+    }
+    double line_h = fs_credits * 1.25;
+    evm_box credits_box = {w - 8 * s - cw, h - 6 * s - line_h * n_credits, w - 8 * s, h - 6 * s};
+    double m = 12 * s, credit_band = line_h * n_credits + 10 * s;
     evm_box cand[3] = {
         {m, h - credit_band - lh, m + legend_w, h - credit_band},
         {w - m - legend_w, h - credit_band - lh, w - m, h - credit_band},
@@ -1446,8 +1470,10 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     cairo_show_text(cr, "scale at the map centre");
 
     /* credits */
-    use_font(cr, 11 * s, 0);
-    halo_text(cr, credits, credits_box.x0, credits_box.y1 - 3 * s, P->text, P->halo, 1.5 * s);
+    use_font(cr, fs_credits, 0);
+    for (int i = 0; i < n_credits; i++)
+        halo_text(cr, credits[i], credits_box.x1 - text_width(cr, credits[i]),
+                  credits_box.y0 + line_h * (i + 1) - 0.3 * fs_credits, P->text, P->halo, 1.5 * s);
     free(is_event_place);
     free(dots);
     free(dot_place);
@@ -1482,7 +1508,7 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
     c.L.s = o->dpi / 96.0;
     c.L.margin = 0.04 * fmin(o->width, o->height);
     c.L.top = 12 * c.L.s + 100 * c.L.s;
-    c.L.bottom = 24 * c.L.s;
+    c.L.bottom = 36 * c.L.s;
     c.L.left = 190 * c.L.s;
 
     /* the points to fit, and the default projection's centre */

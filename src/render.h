@@ -18,7 +18,10 @@ enum { EVM_RENDER_STRIKES = 1u, EVM_RENDER_MEETINGS = 2u, EVM_RENDER_ALL = 3u };
 #define EVM_RENDER_MIN_SIDE 200
 #define EVM_RENDER_MAX_SIDE 16384
 #define EVM_RENDER_MAX_PIXELS (64L * 1024 * 1024)
-#define EVM_RENDER_DEFAULT_ATTRIBUTION "\xC2\xA9 GeoNames (CC BY 4.0), Natural Earth"
+/* The attribution the gazetteer's data asks of maps (gazetteer/README.md), one line each. */
+#define EVM_RENDER_DEFAULT_ATTRIBUTION                                                             \
+    "Place names and coordinates: GeoNames (www.geonames.org), CC BY 4.0.\n"                       \
+    "Country boundaries: Natural Earth (public domain), via world-atlas."
 
 typedef struct evm_render_opts {
     unsigned kinds;    /* EVM_RENDER_* mask; 0 means all */
@@ -31,7 +34,8 @@ typedef struct evm_render_opts {
     bool has_extent;   /* when true, the map shows `extent` (map units of crs), exactly */
     double extent[4];  /* x_min, y_min, x_max, y_max of the image's edges */
     const char *title; /* NULL: the batch's title */
-    const char *attribution; /* data credits; NULL: EVM_RENDER_DEFAULT_ATTRIBUTION */
+    const char *attribution; /* data credits, lines split at '\n' (at most 3); NULL:
+                              * EVM_RENDER_DEFAULT_ATTRIBUTION */
 } evm_render_opts;
 
 /* Fills the defaults (all events, 1600x1200, 96 dpi, light theme). */
