@@ -1535,7 +1535,11 @@ evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
     ensure_registered();
     gdal_errs errs = {0};
     CPLPushErrorHandlerEx(on_gdal_error, &errs);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    /* CSV and spreadsheets: points from coordinate columns (as evmap writes CSV) */
+    const char *const open_opts[] = {"X_POSSIBLE_NAMES=X,lon,longitude,lng",
+                                     "Y_POSSIBLE_NAMES=Y,lat,latitude", "KEEP_GEOM_COLUMNS=NO",
+                                     NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
     evm_err rc = EVM_OK;
     if (!ds) {
         struct stat st;

@@ -11,16 +11,21 @@ applied on its own (from the GeoPackage's layer_styles table, or the .qml beside
 GeoJSON: a rule-based renderer with evmap's colours), and the map QGIS draws with it (red
 at Sumy, blue at Paris). Empty layers load as valid layers with no features (keeping their
 fields and style in the GeoPackage; an empty GeoJSON FeatureCollection has no schema).
+FlatGeobuf and Shapefile layers load with the .qml beside them as well.
 
 Exit 77 (ctest SKIP_RETURN_CODE) when PyQGIS cannot be imported.
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="evm-xdg-"))
+if "XDG_RUNTIME_DIR" not in os.environ:  # Qt wants one; a private one, removed at exit
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="evm-xdg-")
+    atexit.register(shutil.rmtree, os.environ["XDG_RUNTIME_DIR"], True)
 
 try:
     from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob,
@@ -199,6 +204,23 @@ def run(writer, empty):
                 check_drawing(loaded[(kind, "strikes")], loaded[(kind, "meetings")], kind)
 
 
+def run_other_formats(writer):
+    """Other OGR formats pick up the .qml beside them too (QGIS matches it by file name)."""
+    for fmt, ext in (("FlatGeobuf", "fgb"), ("ESRI Shapefile", "shp")):
+        with tempfile.TemporaryDirectory(prefix="evm-qgis-") as tmp:
+            out = os.path.join(tmp, "out")
+            subprocess.run([writer, out, fmt], check=True)
+            for name in ("strikes", "meetings", "places"):
+                where = f"{fmt}:{name}"
+                layer = QgsVectorLayer(os.path.join(out, f"{name}.{ext}"), name, "ogr")
+                check(layer.isValid(), f"{where}: not valid")
+                if not layer.isValid():
+                    continue
+                check(layer.featureCount() == COUNTS[name], f"{where}: {layer.featureCount()} features")
+                check(layer.crs().authid() == "EPSG:4326", f"{where}: CRS {layer.crs().authid()}")
+                check_style(layer, name, where)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -207,6 +229,7 @@ def main():
     try:
         run(sys.argv[1], empty=False)
         run(sys.argv[1], empty=True)
+        run_other_formats(sys.argv[1])
     finally:
         app.exitQgis()
     for f in failures:

@@ -22,6 +22,7 @@
 #include <gdal.h>
 #include <json-c/json.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 #include "batch.h"
 #include "layers.h"
@@ -576,6 +577,84 @@ static void test_read_back_geojson_and_gpkg(void **state)
     evm_batch_free(b);
 }
 
+/* A layer someone else made: Web Mercator, a polygon, few fields, a name that says
+ * "strikes", and a "kind" field that overrides the layer name. */
+static void test_read_foreign_layer(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char *path = path_in(dir, "edited.gpkg");
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    OGRSpatialReferenceH merc = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(merc, 3857);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "Strikes_edited", merc, wkbUnknown, NULL);
+    OSRRelease(merc);
+    assert_non_null(l);
+    OGRFieldDefnH fd = OGR_Fld_Create("place", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("killed", OFTInteger);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("kind", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    /* Sumy in Web Mercator metres: a point, then a small square around it (centroid) */
+    const double x = 3873950.562, y = 6607437.370;
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetFieldString(f, 0, "Sumy");
+    OGR_F_SetFieldInteger(f, 1, 12);
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, x, y);
+    OGR_F_SetGeometryDirectly(f, g);
+    assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetFieldString(f, 0, "Sumy talks");
+    OGR_F_SetFieldString(f, 2, "meeting");
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    OGR_G_AddPoint_2D(ring, x - 1000, y - 1000);
+    OGR_G_AddPoint_2D(ring, x + 1000, y - 1000);
+    OGR_G_AddPoint_2D(ring, x + 1000, y + 1000);
+    OGR_G_AddPoint_2D(ring, x - 1000, y + 1000);
+    OGR_G_AddPoint_2D(ring, x - 1000, y - 1000);
+    g = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(g, ring);
+    OGR_F_SetGeometryDirectly(f, g);
+    assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+
+    evm_batch *r = evm_batch_new("edited");
+    evm_diag diag = {{0}};
+    assert_int_equal(evm_layers_read(path, r, &diag), EVM_OK);
+    assert_int_equal(r->n_events, 2);
+    assert_int_equal(evm_batch_count(r, EVM_EVENT_STRIKE), 1);
+    assert_int_equal(evm_batch_count(r, EVM_EVENT_MEETING), 1);
+    for (size_t i = 0; i < 2; i++) {
+        const evm_event *e = &r->events[i];
+        const evm_place *p = &r->places[e->place];
+        assert_float_equal(p->lon, 34.80029, 1e-6);
+        assert_float_equal(p->lat, 50.9216, 1e-6);
+        assert_int_equal(p->geonameid, -1);
+        assert_non_null(e->id);
+        assert_int_equal(e->date.precision, EVM_DATE_UNKNOWN);
+        assert_int_equal(e->injured, -1);
+        if (e->kind == EVM_EVENT_STRIKE) {
+            assert_int_equal(e->killed, 12);
+            assert_string_equal(p->name, "Sumy");
+        } else {
+            assert_int_equal(e->killed, -1);
+        }
+    }
+    evm_batch_free(r);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+}
+
 /* ---- other formats
  * ----------------------------------------------------------------------------------- */
 
@@ -608,10 +687,11 @@ static void test_formats(void **state)
     o.format = "NoSuchFormat";
     assert_int_equal(evm_layers_write(b, dir, &o, &diag), EVM_ERR_USAGE);
 
-    /* FlatGeobuf, then a Shapefile (cut field names, sidecar files), both read back */
-    const char *formats[] = {"FlatGeobuf", "ESRI Shapefile"};
-    const char *files[] = {"strikes.fgb", "strikes.shp"};
-    for (size_t i = 0; i < 2; i++) {
+    /* FlatGeobuf, a Shapefile (cut field names, sidecar files) and CSV (X, Y columns, lists
+     * as JSON text), each read back */
+    const char *formats[] = {"FlatGeobuf", "ESRI Shapefile", "CSV"};
+    const char *files[] = {"strikes.fgb", "strikes.shp", "strikes.csv"};
+    for (size_t i = 0; i < 3; i++) {
         o.format = formats[i];
         o.gpkg = false;
         assert_int_equal(evm_layers_write(b, dir, &o, &diag), EVM_OK);
@@ -682,7 +762,22 @@ static void test_seq(void **state)
     }
     assert_int_equal(records, 5);
     assert_int_equal(strikes, 3);
+
+    /* the sequence reads back as events: kinds from the `kind` field */
+    char *dir = make_tmpdir();
+    char *path = path_in(dir, "events.geojsons");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(buf, 1, len, f);
+    fclose(f);
     free(buf);
+    evm_batch *r = evm_batch_new("seq");
+    assert_int_equal(evm_layers_read(path, r, &diag), EVM_OK);
+    check_round_trip(r);
+    evm_batch_free(r);
+    free(path);
+    remove_tree(dir);
+    free(dir);
 
     /* an empty batch writes nothing */
     evm_batch *empty = evm_batch_new("empty");
@@ -869,6 +964,7 @@ int main(void)
         cmocka_unit_test(test_geojson_reopened_types),
         cmocka_unit_test(test_qml_beside_layers),
         cmocka_unit_test(test_read_back_geojson_and_gpkg),
+        cmocka_unit_test(test_read_foreign_layer),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_seq),
         cmocka_unit_test(test_replace_keeps_complete_files),
