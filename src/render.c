@@ -1157,6 +1157,11 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
             best_cost = cost, best = k;
     }
     evm_box legend_box = cand[best];
+    /* on a map too small for both, the title and the map win over the legend */
+    int show_legend =
+        legend_box.y1 - legend_box.y0 < h - (title_box.y1 - title_box.y0) - credit_band - 3 * m;
+    if (!show_legend)
+        legend_box = (evm_box){0, 0, 0, 0};
 
     /* symbols: places, meetings, strikes (largest first so small ones stay visible) */
     for (size_t i = 0; i < n_dots; i++)
@@ -1184,7 +1189,8 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     /* labels */
     evm_labeler *lb = evm_label_new(w, h, 4 * s, 3 * s);
     evm_label_obstacle(lb, title_box);
-    evm_label_obstacle(lb, legend_box);
+    if (show_legend)
+        evm_label_obstacle(lb, legend_box);
     evm_label_obstacle(lb, credits_box);
     for (size_t i = 0; i < c->n_spots; i++) {
         const spot *sp = &c->spots[i];
@@ -1373,101 +1379,103 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     cairo_show_text(cr, sub);
 
     /* legend */
-    rounded_panel(cr, P, legend_box, s);
-    double ly = legend_box.y0 + pad;
-    double sx = legend_box.x0 + pad + sym_w / 2;
-    double tx = legend_box.x0 + pad + sym_w + 2 * s;
-    for (size_t i = 0; i < n_rows; i++) {
-        const legend_row *r = &rows[i];
-        double cy = ly + r->h / 2;
-        use_font(cr, 12.5 * s, 0);
-        switch (r->kind) {
-        case 0: {
-            /* nested outline circles of round tolls, bottoms aligned, values to the right */
-            set_rgb(cr, P->text);
-            cairo_move_to(cr, legend_box.x0 + pad, ly + 12 * s);
-            cairo_show_text(cr, r->text);
-            double top = nice_floor((double)c->max_killed);
-            double vals[3] = {top, nice_floor(top / 4), nice_floor(top / 20)};
-            double rtop = strike_radius(c, (long)top);
-            double cx0 = legend_box.x0 + pad + rtop;
-            double base = ly + r->h - 4 * s, prev_r = INFINITY;
-            use_font(cr, 10.5 * s, 0);
-            cairo_set_line_width(cr, 1.0 * s);
-            for (int k = 0; k < 3; k++) {
-                double rr = strike_radius(c, (long)vals[k]);
-                if (vals[k] < 1 || 2 * rr > 2 * prev_r - 12 * s)
-                    continue;
-                prev_r = rr;
-                cairo_new_path(cr);
-                cairo_arc(cr, cx0, base - rr, rr, 0, 2 * M_PI);
-                set_rgba(cr, P->strike, 0.18);
-                cairo_fill_preserve(cr);
-                set_rgb(cr, P->strike);
-                cairo_stroke(cr);
-                cairo_new_path(cr);
-                cairo_move_to(cr, cx0, base - 2 * rr);
-                cairo_line_to(cr, cx0 + rtop + 6 * s, base - 2 * rr);
-                set_rgba(cr, P->text, 0.6);
-                cairo_set_line_width(cr, 0.7 * s);
-                cairo_stroke(cr);
-                cairo_set_line_width(cr, 1.0 * s);
-                char num[32];
-                snprintf(num, sizeof num, "%.0f", vals[k]);
-                set_rgb(cr, P->text);
-                cairo_move_to(cr, cx0 + rtop + 9 * s, base - 2 * rr + 4 * s);
-                cairo_show_text(cr, num);
-            }
+    if (show_legend) {
+        rounded_panel(cr, P, legend_box, s);
+        double ly = legend_box.y0 + pad;
+        double sx = legend_box.x0 + pad + sym_w / 2;
+        double tx = legend_box.x0 + pad + sym_w + 2 * s;
+        for (size_t i = 0; i < n_rows; i++) {
+            const legend_row *r = &rows[i];
+            double cy = ly + r->h / 2;
             use_font(cr, 12.5 * s, 0);
+            switch (r->kind) {
+            case 0: {
+                /* nested outline circles of round tolls, bottoms aligned, values to the right */
+                set_rgb(cr, P->text);
+                cairo_move_to(cr, legend_box.x0 + pad, ly + 12 * s);
+                cairo_show_text(cr, r->text);
+                double top = nice_floor((double)c->max_killed);
+                double vals[3] = {top, nice_floor(top / 4), nice_floor(top / 20)};
+                double rtop = strike_radius(c, (long)top);
+                double cx0 = legend_box.x0 + pad + rtop;
+                double base = ly + r->h - 4 * s, prev_r = INFINITY;
+                use_font(cr, 10.5 * s, 0);
+                cairo_set_line_width(cr, 1.0 * s);
+                for (int k = 0; k < 3; k++) {
+                    double rr = strike_radius(c, (long)vals[k]);
+                    if (vals[k] < 1 || 2 * rr > 2 * prev_r - 12 * s)
+                        continue;
+                    prev_r = rr;
+                    cairo_new_path(cr);
+                    cairo_arc(cr, cx0, base - rr, rr, 0, 2 * M_PI);
+                    set_rgba(cr, P->strike, 0.18);
+                    cairo_fill_preserve(cr);
+                    set_rgb(cr, P->strike);
+                    cairo_stroke(cr);
+                    cairo_new_path(cr);
+                    cairo_move_to(cr, cx0, base - 2 * rr);
+                    cairo_line_to(cr, cx0 + rtop + 6 * s, base - 2 * rr);
+                    set_rgba(cr, P->text, 0.6);
+                    cairo_set_line_width(cr, 0.7 * s);
+                    cairo_stroke(cr);
+                    cairo_set_line_width(cr, 1.0 * s);
+                    char num[32];
+                    snprintf(num, sizeof num, "%.0f", vals[k]);
+                    set_rgb(cr, P->text);
+                    cairo_move_to(cr, cx0 + rtop + 9 * s, base - 2 * rr + 4 * s);
+                    cairo_show_text(cr, num);
+                }
+                use_font(cr, 12.5 * s, 0);
+                ly += r->h;
+                continue;
+            }
+            case 1:
+                symbol_strike(cr, P, sx, cy, 8 * s, 0, s);
+                break;
+            case 2:
+                symbol_meeting(cr, P, sx, cy, 10 * s, s);
+                break;
+            case 3:
+                symbol_place(cr, P, sx, cy, 0, s);
+                break;
+            case 4:
+                symbol_place(cr, P, sx, cy, 1, s);
+                break;
+            default:
+                break;
+            }
+            set_rgb(cr, P->text);
+            cairo_move_to(cr, r->kind == 5 ? legend_box.x0 + pad : tx, cy + 4.5 * s);
+            cairo_show_text(cr, r->text);
             ly += r->h;
-            continue;
         }
-        case 1:
-            symbol_strike(cr, P, sx, cy, 8 * s, 0, s);
-            break;
-        case 2:
-            symbol_meeting(cr, P, sx, cy, 10 * s, s);
-            break;
-        case 3:
-            symbol_place(cr, P, sx, cy, 0, s);
-            break;
-        case 4:
-            symbol_place(cr, P, sx, cy, 1, s);
-            break;
-        default:
-            break;
+        /* scale bar, true at the map centre */
+        double target = 0.85 * (legend_box.x1 - legend_box.x0 - 2 * pad);
+        double dist = nice_floor(target * mpp);
+        double len = dist / mpp;
+        double bx = legend_box.x0 + pad, by = ly + 20 * s;
+        for (int k = 0; k < 4; k++) {
+            cairo_rectangle(cr, bx + k * len / 4, by, len / 4, 5 * s);
+            set_rgb(cr, k % 2 ? P->panel : P->text);
+            cairo_fill_preserve(cr);
+            set_rgb(cr, P->text);
+            cairo_set_line_width(cr, 0.8 * s);
+            cairo_stroke(cr);
         }
+        char sc[64];
+        if (dist >= 1000)
+            snprintf(sc, sizeof sc, "%.0f km", dist / 1000);
+        else
+            snprintf(sc, sizeof sc, "%.0f m", dist);
+        use_font(cr, 11 * s, 0);
         set_rgb(cr, P->text);
-        cairo_move_to(cr, r->kind == 5 ? legend_box.x0 + pad : tx, cy + 4.5 * s);
-        cairo_show_text(cr, r->text);
-        ly += r->h;
+        cairo_move_to(cr, bx, by - 4 * s);
+        cairo_show_text(cr, "0");
+        cairo_move_to(cr, bx + len - text_width(cr, sc) / 2, by - 4 * s);
+        cairo_show_text(cr, sc);
+        cairo_move_to(cr, bx, by + 18 * s);
+        cairo_show_text(cr, "scale at the map centre");
     }
-    /* scale bar, true at the map centre */
-    double target = 0.85 * (legend_box.x1 - legend_box.x0 - 2 * pad);
-    double dist = nice_floor(target * mpp);
-    double len = dist / mpp;
-    double bx = legend_box.x0 + pad, by = ly + 20 * s;
-    for (int k = 0; k < 4; k++) {
-        cairo_rectangle(cr, bx + k * len / 4, by, len / 4, 5 * s);
-        set_rgb(cr, k % 2 ? P->panel : P->text);
-        cairo_fill_preserve(cr);
-        set_rgb(cr, P->text);
-        cairo_set_line_width(cr, 0.8 * s);
-        cairo_stroke(cr);
-    }
-    char sc[64];
-    if (dist >= 1000)
-        snprintf(sc, sizeof sc, "%.0f km", dist / 1000);
-    else
-        snprintf(sc, sizeof sc, "%.0f m", dist);
-    use_font(cr, 11 * s, 0);
-    set_rgb(cr, P->text);
-    cairo_move_to(cr, bx, by - 4 * s);
-    cairo_show_text(cr, "0");
-    cairo_move_to(cr, bx + len - text_width(cr, sc) / 2, by - 4 * s);
-    cairo_show_text(cr, sc);
-    cairo_move_to(cr, bx, by + 18 * s);
-    cairo_show_text(cr, "scale at the map centre");
 
     /* credits */
     use_font(cr, fs_credits, 0);
@@ -1505,7 +1513,9 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
         return err;
 
     ctx c = {.b = b, .o = o, .P = evm_render_palette_of(o->theme), .base = base};
-    c.L.s = o->dpi / 96.0;
+    /* sizes in CSS pixels: dpi/96, and smaller type on maps below 900x675 (never under
+     * 55 %) so that the furniture leaves room for the map */
+    c.L.s = o->dpi / 96.0 * fmin(1.0, fmax(0.55, fmin(o->width / 900.0, o->height / 675.0)));
     c.L.margin = 0.04 * fmin(o->width, o->height);
     c.L.top = 12 * c.L.s + 100 * c.L.s;
     c.L.bottom = 36 * c.L.s;
