@@ -60,6 +60,17 @@ grep -q "<SRS" "$tmp/a.png.aux.xml" && grep -q "Lambert_Azimuthal_Equal_Area" "$
 run 0 render --crs EPSG:3857 --bbox 20,40,45,60 --title "A title" -o "$tmp/b.png" "$tmp/points.geojson"
 grep -q 'EPSG",3857\|Mercator' "$tmp/b.png.aux.xml" && ok || bad "b.png.aux.xml is not Web Mercator"
 
+# the basemap cache: a first run writes it, a second reads it, and both draw the same pixels
+# as a run without cache (OGR parsing the TopoJSON)
+EVMAP_CACHE="$tmp/cache" "$EVMAP" render -o "$tmp/c1.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "cache run 1: $(cat "$tmp/err")"
+ls "$tmp/cache"/basemap-*.bin >/dev/null 2>&1 && ok || bad "no cache file written"
+EVMAP_CACHE="$tmp/cache" "$EVMAP" render -o "$tmp/c2.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "cache run 2: $(cat "$tmp/err")"
+EVMAP_CACHE= "$EVMAP" render -o "$tmp/c3.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "no-cache run: $(cat "$tmp/err")"
+cmp -s "$tmp/c1.png" "$tmp/c2.png" && cmp -s "$tmp/c1.png" "$tmp/c3.png" && ok || bad "cached and uncached maps differ"
+printf 'not a cache' >"$tmp/cache/$(ls "$tmp/cache" | head -1)"
+EVMAP_CACHE="$tmp/cache" "$EVMAP" render -o "$tmp/c4.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "corrupt cache: $(cat "$tmp/err")"
+cmp -s "$tmp/c1.png" "$tmp/c4.png" && ok || bad "a corrupt cache changed the map"
+
 # map writes the three maps beside the layers
 printf 'date: 2025-04-17\n\nKYIV\n\nTalks were held in Paris on Thursday.\n' >"$tmp/s.txt"
 "$EVMAP" map -q -o "$tmp/o" --size 640x480 "$tmp/s.txt" >/dev/null 2>"$tmp/err"

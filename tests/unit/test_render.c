@@ -487,6 +487,34 @@ static void test_wide_and_horizon(void **state)
     evm_batch_free(b);
 }
 
+static void test_options(void **state)
+{
+    (void)state;
+    evm_render_opts o;
+    evm_render_opts_init(&o);
+    evm_diag d = {{0}};
+    assert_int_equal(evm_render_opts_set(&o, "size", "800x600", &d), EVM_OK);
+    assert_int_equal(o.width, 800);
+    assert_int_equal(o.height, 600);
+    assert_int_equal(evm_render_opts_set(&o, "size", "800x", &d), EVM_ERR_USAGE);
+    assert_int_equal(evm_render_opts_set(&o, "size", "199x600", &d), EVM_ERR_USAGE);
+    assert_int_equal(evm_render_opts_set(&o, "size", "16384x16384", &d), EVM_ERR_USAGE);
+    assert_int_equal(o.width, 800); /* unchanged by the failures */
+    assert_int_equal(evm_render_opts_set(&o, "dpi", "300", &d), EVM_OK);
+    assert_true(o.dpi == 300);
+    assert_int_equal(evm_render_opts_set(&o, "dpi", "3x", &d), EVM_ERR_USAGE);
+    assert_int_equal(evm_render_opts_set(&o, "theme", "dark", &d), EVM_OK);
+    assert_int_equal(o.theme, EVM_THEME_DARK);
+    assert_int_equal(evm_render_opts_set(&o, "kinds", "meetings", &d), EVM_OK);
+    assert_int_equal(o.kinds, EVM_RENDER_MEETINGS);
+    assert_int_equal(evm_render_opts_set(&o, "kinds", "riots", &d), EVM_ERR_USAGE);
+    assert_int_equal(evm_render_opts_set(&o, "bbox", "170,-25,-170,-10", &d), EVM_OK);
+    assert_true(o.has_bbox && o.bbox[0] == 170 && o.bbox[2] == -170);
+    assert_int_equal(evm_render_opts_set(&o, "bbox", "10,60,20,50", &d), EVM_ERR_USAGE);
+    assert_int_equal(evm_render_opts_set(&o, "bbox", "10,40,20", &d), EVM_ERR_USAGE);
+    assert_non_null(strstr(d.msg, "--bbox"));
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -541,7 +569,8 @@ int main(void)
         cmocka_unit_test(test_seed_map),         cmocka_unit_test(test_three_maps),
         cmocka_unit_test(test_size_dpi_crs),     cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_antimeridian),     cmocka_unit_test(test_single_point),
-        cmocka_unit_test(test_wide_and_horizon), cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_wide_and_horizon), cmocka_unit_test(test_options),
+        cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
