@@ -378,10 +378,6 @@ static evm_err fit_view(evm_view *v, const evm_batch *b, const evm_render_opts *
 
 /* ---- drawing ------------------------------------------------------------------------- */
 
-typedef struct fonts {
-    double s;
-} fonts;
-
 /* DejaVu Sans loaded straight from its files through FreeType (cairo-ft): this skips
  * fontconfig's start-up, which costs more than drawing a whole map. Falls back to Cairo's
  * toy API (fontconfig) when the files are not where distributions put them. */
@@ -979,6 +975,133 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     return EVM_OK;
 }
 
+/* The title panel: the title on one or two lines (t1, t2), and the subtitle. */
+static void draw_title(const ctx *c, cairo_t *cr, evm_box box, const char *t1, const char *t2,
+                       const char *sub)
+{
+    const evm_render_palette *P = c->P;
+    double s = c->L.s, pad = 10 * s;
+    rounded_panel(cr, P, box, s);
+    use_font(cr, 22 * s, 1);
+    set_rgb(cr, P->text);
+    double y = box.y0 + pad + 21 * s;
+    cairo_move_to(cr, box.x0 + pad, y);
+    cairo_show_text(cr, t1);
+    if (t2[0]) {
+        y += 27 * s;
+        cairo_move_to(cr, box.x0 + pad, y);
+        cairo_show_text(cr, t2);
+    }
+    use_font(cr, 13.5 * s, 0);
+    y += 22 * s;
+    cairo_move_to(cr, box.x0 + pad, y);
+    cairo_show_text(cr, sub);
+}
+
+/* The legend panel: a row per symbol the map uses (rows), then the scale bar, true at the
+ * map centre (mpp: metres per pixel there). */
+static void draw_legend(const ctx *c, cairo_t *cr, const legend_row *rows, size_t n_rows,
+                        evm_box box, double sym_w, double mpp)
+{
+    const evm_render_palette *P = c->P;
+    double s = c->L.s, pad = 10 * s;
+    rounded_panel(cr, P, box, s);
+    double ly = box.y0 + pad;
+    double sx = box.x0 + pad + sym_w / 2;
+    double tx = box.x0 + pad + sym_w + 2 * s;
+    for (size_t i = 0; i < n_rows; i++) {
+        const legend_row *r = &rows[i];
+        double cy = ly + r->h / 2;
+        use_font(cr, 12.5 * s, 0);
+        switch (r->kind) {
+        case 0: {
+            /* nested outline circles of round tolls, bottoms aligned, values to the right */
+            set_rgb(cr, P->text);
+            cairo_move_to(cr, box.x0 + pad, ly + 12 * s);
+            cairo_show_text(cr, r->text);
+            double top = nice_floor((double)c->max_killed);
+            double vals[3] = {top, nice_floor(top / 4), nice_floor(top / 20)};
+            double rtop = strike_radius(c, (long)top);
+            double cx0 = box.x0 + pad + rtop;
+            double base = ly + r->h - 4 * s, prev_r = INFINITY;
+            use_font(cr, 10.5 * s, 0);
+            cairo_set_line_width(cr, 1.0 * s);
+            for (int k = 0; k < 3; k++) {
+                double rr = strike_radius(c, (long)vals[k]);
+                if (vals[k] < 1 || 2 * rr > 2 * prev_r - 12 * s)
+                    continue;
+                prev_r = rr;
+                cairo_new_path(cr);
+                cairo_arc(cr, cx0, base - rr, rr, 0, 2 * M_PI);
+                set_rgba(cr, P->strike, 0.18);
+                cairo_fill_preserve(cr);
+                set_rgb(cr, P->strike);
+                cairo_stroke(cr);
+                cairo_new_path(cr);
+                cairo_move_to(cr, cx0, base - 2 * rr);
+                cairo_line_to(cr, cx0 + rtop + 6 * s, base - 2 * rr);
+                set_rgba(cr, P->text, 0.6);
+                cairo_set_line_width(cr, 0.7 * s);
+                cairo_stroke(cr);
+                cairo_set_line_width(cr, 1.0 * s);
+                char num[32];
+                snprintf(num, sizeof num, "%.0f", vals[k]);
+                set_rgb(cr, P->text);
+                cairo_move_to(cr, cx0 + rtop + 9 * s, base - 2 * rr + 4 * s);
+                cairo_show_text(cr, num);
+            }
+            use_font(cr, 12.5 * s, 0);
+            ly += r->h;
+            continue;
+        }
+        case 1:
+            symbol_strike(cr, P, sx, cy, 8 * s, 0, s);
+            break;
+        case 2:
+            symbol_meeting(cr, P, sx, cy, 10 * s, s);
+            break;
+        case 3:
+            symbol_place(cr, P, sx, cy, 0, s);
+            break;
+        case 4:
+            symbol_place(cr, P, sx, cy, 1, s);
+            break;
+        default:
+            break;
+        }
+        set_rgb(cr, P->text);
+        cairo_move_to(cr, r->kind == 5 ? box.x0 + pad : tx, cy + 4.5 * s);
+        cairo_show_text(cr, r->text);
+        ly += r->h;
+    }
+    /* scale bar, true at the map centre */
+    double target = 0.85 * (box.x1 - box.x0 - 2 * pad);
+    double dist = nice_floor(target * mpp);
+    double len = dist / mpp;
+    double bx = box.x0 + pad, by = ly + 20 * s;
+    for (int k = 0; k < 4; k++) {
+        cairo_rectangle(cr, bx + k * len / 4, by, len / 4, 5 * s);
+        set_rgb(cr, k % 2 ? P->panel : P->text);
+        cairo_fill_preserve(cr);
+        set_rgb(cr, P->text);
+        cairo_set_line_width(cr, 0.8 * s);
+        cairo_stroke(cr);
+    }
+    char sc[64];
+    if (dist >= 1000)
+        snprintf(sc, sizeof sc, "%.0f km", dist / 1000);
+    else
+        snprintf(sc, sizeof sc, "%.0f m", dist);
+    use_font(cr, 11 * s, 0);
+    set_rgb(cr, P->text);
+    cairo_move_to(cr, bx, by - 4 * s);
+    cairo_show_text(cr, "0");
+    cairo_move_to(cr, bx + len - text_width(cr, sc) / 2, by - 4 * s);
+    cairo_show_text(cr, sc);
+    cairo_move_to(cr, bx, by + 18 * s);
+    cairo_show_text(cr, "scale at the map centre");
+}
+
 static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
 {
     const evm_render_palette *P = c->P;
@@ -1361,121 +1484,9 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
     free(second);
     free(spot_label);
     free(dot_label);
-    /* title panel */
-    rounded_panel(cr, P, title_box, s);
-    use_font(cr, 22 * s, 1);
-    set_rgb(cr, P->text);
-    double y = title_box.y0 + pad + 21 * s;
-    cairo_move_to(cr, title_box.x0 + pad, y);
-    cairo_show_text(cr, t1);
-    if (t2[0]) {
-        y += 27 * s;
-        cairo_move_to(cr, title_box.x0 + pad, y);
-        cairo_show_text(cr, t2);
-    }
-    use_font(cr, 13.5 * s, 0);
-    y += 22 * s;
-    cairo_move_to(cr, title_box.x0 + pad, y);
-    cairo_show_text(cr, sub);
-
-    /* legend */
-    if (show_legend) {
-        rounded_panel(cr, P, legend_box, s);
-        double ly = legend_box.y0 + pad;
-        double sx = legend_box.x0 + pad + sym_w / 2;
-        double tx = legend_box.x0 + pad + sym_w + 2 * s;
-        for (size_t i = 0; i < n_rows; i++) {
-            const legend_row *r = &rows[i];
-            double cy = ly + r->h / 2;
-            use_font(cr, 12.5 * s, 0);
-            switch (r->kind) {
-            case 0: {
-                /* nested outline circles of round tolls, bottoms aligned, values to the right */
-                set_rgb(cr, P->text);
-                cairo_move_to(cr, legend_box.x0 + pad, ly + 12 * s);
-                cairo_show_text(cr, r->text);
-                double top = nice_floor((double)c->max_killed);
-                double vals[3] = {top, nice_floor(top / 4), nice_floor(top / 20)};
-                double rtop = strike_radius(c, (long)top);
-                double cx0 = legend_box.x0 + pad + rtop;
-                double base = ly + r->h - 4 * s, prev_r = INFINITY;
-                use_font(cr, 10.5 * s, 0);
-                cairo_set_line_width(cr, 1.0 * s);
-                for (int k = 0; k < 3; k++) {
-                    double rr = strike_radius(c, (long)vals[k]);
-                    if (vals[k] < 1 || 2 * rr > 2 * prev_r - 12 * s)
-                        continue;
-                    prev_r = rr;
-                    cairo_new_path(cr);
-                    cairo_arc(cr, cx0, base - rr, rr, 0, 2 * M_PI);
-                    set_rgba(cr, P->strike, 0.18);
-                    cairo_fill_preserve(cr);
-                    set_rgb(cr, P->strike);
-                    cairo_stroke(cr);
-                    cairo_new_path(cr);
-                    cairo_move_to(cr, cx0, base - 2 * rr);
-                    cairo_line_to(cr, cx0 + rtop + 6 * s, base - 2 * rr);
-                    set_rgba(cr, P->text, 0.6);
-                    cairo_set_line_width(cr, 0.7 * s);
-                    cairo_stroke(cr);
-                    cairo_set_line_width(cr, 1.0 * s);
-                    char num[32];
-                    snprintf(num, sizeof num, "%.0f", vals[k]);
-                    set_rgb(cr, P->text);
-                    cairo_move_to(cr, cx0 + rtop + 9 * s, base - 2 * rr + 4 * s);
-                    cairo_show_text(cr, num);
-                }
-                use_font(cr, 12.5 * s, 0);
-                ly += r->h;
-                continue;
-            }
-            case 1:
-                symbol_strike(cr, P, sx, cy, 8 * s, 0, s);
-                break;
-            case 2:
-                symbol_meeting(cr, P, sx, cy, 10 * s, s);
-                break;
-            case 3:
-                symbol_place(cr, P, sx, cy, 0, s);
-                break;
-            case 4:
-                symbol_place(cr, P, sx, cy, 1, s);
-                break;
-            default:
-                break;
-            }
-            set_rgb(cr, P->text);
-            cairo_move_to(cr, r->kind == 5 ? legend_box.x0 + pad : tx, cy + 4.5 * s);
-            cairo_show_text(cr, r->text);
-            ly += r->h;
-        }
-        /* scale bar, true at the map centre */
-        double target = 0.85 * (legend_box.x1 - legend_box.x0 - 2 * pad);
-        double dist = nice_floor(target * mpp);
-        double len = dist / mpp;
-        double bx = legend_box.x0 + pad, by = ly + 20 * s;
-        for (int k = 0; k < 4; k++) {
-            cairo_rectangle(cr, bx + k * len / 4, by, len / 4, 5 * s);
-            set_rgb(cr, k % 2 ? P->panel : P->text);
-            cairo_fill_preserve(cr);
-            set_rgb(cr, P->text);
-            cairo_set_line_width(cr, 0.8 * s);
-            cairo_stroke(cr);
-        }
-        char sc[64];
-        if (dist >= 1000)
-            snprintf(sc, sizeof sc, "%.0f km", dist / 1000);
-        else
-            snprintf(sc, sizeof sc, "%.0f m", dist);
-        use_font(cr, 11 * s, 0);
-        set_rgb(cr, P->text);
-        cairo_move_to(cr, bx, by - 4 * s);
-        cairo_show_text(cr, "0");
-        cairo_move_to(cr, bx + len - text_width(cr, sc) / 2, by - 4 * s);
-        cairo_show_text(cr, sc);
-        cairo_move_to(cr, bx, by + 18 * s);
-        cairo_show_text(cr, "scale at the map centre");
-    }
+    draw_title(c, cr, title_box, t1, t2, sub);
+    if (show_legend)
+        draw_legend(c, cr, rows, n_rows, legend_box, sym_w, mpp);
 
     /* credits */
     use_font(cr, fs_credits, 0);
