@@ -1102,6 +1102,191 @@ static void draw_legend(const ctx *c, cairo_t *cr, const legend_row *rows, size_
     cairo_show_text(cr, "scale at the map centre");
 }
 
+/* Places and draws the labels: events' names (and dates), places' names, country names,
+ * clear of every symbol and of the furniture boxes; fills info's label boxes and counts. */
+static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int32_t *dot_place,
+                        size_t n_dots, const evm_box *furniture, size_t n_furniture, double mpp,
+                        evm_render_info *info)
+{
+    const evm_batch *b = c->b;
+    const evm_render_palette *P = c->P;
+    const evm_view *v = &c->view;
+    double s = c->L.s;
+    int w = c->o->width, h = c->o->height;
+    evm_labeler *lb = evm_label_new(w, h, 4 * s, 3 * s);
+    for (size_t i = 0; i < n_furniture; i++)
+        evm_label_obstacle(lb, furniture[i]);
+    for (size_t i = 0; i < c->n_spots; i++) {
+        const spot *sp = &c->spots[i];
+        double r = sp->r_strike;
+        evm_label_obstacle(lb, (evm_box){sp->px - r, sp->py - r, sp->px + r, sp->py + r});
+        if (sp->n_meetings) {
+            double q = sp->r_meeting;
+            evm_label_obstacle(lb, (evm_box){sp->mx - q, sp->my - q, sp->mx + q, sp->my + q});
+        }
+    }
+    for (size_t i = 0; i < n_dots; i++) {
+        double q = (b->places[dot_place[i]].capital ? 4.6 : 2.8) * s;
+        evm_label_obstacle(lb, (evm_box){dots[2 * i] - q, dots[2 * i + 1] - q, dots[2 * i] + q,
+                                         dots[2 * i + 1] + q});
+    }
+    double fs_event = 14 * s, fs_date = 11.5 * s, fs_place = 12.5 * s;
+    cairo_font_extents_t fe_event, fe_date, fe_place;
+    use_font(cr, fs_date, 0);
+    cairo_font_extents(cr, &fe_date);
+    use_font(cr, fs_place, 0);
+    cairo_font_extents(cr, &fe_place);
+    use_font(cr, fs_event, 1);
+    cairo_font_extents(cr, &fe_event);
+    char(*second)[128] = evm_xcalloc(c->n_spots ? c->n_spots : 1, sizeof *second);
+    size_t *spot_label = evm_xmalloc((c->n_spots ? c->n_spots : 1) * sizeof *spot_label);
+    for (size_t i = 0; i < c->n_spots; i++) {
+        const spot *sp = &c->spots[i];
+        const evm_place *p = &b->places[sp->place];
+        size_t k = 0;
+        for (int d = 0; d < sp->n_dates && k < sizeof second[i]; d++) {
+            char buf[40];
+            format_date(sp->dates[d], buf, sizeof buf);
+            k += (size_t)snprintf(second[i] + k, sizeof second[i] - k, "%s%s", d ? ", " : "", buf);
+        }
+        if (sp->n_strikes && sp->killed_known && k < sizeof second[i])
+            snprintf(second[i] + k, sizeof second[i] - k, "%s%s%ld killed", k ? " \xC2\xB7 " : "",
+                     sp->at_least ? "at least " : "", sp->killed);
+        use_font(cr, fs_event, 1);
+        evm_label_item it = {.x = sp->px,
+                             .y = sp->py,
+                             .r = fmax(sp->r_strike, sp->r_meeting),
+                             .w = text_width(cr, p->name),
+                             .h = fe_event.ascent + fe_event.descent};
+        if (sp->n_strikes && sp->n_meetings) {
+            it.x = (sp->px + sp->mx) / 2, it.y = (sp->py + sp->my) / 2;
+            it.r = hypot(sp->mx - it.x, sp->my - it.y) + sp->r_meeting;
+        }
+        use_font(cr, fs_date, 0);
+        if (second[i][0]) {
+            it.w2 = text_width(cr, second[i]);
+            it.h2 = fe_date.ascent + fe_date.descent;
+        }
+        it.priority =
+            (sp->n_strikes ? 2000.0 + (sp->killed_known ? (double)sp->killed : 5.0) : 1500.0);
+        spot_label[i] = evm_label_add(lb, &it);
+    }
+    size_t *dot_label = evm_xmalloc((n_dots ? n_dots : 1) * sizeof *dot_label);
+    use_font(cr, fs_place, 0);
+    for (size_t i = 0; i < n_dots; i++) {
+        const evm_place *p = &b->places[dot_place[i]];
+        evm_label_item it = {.x = dots[2 * i],
+                             .y = dots[2 * i + 1],
+                             .r = p->capital ? 4.6 * s : 2.8 * s,
+                             .w = text_width(cr, p->name),
+                             .h = fe_place.ascent + fe_place.descent,
+                             .priority = place_priority(p)};
+        dot_label[i] = evm_label_add(lb, &it);
+    }
+    /* country names: lowest priority, centred in the country, only where they fit well */
+    const evm_basemap *bm = NULL;
+    evm_diag ignored;
+    size_t n_countries = 0;
+    size_t *country_label = NULL;
+    char(*country_names)[64] = NULL;
+    double fs_country = 11.5 * s;
+    cairo_font_extents_t fe_country;
+    use_font(cr, fs_country, 0);
+    cairo_font_extents(cr, &fe_country);
+    if (evm_basemap_get(evm_basemap_detail_for(mpp), &bm, &ignored) == EVM_OK) {
+        n_countries = evm_basemap_country_count(bm);
+        country_label = evm_xmalloc((n_countries ? n_countries : 1) * sizeof *country_label);
+        country_names = evm_xcalloc(n_countries ? n_countries : 1, sizeof *country_names);
+        for (size_t i = 0; i < n_countries; i++) {
+            country_label[i] = (size_t)-1;
+            double x, y, area, span;
+            const char *name = evm_basemap_country_name(bm, i);
+            if (!name[0] || !evm_basemap_country_anchor(bm, i, v, &x, &y, &area, &span))
+                continue;
+            size_t k = 0;
+            for (; name[k] && k + 1 < sizeof country_names[i]; k++)
+                country_names[i][k] =
+                    (char)((unsigned char)name[k] < 0x80 ? toupper((unsigned char)name[k])
+                                                         : name[k]);
+            while (k > 0 && ((unsigned char)country_names[i][k - 1] & 0xC0) == 0x80)
+                k--; /* never cut a UTF-8 sequence */
+            if (k > 0 && (unsigned char)country_names[i][k - 1] >= 0xC0)
+                k--;
+            country_names[i][k] = '\0';
+            double tw = text_width(cr, country_names[i]);
+            double th = fe_country.ascent + fe_country.descent;
+            if (tw > 0.8 * span || area < 6 * (tw + 8 * s) * (th + 4 * s))
+                continue;
+            evm_label_item it = {.x = x,
+                                 .y = y,
+                                 .w = tw,
+                                 .h = th,
+                                 .priority = 1.0 + area / (w * (double)h),
+                                 .centred = 1};
+            country_label[i] = evm_label_add(lb, &it);
+        }
+    }
+    evm_label_place(lb);
+    double halo = 2.0 * s;
+    use_font(cr, fs_country, 0);
+    for (size_t i = 0; i < n_countries; i++) {
+        if (country_label[i] == (size_t)-1)
+            continue;
+        evm_label_pos lp = evm_label_get(lb, country_label[i]);
+        if (lp.lines)
+            halo_text(cr, country_names[i], lp.box.x0, lp.box.y0 + fe_country.ascent, P->border,
+                      P->land, 1.5 * s);
+    }
+    free(country_label);
+    free(country_names);
+    for (size_t i = 0; i < c->n_spots; i++) {
+        evm_label_pos lp = evm_label_get(lb, spot_label[i]);
+        if (!lp.lines)
+            continue;
+        const char *name = b->places[c->spots[i].place].name;
+        use_font(cr, fs_event, 1);
+        double nw = text_width(cr, name);
+        double bw = lp.box.x1 - lp.box.x0;
+        double x = lp.align == 0   ? lp.box.x0
+                   : lp.align == 2 ? lp.box.x1 - nw
+                                   : lp.box.x0 + (bw - nw) / 2;
+        halo_text(cr, name, x, lp.box.y0 + fe_event.ascent, P->text, P->halo, halo);
+        if (lp.lines == 2) {
+            use_font(cr, fs_date, 0);
+            double dw = text_width(cr, second[i]);
+            x = lp.align == 0   ? lp.box.x0
+                : lp.align == 2 ? lp.box.x1 - dw
+                                : lp.box.x0 + (bw - dw) / 2;
+            halo_text(cr, second[i], x,
+                      lp.box.y0 + fe_event.ascent + fe_event.descent + fe_date.ascent, P->text,
+                      P->halo, halo);
+        }
+    }
+    use_font(cr, fs_place, 0);
+    for (size_t i = 0; i < n_dots; i++) {
+        evm_label_pos lp = evm_label_get(lb, dot_label[i]);
+        if (lp.lines)
+            halo_text(cr, b->places[dot_place[i]].name, lp.box.x0, lp.box.y0 + fe_place.ascent,
+                      P->text, P->halo, halo);
+    }
+    if (info) {
+        size_t nb;
+        const evm_box *boxes = evm_label_boxes(lb, &nb);
+        info->labels = evm_xmalloc((nb ? nb : 1) * sizeof *info->labels);
+        memcpy(info->labels, boxes, nb * sizeof *boxes);
+        info->n_labels = nb;
+        info->n_places = n_dots;
+        for (size_t i = 0; i < c->n_spots; i++) {
+            info->n_strikes += c->spots[i].n_strikes > 0;
+            info->n_meetings += c->spots[i].n_meetings > 0;
+        }
+    }
+    evm_label_free(lb);
+    free(second);
+    free(spot_label);
+    free(dot_label);
+}
+
 static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
 {
     const evm_render_palette *P = c->P;
@@ -1309,181 +1494,8 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
         symbol_strike(cr, P, sp->px, sp->py, sp->r_strike, sp->killed_known > 0, s);
     }
     free(order);
-    /* labels */
-    evm_labeler *lb = evm_label_new(w, h, 4 * s, 3 * s);
-    evm_label_obstacle(lb, title_box);
-    if (show_legend)
-        evm_label_obstacle(lb, legend_box);
-    evm_label_obstacle(lb, credits_box);
-    for (size_t i = 0; i < c->n_spots; i++) {
-        const spot *sp = &c->spots[i];
-        double r = sp->r_strike;
-        evm_label_obstacle(lb, (evm_box){sp->px - r, sp->py - r, sp->px + r, sp->py + r});
-        if (sp->n_meetings) {
-            double q = sp->r_meeting;
-            evm_label_obstacle(lb, (evm_box){sp->mx - q, sp->my - q, sp->mx + q, sp->my + q});
-        }
-    }
-    for (size_t i = 0; i < n_dots; i++) {
-        double q = (b->places[dot_place[i]].capital ? 4.6 : 2.8) * s;
-        evm_label_obstacle(lb, (evm_box){dots[2 * i] - q, dots[2 * i + 1] - q, dots[2 * i] + q,
-                                         dots[2 * i + 1] + q});
-    }
-    double fs_event = 14 * s, fs_date = 11.5 * s, fs_place = 12.5 * s;
-    cairo_font_extents_t fe_event, fe_date, fe_place;
-    use_font(cr, fs_date, 0);
-    cairo_font_extents(cr, &fe_date);
-    use_font(cr, fs_place, 0);
-    cairo_font_extents(cr, &fe_place);
-    use_font(cr, fs_event, 1);
-    cairo_font_extents(cr, &fe_event);
-    char(*second)[128] = evm_xcalloc(c->n_spots ? c->n_spots : 1, sizeof *second);
-    size_t *spot_label = evm_xmalloc((c->n_spots ? c->n_spots : 1) * sizeof *spot_label);
-    for (size_t i = 0; i < c->n_spots; i++) {
-        const spot *sp = &c->spots[i];
-        const evm_place *p = &b->places[sp->place];
-        size_t k = 0;
-        for (int d = 0; d < sp->n_dates && k < sizeof second[i]; d++) {
-            char buf[40];
-            format_date(sp->dates[d], buf, sizeof buf);
-            k += (size_t)snprintf(second[i] + k, sizeof second[i] - k, "%s%s", d ? ", " : "", buf);
-        }
-        if (sp->n_strikes && sp->killed_known && k < sizeof second[i])
-            snprintf(second[i] + k, sizeof second[i] - k, "%s%s%ld killed", k ? " \xC2\xB7 " : "",
-                     sp->at_least ? "at least " : "", sp->killed);
-        use_font(cr, fs_event, 1);
-        evm_label_item it = {.x = sp->px,
-                             .y = sp->py,
-                             .r = fmax(sp->r_strike, sp->r_meeting),
-                             .w = text_width(cr, p->name),
-                             .h = fe_event.ascent + fe_event.descent};
-        if (sp->n_strikes && sp->n_meetings) {
-            it.x = (sp->px + sp->mx) / 2, it.y = (sp->py + sp->my) / 2;
-            it.r = hypot(sp->mx - it.x, sp->my - it.y) + sp->r_meeting;
-        }
-        use_font(cr, fs_date, 0);
-        if (second[i][0]) {
-            it.w2 = text_width(cr, second[i]);
-            it.h2 = fe_date.ascent + fe_date.descent;
-        }
-        it.priority =
-            (sp->n_strikes ? 2000.0 + (sp->killed_known ? (double)sp->killed : 5.0) : 1500.0);
-        spot_label[i] = evm_label_add(lb, &it);
-    }
-    size_t *dot_label = evm_xmalloc((n_dots ? n_dots : 1) * sizeof *dot_label);
-    use_font(cr, fs_place, 0);
-    for (size_t i = 0; i < n_dots; i++) {
-        const evm_place *p = &b->places[dot_place[i]];
-        evm_label_item it = {.x = dots[2 * i],
-                             .y = dots[2 * i + 1],
-                             .r = p->capital ? 4.6 * s : 2.8 * s,
-                             .w = text_width(cr, p->name),
-                             .h = fe_place.ascent + fe_place.descent,
-                             .priority = place_priority(p)};
-        dot_label[i] = evm_label_add(lb, &it);
-    }
-    /* country names: lowest priority, centred in the country, only where they fit well */
-    const evm_basemap *bm = NULL;
-    evm_diag ignored;
-    size_t n_countries = 0;
-    size_t *country_label = NULL;
-    char(*country_names)[64] = NULL;
-    double fs_country = 11.5 * s;
-    cairo_font_extents_t fe_country;
-    use_font(cr, fs_country, 0);
-    cairo_font_extents(cr, &fe_country);
-    if (evm_basemap_get(evm_basemap_detail_for(mpp), &bm, &ignored) == EVM_OK) {
-        n_countries = evm_basemap_country_count(bm);
-        country_label = evm_xmalloc((n_countries ? n_countries : 1) * sizeof *country_label);
-        country_names = evm_xcalloc(n_countries ? n_countries : 1, sizeof *country_names);
-        for (size_t i = 0; i < n_countries; i++) {
-            country_label[i] = (size_t)-1;
-            double x, y, area, span;
-            const char *name = evm_basemap_country_name(bm, i);
-            if (!name[0] || !evm_basemap_country_anchor(bm, i, v, &x, &y, &area, &span))
-                continue;
-            size_t k = 0;
-            for (; name[k] && k + 1 < sizeof country_names[i]; k++)
-                country_names[i][k] =
-                    (char)((unsigned char)name[k] < 0x80 ? toupper((unsigned char)name[k])
-                                                         : name[k]);
-            while (k > 0 && ((unsigned char)country_names[i][k - 1] & 0xC0) == 0x80)
-                k--; /* never cut a UTF-8 sequence */
-            if (k > 0 && (unsigned char)country_names[i][k - 1] >= 0xC0)
-                k--;
-            country_names[i][k] = '\0';
-            double tw = text_width(cr, country_names[i]);
-            double th = fe_country.ascent + fe_country.descent;
-            if (tw > 0.8 * span || area < 6 * (tw + 8 * s) * (th + 4 * s))
-                continue;
-            evm_label_item it = {.x = x,
-                                 .y = y,
-                                 .w = tw,
-                                 .h = th,
-                                 .priority = 1.0 + area / (w * (double)h),
-                                 .centred = 1};
-            country_label[i] = evm_label_add(lb, &it);
-        }
-    }
-    evm_label_place(lb);
-    double halo = 2.0 * s;
-    use_font(cr, fs_country, 0);
-    for (size_t i = 0; i < n_countries; i++) {
-        if (country_label[i] == (size_t)-1)
-            continue;
-        evm_label_pos lp = evm_label_get(lb, country_label[i]);
-        if (lp.lines)
-            halo_text(cr, country_names[i], lp.box.x0, lp.box.y0 + fe_country.ascent, P->border,
-                      P->land, 1.5 * s);
-    }
-    free(country_label);
-    free(country_names);
-    for (size_t i = 0; i < c->n_spots; i++) {
-        evm_label_pos lp = evm_label_get(lb, spot_label[i]);
-        if (!lp.lines)
-            continue;
-        const char *name = b->places[c->spots[i].place].name;
-        use_font(cr, fs_event, 1);
-        double nw = text_width(cr, name);
-        double bw = lp.box.x1 - lp.box.x0;
-        double x = lp.align == 0   ? lp.box.x0
-                   : lp.align == 2 ? lp.box.x1 - nw
-                                   : lp.box.x0 + (bw - nw) / 2;
-        halo_text(cr, name, x, lp.box.y0 + fe_event.ascent, P->text, P->halo, halo);
-        if (lp.lines == 2) {
-            use_font(cr, fs_date, 0);
-            double dw = text_width(cr, second[i]);
-            x = lp.align == 0   ? lp.box.x0
-                : lp.align == 2 ? lp.box.x1 - dw
-                                : lp.box.x0 + (bw - dw) / 2;
-            halo_text(cr, second[i], x,
-                      lp.box.y0 + fe_event.ascent + fe_event.descent + fe_date.ascent, P->text,
-                      P->halo, halo);
-        }
-    }
-    use_font(cr, fs_place, 0);
-    for (size_t i = 0; i < n_dots; i++) {
-        evm_label_pos lp = evm_label_get(lb, dot_label[i]);
-        if (lp.lines)
-            halo_text(cr, b->places[dot_place[i]].name, lp.box.x0, lp.box.y0 + fe_place.ascent,
-                      P->text, P->halo, halo);
-    }
-    if (info) {
-        size_t nb;
-        const evm_box *boxes = evm_label_boxes(lb, &nb);
-        info->labels = evm_xmalloc((nb ? nb : 1) * sizeof *info->labels);
-        memcpy(info->labels, boxes, nb * sizeof *boxes);
-        info->n_labels = nb;
-        info->n_places = n_dots;
-        for (size_t i = 0; i < c->n_spots; i++) {
-            info->n_strikes += c->spots[i].n_strikes > 0;
-            info->n_meetings += c->spots[i].n_meetings > 0;
-        }
-    }
-    evm_label_free(lb);
-    free(second);
-    free(spot_label);
-    free(dot_label);
+    evm_box furniture[3] = {title_box, credits_box, legend_box};
+    draw_labels(c, cr, dots, dot_place, n_dots, furniture, show_legend ? 3 : 2, mpp, info);
     draw_title(c, cr, title_box, t1, t2, sub);
     if (show_legend)
         draw_legend(c, cr, rows, n_rows, legend_box, sym_w, mpp);
