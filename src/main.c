@@ -70,6 +70,7 @@ enum opt_id {
     OPT_THEME,
     OPT_CRS,
     OPT_BBOX,
+    OPT_EXTENT,
     OPT_TITLE,
     OPT_KINDS,
     OPT_COUNT
@@ -108,6 +109,8 @@ static const option_def options[] = {
      "centred on the events)"},
     {OPT_BBOX, 0, "bbox", "W,S,E,N", CMD_MAP | CMD_RENDER,
      "show this lon/lat box instead of fitting the events (W > E crosses 180)"},
+    {OPT_EXTENT, 0, "extent", "X0,Y0,X1,Y1", CMD_MAP | CMD_RENDER,
+     "show exactly this box, in the units of --crs (overrides --bbox)"},
     {OPT_TITLE, 0, "title", "TEXT", CMD_MAP | CMD_RENDER,
      "map title (default: the first article's headline)"},
     {OPT_KINDS, 0, "kinds", "all|strikes|meetings", CMD_RENDER,
@@ -595,8 +598,9 @@ static int render_opts_from(cli *c, evm_render_opts *ro)
     static const struct {
         enum opt_id id;
         const char *key;
-    } keys[] = {{OPT_SIZE, "size"}, {OPT_DPI, "dpi"},     {OPT_THEME, "theme"}, {OPT_CRS, "crs"},
-                {OPT_BBOX, "bbox"}, {OPT_TITLE, "title"}, {OPT_KINDS, "kinds"}};
+    } keys[] = {{OPT_SIZE, "size"},   {OPT_DPI, "dpi"},    {OPT_THEME, "theme"},
+                {OPT_CRS, "crs"},     {OPT_BBOX, "bbox"},  {OPT_EXTENT, "extent"},
+                {OPT_TITLE, "title"}, {OPT_KINDS, "kinds"}};
     evm_render_opts_init(ro);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         evm_diag d;

@@ -113,6 +113,21 @@ evm_err evm_render_opts_set(evm_render_opts *o, const char *key, const char *val
         o->crs = value;
     } else if (strcmp(key, "title") == 0) {
         o->title = value;
+    } else if (strcmp(key, "extent") == 0) {
+        double q[4];
+        const char *p = value;
+        for (int i = 0; i < 4; i++) {
+            q[i] = strtod(p, &end);
+            if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(q[i]))
+                return evm_diag_set(diag, EVM_ERR_USAGE,
+                                    "--extent '%s': expected X_MIN,Y_MIN,X_MAX,Y_MAX", value);
+            p = end + 1;
+        }
+        if (!(q[0] < q[2] && q[1] < q[3]))
+            return evm_diag_set(diag, EVM_ERR_USAGE,
+                                "--extent '%s': the minimums must be below the maximums", value);
+        memcpy(o->extent, q, sizeof q);
+        o->has_extent = true;
     } else if (strcmp(key, "bbox") == 0) {
         double q[4];
         const char *p = value;

@@ -54,6 +54,7 @@ const evm_render_palette *evm_render_palette_of(evm_theme theme);
 
 /* Sets one option from its command-line text: "size" ("1600x1200"), "dpi" ("150"), "theme"
  * ("light", "dark"), "crs" (kept as given), "bbox" ("lon_min,lat_min,lon_max,lat_max"),
+ * "extent" ("x_min,y_min,x_max,y_max" in the CRS's units),
  * "title", "kinds" ("all", "strikes", "meetings"). String values are borrowed, not copied.
  * Errors: EVM_ERR_USAGE with a message naming the option and the accepted form. */
 evm_err evm_render_opts_set(evm_render_opts *o, const char *key, const char *value, evm_diag *diag);
