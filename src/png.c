@@ -93,10 +93,10 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
         return evm_diag_set(diag, EVM_ERR_RENDER, "png: %s", ectx.msg[0] ? ectx.msg : "failed");
     }
     png_init_io(png, fp);
-    /* Maps are mostly flat colour: the fastest deflate level with the Sub filter compresses
-     * them to about the size of the defaults' output in a quarter of the time. */
+    /* Maps are mostly flat colour: the fastest deflate level without row filters compresses
+     * them better than with filters, in fewer instructions (measured with callgrind). */
     png_set_compression_level(png, 1);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
                  alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
@@ -129,8 +129,18 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
     for (int y = 0; y < height; y++) {
         const uint32_t *row = (const uint32_t *)(argb + (size_t)y * stride);
         unsigned char *o = rowbuf;
-        for (int x = 0; x < width; x++, o += channels)
-            unpremultiply(row[x], o, alpha);
+        if (!alpha) {
+            /* opaque: premultiplied and straight colours are the same */
+            for (int x = 0; x < width; x++, o += 3) {
+                uint32_t px = row[x];
+                o[0] = (unsigned char)(px >> 16);
+                o[1] = (unsigned char)(px >> 8);
+                o[2] = (unsigned char)px;
+            }
+        } else {
+            for (int x = 0; x < width; x++, o += channels)
+                unpremultiply(row[x], o, alpha);
+        }
         png_write_row(png, rowbuf);
     }
     png_write_end(png, info);
