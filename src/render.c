@@ -439,10 +439,25 @@ static void use_font(cairo_t *cr, double size, int bold)
     cairo_set_font_size(cr, size);
 }
 
+/* Text from articles and layers may hold tabs or line breaks: drawn as spaces. The copy
+ * keeps at most n - 1 bytes, never cutting a UTF-8 sequence. */
+static const char *clean_text(const char *t, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; t[k] && k + 1 < n; k++)
+        buf[k] = (unsigned char)t[k] < 0x20 || t[k] == 0x7f ? ' ' : t[k];
+    if (t[k])
+        while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80)
+            k--;
+    buf[k] = '\0';
+    return buf;
+}
+
 static double text_width(cairo_t *cr, const char *t)
 {
+    char buf[512];
     cairo_text_extents_t e;
-    cairo_text_extents(cr, t, &e);
+    cairo_text_extents(cr, clean_text(t, buf, sizeof buf), &e);
     return e.x_advance;
 }
 
@@ -450,6 +465,8 @@ static double text_width(cairo_t *cr, const char *t)
 static void halo_text(cairo_t *cr, const char *t, double x, double y, evm_rgb fill, evm_rgb halo,
                       double halo_w)
 {
+    char buf[512];
+    t = clean_text(t, buf, sizeof buf);
     cairo_new_path(cr);
     /* glyph outlines flattened to 0.25 px instead of 0.1: invisible once anti-aliased, and
      * the halo's stroke is the costliest thing on the map */
@@ -611,10 +628,12 @@ static void paint_globe(cairo_t *cr, const evm_render_palette *P, const evm_view
     cairo_path_destroy(globe);
 }
 
-/* Breaks `t` into at most two lines no wider than maxw, ending the second with an
+/* Breaks `title` into at most two lines no wider than maxw, ending the second with an
  * ellipsis when it does not fit. Lines go to l1/l2 (each n bytes). */
-static void wrap2(cairo_t *cr, const char *t, double maxw, char *l1, char *l2, size_t n)
+static void wrap2(cairo_t *cr, const char *title, double maxw, char *l1, char *l2, size_t n)
 {
+    char clean[512];
+    const char *t = clean_text(title, clean, sizeof clean);
     snprintf(l1, n, "%s", t);
     l2[0] = '\0';
     if (text_width(cr, l1) <= maxw)
