@@ -531,8 +531,7 @@ static double central_meridian(const evm_view *v, double *lat0)
 {
     double lon0 = 0;
     *lat0 = 0;
-    PJ *crs = proj_get_target_crs(v->ctx, v->pj);
-    PJ *conv = crs ? proj_crs_get_coordoperation(v->ctx, crs) : NULL;
+    PJ *conv = v->crs ? proj_crs_get_coordoperation(v->ctx, v->crs) : NULL;
     int n = conv ? proj_coordoperation_get_param_count(v->ctx, conv) : 0;
     for (int i = 0; i < n; i++) {
         const char *name = NULL;
@@ -554,7 +553,6 @@ static double central_meridian(const evm_view *v, double *lat0)
         }
     }
     proj_destroy(conv);
-    proj_destroy(crs);
     proj_errno_reset(v->pj);
     return wrap180(lon0);
 }
@@ -598,7 +596,7 @@ evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
     PJ *wgs = proj_create(v->ctx, "EPSG:4326");
     PJ *op = proj_create_crs_to_crs_from_pj(v->ctx, wgs, target, NULL, NULL);
     proj_destroy(wgs);
-    proj_destroy(target);
+    v->crs = target;
     PJ *norm = op ? proj_normalize_for_visualization(v->ctx, op) : NULL;
     proj_destroy(op);
     if (!norm) {
@@ -707,6 +705,7 @@ void evm_view_close(evm_view *v)
     if (!v)
         return;
     proj_destroy(v->pj);
+    proj_destroy(v->crs);
     if (v->ctx)
         proj_context_destroy(v->ctx);
     memset(v, 0, sizeof *v);

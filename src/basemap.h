@@ -31,6 +31,7 @@ typedef struct evm_basemap evm_basemap;
 typedef struct evm_view {
     PJ_CONTEXT *ctx;
     PJ *pj;            /* lon/lat (degrees, WGS 84) -> map x/y, normalized for visualization */
+    PJ *crs;           /* the map's CRS as given (its WKT goes into the .aux.xml) */
     double x0, y0;     /* map coordinates of the top-left corner of the image */
     double res;        /* map units per pixel */
     int width, height; /* pixels */

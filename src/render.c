@@ -723,7 +723,7 @@ static evm_err tmp_close(tmpfile_t *t, evm_diag *diag)
 static char *crs_wkt(const evm_view *v, int *north_first)
 {
     *north_first = 0;
-    PJ *crs = proj_get_target_crs(v->ctx, v->pj);
+    const PJ *crs = v->crs;
     if (!crs)
         return NULL;
     const char *wkt = proj_as_wkt(v->ctx, crs, PJ_WKT1_GDAL, NULL);
@@ -731,10 +731,6 @@ static char *crs_wkt(const evm_view *v, int *north_first)
         wkt = proj_as_wkt(v->ctx, crs, PJ_WKT2_2019, NULL);
     char *out = wkt ? evm_xstrdup(wkt) : NULL;
     PJ *cs = proj_crs_get_coordinate_system(v->ctx, crs);
-    if (!cs) {
-        PJ *h = proj_crs_get_horizontal_datum(v->ctx, crs);
-        proj_destroy(h);
-    }
     if (cs) {
         const char *dir = NULL;
         if (proj_cs_get_axis_info(v->ctx, cs, 0, NULL, NULL, &dir, NULL, NULL, NULL, NULL) && dir &&
@@ -742,7 +738,7 @@ static char *crs_wkt(const evm_view *v, int *north_first)
             *north_first = 1;
         proj_destroy(cs);
     }
-    proj_destroy(crs);
+    proj_errno_reset(v->pj);
     return out;
 }
 

@@ -60,6 +60,10 @@ grep -q "<SRS" "$tmp/a.png.aux.xml" && grep -q "Lambert_Azimuthal_Equal_Area" "$
 run 0 render --crs EPSG:3857 --bbox 20,40,45,60 --title "A title" -o "$tmp/b.png" "$tmp/points.geojson"
 grep -q 'EPSG",3857\|Mercator' "$tmp/b.png.aux.xml" && ok || bad "b.png.aux.xml is not Web Mercator"
 
+run 0 render --crs EPSG:4326 -o "$tmp/g.png" "$tmp/points.geojson"
+grep -q 'dataAxisToSRSAxisMapping="2,1"' "$tmp/g.png.aux.xml" && grep -q 'AUTHORITY\[&quot;EPSG&quot;,&quot;4326&quot;\]\]</SRS>' "$tmp/g.png.aux.xml" && ok ||
+  bad "g.png.aux.xml: EPSG:4326 without its identity or axis mapping: $(head -c 300 "$tmp/g.png.aux.xml")"
+
 # the basemap cache: a first run writes it, a second reads it, and both draw the same pixels
 # as a run without cache (OGR parsing the TopoJSON)
 EVMAP_CACHE="$tmp/cache" "$EVMAP" render -o "$tmp/c1.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "cache run 1: $(cat "$tmp/err")"
