@@ -237,6 +237,7 @@ static double nice_floor(double v)
 /* Everything drawn at one place: its strikes and meetings merged into one symbol each. */
 typedef struct spot {
     int32_t place;
+    const char *label; /* what the label says */
     double px, py;
     int n_strikes, n_meetings;
     long killed;       /* sum of the stated tolls */
@@ -261,6 +262,13 @@ static int place_drawable(const evm_place *p)
     if (p->mentions > 0 && p->metonymic >= p->mentions)
         return 0; /* only ever named as an actor ("Moscow said"), never as a location */
     return 1;
+}
+
+/* A place's label: the gazetteer's name, the same in every article of a batch however each
+ * spelt it. */
+static const char *place_label(const evm_place *p)
+{
+    return p->name;
 }
 
 static double place_priority(const evm_place *p)
@@ -863,7 +871,8 @@ static void collect_spots(ctx *c)
             continue;
         if (slot[e->place] < 0) {
             slot[e->place] = (int32_t)c->n_spots;
-            c->spots[c->n_spots++] = (spot){.place = e->place};
+            c->spots[c->n_spots++] =
+                (spot){.place = e->place, .label = place_label(&b->places[e->place])};
         }
         spot *sp = &c->spots[slot[e->place]];
         if (e->kind == EVM_EVENT_STRIKE) {
@@ -1176,7 +1185,6 @@ static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int
     size_t *spot_label = evm_xmalloc((c->n_spots ? c->n_spots : 1) * sizeof *spot_label);
     for (size_t i = 0; i < c->n_spots; i++) {
         const spot *sp = &c->spots[i];
-        const evm_place *p = &b->places[sp->place];
         size_t k = 0;
         for (int d = 0; d < sp->n_dates && k < sizeof second[i]; d++) {
             char buf[40];
@@ -1190,7 +1198,7 @@ static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int
         evm_label_item it = {.x = sp->px,
                              .y = sp->py,
                              .r = fmax(sp->r_strike, sp->r_meeting),
-                             .w = text_width(cr, p->name),
+                             .w = text_width(cr, sp->label),
                              .h = fe_event.ascent + fe_event.descent};
         if (sp->n_strikes && sp->n_meetings) {
             it.x = (sp->px + sp->mx) / 2, it.y = (sp->py + sp->my) / 2;
@@ -1212,7 +1220,7 @@ static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int
         evm_label_item it = {.x = dots[2 * i],
                              .y = dots[2 * i + 1],
                              .r = p->capital ? 4.6 * s : 2.8 * s,
-                             .w = text_width(cr, p->name),
+                             .w = text_width(cr, place_label(p)),
                              .h = fe_place.ascent + fe_place.descent,
                              .priority = place_priority(p)};
         dot_label[i] = evm_label_add(lb, &it);
@@ -1277,7 +1285,7 @@ static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int
         evm_label_pos lp = evm_label_get(lb, spot_label[i]);
         if (!lp.lines)
             continue;
-        const char *name = b->places[c->spots[i].place].name;
+        const char *name = c->spots[i].label;
         use_font(cr, fs_event, 1);
         double nw = text_width(cr, name);
         double bw = lp.box.x1 - lp.box.x0;
@@ -1300,8 +1308,8 @@ static void draw_labels(const ctx *c, cairo_t *cr, const double *dots, const int
     for (size_t i = 0; i < n_dots; i++) {
         evm_label_pos lp = evm_label_get(lb, dot_label[i]);
         if (lp.lines)
-            halo_text(cr, b->places[dot_place[i]].name, lp.box.x0, lp.box.y0 + fe_place.ascent,
-                      P->text, P->halo, halo);
+            halo_text(cr, place_label(&b->places[dot_place[i]]), lp.box.x0,
+                      lp.box.y0 + fe_place.ascent, P->text, P->halo, halo);
     }
     if (info) {
         size_t nb;
@@ -1397,6 +1405,14 @@ static evm_err draw(ctx *c, cairo_t *cr, evm_render_info *info, evm_diag *diag)
         if (is_event_place[i] || !place_ok(b, (int32_t)i) || !place_drawable(p) ||
             !evm_view_to_pixel(v, p->lon, p->lat, &px, &py) || px < 0 || py < 0 || px >= w ||
             py >= h)
+            continue;
+        /* a place under an event's symbol (the Elysee at Paris) adds nothing */
+        int covered = 0;
+        for (size_t k = 0; k < c->n_spots && !covered; k++) {
+            const spot *sp = &c->spots[k];
+            covered = hypot(px - sp->px, py - sp->py) < fmax(sp->r_strike, sp->r_meeting) + 2 * s;
+        }
+        if (covered)
             continue;
         dots[2 * n_dots] = px;
         dots[2 * n_dots + 1] = py;
