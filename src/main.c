@@ -18,6 +18,7 @@
 
 #include "evmap.h"
 #include "gazetteer.h"
+#include "geoparse.h"
 #include "layers.h"
 #include "outfile.h"
 #include "pipeline.h"
@@ -56,6 +57,7 @@ enum {
     CMD_EXTRACT = 1u << 4,
     CMD_GEOCODE = 1u << 5,
     CMD_RENDER = 1u << 6,
+    CMD_GEOPARSE = 1u << 7,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -80,6 +82,7 @@ enum opt_id {
     OPT_EXTENT,
     OPT_TITLE,
     OPT_KINDS,
+    OPT_JOBS,
     OPT_COUNT
 };
 
@@ -99,10 +102,10 @@ static const option_def options[] = {
      "map: write into DIR/<input stem>/ (default: output); render: the PNG file to write"},
     {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EXTRACT,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT,
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
      "read inputs as JSONL even without a .jsonl extension"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP | CMD_EXTRACT, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT | CMD_GEOCODE,
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT | CMD_GEOCODE | CMD_GEOPARSE,
      "gazetteer index to use (default: found next to the program)"},
     {OPT_FORMAT, 'f', "format", "NAME", CMD_MAP,
      "write the layers in OGR format NAME (default: GeoJSON; see 'evmap formats')"},
@@ -126,6 +129,7 @@ static const option_def options[] = {
      "map title (default: the first article's headline)"},
     {OPT_KINDS, 0, "kinds", "all|strikes|meetings", CMD_RENDER,
      "which events to draw (default: all)"},
+    {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -153,6 +157,7 @@ static int cmd_man(cli *c);
 static int cmd_formats(cli *c);
 static int cmd_extract(cli *c);
 static int cmd_render(cli *c);
+static int cmd_geoparse(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -190,6 +195,14 @@ static const command_def commands[] = {
      "per NAME on its own line, each element with geonameid (null for places not from "
      "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
      cmd_geocode, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -966,6 +979,46 @@ static int cmd_render(cli *c)
         msg("%s", d.msg);
     evm_batch_free(b);
     return exit_for(e);
+}
+
+/* ---- geoparse ------------------------------------------------------------------------------ */
+
+static void report_skip(void *ctx, const char *text)
+{
+    (void)ctx;
+    msg("%s (skipped)", text);
+}
+
+static int cmd_geoparse(cli *c)
+{
+    if (c->npos > 1)
+        return usage_error("geoparse: one input at most (a file, or - for stdin)");
+    int jobs = 1;
+    if (c->value[OPT_JOBS]) {
+        char *end;
+        long j = strtol(c->value[OPT_JOBS], &end, 10);
+        if (*end || j < 1 || j > 256)
+            return usage_error("-j '%s' is not a thread count (1..256)", c->value[OPT_JOBS]);
+        jobs = (int)j;
+    }
+    evm_read_opts ro = {0};
+    ro.jsonl = c->value[OPT_JSONL] != NULL;
+    evm_diag d;
+    evm_gaz *gaz = NULL;
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    size_t skipped = 0;
+    e = evm_geoparse_run(gaz, c->npos ? c->pos[0] : "-", &ro, jobs, stdout, &skipped, report_skip,
+                         NULL, &d);
+    evm_gazetteer_close(gaz);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    return skipped ? EXIT_SKIPPED : EXIT_OK;
 }
 
 /* On SIGINT/SIGTERM: remove the temporary files of outputs being written (earlier outputs
