@@ -1,8 +1,602 @@
-/* main.c: the evmap command line (placeholder until the CLI lands). */
+/* main.c: the evmap command line: options, subcommands, messages and exit codes. The work
+ * itself lives in the library (evmapcore); this file only parses, dispatches and reports.
+ *
+ * One options table and one commands table drive parsing, `--help`, `evmap help CMD` and
+ * the man page (`evmap man` prints docs/evmap.1). To add a subcommand: write cmd_<name>,
+ * add a CMD_ bit and a row to `commands`, and rows to `options` for its options. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "evmap.h"
-int main(void)
+#include "pipeline.h"
+#include "when.h"
+
+/* ---- exit codes ------------------------------------------------------------------------ */
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURE_ = 1, /* an input or output could not be processed */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_SKIPPED = 3,  /* finished, but some articles were skipped */
+    EXIT_GAZETTEER = 4 /* the gazetteer index is missing or unusable */
+};
+
+static const struct {
+    int code;
+    const char *meaning;
+} exit_codes[] = {
+    {EXIT_OK, "success"},
+    {EXIT_FAILURE_, "an input could not be read or an output could not be written"},
+    {EXIT_USAGE, "usage error (unknown option, missing argument, bad value)"},
+    {EXIT_SKIPPED, "finished, but some articles were bad and skipped (each is reported)"},
+    {EXIT_GAZETTEER, "the gazetteer index is missing, truncated, corrupt or of another version"},
+};
+
+/* ---- the tables -------------------------------------------------------------------------- */
+
+enum {
+    CMD_MAP = 1u << 0,
+    CMD_HELP = 1u << 1,
+    CMD_MAN = 1u << 2,
+};
+#define CMD_ALL 0xFFFFFFFFu
+
+enum opt_id {
+    OPT_HELP = 1,
+    OPT_VERSION,
+    OPT_OUTPUT,
+    OPT_DATE,
+    OPT_JSONL,
+    OPT_QUIET,
+    OPT_GAZETTEER,
+    OPT_COUNT
+};
+
+typedef struct option_def {
+    enum opt_id id;
+    char short_name;       /* 0 when none */
+    const char *long_name; /* without the dashes */
+    const char *arg;       /* metavariable ("DIR"), NULL for a flag */
+    unsigned commands;     /* CMD_ bits of the commands that take it */
+    const char *help;
+} option_def;
+
+static const option_def options[] = {
+    {OPT_HELP, 'h', "help", NULL, CMD_ALL, "print help and exit"},
+    {OPT_VERSION, 'V', "version", NULL, CMD_ALL, "print the version and exit"},
+    {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
+    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP,
+     "publication date of articles that have none (overrides theirs)"},
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP, "read inputs as JSONL even without a .jsonl extension"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP, "print nothing but errors"},
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP,
+     "gazetteer index to use (default: found next to the program)"},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+typedef struct cli {
+    const struct command_def *cmd;
+    const char *value[OPT_COUNT]; /* argument of each option given, or "" for a flag */
+    char **pos;                   /* positional arguments */
+    int npos;
+} cli;
+
+typedef struct command_def {
+    const char *name;
+    unsigned bit;
+    const char *args;
+    const char *summary;
+    const char *description;
+    int (*run)(cli *c);
+    bool hidden;
+} command_def;
+
+static int cmd_map(cli *c);
+static int cmd_help(cli *c);
+static int cmd_man(cli *c);
+
+static const command_def commands[] = {
+    {"map", CMD_MAP, "[options] FILE|DIR|-...",
+     "find places and events in articles; write layers and maps",
+     "Reads each input (a text article, a JSONL file of articles, a directory of them, or - "
+     "for standard input), finds the places and the strikes and meetings the articles "
+     "report, and writes places.geojson, strikes.geojson, meetings.geojson and the maps "
+     "into one folder per input, named after the input's stem.",
+     cmd_map, false},
+    {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
+    {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* ---- messages ------------------------------------------------------------------------------- */
+
+static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...)
 {
-    printf("%s %s\n", EVM_NAME, EVM_VERSION);
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("evmap: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("evmap: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fputs("Try 'evmap --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int exit_for(evm_err e)
+{
+    switch (e) {
+    case EVM_OK:
+        return EXIT_OK;
+    case EVM_ERR_USAGE:
+        return EXIT_USAGE;
+    case EVM_ERR_GAZ:
+        return EXIT_GAZETTEER;
+    default:
+        return EXIT_FAILURE_;
+    }
+}
+
+/* ---- help ----------------------------------------------------------------------------------- */
+
+static const command_def *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void print_options(FILE *out, unsigned bit)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const option_def *o = &options[i];
+        if (!(o->commands & bit))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+                 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
+                 o->arg ? " " : "", o->arg ? o->arg : "");
+        if (!o->short_name)
+            memmove(left, left + 1, strlen(left));
+        fprintf(out, "  %-28s %s\n", left, o->help);
+    }
+}
+
+static void print_exit_codes(FILE *out)
+{
+    fputs("\nExit status:\n", out);
+    for (size_t i = 0; i < sizeof exit_codes / sizeof exit_codes[0]; i++)
+        fprintf(out, "  %d  %s\n", exit_codes[i].code, exit_codes[i].meaning);
+}
+
+static void print_main_help(FILE *out)
+{
+    fputs("Usage: evmap COMMAND [options] [ARGS]\n"
+          "Turns news articles into maps: finds the places an article mentions, the strikes\n"
+          "and meetings it reports, and writes GeoJSON layers and PNG maps.\n\nCommands:\n",
+          out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!commands[i].hidden)
+            fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nOptions:\n", out);
+    print_options(out, CMD_HELP);
+    fputs("\nRun 'evmap help COMMAND' for a command's options.\n"
+          "Example: evmap map docs/examples/sample.txt   (writes output/sample/)\n",
+          out);
+    print_exit_codes(out);
+}
+
+/* Prints text wrapped at 78 columns. */
+static void print_wrapped(FILE *out, const char *text)
+{
+    size_t col = 0;
+    while (*text) {
+        size_t w = strcspn(text, " ");
+        if (col && col + 1 + w > 78) {
+            fputc('\n', out);
+            col = 0;
+        } else if (col) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, w, out);
+        col += w;
+        text += w;
+        while (*text == ' ')
+            text++;
+    }
+    fputc('\n', out);
+}
+
+static void print_command_help(FILE *out, const command_def *cmd)
+{
+    fprintf(out, "Usage: evmap %s %s\n%s.\n", cmd->name, cmd->args, cmd->summary);
+    if (cmd->description) {
+        fputc('\n', out);
+        print_wrapped(out, cmd->description);
+    }
+    fputs("\nOptions:\n", out);
+    print_options(out, cmd->bit);
+    print_exit_codes(out);
+}
+
+static int cmd_help(cli *c)
+{
+    if (c->npos == 0) {
+        print_main_help(stdout);
+        return EXIT_OK;
+    }
+    const command_def *cmd = find_command(c->pos[0]);
+    if (!cmd)
+        return usage_error("no such command '%s'", c->pos[0]);
+    print_command_help(stdout, cmd);
+    return EXIT_OK;
+}
+
+/* roff escapes: a leading dot or quote, backslashes and hyphens. */
+static void roff(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-')
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+static int cmd_man(cli *c)
+{
+    (void)c;
+    FILE *out = stdout;
+    fputs(".\\\" Generated by 'evmap man' from the tables in src/main.c; do not edit.\n", out);
+    fprintf(out, ".TH EVMAP 1 \"\" \"evmap %s\" \"User Commands\"\n", EVM_VERSION);
+    fputs(".SH NAME\nevmap \\- turn news articles into maps\n.SH SYNOPSIS\n", out);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (commands[i].hidden)
+            continue;
+        fprintf(out, ".B evmap %s\n", commands[i].name);
+        roff(out, commands[i].args);
+        fputs("\n.br\n", out);
+    }
+    fputs(".SH DESCRIPTION\nevmap finds the places a news article mentions, resolves them "
+          "against a bundled GeoNames gazetteer, extracts the strikes and meetings it "
+          "reports, and writes GeoJSON layers and PNG maps.\n.SH COMMANDS\n",
+          out);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        const command_def *cmd = &commands[i];
+        if (cmd->hidden)
+            continue;
+        fprintf(out, ".SS %s\n", cmd->name);
+        roff(out, cmd->summary);
+        fputs(".\n", out);
+        if (cmd->description) {
+            fputs(".PP\n", out);
+            roff(out, cmd->description);
+            fputc('\n', out);
+        }
+        for (size_t k = 0; k < N_OPTIONS; k++) {
+            const option_def *o = &options[k];
+            if (!(o->commands & cmd->bit) || o->commands == CMD_ALL)
+                continue;
+            fputs(".TP\n", out);
+            if (o->short_name)
+                fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+            fputs("\\fB\\-\\-", out);
+            roff(out, o->long_name);
+            fputs("\\fR", out);
+            if (o->arg) {
+                fputs(" \\fI", out);
+                roff(out, o->arg);
+                fputs("\\fR", out);
+            }
+            fputc('\n', out);
+            roff(out, o->help);
+            fputc('\n', out);
+        }
+    }
+    fputs(".SH OPTIONS\n", out);
+    for (size_t k = 0; k < N_OPTIONS; k++) {
+        const option_def *o = &options[k];
+        if (o->commands != CMD_ALL)
+            continue;
+        fprintf(out, ".TP\n\\fB\\-%c\\fR, \\fB\\-\\-", o->short_name);
+        roff(out, o->long_name);
+        fputs("\\fR\n", out);
+        roff(out, o->help);
+        fputc('\n', out);
+    }
+    fputs(".SH EXIT STATUS\n", out);
+    for (size_t i = 0; i < sizeof exit_codes / sizeof exit_codes[0]; i++) {
+        fprintf(out, ".TP\n%d\n", exit_codes[i].code);
+        roff(out, exit_codes[i].meaning);
+        fputc('\n', out);
+    }
+    fputs(".SH FILES\nThe gazetteer index gazetteer.bin is looked for next to the program, in "
+          "../share/evmap/ from it, and in the build tree; \\fB\\-\\-gazetteer\\fR or "
+          "EVMAP_GAZETTEER overrides.\n.SH EXAMPLES\n.nf\nevmap map docs/examples/sample.txt\n"
+          "evmap map \\-o maps \\-\\-date 2025\\-04\\-17 article.txt\n.fi\n",
+          out);
+    return EXIT_OK;
+}
+
+/* ---- parsing -------------------------------------------------------------------------------- */
+
+static const option_def *find_long(const char *name, size_t n)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strlen(options[i].long_name) == n && strncmp(options[i].long_name, name, n) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static const option_def *find_short(char ch)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (options[i].short_name == ch)
+            return &options[i];
+    return NULL;
+}
+
+/* Parses argv[first..argc) for command `cmd` into c. Returns EXIT_OK or EXIT_USAGE (after
+ * printing the message). */
+static int parse_args(cli *c, int argc, char **argv, int first)
+{
+    c->pos = evm_xcalloc((size_t)argc + 1, sizeof *c->pos);
+    bool only_pos = false;
+    for (int i = first; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            c->pos[c->npos++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = true;
+            continue;
+        }
+        const option_def *o;
+        const char *val = NULL;
+        char shown[80];
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            o = find_long(a + 2, n);
+            snprintf(shown, sizeof shown, "--%.*s", (int)n, a + 2);
+            if (eq)
+                val = eq + 1;
+        } else {
+            o = find_short(a[1]);
+            snprintf(shown, sizeof shown, "-%c", a[1]);
+            if (a[2])
+                val = a + 2;
+        }
+        if (!o)
+            return usage_error("unknown option '%s'", shown);
+        if (!(o->commands & c->cmd->bit))
+            return usage_error("option '%s' does not apply to '%s'", shown, c->cmd->name);
+        if (o->arg) {
+            if (!val) {
+                if (i + 1 >= argc)
+                    return usage_error("option '%s' needs an argument (%s)", shown, o->arg);
+                val = argv[++i];
+            }
+        } else if (val) {
+            return usage_error("option '%s' takes no argument", shown);
+        }
+        c->value[o->id] = o->arg ? val : "";
+    }
+    return EXIT_OK;
+}
+
+/* ---- map --------------------------------------------------------------------------------------
+ */
+
+/* mkdir -p for a relative or absolute folder path. */
+static bool make_dirs(const char *path, evm_diag *diag)
+{
+    char *p = evm_xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            evm_diag_set(diag, EVM_ERR_IO, "%s: %s", p, strerror(errno));
+            free(p);
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+    if (!ok)
+        evm_diag_set(diag, EVM_ERR_IO, "%s: %s", p, strerror(errno));
+    struct stat st;
+    if (ok && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        evm_diag_set(diag, EVM_ERR_IO, "%s: exists and is not a directory", p);
+        ok = false;
+    }
+    free(p);
+    return ok;
+}
+
+typedef struct map_run {
+    bool quiet;
+    size_t warnings;
+} map_run;
+
+static void report(void *ctx, evm_err err, const char *text)
+{
+    map_run *run = ctx;
+    if (err == EVM_OK) {
+        if (!run->quiet)
+            msg("warning: %s", text);
+        run->warnings++;
+    } else {
+        msg("%s (skipped)", text);
+    }
+}
+
+/* Expands directories into their article files; the result holds borrowed and heap
+ * strings, tracked in `owned`. */
+static int expand_inputs(cli *c, char ***files, size_t *n, char ***owned, size_t *n_owned)
+{
+    size_t cap = 0, ocap = 0;
+    *files = NULL;
+    *n = 0;
+    *owned = NULL;
+    *n_owned = 0;
+    for (int i = 0; i < c->npos; i++) {
+        const char *a = c->pos[i];
+        struct stat st;
+        if (strcmp(a, "-") != 0 && stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char **list;
+            size_t k;
+            evm_diag d;
+            if (evm_article_list_dir(a, &list, &k, &d) != EVM_OK) {
+                msg("%s", d.msg);
+                return EXIT_FAILURE_;
+            }
+            if (k == 0)
+                msg("warning: %s: no .txt or .jsonl files", a);
+            for (size_t j = 0; j < k; j++) {
+                evm_grow((void **)files, &cap, *n + 1, sizeof **files);
+                (*files)[(*n)++] = list[j];
+                evm_grow((void **)owned, &ocap, *n_owned + 1, sizeof **owned);
+                (*owned)[(*n_owned)++] = list[j];
+            }
+            free(list);
+        } else {
+            evm_grow((void **)files, &cap, *n + 1, sizeof **files);
+            (*files)[(*n)++] = (char *)a;
+        }
+    }
+    return EXIT_OK;
+}
+
+static int cmd_map(cli *c)
+{
+    if (c->npos == 0)
+        return usage_error("map: no input (give a file, a directory, or - for stdin)");
+    evm_pipeline_opts po = {0};
+    po.gazetteer = c->value[OPT_GAZETTEER];
+    po.quiet = c->value[OPT_QUIET] != NULL;
+    po.read.jsonl = c->value[OPT_JSONL] != NULL;
+    if (c->value[OPT_DATE]) {
+        const char *d = c->value[OPT_DATE];
+        if (!evm_when_parse_iso(d, strlen(d), &po.read.date))
+            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
+    }
+    const char *outdir = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "output";
+
+    char **files, **owned;
+    size_t nfiles, nowned;
+    int rc = expand_inputs(c, &files, &nfiles, &owned, &nowned);
+    if (rc != EXIT_OK)
+        return rc;
+
+    evm_diag d;
+    evm_pipeline *p = NULL;
+    evm_err e = evm_pipeline_new(&po, &p, &d);
+    if (e) {
+        msg("%s", d.msg);
+        rc = exit_for(e);
+        goto done;
+    }
+    map_run run = {po.quiet, 0};
+    size_t total_skipped = 0, failed = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        evm_batch *b = NULL;
+        size_t skipped = 0;
+        e = evm_pipeline_input(p, files[i], &b, &skipped, report, &run, &d);
+        total_skipped += skipped;
+        if (e) {
+            msg("%s", d.msg);
+            failed++;
+            continue;
+        }
+        char *dir = evm_xmalloc(strlen(outdir) + strlen(b->name) + 2);
+        sprintf(dir, "%s/%s", outdir, b->name);
+        if (!make_dirs(dir, &d)) {
+            msg("%s", d.msg);
+            failed++;
+        } else if (!po.quiet) {
+            msg("%s: %zu article%s, %zu places, %zu strikes, %zu meetings -> %s/", files[i],
+                b->n_docs, b->n_docs == 1 ? "" : "s", b->n_places,
+                evm_batch_count(b, EVM_EVENT_STRIKE), evm_batch_count(b, EVM_EVENT_MEETING), dir);
+        }
+        free(dir);
+        evm_batch_free(b);
+    }
+    if (failed)
+        rc = EXIT_FAILURE_;
+    else if (total_skipped)
+        rc = EXIT_SKIPPED;
+    if (total_skipped && !po.quiet)
+        msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
+done:
+    evm_pipeline_free(p);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(owned);
+    free(files);
+    return rc;
+}
+
+/* ---- main -------------------------------------------------------------------------------------
+ */
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("no command given");
+    const char *a = argv[1];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        print_main_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+        printf("%s %s\n", EVM_NAME, EVM_VERSION);
+        return EXIT_OK;
+    }
+    if (a[0] == '-')
+        return usage_error("unknown option '%s' (options follow the command)", a);
+    const command_def *cmd = find_command(a);
+    if (!cmd)
+        return usage_error("no such command '%s'", a);
+    cli c = {0};
+    c.cmd = cmd;
+    int rc = parse_args(&c, argc, argv, 2);
+    if (rc == EXIT_OK) {
+        if (c.value[OPT_HELP]) {
+            print_command_help(stdout, cmd);
+        } else if (c.value[OPT_VERSION]) {
+            printf("%s %s\n", EVM_NAME, EVM_VERSION);
+        } else {
+            rc = cmd->run(&c);
+        }
+    }
+    free(c.pos);
+    fflush(stdout);
+    if (ferror(stdout) && rc == EXIT_OK) {
+        msg("error writing to standard output");
+        rc = EXIT_FAILURE_;
+    }
+    return rc;
 }

@@ -1,0 +1,87 @@
+/* pipeline.c: runs the document stages and collects each input into a batch (see
+ * pipeline.h). */
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+
+struct evm_pipeline {
+    evm_pipeline_opts opts;
+};
+
+evm_err evm_pipeline_new(const evm_pipeline_opts *opts, evm_pipeline **out, evm_diag *diag)
+{
+    (void)diag;
+    evm_pipeline *p = evm_xcalloc(1, sizeof *p);
+    p->opts = *opts;
+    *out = p;
+    return EVM_OK;
+}
+
+void evm_pipeline_free(evm_pipeline *p)
+{
+    free(p);
+}
+
+evm_err evm_pipeline_doc(evm_pipeline *p, evm_doc *doc, evm_diag *diag)
+{
+    (void)p;
+    (void)diag;
+    evm_segment_run(doc);
+    return EVM_OK;
+}
+
+evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, size_t *skipped,
+                           evm_pipeline_report report, void *ctx, evm_diag *diag)
+{
+    *out = NULL;
+    *skipped = 0;
+    evm_reader *r;
+    evm_err e = evm_article_open(path, &p->opts.read, &r, diag);
+    if (e)
+        return e;
+    char *stem = evm_article_stem(path);
+    evm_batch *b = evm_batch_new(stem);
+    free(stem);
+    for (;;) {
+        evm_doc *doc = NULL;
+        evm_diag d;
+        d.msg[0] = '\0';
+        e = evm_article_next(r, &doc, &d);
+        if (e == EVM_ERR_INPUT) {
+            (*skipped)++;
+            if (report)
+                report(ctx, e, d.msg);
+            continue;
+        }
+        if (e) {
+            *diag = d;
+            break;
+        }
+        if (!doc)
+            break;
+        const char *warn = evm_article_warning(r);
+        if (warn && report)
+            report(ctx, EVM_OK, warn);
+        e = evm_pipeline_doc(p, doc, &d);
+        if (e) {
+            (*skipped)++;
+            if (report)
+                report(ctx, e, d.msg);
+            evm_doc_free(doc);
+            e = EVM_OK;
+            continue;
+        }
+        evm_batch_add_doc(b, doc);
+        evm_doc_free(doc);
+    }
+    evm_article_close(r);
+    if (e) {
+        evm_batch_free(b);
+        return e;
+    }
+    *out = b;
+    return EVM_OK;
+}

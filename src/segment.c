@@ -1,0 +1,392 @@
+/* segment.c: sentences and tokens with byte offsets (stage 2, after article reading).
+ *
+ * One pass over the body builds tokens; a second pass groups them into sentences. A
+ * sentence ends at . ! ? or … when what follows looks like a new sentence (a capital, a
+ * digit, an opening quote, a paragraph break or the end of the text), so "the killers...
+ * to end" stays one sentence. A period that belongs to an abbreviation ends a sentence
+ * only when the next word is a typical sentence opener ("in the U.S. The talks ...").
+ */
+#include "segment.h"
+
+#include <string.h>
+
+#include "utf8.h"
+
+/* Abbreviations whose period never ends a sentence (titles, months, "St."). Lowercase,
+ * compared after folding ASCII case. */
+static const char *const title_abbrevs[] = {
+    "mr",   "mrs",  "ms",   "dr",  "prof", "gen",    "lt",  "col",    "maj",  "capt", "cpt",
+    "sgt",  "adm",  "cmdr", "gov", "sen",  "rep",    "rev", "hon",    "pres", "supt", "st",
+    "ste",  "mt",   "ft",   "jan", "feb",  "mar",    "apr", "jun",    "jul",  "aug",  "sep",
+    "sept", "oct",  "nov",  "dec", "no",   "nos",    "vs",  "v",      "gov",  "atty", "insp",
+    "det",  "cpl",  "pvt",  "sr",  "jr",   "messrs", "mme", "mlle",   "fr",   "msgr", "brig",
+    "gens", "reps", "sens", "ave", "blvd", "rd",     "hwy", "approx", "est",  "dept", "univ",
+    "inc",  "corp", "co",   "ltd", "bros", "ca",     "cf",  "al",     "etc",  "e.g",  "i.e"};
+
+/* US state abbreviations in AP style: they take a period and often end a sentence. */
+static const char *const other_abbrevs[] = {
+    "ala", "ariz", "ark",  "calif", "colo", "conn", "del",  "fla",  "ga",   "ill",  "ind",
+    "kan", "kans", "ky",   "la",    "md",   "mass", "mich", "minn", "miss", "mo",   "mont",
+    "neb", "nev",  "okla", "ore",   "pa",   "tenn", "tex",  "va",   "vt",   "wash", "wis",
+    "wyo", "d.c",  "u.s",  "u.k",   "u.n",  "e.u",  "n.y",  "n.j",  "n.c",  "s.c",  "n.d",
+    "s.d", "n.h",  "n.m",  "r.i",   "w.va", "p.m",  "a.m",  "u.s.a"};
+
+/* Words that typically open a sentence; after an abbreviation they mark a break. */
+static const char *const openers[] = {
+    "the",  "a",     "an",   "he",  "she",   "it",     "they",      "we",     "i",          "but",
+    "and",  "in",    "on",   "at",  "this",  "that",   "these",     "those",  "there",      "his",
+    "her",  "their", "its",  "our", "after", "before", "when",      "while",  "as",         "if",
+    "some", "many",  "most", "one", "two",   "three",  "officials", "police", "authorities"};
+
+static bool ascii_ieq(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    if (m != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = a[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != b[i])
+            return false;
+    }
+    return true;
+}
+
+static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (ascii_ieq(w, n, list[i]))
+            return true;
+    return false;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool is_title_abbrev(const char *w, size_t n)
+{
+    return in_list(w, n, title_abbrevs, COUNT(title_abbrevs));
+}
+
+bool evm_segment_is_abbrev(const char *w, size_t n)
+{
+    return is_title_abbrev(w, n) || in_list(w, n, other_abbrevs, COUNT(other_abbrevs));
+}
+
+static int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    int32_t cp;
+    size_t k = evm_utf8_decode(s + i, n - i, &cp);
+    if (len)
+        *len = k;
+    return cp;
+}
+
+static bool is_apostrophe(int32_t cp)
+{
+    return cp == '\'' || cp == 0x2019 || cp == 0x02BC;
+}
+
+static bool is_hyphen(int32_t cp)
+{
+    return cp == '-' || cp == 0x2010 || cp == 0x2011;
+}
+
+static bool is_word_char(int32_t cp)
+{
+    return evm_utf8_is_letter(cp) || evm_utf8_is_mark(cp) || evm_utf8_is_digit(cp);
+}
+
+/* Does the word w[0..n) consist of single letters separated by periods ("U.S", "e.g")? */
+static bool is_initials_chain(const char *w, size_t n)
+{
+    size_t seg = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k;
+        int32_t cp = cp_at(w, n, i, &k);
+        if (cp == '.') {
+            if (seg != 1)
+                return false;
+            seg = 0;
+        } else if (evm_utf8_is_letter(cp)) {
+            seg++;
+        } else {
+            return false;
+        }
+        i += k;
+    }
+    return seg <= 1;
+}
+
+/* Scans a word starting at i; returns its end and sets flags. */
+static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
+{
+    size_t j = i;
+    while (j < n) {
+        size_t k;
+        int32_t cp = cp_at(s, n, j, &k);
+        if (is_word_char(cp)) {
+            j += k;
+            continue;
+        }
+        if (j + k >= n)
+            break;
+        size_t k2;
+        int32_t next = cp_at(s, n, j + k, &k2);
+        if (is_apostrophe(cp) && evm_utf8_is_letter(next)) {
+            /* A possessive 's ends the word: "Ukraine's", "Ukraine’s". */
+            if ((next == 's' || next == 'S')) {
+                size_t after = j + k + k2;
+                int32_t a = after < n ? cp_at(s, n, after, NULL) : ' ';
+                if (!is_word_char(a)) {
+                    *flags |= EVM_TOKF_POSSESSIVE;
+                    return j;
+                }
+            }
+            j += k;
+            continue;
+        }
+        if (is_hyphen(cp) && is_word_char(next)) {
+            j += k;
+            continue;
+        }
+        if (cp == '.' && evm_utf8_is_letter(next) && is_initials_chain(s + i, j - i)) {
+            j += k;
+            continue;
+        }
+        break;
+    }
+    /* A final period that belongs to the word: initials (U.S.), a single capital (J.),
+     * or a known abbreviation (Gen., St., Calif.). */
+    if (j < n && s[j] == '.') {
+        size_t wl = j - i;
+        bool single_cap = false;
+        size_t k;
+        int32_t first = cp_at(s, n, i, &k);
+        if (k == wl && evm_utf8_is_upper(first))
+            single_cap = true;
+        if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
+            evm_segment_is_abbrev(s + i, wl)) {
+            *flags |= EVM_TOKF_ABBREV;
+            return j + 1;
+        }
+    }
+    return j;
+}
+
+static size_t scan_number(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n) {
+        size_t k;
+        int32_t cp = cp_at(s, n, j, &k);
+        if (evm_utf8_is_digit(cp) || evm_utf8_is_letter(cp)) {
+            j += k;
+            continue;
+        }
+        if ((cp == ',' || cp == '.') && j + 1 < n && s[j + 1] >= '0' && s[j + 1] <= '9' && j > i &&
+            s[j - 1] >= '0' && s[j - 1] <= '9') {
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    return j;
+}
+
+static uint16_t case_flags(const char *s, size_t start, size_t end)
+{
+    uint16_t f = 0;
+    size_t letters = 0, upper = 0;
+    bool first = true;
+    for (size_t i = start; i < end;) {
+        size_t k;
+        int32_t cp = cp_at(s, end, i, &k);
+        if (evm_utf8_is_letter(cp)) {
+            letters++;
+            if (evm_utf8_is_upper(cp)) {
+                upper++;
+                if (first)
+                    f |= EVM_TOKF_CAP;
+            }
+            first = false;
+        }
+        i += k;
+    }
+    if (letters >= 2 && upper == letters)
+        f |= EVM_TOKF_UPPER;
+    return f;
+}
+
+static bool is_terminal(int32_t cp)
+{
+    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
+static bool is_closer(int32_t cp)
+{
+    return cp == '"' || cp == 0x201D || cp == 0x2019 || cp == '\'' || cp == ')' || cp == ']' ||
+           cp == 0x00BB;
+}
+
+static bool is_opener(int32_t cp)
+{
+    return cp == '"' || cp == 0x201C || cp == 0x2018 || cp == '(' || cp == '[' || cp == 0x00AB;
+}
+
+static void tokenize(evm_doc *doc)
+{
+    const char *s = doc->text;
+    size_t n = doc->len;
+    bool space = true;
+    for (size_t i = doc->body; i < n;) {
+        size_t k;
+        int32_t cp = cp_at(s, n, i, &k);
+        if (evm_utf8_is_space(cp) || cp == 0xFEFF) {
+            space = true;
+            i += k;
+            continue;
+        }
+        uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
+        uint16_t kind;
+        size_t end, next;
+        if (evm_utf8_is_letter(cp)) {
+            kind = EVM_TOK_WORD;
+            end = scan_word(s, n, i, &flags);
+            next = end;
+            if (flags & EVM_TOKF_POSSESSIVE) {
+                size_t ka;
+                cp_at(s, n, end, &ka);
+                next = end + ka + 1; /* the apostrophe and the s */
+            }
+        } else if (evm_utf8_is_digit(cp)) {
+            kind = EVM_TOK_NUMBER;
+            end = next = scan_number(s, n, i);
+        } else {
+            kind = (evm_utf8_is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) ||
+                    cp == 0x00AB || cp == 0x00BB)
+                       ? EVM_TOK_PUNCT
+                       : EVM_TOK_SYMBOL;
+            end = next = i + k;
+        }
+        evm_token *t = evm_doc_add_token(doc);
+        t->start = (uint32_t)i;
+        t->end = (uint32_t)end;
+        t->kind = kind;
+        t->flags = (uint16_t)(flags | (kind == EVM_TOK_WORD ? case_flags(s, i, end) : 0));
+        space = false;
+        i = next;
+    }
+}
+
+/* Is there a blank line (two line breaks) between byte offsets a and b? */
+static bool paragraph_break(const char *s, size_t a, size_t b)
+{
+    int lines = 0;
+    for (size_t i = a; i < b; i++) {
+        if (s[i] == '\n') {
+            if (++lines >= 2)
+                return true;
+        } else if (s[i] != '\r' && s[i] != ' ' && s[i] != '\t') {
+            lines = 0;
+        }
+    }
+    return false;
+}
+
+static bool line_break(const char *s, size_t a, size_t b)
+{
+    return memchr(s + a, '\n', b - a) != NULL;
+}
+
+static int32_t tok_cp(const evm_doc *doc, const evm_token *t)
+{
+    return cp_at(doc->text, doc->len, t->start, NULL);
+}
+
+/* Does a new sentence start at token j (the first token after a terminal)? */
+static bool starts_sentence(const evm_doc *doc, size_t j)
+{
+    while (j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
+           is_opener(tok_cp(doc, &doc->tokens[j])))
+        j++;
+    if (j >= doc->n_tokens)
+        return true;
+    const evm_token *t = &doc->tokens[j];
+    if (t->kind == EVM_TOK_NUMBER)
+        return true;
+    if (t->kind == EVM_TOK_WORD)
+        return (t->flags & EVM_TOKF_CAP) != 0;
+    return is_opener(tok_cp(doc, t));
+}
+
+static void add_sentence(evm_doc *doc, size_t first, size_t last)
+{
+    evm_sentence *se = evm_doc_add_sentence(doc);
+    se->tok_first = (uint32_t)first;
+    se->tok_count = (uint32_t)(last - first + 1);
+    se->start = doc->tokens[first].start;
+    se->end = doc->tokens[last].end;
+    uint32_t idx = (uint32_t)(doc->n_sentences - 1);
+    bool seen_word = false;
+    for (size_t i = first; i <= last; i++) {
+        evm_token *t = &doc->tokens[i];
+        t->sentence = idx;
+        if (!seen_word && (t->kind == EVM_TOK_WORD || t->kind == EVM_TOK_NUMBER)) {
+            t->flags |= EVM_TOKF_SENT_START;
+            seen_word = true;
+        }
+    }
+}
+
+static void sentences(evm_doc *doc)
+{
+    const char *s = doc->text;
+    size_t first = 0;
+    for (size_t i = 0; i < doc->n_tokens; i++) {
+        const evm_token *t = &doc->tokens[i];
+        bool end_here = false;
+        size_t last = i;
+        if (i + 1 >= doc->n_tokens) {
+            end_here = true;
+        } else if (paragraph_break(s, t->end, doc->tokens[i + 1].start)) {
+            end_here = true;
+        } else if (t->kind == EVM_TOK_PUNCT && is_terminal(tok_cp(doc, t))) {
+            /* Run of terminals and closers: "...", "?!", ".”" */
+            size_t j = i + 1;
+            while (j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
+                   doc->tokens[j].start == doc->tokens[j - 1].end &&
+                   (is_terminal(tok_cp(doc, &doc->tokens[j])) ||
+                    is_closer(tok_cp(doc, &doc->tokens[j]))))
+                j++;
+            if (j >= doc->n_tokens || starts_sentence(doc, j) ||
+                line_break(s, doc->tokens[j - 1].end, doc->tokens[j].start)) {
+                end_here = true;
+                last = j - 1;
+            }
+        } else if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
+                   !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
+            const evm_token *u = &doc->tokens[i + 1];
+            if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
+                in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
+                end_here = true;
+            else if (line_break(s, t->end, u->start))
+                end_here = true;
+        }
+        if (end_here) {
+            add_sentence(doc, first, last);
+            i = last;
+            first = last + 1;
+        }
+    }
+}
+
+void evm_segment_run(evm_doc *doc)
+{
+    doc->n_tokens = 0;
+    doc->n_sentences = 0;
+    if (!doc->text)
+        return;
+    tokenize(doc);
+    sentences(doc);
+}
