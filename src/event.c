@@ -1,0 +1,1467 @@
+/* event.c: event extraction (stage 5, after resolve): finds strikes and meetings sentence by
+ * sentence, attaches each to the place it happened at, dates and counts it, names its
+ * participants, and merges the mentions of one event (see event.h, docs/events.md). */
+#include "event.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "count.h"
+#include "when.h"
+
+/* ---- token helpers ---------------------------------------------------------------------- */
+
+typedef const char *const wordlist[];
+
+static size_t tlen(const evm_doc *d, uint32_t t)
+{
+    return d->tokens[t].end - d->tokens[t].start;
+}
+
+static const char *ttext(const evm_doc *d, uint32_t t)
+{
+    return d->text + d->tokens[t].start;
+}
+
+/* Token t is the word w, ignoring ASCII case and a final abbreviation period. */
+static bool teq(const evm_doc *d, uint32_t t, const char *w)
+{
+    if (t >= d->n_tokens || d->tokens[t].kind != EVM_TOK_WORD)
+        return false;
+    size_t n = tlen(d, t), wl = strlen(w);
+    if (n == wl + 1 && ttext(d, t)[wl] == '.')
+        n = wl;
+    return n == wl && strncasecmp(ttext(d, t), w, n) == 0;
+}
+
+static bool tin(const evm_doc *d, uint32_t t, wordlist list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (teq(d, t, list[i]))
+            return true;
+    return false;
+}
+
+static bool tpunct(const evm_doc *d, uint32_t t, char c)
+{
+    return t < d->n_tokens && d->tokens[t].kind == EVM_TOK_PUNCT && tlen(d, t) == 1 &&
+           ttext(d, t)[0] == c;
+}
+
+static bool tcap(const evm_doc *d, uint32_t t)
+{
+    return t < d->n_tokens && d->tokens[t].kind == EVM_TOK_WORD &&
+           (d->tokens[t].flags & EVM_TOKF_CAP);
+}
+
+/* ---- vocabulary ------------------------------------------------------------------------- */
+
+/* Weapons: the word, the weapon it names, and its class. */
+typedef enum wclass { W_NONE = 0, W_MISSILE, W_DRONE, W_AIR, W_ARTILLERY, W_BOMBING } wclass;
+
+static wordlist missile_words = {"missile", "missiles", NULL};
+static wordlist missile_quals = {"ballistic", "cruise", "hypersonic", "anti-ship", NULL};
+static wordlist drone_words = {"drone", "drones", "uav", "uavs", "shahed", "shaheds", NULL};
+static wordlist rocket_words = {"rocket", "rockets", NULL};
+static wordlist artillery_words = {"shelling", "shelled",  "shells",    "artillery", "mortar",
+                                   "mortars",  "howitzer", "howitzers", "mlrs",      NULL};
+static wordlist air_words = {"airstrike", "airstrikes", "warplane",    "warplanes", "warplanes",
+                             "bombers",   "air-strike", "air-strikes", NULL};
+static wordlist bomb_words = {"bomb", "bombs", NULL};
+static wordlist bomb_quals = {"glide", "guided", "aerial", "cluster", "barrel", NULL};
+static wordlist bombing_words = {"bombing",   "bombings",     "bombed", "bombardment",
+                                 "bombarded", "bombardments", NULL};
+static wordlist attack_words = {
+    "attack",  "attacks",  "attacked", "attacking", "struck",  "hit",  "hits",  "hitting",
+    "pounded", "pounding", "targeted", "targeting", "barrage", "raid", "raids", NULL};
+static wordlist casualty_words = {"killed",    "killing",  "kills",    "dead",     "died",
+                                  "wounded",   "wounding", "injured",  "injuring", "casualties",
+                                  "destroyed", "damaged",  "damaging", NULL};
+static wordlist labour_context = {"hunger", "general", "labor",   "labour",     "workers", "union",
+                                  "unions", "walkout", "pickets", "nationwide", NULL};
+static wordlist modal_words = {"might", "could",  "would", "will",  "to", "can",
+                               "may",   "should", "must",  "shall", NULL};
+static wordlist intercept_words = {"intercepted",   "intercept",   "intercepting", "downed",
+                                   "repelled",      "neutralised", "neutralized",  "interception",
+                                   "interceptions", NULL};
+static wordlist damage_words = {"damaged", "damaging", "killed", "killing", "injured", "injuring",
+                                "wounded", "wounding", "debris", "fire",    "fires",   "blaze",
+                                "hit",     "struck",   "dead",   "died",    NULL};
+
+/* Words between a preposition and the place it introduces ("in the Ukrainian city of"). */
+static wordlist fillers = {
+    "the",          "city",         "town",         "village",     "region",       "oblast",
+    "province",     "district",     "of",           "capital",     "port",         "settlement",
+    "centre",       "center",       "outskirts",    "suburb",      "suburbs",      "cities",
+    "towns",        "villages",     "regions",      "areas",       "area",         "eastern",
+    "western",      "southern",     "northern",     "central",     "northeastern", "northeastern",
+    "southeastern", "northwestern", "southwestern", "frontline",   "front-line",   "border",
+    "downtown",     "heart",        "historic",     "industrial",  "residential",  "small",
+    "big",          "major",        "key",          "besieged",    "embattled",    "palace",
+    "presidential", "hotel",        "headquarters", "residence",   "airport",      "a",
+    "an",           "nearby",       "neighbouring", "neighboring", "coastal",      "southern",
+    "home",         "native",       "both",         NULL};
+static wordlist strike_preps = {"in",        "on",      "at",        "near",     "outside",
+                                "against",   "into",    "targeting", "targeted", "hit",
+                                "struck",    "hitting", "striking",  "pounded",  "shelled",
+                                "attacked",  "across",  "upon",      "bombed",   "pounding",
+                                "attacking", "around",  "toward",    "towards",  NULL};
+static wordlist strike_blockers = {
+    "said",     "says",       "told",      "saying",    "speaking", "spoke", "while",    "during",
+    "after",    "before",     "when",      "meeting",   "met",      "talks", "summit",   "visit",
+    "visiting", "conference", "interview", "statement", "because",  "since", "although", "though",
+    "whereas",  "from",       "launched",  "fired",     "over",     NULL};
+static wordlist passive_aux = {"was",  "were",  "has",        "have", "had", "been",
+                               "came", "come",  "comes",      "is",   "are", "again",
+                               "also", "under", "repeatedly", NULL};
+static wordlist passive_hits = {"hit",     "struck", "attacked", "shelled",   "bombed", "targeted",
+                                "pounded", "attack", "fire",     "bombarded", NULL};
+
+/* Meeting words: nouns and verbs, with the subtype and CAMEO code they give. */
+typedef struct mword {
+    const char *word;
+    const char *subtype;
+    const char *cameo;
+    int need; /* 0 none, 1 a person after it (welcome, receive), 2 a travel preposition */
+} mword;
+
+static const mword meeting_words[] = {
+    {"talks", "talks", "046", 0},        {"talk", "talks", "046", 0},
+    {"talked", "talks", "046", 0},       {"negotiations", "talks", "046", 0},
+    {"negotiated", "talks", "046", 0},   {"negotiate", "talks", "046", 0},
+    {"meeting", "meeting", "044", 0},    {"meetings", "meeting", "044", 0},
+    {"meet", "meeting", "044", 0},       {"meets", "meeting", "044", 0},
+    {"met", "meeting", "044", 0},        {"gathering", "meeting", "044", 0},
+    {"encounter", "meeting", "044", 0},  {"summit", "summit", "044", 0},
+    {"conference", "meeting", "044", 0}, {"visit", "visit", "042", 0},
+    {"visits", "visit", "042", 0},       {"visited", "visit", "042", 0},
+    {"visiting", "visit", "042", 0},     {"trip", "visit", "042", 0},
+    {"hosted", "visit", "043", 1},       {"hosts", "visit", "043", 1},
+    {"host", "visit", "043", 1},         {"hosting", "visit", "043", 1},
+    {"welcomed", "visit", "043", 1},     {"welcome", "visit", "043", 1},
+    {"welcomes", "visit", "043", 1},     {"welcoming", "visit", "043", 1},
+    {"received", "visit", "043", 1},     {"receives", "visit", "043", 1},
+    {"arrived", "visit", "042", 2},      {"arrives", "visit", "042", 2},
+    {"arriving", "visit", "042", 2},     {"travelled", "visit", "042", 2},
+    {"traveled", "visit", "042", 2},     {"travels", "visit", "042", 2},
+    {"flew", "visit", "042", 2},         {"came", "visit", "042", 2},
+    {"headed", "visit", "042", 2},       {NULL, NULL, NULL, 0}};
+static wordlist remote_words = {
+    "phone",           "telephone", "call",      "calls",  "phoned",     "video",
+    "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
+static wordlist meeting_preps = {"in", "at", NULL};
+static wordlist travel_words = {"travelled", "traveled", "travels", "came",    "flew",    "visit",
+                                "trip",      "headed",   "went",    "arrived", "arrives", "journey",
+                                "returned",  "arriving", "come",    "travel",  "visits",  NULL};
+static wordlist meeting_blockers = {
+    "said",    "says",     "told",      "saying", "speaking", "spoke",  "after", "before", "since",
+    "because", "although", "following", "attack", "strike",   "killed", "from",  NULL};
+static wordlist planned_words = {
+    "will",  "would",    "shall", "upcoming", "planned",  "scheduled", "proposed",
+    "next",  "expected", "due",   "set",      "plans",    "plan",      "intends",
+    "hopes", "agreed",   "going", "prepare",  "prepares", "preparing", NULL};
+
+/* Demonyms that name an attacker, and the country they stand for. */
+static const char *const demonyms[][2] = {{"russian", "Russia"},
+                                          {"ukrainian", "Ukraine"},
+                                          {"israeli", "Israel"},
+                                          {"iranian", "Iran"},
+                                          {"american", "United States"},
+                                          {"syrian", "Syria"},
+                                          {"turkish", "Turkey"},
+                                          {"saudi", "Saudi Arabia"},
+                                          {"saudi-led", "Saudi Arabia"},
+                                          {"pakistani", "Pakistan"},
+                                          {"indian", "India"},
+                                          {"chinese", "China"},
+                                          {"lebanese", "Lebanon"},
+                                          {"yemeni", "Yemen"},
+                                          {"iraqi", "Iraq"},
+                                          {"sudanese", "Sudan"},
+                                          {"british", "United Kingdom"},
+                                          {"french", "France"},
+                                          {"azerbaijani", "Azerbaijan"},
+                                          {"armenian", "Armenia"},
+                                          {"houthi", "Houthis"},
+                                          {"u.s.", "United States"},
+                                          {"us", "United States"},
+                                          {"u.s", "United States"},
+                                          {"u.s.-led", "United States"},
+                                          {"belarusian", "Belarus"},
+                                          {"ethiopian", "Ethiopia"},
+                                          {"burmese", "Myanmar"},
+                                          {"myanmar", "Myanmar"},
+                                          {"egyptian", "Egypt"},
+                                          {"jordanian", "Jordan"},
+                                          {"libyan", "Libya"},
+                                          {"afghan", "Afghanistan"},
+                                          {"somali", "Somalia"},
+                                          {"nigerian", "Nigeria"},
+                                          {"german", "Germany"},
+                                          {NULL, NULL}};
+static wordlist force_words = {"forces",    "troops",   "army",      "military", "jets", "aircraft",
+                               "warplanes", "soldiers", "artillery", "navy",     "air",  NULL};
+static wordlist launch_verbs = {"launched", "fired",   "attacked", "struck",    "hit",
+                                "shelled",  "bombed",  "pounded",  "targeted",  "launches",
+                                "fires",    "attacks", "strikes",  "unleashed", NULL};
+
+/* People: role heads, role modifiers, and words that are never part of a name. */
+static wordlist role_heads = {"president",
+                              "minister",
+                              "secretary",
+                              "envoy",
+                              "ambassador",
+                              "chancellor",
+                              "king",
+                              "queen",
+                              "prince",
+                              "emir",
+                              "sheikh",
+                              "spokesman",
+                              "spokeswoman",
+                              "spokesperson",
+                              "adviser",
+                              "advisor",
+                              "chief",
+                              "head",
+                              "leader",
+                              "general",
+                              "gen",
+                              "commander",
+                              "governor",
+                              "mayor",
+                              "senator",
+                              "sen",
+                              "rep",
+                              "director",
+                              "chairman",
+                              "chairwoman",
+                              "premier",
+                              "pope",
+                              "negotiator",
+                              "diplomat",
+                              "representative",
+                              "commissioner",
+                              "mr",
+                              "mrs",
+                              "ms",
+                              "dr",
+                              "secretary-general",
+                              "vice-president",
+                              "counterpart",
+                              "lt",
+                              "col",
+                              "colonel",
+                              "admiral",
+                              "marshal",
+                              NULL};
+static wordlist role_mods = {
+    "of",       "for",          "and",        "the",          "state",     "affairs",  "special",
+    "foreign",  "defence",      "defense",    "national",     "security",  "interior", "finance",
+    "economy",  "trade",        "prime",      "deputy",       "vice",      "first",    "senior",
+    "top",      "staff",        "office",     "presidential", "white",     "house",    "executive",
+    "united",   "nations",      "commission", "council",      "high",      "acting",   "former",
+    "military", "intelligence", "energy",     "health",       "justice",   "economic", "chief",
+    "european", "union",        "general",    "external",     "relations", "armed",    "forces",
+    "joint",    "supreme",      "assistant",  "principal",    "press",     "lead",     "policy",
+    "ministry", "presidency",   "kremlin",    "adviser",      "advisor",   "cabinet",  NULL};
+static wordlist name_stop = {
+    "the",          "a",          "an",        "but",        "and",
+    "on",           "in",         "at",        "for",        "of",
+    "to",           "with",       "by",        "as",         "after",
+    "before",       "during",     "while",     "when",       "late",
+    "early",        "last",       "next",      "this",       "that",
+    "these",        "those",      "it",        "he",         "she",
+    "they",         "we",         "i",         "his",        "her",
+    "their",        "its",        "our",       "there",      "here",
+    "however",      "meanwhile",  "top",       "both",       "unfortunately",
+    "news",         "ministry",   "office",    "council",    "party",
+    "forces",       "army",       "agency",    "times",      "post",
+    "tv",           "telegram",   "union",     "monday",     "tuesday",
+    "wednesday",    "thursday",   "friday",    "saturday",   "sunday",
+    "january",      "february",   "march",     "april",      "may",
+    "june",         "july",       "august",    "september",  "october",
+    "november",     "december",   "jan",       "feb",        "mar",
+    "apr",          "jun",        "jul",       "aug",        "sep",
+    "sept",         "oct",        "nov",       "dec",        "according",
+    "if",           "so",         "yet",       "also",       "then",
+    "thus",         "since",      "until",     "although",   "though",
+    "what",         "who",        "which",     "why",        "how",
+    "where",        "all",        "some",      "many",       "most",
+    "several",      "no",         "not",       "one",        "two",
+    "three",        "earlier",    "later",     "today",      "yesterday",
+    "tomorrow",     "overnight",  "just",      "only",       "even",
+    "still",        "now",        "kremlin",   "pentagon",   "elysee",
+    "palace",       "house",      "street",    "university", "institute",
+    "court",        "parliament", "senate",    "congress",   "nations",
+    "security",     "bank",       "fund",      "group",      "organization",
+    "organisation", "committee",  "company",   "press",      "radio",
+    "network",      "service",    "reuters",   "afp",        "ap",
+    "fox",          "cnn",        "bbc",       "nato",       "un",
+    "eu",           "coalition",  "western",   "eastern",    "northern",
+    "southern",     "central",    "prime",     "state",      "foreign",
+    "defence",      "defense",    "special",   "national",   "god",
+    "christmas",    "easter",     "ramadan",   "islamic",    "hamas",
+    "hezbollah",    "houthis",    "taliban",   "americans",  "europeans",
+    "air",          "defense",    "ministers", "officials",  "minister",
+    "president",    "forum",      "summit",    "talks",      "world",
+    "war",          "peace",      NULL};
+/* Verbs whose subject comments on a meeting rather than takes part in it. */
+static wordlist comment_verbs = {
+    "dismissed", "dismisses",  "criticised", "criticized", "criticises", "criticizes", "condemned",
+    "condemns",  "urged",      "urges",      "asked",      "asks",       "praised",    "praises",
+    "hailed",    "hails",      "rejected",   "rejects",    "slammed",    "slams",      "warned",
+    "warns",     "called",     "calls",      "denounced",  "denounces",  "accused",    "accuses",
+    "mocked",    "questioned", "blasted",    "derided",    "downplayed", "ridiculed",  "demanded",
+    "demands",   "appealed",   "appeals",    "welcomed",   "noted",      NULL};
+static wordlist temporal_conj = {"since",  "until", "when", "after",
+                                 "before", "while", "once", NULL};
+
+/* ---- people ------------------------------------------------------------------------------ */
+
+typedef struct person {
+    const char *name; /* as first written in full */
+    const char *surname;
+    const char *role; /* "" when none */
+} person;
+
+typedef struct occurrence {
+    uint32_t tok, ntok;
+    int32_t person;
+    bool possessive;
+} occurrence;
+
+/* Per-document working state. */
+typedef struct ctx {
+    evm_doc *doc;
+    int32_t *tok_mention; /* token -> mention index, -1 */
+    bool *tok_named;      /* token already part of a person occurrence */
+    person *people;
+    size_t n_people, cap_people;
+    occurrence *occ;
+    size_t n_occ, cap_occ;
+} ctx;
+
+static bool demonym_like(const evm_doc *d, uint32_t t)
+{
+    if (!tcap(d, t))
+        return false;
+    size_t n = tlen(d, t);
+    const char *s = ttext(d, t);
+    for (size_t i = 0; demonyms[i][0]; i++)
+        if (teq(d, t, demonyms[i][0]))
+            return true;
+    static const char *const ends[] = {"ian", "ean", "ese", "ish", "ch", "ans", "ians"};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t el = strlen(ends[i]);
+        if (n > el + 2 && strncmp(s + n - el, ends[i], el) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A token that can be part of a person's name. */
+static bool name_token(const ctx *c, uint32_t t, bool allow_place)
+{
+    const evm_doc *d = c->doc;
+    if (!tcap(d, t) || (d->tokens[t].flags & EVM_TOKF_UPPER) || tlen(d, t) < 2)
+        return false;
+    if (tin(d, t, name_stop) || tin(d, t, role_heads) || tin(d, t, role_mods) || demonym_like(d, t))
+        return false;
+    if (!allow_place && c->tok_mention[t] >= 0)
+        return false;
+    return true;
+}
+
+static int32_t person_find(const ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_people; i++)
+        if (!strcmp(c->people[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+static int32_t person_by_surname(const ctx *c, const char *s, size_t n)
+{
+    for (size_t i = 0; i < c->n_people; i++)
+        if (strlen(c->people[i].surname) == n && !strncmp(c->people[i].surname, s, n))
+            return (int32_t)i;
+    return -1;
+}
+
+static void add_occurrence(ctx *c, uint32_t tok, uint32_t ntok, int32_t p)
+{
+    for (uint32_t t = tok; t < tok + ntok; t++)
+        c->tok_named[t] = true;
+    evm_grow((void **)&c->occ, &c->cap_occ, c->n_occ + 1, sizeof *c->occ);
+    occurrence *o = &c->occ[c->n_occ++];
+    o->tok = tok;
+    o->ntok = ntok;
+    o->person = p;
+    o->possessive = (c->doc->tokens[tok + ntok - 1].flags & EVM_TOKF_POSSESSIVE) != 0;
+}
+
+/* Registers the person named by tokens [tok, tok+ntok) with a role text (or NULL). */
+static void add_person(ctx *c, uint32_t tok, uint32_t ntok, const char *role, size_t role_len)
+{
+    evm_doc *d = c->doc;
+    char *name = evm_doc_strndup(d, d->text + d->tokens[tok].start,
+                                 d->tokens[tok + ntok - 1].end - d->tokens[tok].start);
+    int32_t p = person_find(c, name);
+    if (p < 0 && ntok == 1)
+        p = person_by_surname(c, name, strlen(name));
+    if (p < 0) {
+        evm_grow((void **)&c->people, &c->cap_people, c->n_people + 1, sizeof *c->people);
+        person *q = &c->people[c->n_people];
+        q->name = name;
+        uint32_t last = tok + ntok - 1;
+        q->surname = evm_doc_strndup(d, ttext(d, last), tlen(d, last));
+        q->role = "";
+        p = (int32_t)c->n_people++;
+    }
+    if (role && role_len && !c->people[p].role[0])
+        c->people[p].role = evm_doc_strndup(d, role, role_len);
+    add_occurrence(c, tok, ntok, p);
+}
+
+/* The consecutive name tokens from t (at most 4, ending at a possessive). */
+static uint32_t name_run(const ctx *c, uint32_t t, uint32_t end, bool allow_place)
+{
+    uint32_t n = 0;
+    while (t + n < end && n < 4 && name_token(c, t + n, allow_place)) {
+        n++;
+        if (c->doc->tokens[t + n - 1].flags & EVM_TOKF_POSSESSIVE)
+            break;
+        /* names are written together: stop at a gap such as a line break or punctuation */
+        if (t + n < end && !(c->doc->tokens[t + n].flags & EVM_TOKF_SPACE_BEFORE))
+            break;
+    }
+    return n;
+}
+
+/* People named with a role: "French President Emmanuel Macron", "Keith Kellogg, the U.S.
+ * envoy for Ukraine,". */
+static void find_titled_people(ctx *c, const evm_sentence *s)
+{
+    evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = s->tok_first + s->tok_count;
+    for (uint32_t h = first; h < end; h++) {
+        if (c->tok_named[h] || !tin(d, h, role_heads))
+            continue;
+        /* "head" and "chief" are roles only in a role phrase ("head of", "chief of staff",
+         * "Kremlin chief"); "leader" likewise. */
+        /* the role's start: modifiers, places, demonyms, acronyms, possessors before it */
+        uint32_t rs = h;
+        bool possessor = false; /* inside "U.S. President Donald Trump's" */
+        while (rs > first && h - rs < 10) {
+            uint32_t p = rs - 1;
+            if (c->tok_named[p] && (d->tokens[p].flags & EVM_TOKF_POSSESSIVE))
+                possessor = true;
+            else if (c->tok_named[p] && !possessor)
+                break;
+            bool ok =
+                (tcap(d, p) && (!tin(d, p, name_stop) || (possessor && tin(d, p, role_heads)))) ||
+                (tin(d, p, role_mods) && !teq(d, p, "the") && !teq(d, p, "and") &&
+                 !teq(d, p, "of") && !teq(d, p, "for")) ||
+                (tcap(d, p) &&
+                 (teq(d, p, "state") || teq(d, p, "kremlin") || teq(d, p, "elysee") ||
+                  teq(d, p, "foreign") || teq(d, p, "defence") || teq(d, p, "defense") ||
+                  teq(d, p, "prime") || teq(d, p, "special") || teq(d, p, "national")));
+            if (!ok)
+                break;
+            rs = p;
+        }
+        /* the role's end: modifiers, places, "to/for <place>" after the head */
+        uint32_t re = h + 1;
+        while (re < end) {
+            if (tin(d, re, role_heads) && !teq(d, re, "general") && !teq(d, re, "chief"))
+                break;
+            bool mod = tin(d, re, role_mods) &&
+                       !(tcap(d, re) && name_token(c, re, true) && !tin(d, re, role_mods));
+            bool place = c->tok_mention[re] >= 0 && tcap(d, re);
+            bool to_place = (teq(d, re, "to") || teq(d, re, "for") || teq(d, re, "in")) &&
+                            re + 1 < end && c->tok_mention[re + 1] >= 0;
+            if (to_place) {
+                re += 2;
+                continue;
+            }
+            if (!mod && !place)
+                break;
+            /* a lowercase "and"/"of" must lead on to more of the role */
+            if ((teq(d, re, "and") || teq(d, re, "of") || teq(d, re, "for") || teq(d, re, "the")) &&
+                !(re + 1 < end && (tin(d, re + 1, role_mods) || c->tok_mention[re + 1] >= 0)))
+                break;
+            re++;
+        }
+        uint32_t n = name_run(c, re, end, true);
+        if (n) {
+            const char *rt = d->text + d->tokens[rs].start;
+            add_person(c, re, n, rt, d->tokens[re - 1].end - d->tokens[rs].start);
+            h = re + n - 1;
+            continue;
+        }
+        /* an appositive: "Name Surname, [the] role ...," */
+        uint32_t a = rs;
+        if (a > first && (teq(d, a - 1, "the") || teq(d, a - 1, "a")))
+            a--;
+        if (a > first + 1 && tpunct(d, a - 1, ',')) {
+            uint32_t ne = a - 1, nb = ne;
+            while (nb > first && ne - nb < 4 && name_token(c, nb - 1, false) &&
+                   !c->tok_named[nb - 1])
+                nb--;
+            if (ne - nb >= 2 && !(d->tokens[ne - 1].flags & EVM_TOKF_POSSESSIVE)) {
+                uint32_t stop = re;
+                while (stop < end && stop - rs < 14 && !tpunct(d, stop, ',') &&
+                       !tpunct(d, stop, '.') && !tpunct(d, stop, ';') && !tpunct(d, stop, '('))
+                    stop++;
+                const char *rt = d->text + d->tokens[rs].start;
+                add_person(c, nb, ne - nb, rt, d->tokens[stop - 1].end - d->tokens[rs].start);
+            }
+        }
+    }
+}
+
+/* People named without a role: two to four name tokens ("Steve Witkoff met ..."), and
+ * surnames or full names of people already named. */
+static void find_other_people(ctx *c, const evm_sentence *s, bool new_names)
+{
+    evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = s->tok_first + s->tok_count;
+    for (uint32_t t = first; t < end; t++) {
+        if (c->tok_named[t] || !tcap(d, t))
+            continue;
+        if (t > first && name_token(c, t - 1, false) && !c->tok_named[t - 1])
+            continue; /* inside a run seen from its start */
+        uint32_t n = name_run(c, t, end, false);
+        if (n >= 2 && new_names) {
+            add_person(c, t, n, NULL, 0);
+            t += n - 1;
+            continue;
+        }
+        if (n >= 2) {
+            char buf[256];
+            size_t len = d->tokens[t + n - 1].end - d->tokens[t].start;
+            if (len < sizeof buf) {
+                memcpy(buf, ttext(d, t), len);
+                buf[len] = '\0';
+                int32_t p = person_find(c, buf);
+                if (p >= 0) {
+                    add_occurrence(c, t, n, p);
+                    t += n - 1;
+                    continue;
+                }
+            }
+        }
+        /* a surname alone (places too: a person's surname wins over a same-named town) */
+        for (uint32_t k = t; k < t + (n ? n : 1) && k < end; k++) {
+            if (c->tok_named[k] || !tcap(d, k))
+                continue;
+            int32_t p = person_by_surname(c, ttext(d, k), tlen(d, k));
+            if (p >= 0)
+                add_occurrence(c, k, 1, p);
+        }
+        if (n)
+            t += n - 1;
+    }
+}
+
+static int occ_cmp(const void *a, const void *b)
+{
+    const occurrence *x = a, *y = b;
+    return (x->tok > y->tok) - (x->tok < y->tok);
+}
+
+static void find_people(ctx *c)
+{
+    evm_doc *d = c->doc;
+    for (size_t i = 0; i < d->n_sentences; i++)
+        find_titled_people(c, &d->sentences[i]);
+    for (size_t i = 0; i < d->n_sentences; i++)
+        find_other_people(c, &d->sentences[i], true);
+    for (size_t i = 0; i < d->n_sentences; i++)
+        find_other_people(c, &d->sentences[i], false);
+    if (c->n_occ)
+        qsort(c->occ, c->n_occ, sizeof *c->occ, occ_cmp);
+}
+
+/* ---- triggers ---------------------------------------------------------------------------- */
+
+typedef struct strike_word {
+    wclass cls;
+    const char *weapon; /* NULL for plain attack words */
+    int kind;           /* 1 weapon, 2 attack word, 3 "strike(s)" noun */
+} strike_word;
+
+/* Classifies token t as a strike word. */
+static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
+{
+    strike_word r = {W_NONE, NULL, 0};
+    bool prev = t > first;
+    if (tin(d, t, missile_words)) {
+        r.cls = W_MISSILE;
+        r.kind = 1;
+        r.weapon = "missile";
+        if (prev && teq(d, t - 1, "ballistic"))
+            r.weapon = "ballistic missile";
+        else if (prev && teq(d, t - 1, "cruise"))
+            r.weapon = "cruise missile";
+        else if (prev && teq(d, t - 1, "hypersonic"))
+            r.weapon = "hypersonic missile";
+        else if (prev && tin(d, t - 1, missile_quals))
+            r.weapon = "missile";
+    } else if (tin(d, t, drone_words)) {
+        r.cls = W_DRONE;
+        r.kind = 1;
+        r.weapon = "drone";
+    } else if (tin(d, t, rocket_words)) {
+        r.cls = W_ARTILLERY;
+        r.kind = 1;
+        r.weapon = "rocket";
+    } else if (tin(d, t, artillery_words)) {
+        r.cls = W_ARTILLERY;
+        r.kind = 1;
+        r.weapon = "artillery";
+    } else if (tin(d, t, air_words)) {
+        r.cls = W_AIR;
+        r.kind = 1;
+        r.weapon = "aircraft";
+    } else if (tin(d, t, bomb_words) && prev && tin(d, t - 1, bomb_quals)) {
+        r.cls = W_AIR;
+        r.kind = 1;
+        r.weapon = teq(d, t - 1, "glide")     ? "glide bomb"
+                   : teq(d, t - 1, "guided")  ? "guided bomb"
+                   : teq(d, t - 1, "cluster") ? "cluster bomb"
+                                              : "aerial bomb";
+    } else if (tin(d, t, bombing_words)) {
+        r.cls = W_BOMBING;
+        r.kind = 2;
+    } else if (teq(d, t, "strike") || teq(d, t, "strikes")) {
+        /* not a labour strike, not the verb after a modal ("might strike a deal") */
+        if (prev &&
+            (tin(d, t - 1, labour_context) || teq(d, t - 1, "on") || tin(d, t - 1, modal_words)))
+            return r;
+        if (teq(d, t + 1, "action") || teq(d, t + 1, "a"))
+            return r;
+        r.kind = 3;
+        if (prev && teq(d, t - 1, "air")) {
+            r.cls = W_AIR;
+            r.weapon = "aircraft";
+        }
+    } else if (tin(d, t, attack_words)) {
+        if (teq(d, t, "raid") || teq(d, t, "raids")) {
+            if (!(prev && teq(d, t - 1, "air")))
+                return r;
+            r.cls = W_AIR;
+            r.weapon = "aircraft";
+        }
+        r.kind = 2;
+    }
+    return r;
+}
+
+static const mword *meeting_class(const evm_doc *d, uint32_t t, uint32_t first)
+{
+    for (const mword *m = meeting_words; m->word; m++) {
+        if (!teq(d, t, m->word))
+            continue;
+        bool prev = t > first;
+        if (!strcmp(m->word, "conference") && prev &&
+            (teq(d, t - 1, "press") || teq(d, t - 1, "news") || teq(d, t - 1, "video")))
+            return NULL;
+        if ((!strcmp(m->word, "talk") || !strcmp(m->word, "talked")) && !teq(d, t + 1, "with"))
+            return NULL;
+        return m;
+    }
+    return NULL;
+}
+
+/* ---- attachment ----------------------------------------------------------------------- */
+
+static bool usable_place(const ctx *c, int32_t mi)
+{
+    const evm_doc *d = c->doc;
+    const evm_mention *m = &d->mentions[mi];
+    if (m->metonymy || m->place < 0 || (size_t)m->place >= d->n_places)
+        return false;
+    evm_geo_level lv = d->places[m->place].level;
+    return lv == EVM_GEO_POINT || lv == EVM_GEO_ADMIN2 || lv == EVM_GEO_ADMIN1;
+}
+
+/* Walks back from token t-1 over fillers; returns the token reached (or first-1 as
+ * UINT32_MAX when none). */
+static uint32_t back_over_fillers(const ctx *c, uint32_t t, uint32_t first)
+{
+    const evm_doc *d = c->doc;
+    uint32_t p = t, skipped = 0;
+    while (p > first && skipped < 7) {
+        uint32_t q = p - 1;
+        bool filler = tin(d, q, fillers) ||
+                      (demonym_like(d, q) && !(d->tokens[q].flags & EVM_TOKF_POSSESSIVE));
+        if (!filler)
+            break;
+        p = q;
+        skipped++;
+    }
+    return p > first ? p - 1 : UINT32_MAX;
+}
+
+static bool any_between(const evm_doc *d, uint32_t a, uint32_t b, wordlist list)
+{
+    for (uint32_t t = a; t < b; t++)
+        if (tin(d, t, list) || tpunct(d, t, ';') || tpunct(d, t, ':'))
+            return true;
+    return false;
+}
+
+/* A trigger occurrence in a sentence. */
+typedef struct trig {
+    uint32_t tok;
+    strike_word sw;
+    const mword *mw;
+} trig;
+
+/* ---- dates ------------------------------------------------------------------------------- */
+
+static wordlist report_verbs = {"said",    "says",  "told",    "announced", "reported", "stated",
+                                "added",   "wrote", "posted",  "confirmed", "tweeted",  "declared",
+                                "claimed", "noted", "briefed", NULL};
+
+/* The date of an event whose place mention spans bytes [ms, me) of sentence s. */
+static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_t me, bool future)
+{
+    const evm_doc *d = c->doc;
+    evm_when_expr ex[16];
+    size_t n = evm_when_scan(d->text + s->start, s->end - s->start, d->published, future, ex, 16);
+    if (n > 16)
+        n = 16;
+    evm_date best = {0, 0, 0, EVM_DATE_UNKNOWN};
+    long best_score = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = s->start + ex[i].start, b = s->start + ex[i].end;
+        if (ex[i].date.precision == EVM_DATE_UNKNOWN)
+            continue;
+        /* "officials said on Friday": the day of the report, not of the event */
+        bool reported = false;
+        for (uint32_t t = s->tok_first; t < s->tok_first + s->tok_count; t++) {
+            if (d->tokens[t].end > a)
+                break;
+            if (d->tokens[t].end + 5 >= a && tin(d, t, report_verbs))
+                reported = true;
+        }
+        if (reported)
+            continue;
+        long dist = b <= ms ? (long)(ms - b) : a >= me ? (long)(a - me) : 0;
+        long penalty = ex[i].date.precision == EVM_DATE_DAY     ? 0
+                       : ex[i].date.precision == EVM_DATE_WEEK  ? 40
+                       : ex[i].date.precision == EVM_DATE_MONTH ? 60
+                                                                : 120;
+        long score = dist + penalty;
+        if (best.precision == EVM_DATE_UNKNOWN || score < best_score) {
+            best = ex[i].date;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+/* ---- building events --------------------------------------------------------------------- */
+
+static const char *strike_subtype(wclass cls, const char **cameo, const char **acled)
+{
+    switch (cls) {
+    case W_MISSILE:
+        *cameo = "195";
+        *acled = "Shelling/artillery/missile attack";
+        return "missile strike";
+    case W_DRONE:
+        *cameo = "195";
+        *acled = "Air/drone strike";
+        return "drone strike";
+    case W_AIR:
+        *cameo = "195";
+        *acled = "Air/drone strike";
+        return "air strike";
+    case W_ARTILLERY:
+        *cameo = "194";
+        *acled = "Shelling/artillery/missile attack";
+        return "shelling";
+    case W_BOMBING:
+        *cameo = "195";
+        *acled = "Air/drone strike";
+        return "bombing";
+    default:
+        *cameo = "190";
+        *acled = "Shelling/artillery/missile attack";
+        return "strike";
+    }
+}
+
+static evm_event *new_event(ctx *c, evm_event_kind kind, int32_t mi, uint32_t si)
+{
+    evm_doc *d = c->doc;
+    const evm_mention *m = &d->mentions[mi];
+    evm_event *e = evm_doc_add_event(d);
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->place = m->place;
+    e->mention = mi;
+    e->place_mention = evm_doc_strndup(d, d->text + m->start, m->end - m->start);
+    e->killed = e->injured = -1;
+    e->status = EVM_STATUS_OCCURRED;
+    e->sources = evm_doc_alloc(d, sizeof *e->sources);
+    e->n_sources = 1;
+    e->sources[0].article = d->id ? d->id : "";
+    e->sources[0].sentence = si;
+    e->sources[0].start = d->sentences[si].start;
+    e->sources[0].end = d->sentences[si].end;
+    return e;
+}
+
+/* The attacker: a demonym before a weapon or force word ("Russian drone", "Israeli
+ * forces"), or a country named as the subject or possessor ("Russia launched", "Russia's
+ * strikes", "by Russia"). */
+static const char *strike_actor(const ctx *c, const evm_sentence *s, const trig *tr, size_t ntr)
+{
+    const evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = first + s->tok_count;
+    for (size_t k = 0; k < ntr; k++) {
+        if (!tr[k].sw.kind)
+            continue;
+        for (uint32_t t = tr[k].tok; t > first && tr[k].tok - t < 4; t--) {
+            uint32_t p = t - 1;
+            for (size_t i = 0; demonyms[i][0]; i++)
+                if (teq(d, p, demonyms[i][0]) && tcap(d, p))
+                    return demonyms[i][1];
+            if (!tin(d, p, fillers) && !tin(d, p, missile_quals) && !tin(d, p, bomb_quals) &&
+                !tin(d, p, force_words) && !teq(d, p, "deadly") && !teq(d, p, "massive") &&
+                !teq(d, p, "new") && !teq(d, p, "recent") && !teq(d, p, "overnight") &&
+                !teq(d, p, "latest") && !teq(d, p, "heavy") && !teq(d, p, "combined") &&
+                !teq(d, p, "large-scale") && !teq(d, p, "drone") && !teq(d, p, "missile"))
+                break;
+        }
+    }
+    for (uint32_t t = first; t < end; t++) {
+        /* "Russian forces struck" */
+        if (tcap(d, t) && t + 1 < end && tin(d, t + 1, force_words))
+            for (size_t i = 0; demonyms[i][0]; i++)
+                if (teq(d, t, demonyms[i][0]))
+                    return demonyms[i][1];
+        int32_t mi = c->tok_mention[t];
+        if (mi < 0)
+            continue;
+        const evm_mention *m = &d->mentions[mi];
+        if (m->place < 0 || d->places[m->place].level != EVM_GEO_COUNTRY || t != m->tok_first)
+            continue;
+        uint32_t after = m->tok_first + m->tok_count;
+        bool poss = d->tokens[after - 1].flags & EVM_TOKF_POSSESSIVE;
+        bool subject = after < end && (tin(d, after, launch_verbs) ||
+                                       (tin(d, after, passive_aux) && after + 1 < end &&
+                                        tin(d, after + 1, launch_verbs) && !teq(d, after, "was") &&
+                                        !teq(d, after, "were")));
+        bool by = t > first && teq(d, t - 1, "by");
+        bool poss_attack = false;
+        if (poss)
+            for (uint32_t q = after; q < end && q < after + 4; q++)
+                if (strike_class(d, q, first).kind || tin(d, q, force_words))
+                    poss_attack = true;
+        if (subject || by || poss_attack)
+            return d->places[m->place].name;
+    }
+    return NULL;
+}
+
+/* True when the participant occurrence o takes part in the meeting of sentence s. */
+static bool takes_part(const ctx *c, const evm_sentence *s, const occurrence *o)
+{
+    const evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = first + s->tok_count, after = o->tok + o->ntok;
+    if (o->possessive) {
+        /* "Macron's visit" takes part; "Zelensky's chief of staff" does not */
+        return after < end && meeting_class(d, after, first) != NULL;
+    }
+    if (o->tok > first &&
+        (tin(d, o->tok - 1, temporal_conj) ||
+         (o->tok > first + 1 && tin(d, o->tok - 2, temporal_conj) && tcap(d, o->tok - 1))))
+        return false;
+    /* the subject of a comment verb, after an optional appositive or "himself" */
+    uint32_t t = after;
+    if (tpunct(d, t, ',')) {
+        uint32_t k = t + 1;
+        while (k < end && k < t + 14 && !tpunct(d, k, ','))
+            k++;
+        if (k < end && tpunct(d, k, ','))
+            t = k + 1;
+    }
+    while (t < end && (teq(d, t, "himself") || teq(d, t, "herself") || teq(d, t, "also") ||
+                       teq(d, t, "has") || teq(d, t, "had") || teq(d, t, "have") ||
+                       teq(d, t, "later") || teq(d, t, "then") || teq(d, t, "repeatedly")))
+        t++;
+    if (t < end && tin(d, t, comment_verbs))
+        return false;
+    return true;
+}
+
+static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
+{
+    evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = first + s->tok_count;
+    for (size_t i = 0; i < c->n_occ; i++) {
+        const occurrence *o = &c->occ[i];
+        if (o->tok < first || o->tok >= end || !takes_part(c, s, o))
+            continue;
+        const person *p = &c->people[o->person];
+        bool dup = false;
+        for (size_t k = 0; k < e->n_participants; k++)
+            dup = dup || !strcmp(e->participants[k].name, p->name);
+        if (dup)
+            continue;
+        evm_participant *np = evm_doc_alloc(d, (e->n_participants + 1) * sizeof *np);
+        if (e->n_participants)
+            memcpy(np, e->participants, e->n_participants * sizeof *np);
+        np[e->n_participants].name = p->name;
+        np[e->n_participants].role = p->role;
+        e->participants = np;
+        e->n_participants++;
+    }
+}
+
+static bool planned_before(const evm_doc *d, uint32_t t, uint32_t first)
+{
+    /* "will meet", "is to meet", "were then to meet", "upcoming talks", "due to visit" */
+    for (uint32_t k = t; k > first && t - k < 4; k--) {
+        uint32_t p = k - 1;
+        if (tin(d, p, planned_words))
+            return true;
+        if (teq(d, p, "to") && p > first) {
+            uint32_t q = p - 1;
+            while (q > first && (teq(d, q, "then") || teq(d, q, "also") || teq(d, q, "later")))
+                q--;
+            static wordlist be = {"is", "are", "was", "were", "be", NULL};
+            return tin(d, q, be) || tin(d, q, planned_words) || teq(d, q, "want") ||
+                   teq(d, q, "wants") || teq(d, q, "seeks");
+        }
+        if (tpunct(d, p, ',') || tpunct(d, p, '.'))
+            return false;
+    }
+    return false;
+}
+
+/* ---- per sentence --------------------------------------------------------------------- */
+
+typedef struct cand {
+    int32_t mention;
+    evm_event_kind kind;
+    uint32_t trig; /* index into the sentence's trigger list */
+    uint32_t dist;
+} cand;
+
+/* The distance (in tokens) from mention m to the nearest trigger of `kind` it attaches to,
+ * or UINT32_MAX. *which gets the trigger index. */
+static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m, const trig *tr,
+                       size_t ntr, evm_event_kind kind, bool prev_attached, uint32_t prev_end,
+                       uint32_t *which)
+{
+    const evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = first + s->tok_count;
+    uint32_t a = m->tok_first, b = m->tok_first + m->tok_count;
+    uint32_t best = UINT32_MAX;
+    uint32_t p = back_over_fillers(c, a, first);
+    bool is_strike = kind == EVM_EVENT_STRIKE;
+    const char *const *blockers = is_strike ? strike_blockers : meeting_blockers;
+    bool prep_ok = false, framing = false;
+    if (p != UINT32_MAX) {
+        if (is_strike)
+            prep_ok = tin(d, p, strike_preps);
+        else {
+            prep_ok = tin(d, p, meeting_preps) &&
+                      !(p > first && (teq(d, p - 1, "speaking") || teq(d, p - 1, "said") ||
+                                      teq(d, p - 1, "born") || teq(d, p - 1, "based")));
+            if (!prep_ok && teq(d, p, "to") && p > first) {
+                uint32_t q = p - 1;
+                while (q > first && (teq(d, q, "also") || teq(d, q, "then")))
+                    q--;
+                prep_ok = tin(d, q, travel_words);
+            }
+            if (!prep_ok && (teq(d, p, "visited") || teq(d, p, "visiting") || teq(d, p, "toured") ||
+                             teq(d, p, "visit") || teq(d, p, "visits")))
+                prep_ok = true;
+        }
+        /* a list continues an attached place: "in Sumy and Kryvyi Rih" */
+        if (!prep_ok && (teq(d, p, "and") || tpunct(d, p, ',') || teq(d, p, "or")) &&
+            prev_attached && prev_end + 1 >= p && prev_end <= p)
+            prep_ok = true;
+        framing = prep_ok && p == first && b < end && tpunct(d, b, ',');
+    }
+    for (size_t k = 0; k < ntr; k++) {
+        bool kind_ok = is_strike ? tr[k].sw.kind != 0 : tr[k].mw != NULL;
+        if (!kind_ok)
+            continue;
+        uint32_t t = tr[k].tok, dist = UINT32_MAX;
+        if (prep_ok && t < p && p - t <= 12 && !any_between(d, t + 1, p, blockers))
+            dist = p - t;
+        else if (prep_ok && t == p)
+            dist = 1; /* "struck Kryvyi Rih", "visited Kyiv" */
+        else if (t >= b && t - b <= 3) {
+            /* "the Paris talks", "Sumy was hit", "Kyiv came under attack" */
+            uint32_t q = b;
+            while (q < t && (tin(d, q, passive_aux) || teq(d, q, "region") || teq(d, q, "oblast")))
+                q++;
+            bool passive = q == t && t > b && tin(d, t, passive_hits);
+            if (q == t && (t == b || passive || teq(d, b, "region") || teq(d, b, "oblast")))
+                dist = t - b + 1;
+        }
+        if (dist == UINT32_MAX && framing && t > b && !any_between(d, b, t, blockers))
+            dist = t - b + 1;
+        if (dist == UINT32_MAX && !is_strike && prep_ok && t >= b && t - b <= 6 &&
+            !any_between(d, b, t, blockers)) {
+            /* "were in Paris to meet", "was in Paris on Thursday to meet" */
+            bool purpose = false;
+            for (uint32_t q = b; q < t; q++)
+                purpose = purpose || teq(d, q, "to") || teq(d, q, "for");
+            if (purpose || t == b)
+                dist = t - b + 1;
+        }
+        if (dist < best) {
+            best = dist;
+            *which = (uint32_t)k;
+        }
+    }
+    return best;
+}
+
+static void sentence_events(ctx *c, uint32_t si)
+{
+    evm_doc *d = c->doc;
+    const evm_sentence *s = &d->sentences[si];
+    uint32_t first = s->tok_first, end = first + s->tok_count;
+    trig tr[64];
+    size_t ntr = 0;
+    bool weapon = false, strikes_noun = false, attack = false, remote = false, intercept = false,
+         damage = false;
+    for (uint32_t t = first; t < end && ntr < 64; t++) {
+        strike_word sw = strike_class(d, t, first);
+        const mword *mw = meeting_class(d, t, first);
+        if (sw.kind == 1 || sw.cls == W_AIR)
+            weapon = true;
+        if (sw.kind == 3)
+            strikes_noun = true;
+        if (sw.kind == 2)
+            attack = true;
+        if (tin(d, t, remote_words))
+            remote = true;
+        if (tin(d, t, intercept_words) || (teq(d, t, "shot") && teq(d, t + 1, "down")) ||
+            (teq(d, t, "air") && (teq(d, t + 1, "defence") || teq(d, t + 1, "defense") ||
+                                  teq(d, t + 1, "defences") || teq(d, t + 1, "defenses"))))
+            intercept = true;
+        if (tin(d, t, damage_words))
+            damage = true;
+        if (sw.kind || mw) {
+            tr[ntr].tok = t;
+            tr[ntr].sw = sw;
+            tr[ntr].mw = mw;
+            ntr++;
+        }
+    }
+    /* A plain "attack" or "hit" is a strike when a weapon or an attacker is named. */
+    const char *actor = NULL;
+    bool strike_ok = weapon || strikes_noun;
+    if (attack || strike_ok)
+        actor = strike_actor(c, s, tr, ntr);
+    if (attack && actor)
+        strike_ok = true;
+    evm_casualties cas;
+    evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
+    if (intercept && !damage && cas.killed < 0 && cas.injured < 0)
+        strike_ok = false;
+    /* casualty verbs attach places too once the sentence is about a strike */
+    if (strike_ok)
+        for (uint32_t t = first; t < end && ntr < 64; t++)
+            if (tin(d, t, casualty_words) && !strike_class(d, t, first).kind) {
+                tr[ntr].tok = t;
+                tr[ntr].sw = (strike_word){W_NONE, NULL, 4};
+                tr[ntr].mw = NULL;
+                ntr++;
+            }
+    bool meeting_ok = !remote;
+
+    cand cands[32];
+    size_t nc = 0;
+    bool prev_att[2] = {false, false};
+    uint32_t prev_end[2] = {0, 0};
+    for (size_t mi = 0; mi < d->n_mentions && nc < 32; mi++) {
+        const evm_mention *m = &d->mentions[mi];
+        if (m->sentence != si)
+            continue;
+        uint32_t ws = 0, wm = 0, ds = UINT32_MAX, dm = UINT32_MAX;
+        if (strike_ok)
+            ds = attach(c, s, m, tr, ntr, EVM_EVENT_STRIKE, prev_att[0], prev_end[0], &ws);
+        if (meeting_ok)
+            dm = attach(c, s, m, tr, ntr, EVM_EVENT_MEETING, prev_att[1], prev_end[1], &wm);
+        prev_att[0] = ds != UINT32_MAX;
+        prev_att[1] = dm != UINT32_MAX;
+        prev_end[0] = prev_end[1] = m->tok_first + m->tok_count;
+        if (!usable_place(c, (int32_t)mi)) {
+            /* a country in a list keeps the list going ("in Ukraine, including Sumy") */
+            continue;
+        }
+        if (ds == UINT32_MAX && dm == UINT32_MAX)
+            continue;
+        cand *k = &cands[nc++];
+        k->mention = (int32_t)mi;
+        k->kind = ds <= dm ? EVM_EVENT_STRIKE : EVM_EVENT_MEETING;
+        k->trig = ds <= dm ? ws : wm;
+        k->dist = ds <= dm ? ds : dm;
+    }
+
+    size_t n_strikes = 0;
+    for (size_t i = 0; i < nc; i++)
+        n_strikes += cands[i].kind == EVM_EVENT_STRIKE;
+    for (size_t i = 0; i < nc; i++) {
+        const evm_mention *m = &d->mentions[cands[i].mention];
+        if (cands[i].kind == EVM_EVENT_STRIKE) {
+            evm_event *e = new_event(c, EVM_EVENT_STRIKE, cands[i].mention, si);
+            /* the weapon nearest the place */
+            wclass cls = W_NONE;
+            uint32_t bestd = UINT32_MAX;
+            for (size_t k = 0; k < ntr; k++) {
+                if (!tr[k].sw.kind || tr[k].sw.kind == 4 ||
+                    (tr[k].sw.cls == W_NONE && !tr[k].sw.weapon))
+                    continue;
+                uint32_t t = tr[k].tok;
+                uint32_t dd = t < m->tok_first ? m->tok_first - t : t - m->tok_first;
+                if (dd < bestd) {
+                    bestd = dd;
+                    cls = tr[k].sw.cls;
+                    e->weapon = tr[k].sw.weapon;
+                }
+            }
+            e->subtype = strike_subtype(cls, &e->cameo, &e->acled_sub_event);
+            e->actor = actor;
+            e->date = event_date(c, s, m->start, m->end, false);
+            /* counts belong to the only place struck, or to the one they follow */
+            bool own = n_strikes == 1;
+            if (!own) {
+                size_t next = SIZE_MAX;
+                for (size_t k = i + 1; k < nc; k++)
+                    if (cands[k].kind == EVM_EVENT_STRIKE) {
+                        next = d->mentions[cands[k].mention].start;
+                        break;
+                    }
+                size_t at = cas.killed >= 0 ? cas.killed_at : cas.injured_at;
+                at += s->start;
+                own = at > m->end && at < next && next != SIZE_MAX;
+                for (uint32_t t = m->tok_first + m->tok_count; own && t < end; t++) {
+                    if (d->tokens[t].start >= at)
+                        break;
+                    if (teq(d, t, "and") || tpunct(d, t, ','))
+                        own = false;
+                }
+            }
+            if (own) {
+                e->killed = cas.killed;
+                e->killed_at_least = cas.killed_at_least;
+                e->injured = cas.injured;
+                e->injured_at_least = cas.injured_at_least;
+            }
+            e->confidence = 0.45f + (e->weapon ? 0.15f : 0.0f) +
+                            (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
+                            (e->killed >= 0 || e->injured >= 0 ? 0.1f : 0.0f) + 0.15f * m->score;
+        } else {
+            const mword *mw = tr[cands[i].trig].mw;
+            bool planned = planned_before(d, tr[cands[i].trig].tok, first);
+            if (mw->need == 1 || mw->need == 2) {
+                /* welcome/host/receive need a person; arrive/travel need a person too */
+                bool person = false;
+                for (size_t k = 0; k < c->n_occ; k++)
+                    if (c->occ[k].tok >= first && c->occ[k].tok < end &&
+                        takes_part(c, s, &c->occ[k]))
+                        person = true;
+                if (!person)
+                    continue;
+            }
+            evm_event *e = new_event(c, EVM_EVENT_MEETING, cands[i].mention, si);
+            e->subtype = mw->subtype;
+            e->cameo = mw->cameo;
+            e->status = planned ? EVM_STATUS_PLANNED : EVM_STATUS_OCCURRED;
+            e->date = event_date(c, s, m->start, m->end, planned);
+            add_participants(c, e, s);
+            e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
+                            (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
+                            (planned ? 0.0f : 0.1f) + 0.15f * m->score;
+        }
+    }
+
+    /* A meeting sentence that names no place, right after one that did, adds its
+     * participants to that meeting ("They were then to meet X and Y."). */
+    bool has_meeting_cand = false;
+    for (size_t i = 0; i < nc; i++)
+        has_meeting_cand = has_meeting_cand || cands[i].kind == EVM_EVENT_MEETING;
+    if (meeting_ok && !has_meeting_cand && !nc) {
+        bool trig_m = false;
+        for (size_t k = 0; k < ntr; k++) {
+            if (!tr[k].mw || tr[k].mw->need == 2)
+                continue;
+            if (tr[k].mw->need == 0) {
+                trig_m = true;
+                continue;
+            }
+            /* "received Marco Rubio": a welcome needs the person welcomed */
+            for (size_t o = 0; o < c->n_occ; o++)
+                if (c->occ[o].tok > tr[k].tok && c->occ[o].tok <= tr[k].tok + 6)
+                    trig_m = true;
+        }
+        if (!trig_m || d->n_events == 0)
+            return;
+        evm_event *last = &d->events[d->n_events - 1];
+        if (last->kind != EVM_EVENT_MEETING || last->n_sources == 0 ||
+            si - last->sources[last->n_sources - 1].sentence > 2)
+            return;
+        size_t before = last->n_participants;
+        add_participants(c, last, s);
+        if (last->n_participants == before)
+            return;
+        evm_source *ns = evm_doc_alloc(d, (last->n_sources + 1) * sizeof *ns);
+        memcpy(ns, last->sources, last->n_sources * sizeof *ns);
+        ns[last->n_sources].article = d->id ? d->id : "";
+        ns[last->n_sources].sentence = si;
+        ns[last->n_sources].start = s->start;
+        ns[last->n_sources].end = s->end;
+        last->sources = ns;
+        last->n_sources++;
+    }
+}
+
+/* ---- merging ------------------------------------------------------------------------------ */
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h ^ 0xff;
+}
+
+static const char *event_id(evm_doc *st, const evm_event *e)
+{
+    char buf[64], date[11];
+    uint64_t h = 14695981039346656037ull;
+    h = fnv1a(h, evm_event_kind_name(e->kind));
+    if (e->place >= 0 && (size_t)e->place < st->n_places) {
+        const evm_place *p = &st->places[e->place];
+        snprintf(buf, sizeof buf, "%lld", (long long)p->geonameid);
+        h = fnv1a(h, buf);
+        h = fnv1a(h, p->name ? p->name : "");
+    }
+    h = fnv1a(h, evm_when_format(e->date, date));
+    return evm_doc_printf(st, "%s-%016llx", e->kind == EVM_EVENT_STRIKE ? "s" : "m",
+                          (unsigned long long)h);
+}
+
+/* The best-supported count over members: the value most of them give, ties to the larger. */
+static void best_count(const evm_event *ev, const size_t *mem, size_t n, bool injured, int32_t *val,
+                       bool *at_least)
+{
+    *val = -1;
+    *at_least = false;
+    int best_votes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const evm_event *a = &ev[mem[i]];
+        int32_t v = injured ? a->injured : a->killed;
+        if (v < 0)
+            continue;
+        int votes = 0;
+        for (size_t k = 0; k < n; k++) {
+            const evm_event *b = &ev[mem[k]];
+            votes += (injured ? b->injured : b->killed) == v ? (int)b->n_sources : 0;
+        }
+        if (votes > best_votes || (votes == best_votes && v > *val)) {
+            best_votes = votes;
+            *val = v;
+            *at_least = injured ? a->injured_at_least : a->killed_at_least;
+        }
+    }
+}
+
+static bool same_person(const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return true;
+    size_t la = strlen(a), lb = strlen(b);
+    const char *s = la < lb ? a : b, *l = la < lb ? b : a;
+    size_t ls = strlen(s), ll = strlen(l);
+    return ll > ls && !strcmp(l + ll - ls, s) && l[ll - ls - 1] == ' ';
+}
+
+/* Merges st->events in place (st is a document or a batch's store). */
+static void merge_events(evm_doc *st)
+{
+    size_t n = st->n_events;
+    if (!n)
+        return;
+    evm_event *ev = st->events;
+    size_t *cluster = evm_xmalloc(n * sizeof *cluster); /* event -> cluster head */
+    evm_date *cdate = evm_xmalloc(n * sizeof *cdate);
+    for (size_t i = 0; i < n; i++) {
+        cluster[i] = i;
+        cdate[i] = ev[i].date;
+        for (size_t j = 0; j < i; j++) {
+            if (cluster[j] != j || ev[j].kind != ev[i].kind || ev[j].place != ev[i].place ||
+                ev[j].place < 0 || !evm_when_compatible(cdate[j], ev[i].date))
+                continue;
+            cluster[i] = j;
+            if (ev[i].date.precision != EVM_DATE_UNKNOWN &&
+                (cdate[j].precision == EVM_DATE_UNKNOWN ||
+                 (ev[i].date.precision < cdate[j].precision)))
+                cdate[j] = ev[i].date;
+            break;
+        }
+    }
+    evm_event *out = evm_xmalloc(n * sizeof *out);
+    size_t *mem = evm_xmalloc(n * sizeof *mem);
+    size_t nout = 0;
+    for (size_t h = 0; h < n; h++) {
+        if (cluster[h] != h)
+            continue;
+        size_t nm = 0;
+        for (size_t i = h; i < n; i++)
+            if (cluster[i] == h)
+                mem[nm++] = i;
+        evm_event e = ev[h];
+        e.date = cdate[h];
+        best_count(ev, mem, nm, false, &e.killed, &e.killed_at_least);
+        best_count(ev, mem, nm, true, &e.injured, &e.injured_at_least);
+        size_t ns = 0, np = 0;
+        float miss = 1.0f;
+        for (size_t k = 0; k < nm; k++) {
+            const evm_event *a = &ev[mem[k]];
+            ns += a->n_sources;
+            np += a->n_participants;
+            miss *= 1.0f - a->confidence;
+            if (a->status == EVM_STATUS_OCCURRED)
+                e.status = EVM_STATUS_OCCURRED;
+            if (a->weapon && (!e.weapon || strlen(a->weapon) > strlen(e.weapon))) {
+                e.weapon = a->weapon;
+                e.subtype = a->subtype;
+                e.cameo = a->cameo;
+                e.acled_sub_event = a->acled_sub_event;
+            }
+            if (!e.actor && a->actor)
+                e.actor = a->actor;
+        }
+        e.confidence = 1.0f - miss > 0.99f ? 0.99f : 1.0f - miss;
+        e.sources = evm_doc_alloc(st, (ns ? ns : 1) * sizeof *e.sources);
+        e.n_sources = 0;
+        e.participants = evm_doc_alloc(st, (np ? np : 1) * sizeof *e.participants);
+        e.n_participants = 0;
+        for (size_t k = 0; k < nm; k++) {
+            const evm_event *a = &ev[mem[k]];
+            for (size_t s = 0; s < a->n_sources; s++)
+                e.sources[e.n_sources++] = a->sources[s];
+            for (size_t p = 0; p < a->n_participants; p++) {
+                const evm_participant *q = &a->participants[p];
+                size_t f = 0;
+                while (f < e.n_participants && !same_person(e.participants[f].name, q->name))
+                    f++;
+                if (f == e.n_participants) {
+                    e.participants[e.n_participants++] = *q;
+                } else {
+                    if (strlen(q->name) > strlen(e.participants[f].name))
+                        e.participants[f].name = q->name;
+                    if (q->role && q->role[0] &&
+                        (!e.participants[f].role || !e.participants[f].role[0]))
+                        e.participants[f].role = q->role;
+                }
+            }
+        }
+        e.id = event_id(st, &e);
+        out[nout++] = e;
+    }
+    memcpy(st->events, out, nout * sizeof *out);
+    st->n_events = nout;
+    free(out);
+    free(mem);
+    free(cluster);
+    free(cdate);
+}
+
+/* ---- public ------------------------------------------------------------------------------ */
+
+evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
+{
+    if (doc->n_sentences == 0 && doc->len > doc->body)
+        return evm_diag_set(diag, EVM_ERR_INTERNAL, "event extraction on an unsegmented document");
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.doc = doc;
+    c.tok_mention = evm_xmalloc((doc->n_tokens + 1) * sizeof *c.tok_mention);
+    c.tok_named = evm_xcalloc(doc->n_tokens + 1, sizeof *c.tok_named);
+    for (size_t t = 0; t < doc->n_tokens; t++)
+        c.tok_mention[t] = -1;
+    for (size_t i = 0; i < doc->n_mentions; i++) {
+        const evm_mention *m = &doc->mentions[i];
+        for (uint32_t t = m->tok_first; t < m->tok_first + m->tok_count && t < doc->n_tokens; t++)
+            c.tok_mention[t] = (int32_t)i;
+    }
+    find_people(&c);
+    for (uint32_t si = 0; si < doc->n_sentences; si++)
+        sentence_events(&c, si);
+    merge_events(doc);
+    free(c.tok_mention);
+    free(c.tok_named);
+    free(c.people);
+    free(c.occ);
+    return EVM_OK;
+}
+
+void evm_event_merge(evm_batch *b)
+{
+    for (size_t i = 0; i < b->store->n_events; i++)
+        b->store->events[i].mention = -1;
+    merge_events(b->store);
+    b->events = b->store->events;
+    b->n_events = b->store->n_events;
+}
+
+const char *evm_event_kind_name(evm_event_kind kind)
+{
+    return kind == EVM_EVENT_MEETING ? "meeting" : "strike";
+}
+
+const char *evm_event_status_name(evm_event_status status)
+{
+    return status == EVM_STATUS_PLANNED ? "planned" : "occurred";
+}
+
+const char *evm_event_precision_name(evm_date_precision precision)
+{
+    switch (precision) {
+    case EVM_DATE_DAY:
+        return "day";
+    case EVM_DATE_WEEK:
+        return "week";
+    case EVM_DATE_MONTH:
+        return "month";
+    case EVM_DATE_YEAR:
+        return "year";
+    default:
+        return "unknown";
+    }
+}
+
+const char *evm_event_geo_precision(const evm_place *place)
+{
+    if (!place)
+        return "unknown";
+    switch (place->level) {
+    case EVM_GEO_POINT:
+        return "city";
+    case EVM_GEO_ADMIN2:
+    case EVM_GEO_ADMIN1:
+        return "region";
+    default:
+        return "country";
+    }
+}
