@@ -346,8 +346,10 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
         }
         size_t next_i = end;
         /* not casualties: dates, years, ages, parts of a figure already given */
+        bool after_month = (i > 0 && is_month_word(&w[i - 1])) ||
+                           (i > 1 && w[i - 1].punct == '.' && is_month_word(&w[i - 2]));
         bool skip =
-            (i > 0 && is_month_word(&w[i - 1])) || (end < nw && is_month_word(&w[end])) ||
+            after_month || (end < nw && is_month_word(&w[end])) ||
             (value >= 1900 && value <= 2100) ||
             (first > 0 && (is(w, nw, first - 1, "including") || is(w, nw, first - 1, "aged") ||
                            is(w, nw, first - 1, "age") || is(w, nw, first - 1, "among"))) ||
@@ -396,7 +398,7 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
                 kind = 1;
             else if (first > 0 && in_list(&w[first - 1], injured_before))
                 kind = 2;
-            for (size_t t = first; !kind && t > 0 && t + 8 > first; t--) {
+            for (size_t t = first; !kind && t > 0 && t + 12 > first; t--) {
                 const word *x = &w[t - 1];
                 if (x->punct && x->punct != ',')
                     break;

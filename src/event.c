@@ -315,7 +315,7 @@ static wordlist comment_verbs = {
     "hailed",    "hails",      "rejected",   "rejects",    "slammed",    "slams",      "warned",
     "warns",     "called",     "calls",      "denounced",  "denounces",  "accused",    "accuses",
     "mocked",    "questioned", "blasted",    "derided",    "downplayed", "ridiculed",  "demanded",
-    "demands",   "appealed",   "appeals",    "welcomed",   "noted",      NULL};
+    "demands",   "appealed",   "appeals",    "noted",      NULL};
 static wordlist temporal_conj = {"since",  "until", "when", "after",
                                  "before", "while", "once", NULL};
 
@@ -427,10 +427,16 @@ static void add_person(ctx *c, uint32_t tok, uint32_t ntok, const char *role, si
 }
 
 /* The consecutive name tokens from t (at most 4, ending at a possessive). */
+static wordlist name_particles = {"bin", "ibn", "al", "el", "de",  "van", "von", "der", "da",
+                                  "di",  "la",  "le", "du", "dos", "del", "ben", NULL};
+
 static uint32_t name_run(const ctx *c, uint32_t t, uint32_t end, bool allow_place)
 {
     uint32_t n = 0;
-    while (t + n < end && n < 4 && name_token(c, t + n, allow_place)) {
+    while (t + n < end && n < 5 &&
+           (name_token(c, t + n, allow_place) ||
+            (n > 0 && !tcap(c->doc, t + n) && tin(c->doc, t + n, name_particles) &&
+             name_token(c, t + n + 1, allow_place)))) {
         n++;
         if (c->doc->tokens[t + n - 1].flags & EVM_TOKF_POSSESSIVE)
             break;
@@ -724,12 +730,28 @@ typedef struct trig {
 
 /* ---- dates ------------------------------------------------------------------------------- */
 
-static wordlist report_verbs = {"said",    "says",  "told",    "announced", "reported", "stated",
-                                "added",   "wrote", "posted",  "confirmed", "tweeted",  "declared",
-                                "claimed", "noted", "briefed", NULL};
+static wordlist report_verbs = {
+    "said",    "says",     "told",      "announced",    "reported",  "stated",   "added",
+    "wrote",   "posted",   "confirmed", "tweeted",      "declared",  "claimed",  "noted",
+    "briefed", "recalled", "revealed",  "disclosed",    "explained", "insisted", "argued",
+    "warned",  "urged",    "recounted", "acknowledged", NULL};
 
 /* The date of an event whose place mention spans bytes [ms, me) of sentence s. */
-static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_t me, bool future)
+/* Byte distance between two spans (0 when they overlap). */
+static long span_dist(size_t a, size_t b, size_t ms, size_t me)
+{
+    return b <= ms ? (long)(ms - b) : a >= me ? (long)(a - me) : 0;
+}
+
+static wordlist duration_words = {"since", "until",       "till",   "built", "founded",
+                                  "born",  "established", "opened", NULL};
+
+/* The date of an event whose place mention spans bytes [ms, me) of sentence s: the date
+ * expression nearest to it (finer precisions preferred), leaving out report dates ("said on
+ * Friday"), durations ("since 2022"), and expressions nearer to another event's place
+ * (others[0..nothers), byte spans). Unknown when none is left. */
+static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_t me, bool future,
+                           size_t (*others)[2], size_t nothers)
 {
     const evm_doc *d = c->doc;
     evm_when_expr ex[16];
@@ -749,10 +771,21 @@ static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_
                 break;
             if (d->tokens[t].end + 5 >= a && tin(d, t, report_verbs))
                 reported = true;
+            if (d->tokens[t].end + 1 >= a && tin(d, t, duration_words))
+                reported = true;
         }
         if (reported)
             continue;
-        long dist = b <= ms ? (long)(ms - b) : a >= me ? (long)(a - me) : 0;
+        if (ex[i].date.precision == EVM_DATE_YEAR && d->published.precision != EVM_DATE_UNKNOWN &&
+            (ex[i].date.year < d->published.year - 1 || ex[i].date.year > d->published.year + 1))
+            continue;
+        long dist = span_dist(a, b, ms, me);
+        bool other_nearer = false;
+        for (size_t k = 0; k < nothers; k++)
+            if (span_dist(a, b, others[k][0], others[k][1]) < dist)
+                other_nearer = true;
+        if (other_nearer)
+            continue;
         long penalty = ex[i].date.precision == EVM_DATE_DAY     ? 0
                        : ex[i].date.precision == EVM_DATE_WEEK  ? 40
                        : ex[i].date.precision == EVM_DATE_MONTH ? 60
@@ -973,7 +1006,8 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
     bool prep_ok = false, framing = false;
     if (p != UINT32_MAX) {
         if (is_strike)
-            prep_ok = tin(d, p, strike_preps);
+            prep_ok = tin(d, p, strike_preps) ||
+                      (teq(d, p + 1, "of") && strike_class(d, p, first).kind != 0);
         else {
             prep_ok = tin(d, p, meeting_preps) &&
                       !(p > first && (teq(d, p - 1, "speaking") || teq(d, p - 1, "said") ||
@@ -1069,7 +1103,9 @@ static void sentence_events(ctx *c, uint32_t si)
     bool strike_ok = weapon || strikes_noun;
     if (attack || strike_ok)
         actor = strike_actor(c, s, tr, ntr);
-    if (attack && actor)
+    /* Without either, "the attack on Dnipro" only adds to a strike already reported there. */
+    bool weak = attack && !strike_ok && !actor;
+    if (attack)
         strike_ok = true;
     evm_casualties cas;
     evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
@@ -1116,11 +1152,21 @@ static void sentence_events(ctx *c, uint32_t si)
     }
 
     size_t n_strikes = 0;
-    for (size_t i = 0; i < nc; i++)
+    size_t spans[32][2];
+    for (size_t i = 0; i < nc; i++) {
         n_strikes += cands[i].kind == EVM_EVENT_STRIKE;
+        spans[i][0] = d->mentions[cands[i].mention].start;
+        spans[i][1] = d->mentions[cands[i].mention].end;
+    }
     for (size_t i = 0; i < nc; i++) {
         const evm_mention *m = &d->mentions[cands[i].mention];
         if (cands[i].kind == EVM_EVENT_STRIKE) {
+            bool known = false;
+            for (size_t k = 0; weak && k < d->n_events; k++)
+                known = known ||
+                        (d->events[k].kind == EVM_EVENT_STRIKE && d->events[k].place == m->place);
+            if (weak && !known)
+                continue;
             evm_event *e = new_event(c, EVM_EVENT_STRIKE, cands[i].mention, si);
             /* the weapon nearest the place */
             wclass cls = W_NONE;
@@ -1139,7 +1185,7 @@ static void sentence_events(ctx *c, uint32_t si)
             }
             e->subtype = strike_subtype(cls, &e->cameo, &e->acled_sub_event);
             e->actor = actor;
-            e->date = event_date(c, s, m->start, m->end, false);
+            e->date = event_date(c, s, m->start, m->end, false, spans, nc);
             /* counts belong to the only place struck, or to the one they follow */
             bool own = n_strikes == 1;
             if (!own) {
@@ -1185,7 +1231,7 @@ static void sentence_events(ctx *c, uint32_t si)
             e->subtype = mw->subtype;
             e->cameo = mw->cameo;
             e->status = planned ? EVM_STATUS_PLANNED : EVM_STATUS_OCCURRED;
-            e->date = event_date(c, s, m->start, m->end, planned);
+            e->date = event_date(c, s, m->start, m->end, planned, spans, nc);
             add_participants(c, e, s);
             e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
                             (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +

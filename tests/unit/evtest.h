@@ -71,7 +71,7 @@ typedef struct evt_span {
     const evt_place *p;
 } evt_span;
 
-static int evt_span_cmp(const void *a, const void *b)
+static inline int evt_span_cmp(const void *a, const void *b)
 {
     const evt_span *x = a, *y = b;
     if (x->start != y->start)
@@ -81,7 +81,7 @@ static int evt_span_cmp(const void *a, const void *b)
 
 /* Adds a mention for every whole-token occurrence of a gazetteer surface in doc->text
  * (longest first, no overlaps), in text order. */
-static void evt_mark(evm_doc *doc)
+static inline void evt_mark(evm_doc *doc)
 {
     evt_span spans[256];
     size_t ns = 0;
@@ -133,7 +133,7 @@ static void evt_mark(evm_doc *doc)
 
 /* A document from article text (with an optional "date" header line), segmented, with
  * test mentions, and its events extracted. */
-static evm_doc *evt_doc(const char *text, const char *id)
+static inline evm_doc *evt_doc(const char *text, const char *id)
 {
     evm_read_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -151,8 +151,8 @@ static evm_doc *evt_doc(const char *text, const char *id)
 }
 
 /* The event of this kind at the place named `name`, or NULL. */
-static const evm_event *evt_find(const evm_event *ev, size_t n, const evm_place *places,
-                                 evm_event_kind kind, const char *name)
+static inline const evm_event *evt_find(const evm_event *ev, size_t n, const evm_place *places,
+                                        evm_event_kind kind, const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (ev[i].kind == kind && ev[i].place >= 0 && !strcmp(places[ev[i].place].name, name))
@@ -161,7 +161,7 @@ static const evm_event *evt_find(const evm_event *ev, size_t n, const evm_place 
 }
 
 /* Writes the events one a line, for messages. */
-static void evt_dump(FILE *f, const evm_event *ev, size_t n, const evm_place *places)
+static inline void evt_dump(FILE *f, const evm_event *ev, size_t n, const evm_place *places)
 {
     for (size_t i = 0; i < n; i++) {
         const evm_event *e = &ev[i];
