@@ -132,8 +132,8 @@ static inline void evt_mark(evm_doc *doc)
 }
 
 /* A document from article text (with an optional "date" header line), segmented, with
- * test mentions, and its events extracted. */
-static inline evm_doc *evt_doc(const char *text, const char *id)
+ * test mentions; events not extracted yet. */
+static inline evm_doc *evt_prepare(const char *text, const char *id)
 {
     evm_read_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -143,7 +143,15 @@ static inline evm_doc *evt_doc(const char *text, const char *id)
         return NULL;
     evm_segment_run(doc);
     evt_mark(doc);
-    if (evm_event_extract(doc, &dg) != EVM_OK) {
+    return doc;
+}
+
+/* evt_prepare, then the events extracted. */
+static inline evm_doc *evt_doc(const char *text, const char *id)
+{
+    evm_diag dg;
+    evm_doc *doc = evt_prepare(text, id);
+    if (doc && evm_event_extract(doc, &dg) != EVM_OK) {
         evm_doc_free(doc);
         return NULL;
     }
