@@ -79,8 +79,9 @@ static wordlist attack_words = {
 static wordlist casualty_words = {"killed",    "killing",  "kills",    "dead",     "died",
                                   "wounded",   "wounding", "injured",  "injuring", "casualties",
                                   "destroyed", "damaged",  "damaging", NULL};
-static wordlist labour_context = {"hunger", "general", "labor",   "labour",     "workers", "union",
-                                  "unions", "walkout", "pickets", "nationwide", NULL};
+static wordlist labour_context = {"hunger",    "general",  "labor",   "labour",  "workers",
+                                  "union",     "unions",   "walkout", "pickets", "nationwide",
+                                  "lightning", "teachers", "doctors", NULL};
 static wordlist modal_words = {"might", "could",  "would", "will",  "to", "can",
                                "may",   "should", "must",  "shall", NULL};
 static wordlist intercept_words = {"intercepted",   "intercept",   "intercepting", "downed",
@@ -152,6 +153,23 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+/* Words that make a meeting diplomatic when no person is named. */
+static wordlist diplomatic_words = {
+    "delegation", "delegations", "officials",   "leaders",     "leader",       "ministers",
+    "minister",   "envoy",       "envoys",      "diplomats",   "diplomat",     "negotiators",
+    "president",  "presidents",  "allies",      "counterpart", "counterparts", "foreign",
+    "countries",  "nations",     "governments", "ambassador",  "ambassadors",  "peace",
+    "ceasefire",  "truce",       "sides",       "prime",       "chancellor",   "king",
+    "secretary",  "premier",     "bilateral",   "summit",      "talks",        NULL};
+/* Weapons that are tested, made, sold or paraded did not strike anything. */
+static wordlist strike_vetoes = {
+    "test",       "tests",     "tested",     "test-fired", "test-launched", "drill",
+    "drills",     "exercise",  "exercises",  "parade",     "factory",       "factories",
+    "production", "produce",   "produced",   "supply",     "supplies",      "supplied",
+    "deliver",    "delivered", "deliveries", "shipment",   "shipments",     "purchase",
+    "purchased",  "bought",    "sold",       "sell",       "manufacture",   "manufactured",
+    "export",     "exports",   "stockpile",  "arsenal",    "donated",       "pledged",
+    NULL};
 static wordlist travel_words = {"travelled", "traveled", "travels", "came",    "flew",    "visit",
                                 "trip",      "headed",   "went",    "arrived", "arrives", "journey",
                                 "returned",  "arriving", "come",    "travel",  "visits",  NULL};
@@ -336,6 +354,7 @@ typedef struct occurrence {
 /* Per-document working state. */
 typedef struct ctx {
     evm_doc *doc;
+    bool doc_weapons;     /* the article names a weapon somewhere */
     int32_t *tok_mention; /* token -> mention index, -1 */
     bool *tok_named;      /* token already part of a person occurrence */
     person *people;
@@ -344,22 +363,31 @@ typedef struct ctx {
     size_t n_occ, cap_occ;
 } ctx;
 
+/* Demonyms that are not attackers in the table above, for telling names from adjectives. */
+static wordlist other_demonyms = {
+    "polish",     "italian",     "spanish",    "dutch",      "swedish",     "norwegian",
+    "danish",     "finnish",     "greek",      "hungarian",  "romanian",    "bulgarian",
+    "serbian",    "croatian",    "czech",      "slovak",     "austrian",    "swiss",
+    "belgian",    "canadian",    "mexican",    "brazilian",  "argentine",   "japanese",
+    "korean",     "vietnamese",  "thai",       "indonesian", "filipino",    "australian",
+    "european",   "african",     "asian",      "arab",       "palestinian", "kenyan",
+    "georgian",   "moldovan",    "lithuanian", "latvian",    "estonian",    "kazakh",
+    "uzbek",      "qatari",      "emirati",    "kuwaiti",    "omani",       "bahraini",
+    "irish",      "scottish",    "welsh",      "portuguese", "slovenian",   "albanian",
+    "bosnian",    "kosovar",     "taiwanese",  "malaysian",  "chilean",     "colombian",
+    "venezuelan", "cuban",       "peruvian",   "soviet",     "western",     "eastern",
+    "nordic",     "baltic",      "kurdish",    "tunisian",   "algerian",    "moroccan",
+    "malian",     "congolese",   "rwandan",    "ugandan",    "eritrean",    "ghanaian",
+    "senegalese", "cameroonian", "tanzanian",  "zimbabwean", "angolan",     NULL};
+
 static bool demonym_like(const evm_doc *d, uint32_t t)
 {
     if (!tcap(d, t))
         return false;
-    size_t n = tlen(d, t);
-    const char *s = ttext(d, t);
     for (size_t i = 0; demonyms[i][0]; i++)
         if (teq(d, t, demonyms[i][0]))
             return true;
-    static const char *const ends[] = {"ian", "ean", "ese", "ish", "ch", "ans", "ians"};
-    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
-        size_t el = strlen(ends[i]);
-        if (n > el + 2 && strncmp(s + n - el, ends[i], el) == 0)
-            return true;
-    }
-    return false;
+    return tin(d, t, other_demonyms);
 }
 
 /* A token that can be part of a person's name. */
@@ -960,6 +988,24 @@ static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
     }
 }
 
+/* "a summit is scheduled for", "talks will be held", "the visit is expected". */
+static bool planned_after(const evm_doc *d, uint32_t t, uint32_t end)
+{
+    static wordlist be = {"is",   "are", "was",  "were", "will", "would", "has",
+                          "have", "had", "been", "be",   "now",  "also",  NULL};
+    static wordlist plan = {"scheduled", "planned", "expected", "due", "set",
+                            "slated",    "held",    "take",     NULL};
+    uint32_t k = t + 1;
+    bool fut = false;
+    while (k < end && k < t + 5 && tin(d, k, be)) {
+        fut = fut || teq(d, k, "will") || teq(d, k, "would");
+        k++;
+    }
+    if (k == t + 1 || k >= end || !tin(d, k, plan))
+        return false;
+    return fut || !(teq(d, k, "held") || teq(d, k, "take"));
+}
+
 static bool planned_before(const evm_doc *d, uint32_t t, uint32_t first)
 {
     /* "will meet", "is to meet", "were then to meet", "upcoming talks", "due to visit" */
@@ -1072,8 +1118,8 @@ static void sentence_events(ctx *c, uint32_t si)
     uint32_t first = s->tok_first, end = first + s->tok_count;
     trig tr[64];
     size_t ntr = 0;
-    bool weapon = false, strikes_noun = false, attack = false, remote = false, intercept = false,
-         damage = false;
+    bool weapon = false, strikes_noun = false, attack = false, intercept = false, damage = false,
+         veto = false, diplomatic = false;
     for (uint32_t t = first; t < end && ntr < 64; t++) {
         strike_word sw = strike_class(d, t, first);
         const mword *mw = meeting_class(d, t, first);
@@ -1083,8 +1129,16 @@ static void sentence_events(ctx *c, uint32_t si)
             strikes_noun = true;
         if (sw.kind == 2)
             attack = true;
-        if (tin(d, t, remote_words))
-            remote = true;
+        if (mw) {
+            /* "talks by video link", "met virtually", "a phone meeting" are not mapped */
+            for (uint32_t k = t > first + 5 ? t - 5 : first; k < end && k <= t + 5; k++)
+                if (tin(d, k, remote_words))
+                    mw = NULL;
+        }
+        if (tin(d, t, strike_vetoes))
+            veto = true;
+        if (tin(d, t, diplomatic_words))
+            diplomatic = true;
         if (tin(d, t, intercept_words) || (teq(d, t, "shot") && teq(d, t + 1, "down")) ||
             (teq(d, t, "air") && (teq(d, t + 1, "defence") || teq(d, t + 1, "defense") ||
                                   teq(d, t + 1, "defences") || teq(d, t + 1, "defenses"))))
@@ -1109,8 +1163,12 @@ static void sentence_events(ctx *c, uint32_t si)
         strike_ok = true;
     evm_casualties cas;
     evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
-    if (intercept && !damage && cas.killed < 0 && cas.injured < 0)
+    bool counted = cas.killed >= 0 || cas.injured >= 0;
+    if ((intercept || veto) && !damage && !counted)
         strike_ok = false;
+    /* a plain attack with a toll, in an article that names weapons, is a strike */
+    if (weak && counted && c->doc_weapons)
+        weak = false;
     /* casualty verbs attach places too once the sentence is about a strike */
     if (strike_ok)
         for (uint32_t t = first; t < end && ntr < 64; t++)
@@ -1120,7 +1178,10 @@ static void sentence_events(ctx *c, uint32_t si)
                 tr[ntr].mw = NULL;
                 ntr++;
             }
-    bool meeting_ok = !remote;
+    bool meeting_ok = true;
+    for (size_t k = 0; k < c->n_occ; k++)
+        if (c->occ[k].tok >= first && c->occ[k].tok < end)
+            diplomatic = true;
 
     cand cands[32];
     size_t nc = 0;
@@ -1216,7 +1277,14 @@ static void sentence_events(ctx *c, uint32_t si)
                             (e->killed >= 0 || e->injured >= 0 ? 0.1f : 0.0f) + 0.15f * m->score;
         } else {
             const mword *mw = tr[cands[i].trig].mw;
-            bool planned = planned_before(d, tr[cands[i].trig].tok, first);
+            bool planned = planned_before(d, tr[cands[i].trig].tok, first) ||
+                           planned_after(d, tr[cands[i].trig].tok, end) ||
+                           (m->tok_first > tr[cands[i].trig].tok &&
+                            planned_after(d, m->tok_first + m->tok_count - 1, end));
+            /* "met", "visit", "meeting" need people or diplomats around ("the council met
+             * in Springfield" is not an encounter worth a map); talks and summits do not */
+            if (!diplomatic && strcmp(mw->cameo, "046") && strcmp(mw->subtype, "summit"))
+                continue;
             if (mw->need == 1 || mw->need == 2) {
                 /* welcome/host/receive need a person; arrive/travel need a person too */
                 bool person = false;
@@ -1452,6 +1520,8 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
             c.tok_mention[t] = (int32_t)i;
     }
     find_people(&c);
+    for (size_t t = 0; t < doc->n_tokens && !c.doc_weapons; t++)
+        c.doc_weapons = strike_class(doc, (uint32_t)t, (uint32_t)t).kind == 1;
     for (uint32_t si = 0; si < doc->n_sentences; si++)
         sentence_events(&c, si);
     merge_events(doc);
