@@ -27,7 +27,9 @@ struct evm_reader {
     size_t position; /* of the last article returned */
     char *line;      /* getline buffer */
     size_t line_cap;
-    int pending; /* a byte read while sniffing, or EOF */
+    int pending;  /* a byte read while sniffing, or EOF */
+    size_t bytes; /* consumed so far */
+    size_t total; /* file size, 0 for a pipe */
     char warning[256];
 };
 
@@ -71,6 +73,8 @@ evm_err evm_article_open(const char *path, const evm_read_opts *opts, evm_reader
             evm_article_close(r);
             return evm_diag_set(diag, EVM_ERR_IO, "%s: is a directory", path);
         }
+        if (S_ISREG(st.st_mode))
+            r->total = (size_t)st.st_size;
         r->fp = fopen(path, "rb");
         if (!r->fp) {
             evm_err e = evm_diag_set(diag, EVM_ERR_IO, "%s: %s", path, strerror(errno));
@@ -114,6 +118,16 @@ const char *evm_article_warning(const evm_reader *r)
 size_t evm_article_position(const evm_reader *r)
 {
     return r->position;
+}
+
+size_t evm_article_bytes_read(const evm_reader *r)
+{
+    return r->bytes;
+}
+
+size_t evm_article_bytes_total(const evm_reader *r)
+{
+    return r->total;
 }
 
 bool evm_article_is_jsonl(const evm_reader *r)
@@ -383,6 +397,7 @@ evm_err evm_article_next(evm_reader *r, evm_doc **doc, evm_diag *diag)
         if (e)
             return e;
         r->position = 1;
+        r->bytes = n;
         e = evm_article_parse_text(data, n, r->stem, &r->opts, doc, diag);
         free(data);
         if (e == EVM_OK) {
@@ -417,6 +432,7 @@ evm_err evm_article_next(evm_reader *r, evm_doc **doc, evm_diag *diag)
             return EVM_OK;
         }
         r->line_no++;
+        r->bytes += (size_t)k;
         if (blank(r->line, 0, (size_t)k))
             continue;
         r->position = r->line_no;

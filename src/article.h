@@ -44,6 +44,10 @@ const char *evm_article_warning(const evm_reader *r);
  * 1 for a plain text file. */
 size_t evm_article_position(const evm_reader *r);
 
+/* Bytes of the input consumed so far, and its total size (0 when unknown: a pipe). */
+size_t evm_article_bytes_read(const evm_reader *r);
+size_t evm_article_bytes_total(const evm_reader *r);
+
 /* True when the reader reads JSONL. */
 bool evm_article_is_jsonl(const evm_reader *r);
 

@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "evmap.h"
+#include "outfile.h"
 #include "pipeline.h"
 #include "when.h"
 
@@ -438,12 +442,53 @@ static bool make_dirs(const char *path, evm_diag *diag)
 
 typedef struct map_run {
     bool quiet;
+    bool tty;            /* stderr is a terminal: show progress */
+    bool progress_shown; /* a progress line is on screen */
     size_t warnings;
+    const char *input;
+    double start, last;
 } map_run;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void clear_progress(map_run *run)
+{
+    if (run->progress_shown) {
+        fputs("\r\033[K", stderr);
+        run->progress_shown = false;
+    }
+}
+
+/* A progress line on a terminal, at most four times a second: articles done, rate, and
+ * the time left when the input's size is known. */
+static void progress(void *ctx, size_t articles, size_t bytes, size_t total)
+{
+    map_run *run = ctx;
+    if (run->quiet || !run->tty)
+        return;
+    double t = now();
+    if (t - run->last < 0.25)
+        return;
+    run->last = t;
+    double el = t - run->start;
+    double rate = el > 0 ? articles / el : 0;
+    fprintf(stderr, "\r\033[Kevmap: %s: %zu articles, %.0f/s", run->input, articles, rate);
+    if (total && bytes && bytes <= total && el > 0) {
+        double left = el * (double)(total - bytes) / (double)bytes;
+        fprintf(stderr, ", %.0f%%, %.0f s left", 100.0 * bytes / total, left);
+    }
+    run->progress_shown = true;
+}
 
 static void report(void *ctx, evm_err err, const char *text)
 {
     map_run *run = ctx;
+    clear_progress(run);
     if (err == EVM_OK) {
         if (!run->quiet)
             msg("warning: %s", text);
@@ -519,12 +564,18 @@ static int cmd_map(cli *c)
         rc = exit_for(e);
         goto done;
     }
-    map_run run = {po.quiet, 0};
+    map_run run = {0};
+    run.quiet = po.quiet;
+    run.tty = isatty(STDERR_FILENO);
+    evm_pipeline_hooks hooks = {&run, report, progress};
     size_t total_skipped = 0, failed = 0;
     for (size_t i = 0; i < nfiles; i++) {
         evm_batch *b = NULL;
         size_t skipped = 0;
-        e = evm_pipeline_input(p, files[i], &b, &skipped, report, &run, &d);
+        run.input = files[i];
+        run.start = run.last = now();
+        e = evm_pipeline_input(p, files[i], &b, &skipped, &hooks, &d);
+        clear_progress(&run);
         total_skipped += skipped;
         if (e) {
             msg("%s", d.msg);
@@ -559,11 +610,22 @@ done:
     return rc;
 }
 
+/* On SIGINT/SIGTERM: remove the temporary files of outputs being written (earlier outputs
+ * stay intact), then die of the same signal. */
+static void on_signal(int sig)
+{
+    evm_outfile_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* ---- main -------------------------------------------------------------------------------------
  */
 
 int main(int argc, char **argv)
 {
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if (argc < 2)
         return usage_error("no command given");
     const char *a = argv[1];

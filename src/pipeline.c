@@ -34,8 +34,12 @@ evm_err evm_pipeline_doc(evm_pipeline *p, evm_doc *doc, evm_diag *diag)
 }
 
 evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, size_t *skipped,
-                           evm_pipeline_report report, void *ctx, evm_diag *diag)
+                           const evm_pipeline_hooks *hooks, evm_diag *diag)
 {
+    static const evm_pipeline_hooks none = {0};
+    if (!hooks)
+        hooks = &none;
+    size_t done = 0;
     *out = NULL;
     *skipped = 0;
     evm_reader *r;
@@ -52,8 +56,8 @@ evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, s
         e = evm_article_next(r, &doc, &d);
         if (e == EVM_ERR_INPUT) {
             (*skipped)++;
-            if (report)
-                report(ctx, e, d.msg);
+            if (hooks->report)
+                hooks->report(hooks->ctx, e, d.msg);
             continue;
         }
         if (e) {
@@ -63,19 +67,23 @@ evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, s
         if (!doc)
             break;
         const char *warn = evm_article_warning(r);
-        if (warn && report)
-            report(ctx, EVM_OK, warn);
+        if (warn && hooks->report)
+            hooks->report(hooks->ctx, EVM_OK, warn);
         e = evm_pipeline_doc(p, doc, &d);
         if (e) {
             (*skipped)++;
-            if (report)
-                report(ctx, e, d.msg);
+            if (hooks->report)
+                hooks->report(hooks->ctx, e, d.msg);
             evm_doc_free(doc);
             e = EVM_OK;
             continue;
         }
         evm_batch_add_doc(b, doc);
         evm_doc_free(doc);
+        done++;
+        if (hooks->progress)
+            hooks->progress(hooks->ctx, done, evm_article_bytes_read(r),
+                            evm_article_bytes_total(r));
     }
     evm_article_close(r);
     if (e) {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# CLI tests: exit codes, where messages go (stdout data, stderr diagnostics), and their text.
+# Usage: cli_test.sh EVMAP SOURCE_DIR
+set -u
+EVMAP=$1
+SRC=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# expect CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...   (patterns: grep -E, "" = must be empty)
+expect() {
+  local code=$1 outpat=$2 errpat=$3
+  shift 4
+  "$EVMAP" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local ok=1
+  [[ $rc -eq $code ]] || { echo "FAIL: evmap $*: exit $rc, expected $code"; ok=0; }
+  if [[ -z $outpat ]]; then
+    [[ ! -s $tmp/out ]] || { echo "FAIL: evmap $*: unexpected stdout:"; head -3 "$tmp/out"; ok=0; }
+  else
+    grep -qE -- "$outpat" "$tmp/out" || { echo "FAIL: evmap $*: stdout lacks /$outpat/"; ok=0; }
+  fi
+  if [[ -z $errpat ]]; then
+    [[ ! -s $tmp/err ]] || { echo "FAIL: evmap $*: unexpected stderr:"; head -3 "$tmp/err"; ok=0; }
+  else
+    grep -qE -- "$errpat" "$tmp/err" || { echo "FAIL: evmap $*: stderr lacks /$errpat/:"; head -3 "$tmp/err"; ok=0; }
+  fi
+  if [[ $ok -eq 1 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+}
+
+expect 0 '^Usage: evmap COMMAND' '' -- --help
+expect 0 '^Usage: evmap COMMAND' '' -- -h
+expect 0 '^evmap [0-9]+\.[0-9]+\.[0-9]+$' '' -- --version
+expect 0 '^Usage: evmap map' '' -- help map
+expect 0 '^Usage: evmap map' '' -- map --help
+expect 0 'Exit status' '' -- help
+expect 2 '' "^evmap: no command given" -- 
+expect 2 '' "Try 'evmap --help'" -- 
+expect 2 '' "^evmap: no such command 'frobnicate'" -- frobnicate
+expect 2 '' "^evmap: unknown option '--bogus'" -- map --bogus x.txt
+expect 2 '' "Try 'evmap --help'" -- map --bogus x.txt
+expect 2 '' "needs an argument" -- map x.txt -o
+expect 2 '' "not a date" -- map --date 2025-02-30 x.txt
+expect 2 '' "not a date" -- map --date tomorrow x.txt
+expect 2 '' "no input" -- map
+expect 2 '' "no such command 'nope'" -- help nope
+expect 1 '' "^evmap: $tmp/missing.txt: No such file or directory$" -- map -o "$tmp/o" "$tmp/missing.txt"
+
+# An empty article is reported, skipped, and the exit code says so.
+: >"$tmp/empty.txt"
+expect 3 '' "empty.txt: empty article \(skipped\)" -- map -q -o "$tmp/o" "$tmp/empty.txt"
+# A JSONL batch with one bad line: the others are processed, the bad one named by line.
+printf '{"id":"a","text":"Talks in Paris."}\n{broken\n{"id":"c","text":"Kyiv."}\n' >"$tmp/b.jsonl"
+expect 3 '' "b.jsonl: line 2: not valid JSON" -- map -o "$tmp/o" "$tmp/b.jsonl"
+grep -q "2 articles" "$tmp/err" || { echo "FAIL: batch summary does not count 2 articles"; fail=$((fail + 1)); }
+# An output folder that is a file.
+: >"$tmp/file"
+printf 'Talks in Paris.\n' >"$tmp/ok.txt"
+expect 1 '' "not a directory|Not a directory" -- map -o "$tmp/file" "$tmp/ok.txt"
+
+# The man page in docs/ is the one the tables produce.
+"$EVMAP" man >"$tmp/evmap.1"
+if cmp -s "$tmp/evmap.1" "$SRC/docs/evmap.1"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL: docs/evmap.1 is stale: regenerate it with 'build/evmap man > docs/evmap.1'"
+  fail=$((fail + 1))
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

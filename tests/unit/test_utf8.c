@@ -1,0 +1,97 @@
+/* test_utf8.c: decoding, repair, folding and byte/code-point offsets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+static void test_decode(void **state)
+{
+    (void)state;
+    int32_t cp;
+    assert_int_equal(evm_utf8_decode("A", 1, &cp), 1);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(evm_utf8_decode("\xE2\x80\x99", 3, &cp), 3); /* ’ */
+    assert_int_equal(cp, 0x2019);
+    assert_int_equal(evm_utf8_decode("\xE2\x80", 2, &cp), 1); /* truncated */
+    assert_int_equal(cp, -1);
+    assert_int_equal(evm_utf8_decode("\xFF", 1, &cp), 1);
+    assert_int_equal(cp, -1);
+}
+
+static void test_repair(void **state)
+{
+    (void)state;
+    char *out;
+    size_t n;
+    /* an invalid byte, a NUL and an overlong encoding each become U+FFFD */
+    const char in[] = "a\xFF"
+                      "b\0c\xC0\xAF";
+    size_t replaced = evm_utf8_repair(in, sizeof in - 1, &out, &n);
+    assert_int_equal(replaced, 4);
+    assert_string_equal(out, "a\xEF\xBF\xBD"
+                             "b\xEF\xBF\xBD"
+                             "c\xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_int_equal(n, strlen(out));
+    free(out);
+    replaced = evm_utf8_repair("Київ’s", strlen("Київ’s"), &out, &n);
+    assert_int_equal(replaced, 0);
+    assert_string_equal(out, "Київ’s");
+    free(out);
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    size_t n;
+    char *f = evm_utf8_fold("Dnipró", strlen("Dnipró"), &n);
+    assert_string_equal(f, "dnipro");
+    free(f);
+    f = evm_utf8_fold("КИЇВ", strlen("КИЇВ"), &n);
+    assert_string_equal(f, "киів"); /* the diaeresis of Ї is a mark: folded away */
+    free(f);
+    f = evm_utf8_fold("Élysée", strlen("Élysée"), &n);
+    assert_string_equal(f, "elysee");
+    free(f);
+}
+
+static void test_offsets(void **state)
+{
+    (void)state;
+    /* "Київ’s Sumy": К и ї в ’ s space S u m y */
+    const char *s = "Київ’s Sumy and more text to pass the first checkpoint of 64 bytes......"
+                    "ü";
+    size_t n = strlen(s);
+    evm_utf8_index *ix = evm_utf8_index_new(s, n);
+    assert_int_equal(evm_utf8_index_cp(ix, 0), 0);
+    assert_int_equal(evm_utf8_index_cp(ix, 8), 4);  /* after Київ (8 bytes) */
+    assert_int_equal(evm_utf8_index_cp(ix, 11), 5); /* after ’ (3 bytes) */
+    const char *sumy = strstr(s, "Sumy");
+    assert_int_equal(evm_utf8_index_cp(ix, (size_t)(sumy - s)), 7);
+    assert_int_equal(evm_utf8_index_cp(ix, n), evm_utf8_count(s, n));
+    assert_int_equal(evm_utf8_index_cp(ix, n - 1), evm_utf8_count(s, n) - 1); /* inside ü */
+    evm_utf8_index_free(ix);
+}
+
+static void test_classes(void **state)
+{
+    (void)state;
+    assert_true(evm_utf8_is_space(0xA0));    /* no-break space */
+    assert_true(evm_utf8_is_upper(0x041A));  /* К */
+    assert_true(evm_utf8_is_letter(0x0457)); /* ї */
+    assert_false(evm_utf8_is_letter('-'));
+    assert_true(evm_utf8_is_digit('7'));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode),  cmocka_unit_test(test_repair),  cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_offsets), cmocka_unit_test(test_classes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
