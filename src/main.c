@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "evmap.h"
+#include "gazetteer.h"
+#include "geoparse.h"
 #include "outfile.h"
 #include "pipeline.h"
 #include "when.h"
@@ -47,6 +49,7 @@ enum {
     CMD_MAP = 1u << 0,
     CMD_HELP = 1u << 1,
     CMD_MAN = 1u << 2,
+    CMD_GEOPARSE = 1u << 3,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -58,6 +61,7 @@ enum opt_id {
     OPT_JSONL,
     OPT_QUIET,
     OPT_GAZETTEER,
+    OPT_JOBS,
     OPT_COUNT
 };
 
@@ -76,10 +80,12 @@ static const option_def options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
     {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP, "read inputs as JSONL even without a .jsonl extension"},
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_GEOPARSE,
+     "read inputs as JSONL even without a .jsonl extension"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP,
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_GEOPARSE,
      "gazetteer index to use (default: found next to the program)"},
+    {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -103,6 +109,7 @@ typedef struct command_def {
 static int cmd_map(cli *c);
 static int cmd_help(cli *c);
 static int cmd_man(cli *c);
+static int cmd_geoparse(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -112,6 +119,14 @@ static const command_def commands[] = {
      "report, and writes places.geojson, strikes.geojson, meetings.geojson and the maps "
      "into one folder per input, named after the input's stem.",
      cmd_map, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -608,6 +623,52 @@ done:
     free(owned);
     free(files);
     return rc;
+}
+
+/* ---- geoparse ------------------------------------------------------------------------------ */
+
+static void report_skip(void *ctx, const char *text)
+{
+    (void)ctx;
+    msg("%s (skipped)", text);
+}
+
+static int cmd_geoparse(cli *c)
+{
+    if (c->npos > 1)
+        return usage_error("geoparse: one input at most (a file, or - for stdin)");
+    int jobs = 1;
+    if (c->value[OPT_JOBS]) {
+        char *end;
+        long j = strtol(c->value[OPT_JOBS], &end, 10);
+        if (*end || j < 1 || j > 256)
+            return usage_error("-j '%s' is not a thread count (1..256)", c->value[OPT_JOBS]);
+        jobs = (int)j;
+    }
+    evm_read_opts ro = {0};
+    ro.jsonl = c->value[OPT_JSONL] != NULL;
+    char found[4096];
+    const char *gpath = c->value[OPT_GAZETTEER];
+    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
+        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
+        return EXIT_GAZETTEER;
+    }
+    evm_diag d;
+    evm_gaz *gaz = NULL;
+    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    size_t skipped = 0;
+    e = evm_geoparse_run(gaz, c->npos ? c->pos[0] : "-", &ro, jobs, stdout, &skipped, report_skip,
+                         NULL, &d);
+    evm_gazetteer_close(gaz);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    return skipped ? EXIT_SKIPPED : EXIT_OK;
 }
 
 /* On SIGINT/SIGTERM: remove the temporary files of outputs being written (earlier outputs
