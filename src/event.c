@@ -514,11 +514,19 @@ static void find_titled_people(ctx *c, const evm_sentence *s)
                 break;
             bool mod = tin(d, re, role_mods) &&
                        !(tcap(d, re) && name_token(c, re, true) && !tin(d, re, role_mods));
-            bool place = c->tok_mention[re] >= 0 && tcap(d, re);
-            bool to_place = (teq(d, re, "to") || teq(d, re, "for") || teq(d, re, "in")) &&
-                            re + 1 < end && c->tok_mention[re + 1] >= 0;
+            bool place = c->tok_mention[re] >= 0 && tcap(d, re) &&
+                         (teq(d, re - 1, "for") || teq(d, re - 1, "of") || teq(d, re - 1, "to") ||
+                          teq(d, re - 1, "and"));
+            bool to_place = (teq(d, re, "to") || teq(d, re, "for")) && re + 1 < end &&
+                            c->tok_mention[re + 1] >= 0;
+            if (place) {
+                const evm_mention *pm = &d->mentions[c->tok_mention[re]];
+                re = pm->tok_first + pm->tok_count;
+                continue;
+            }
             if (to_place) {
-                re += 2;
+                const evm_mention *pm = &d->mentions[c->tok_mention[re + 1]];
+                re = pm->tok_first + pm->tok_count;
                 continue;
             }
             if (!mod && !place)
