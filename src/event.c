@@ -3,6 +3,7 @@
  * participants, and merges the mentions of one event (see event.h, docs/events.md). */
 #include "event.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +37,65 @@ static bool teq(const evm_doc *d, uint32_t t, const char *w)
     return n == wl && strncasecmp(ttext(d, t), w, n) == 0;
 }
 
-static bool tin(const evm_doc *d, uint32_t t, wordlist list)
+/* Every word list below has a bit; each token's bits are looked up once per document (see
+ * token_flags) and kept for the thread running the extraction. */
+enum {
+    B_missile_words,
+    B_missile_quals,
+    B_drone_words,
+    B_rocket_words,
+    B_artillery_words,
+    B_air_words,
+    B_bomb_words,
+    B_bomb_quals,
+    B_bombing_words,
+    B_attack_words,
+    B_casualty_words,
+    B_labour_context,
+    B_modal_words,
+    B_intercept_words,
+    B_damage_words,
+    B_fillers,
+    B_strike_preps,
+    B_strike_blockers,
+    B_passive_aux,
+    B_passive_hits,
+    B_remote_words,
+    B_meeting_preps,
+    B_diplomatic_words,
+    B_strike_vetoes,
+    B_travel_words,
+    B_meeting_blockers,
+    B_planned_words,
+    B_force_words,
+    B_launch_verbs,
+    B_role_heads,
+    B_role_mods,
+    B_name_stop,
+    B_comment_verbs,
+    B_temporal_conj,
+    B_other_demonyms,
+    B_name_particles,
+    B_report_verbs,
+    B_duration_words,
+    B_after_be,
+    B_plan_words,
+    B_be_words,
+    B_civil_talks,
+    B_demonyms,
+    B_meeting_words,
+    B_COUNT
+};
+#define BIT(name) (1ull << B_##name)
+_Static_assert(B_COUNT <= 64, "one bit per word list");
+
+static _Thread_local const uint64_t *tl_flags;
+static _Thread_local const evm_doc *tl_doc;
+
+/* Token t is in one of the word lists of `bits` (ASCII case ignored, as teq). */
+static bool tin(const evm_doc *d, uint32_t t, uint64_t bits)
 {
-    for (size_t i = 0; list[i]; i++)
-        if (teq(d, t, list[i]))
-            return true;
-    return false;
+    return t < d->n_tokens && d == tl_doc && (tl_flags[t] & bits) != 0;
 }
 
 static bool tpunct(const evm_doc *d, uint32_t t, char c)
@@ -153,14 +207,20 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+/* What local news negotiates: these talks are not diplomacy. */
+static wordlist civil_talks = {"budget",   "contract",  "labor", "labour",   "union",  "wage",
+                               "salary",   "merger",    "pay",   "zoning",   "school", "lease",
+                               "business", "education", "youth", "property", "tax",    NULL};
 /* Words that make a meeting diplomatic when no person is named. */
 static wordlist diplomatic_words = {
-    "delegation", "delegations", "officials",   "leaders",     "leader",       "ministers",
-    "minister",   "envoy",       "envoys",      "diplomats",   "diplomat",     "negotiators",
-    "president",  "presidents",  "allies",      "counterpart", "counterparts", "foreign",
-    "countries",  "nations",     "governments", "ambassador",  "ambassadors",  "peace",
-    "ceasefire",  "truce",       "sides",       "prime",       "chancellor",   "king",
-    "secretary",  "premier",     "bilateral",   "summit",      "talks",        NULL};
+    "delegation", "delegations", "ministers",   "minister",     "envoy",
+    "envoys",     "diplomats",   "diplomat",    "negotiators",  "president",
+    "presidents", "allies",      "counterpart", "counterparts", "foreign",
+    "countries",  "nations",     "governments", "ambassador",   "ambassadors",
+    "peace",      "ceasefire",   "truce",       "sides",        "prime",
+    "chancellor", "king",        "secretary",   "premier",      "bilateral",
+    "diplomatic", "embassy",     "kremlin",     "ministry",     "statesmen",
+    "heads",      "foreign",     NULL};
 /* Weapons that are tested, made, sold or paraded did not strike anything. */
 static wordlist strike_vetoes = {
     "test",       "tests",     "tested",     "test-fired", "test-launched", "drill",
@@ -169,6 +229,9 @@ static wordlist strike_vetoes = {
     "deliver",    "delivered", "deliveries", "shipment",   "shipments",     "purchase",
     "purchased",  "bought",    "sold",       "sell",       "manufacture",   "manufactured",
     "export",     "exports",   "stockpile",  "arsenal",    "donated",       "pledged",
+    "deployment", "deployed",  "deploy",     "deploying",  "stationed",     "positioned",
+    "system",     "systems",   "launcher",   "launchers",  "defense",       "defence",
+    "installed",  "install",   "installing", "based",      "armed",         "equipped",
     NULL};
 static wordlist travel_words = {"travelled", "traveled", "travels", "came",    "flew",    "visit",
                                 "trip",      "headed",   "went",    "arrived", "arrives", "journey",
@@ -285,47 +348,291 @@ static wordlist role_mods = {
     "european", "union",        "general",    "external",     "relations", "armed",    "forces",
     "joint",    "supreme",      "assistant",  "principal",    "press",     "lead",     "policy",
     "ministry", "presidency",   "kremlin",    "adviser",      "advisor",   "cabinet",  NULL};
-static wordlist name_stop = {
-    "the",          "a",          "an",        "but",        "and",
-    "on",           "in",         "at",        "for",        "of",
-    "to",           "with",       "by",        "as",         "after",
-    "before",       "during",     "while",     "when",       "late",
-    "early",        "last",       "next",      "this",       "that",
-    "these",        "those",      "it",        "he",         "she",
-    "they",         "we",         "i",         "his",        "her",
-    "their",        "its",        "our",       "there",      "here",
-    "however",      "meanwhile",  "top",       "both",       "unfortunately",
-    "news",         "ministry",   "office",    "council",    "party",
-    "forces",       "army",       "agency",    "times",      "post",
-    "tv",           "telegram",   "union",     "monday",     "tuesday",
-    "wednesday",    "thursday",   "friday",    "saturday",   "sunday",
-    "january",      "february",   "march",     "april",      "may",
-    "june",         "july",       "august",    "september",  "october",
-    "november",     "december",   "jan",       "feb",        "mar",
-    "apr",          "jun",        "jul",       "aug",        "sep",
-    "sept",         "oct",        "nov",       "dec",        "according",
-    "if",           "so",         "yet",       "also",       "then",
-    "thus",         "since",      "until",     "although",   "though",
-    "what",         "who",        "which",     "why",        "how",
-    "where",        "all",        "some",      "many",       "most",
-    "several",      "no",         "not",       "one",        "two",
-    "three",        "earlier",    "later",     "today",      "yesterday",
-    "tomorrow",     "overnight",  "just",      "only",       "even",
-    "still",        "now",        "kremlin",   "pentagon",   "elysee",
-    "palace",       "house",      "street",    "university", "institute",
-    "court",        "parliament", "senate",    "congress",   "nations",
-    "security",     "bank",       "fund",      "group",      "organization",
-    "organisation", "committee",  "company",   "press",      "radio",
-    "network",      "service",    "reuters",   "afp",        "ap",
-    "fox",          "cnn",        "bbc",       "nato",       "un",
-    "eu",           "coalition",  "western",   "eastern",    "northern",
-    "southern",     "central",    "prime",     "state",      "foreign",
-    "defence",      "defense",    "special",   "national",   "god",
-    "christmas",    "easter",     "ramadan",   "islamic",    "hamas",
-    "hezbollah",    "houthis",    "taliban",   "americans",  "europeans",
-    "air",          "defense",    "ministers", "officials",  "minister",
-    "president",    "forum",      "summit",    "talks",      "world",
-    "war",          "peace",      NULL};
+static wordlist name_stop = {"the",
+                             "a",
+                             "an",
+                             "but",
+                             "and",
+                             "on",
+                             "in",
+                             "at",
+                             "for",
+                             "of",
+                             "to",
+                             "with",
+                             "by",
+                             "as",
+                             "after",
+                             "before",
+                             "during",
+                             "while",
+                             "when",
+                             "late",
+                             "early",
+                             "last",
+                             "next",
+                             "this",
+                             "that",
+                             "these",
+                             "those",
+                             "it",
+                             "he",
+                             "she",
+                             "they",
+                             "we",
+                             "i",
+                             "his",
+                             "her",
+                             "their",
+                             "its",
+                             "our",
+                             "there",
+                             "here",
+                             "however",
+                             "meanwhile",
+                             "top",
+                             "both",
+                             "unfortunately",
+                             "news",
+                             "ministry",
+                             "office",
+                             "council",
+                             "party",
+                             "forces",
+                             "army",
+                             "agency",
+                             "times",
+                             "post",
+                             "tv",
+                             "telegram",
+                             "union",
+                             "monday",
+                             "tuesday",
+                             "wednesday",
+                             "thursday",
+                             "friday",
+                             "saturday",
+                             "sunday",
+                             "january",
+                             "february",
+                             "march",
+                             "april",
+                             "may",
+                             "june",
+                             "july",
+                             "august",
+                             "september",
+                             "october",
+                             "november",
+                             "december",
+                             "jan",
+                             "feb",
+                             "mar",
+                             "apr",
+                             "jun",
+                             "jul",
+                             "aug",
+                             "sep",
+                             "sept",
+                             "oct",
+                             "nov",
+                             "dec",
+                             "according",
+                             "if",
+                             "so",
+                             "yet",
+                             "also",
+                             "then",
+                             "thus",
+                             "since",
+                             "until",
+                             "although",
+                             "though",
+                             "what",
+                             "who",
+                             "which",
+                             "why",
+                             "how",
+                             "where",
+                             "all",
+                             "some",
+                             "many",
+                             "most",
+                             "several",
+                             "no",
+                             "not",
+                             "one",
+                             "two",
+                             "three",
+                             "earlier",
+                             "later",
+                             "today",
+                             "yesterday",
+                             "tomorrow",
+                             "overnight",
+                             "just",
+                             "only",
+                             "even",
+                             "still",
+                             "now",
+                             "kremlin",
+                             "pentagon",
+                             "elysee",
+                             "palace",
+                             "house",
+                             "street",
+                             "university",
+                             "institute",
+                             "court",
+                             "parliament",
+                             "senate",
+                             "congress",
+                             "nations",
+                             "security",
+                             "bank",
+                             "fund",
+                             "group",
+                             "organization",
+                             "organisation",
+                             "committee",
+                             "company",
+                             "press",
+                             "radio",
+                             "network",
+                             "service",
+                             "reuters",
+                             "afp",
+                             "ap",
+                             "fox",
+                             "cnn",
+                             "bbc",
+                             "nato",
+                             "un",
+                             "eu",
+                             "coalition",
+                             "western",
+                             "eastern",
+                             "northern",
+                             "southern",
+                             "central",
+                             "prime",
+                             "state",
+                             "foreign",
+                             "defence",
+                             "defense",
+                             "special",
+                             "national",
+                             "god",
+                             "christmas",
+                             "easter",
+                             "ramadan",
+                             "islamic",
+                             "hamas",
+                             "hezbollah",
+                             "houthis",
+                             "taliban",
+                             "americans",
+                             "europeans",
+                             "air",
+                             "defense",
+                             "ministers",
+                             "officials",
+                             "minister",
+                             "president",
+                             "forum",
+                             "summit",
+                             "talks",
+                             "world",
+                             "war",
+                             "peace",
+                             "club",
+                             "festival",
+                             "arena",
+                             "center",
+                             "centre",
+                             "school",
+                             "college",
+                             "hospital",
+                             "church",
+                             "county",
+                             "association",
+                             "foundation",
+                             "society",
+                             "museum",
+                             "library",
+                             "department",
+                             "board",
+                             "corporation",
+                             "inc",
+                             "llc",
+                             "ltd",
+                             "airlines",
+                             "airport",
+                             "hotel",
+                             "square",
+                             "band",
+                             "class",
+                             "channel",
+                             "authority",
+                             "hall",
+                             "regiment",
+                             "division",
+                             "brigade",
+                             "battalion",
+                             "corps",
+                             "olympics",
+                             "games",
+                             "community",
+                             "education",
+                             "water",
+                             "planning",
+                             "regional",
+                             "memorial",
+                             "international",
+                             "global",
+                             "research",
+                             "high",
+                             "middle",
+                             "elementary",
+                             "academy",
+                             "district",
+                             "river",
+                             "lake",
+                             "mountain",
+                             "park",
+                             "road",
+                             "avenue",
+                             "bridge",
+                             "station",
+                             "television",
+                             "magazine",
+                             "journal",
+                             "daily",
+                             "herald",
+                             "tribune",
+                             "gazette",
+                             "review",
+                             "company",
+                             "residence",
+                             "free",
+                             "money",
+                             "film",
+                             "city",
+                             "town",
+                             "village",
+                             "island",
+                             "valley",
+                             "beach",
+                             "north",
+                             "south",
+                             "east",
+                             "west",
+                             "new",
+                             "old",
+                             "great",
+                             "upper",
+                             "lower",
+                             NULL};
 /* Verbs whose subject comments on a meeting rather than takes part in it. */
 static wordlist comment_verbs = {
     "dismissed", "dismisses",  "criticised", "criticized", "criticises", "criticizes", "condemned",
@@ -354,9 +661,12 @@ typedef struct occurrence {
 /* Per-document working state. */
 typedef struct ctx {
     evm_doc *doc;
-    bool doc_weapons;     /* the article names a weapon somewhere */
-    int32_t *tok_mention; /* token -> mention index, -1 */
-    bool *tok_named;      /* token already part of a person occurrence */
+    bool doc_weapons;      /* the article names a weapon somewhere */
+    bool doc_diplomatic;   /* the article uses diplomatic words (three or more) */
+    size_t *by_sentence;   /* mention indexes ordered by sentence, then position */
+    size_t *sent_mentions; /* sentence -> first slot in by_sentence (n_sentences + 1) */
+    int32_t *tok_mention;  /* token -> mention index, -1 */
+    bool *tok_named;       /* token already part of a person occurrence */
     person *people;
     size_t n_people, cap_people;
     occurrence *occ;
@@ -382,12 +692,7 @@ static wordlist other_demonyms = {
 
 static bool demonym_like(const evm_doc *d, uint32_t t)
 {
-    if (!tcap(d, t))
-        return false;
-    for (size_t i = 0; demonyms[i][0]; i++)
-        if (teq(d, t, demonyms[i][0]))
-            return true;
-    return tin(d, t, other_demonyms);
+    return tcap(d, t) && tin(d, t, BIT(demonyms) | BIT(other_demonyms));
 }
 
 /* A token that can be part of a person's name. */
@@ -396,7 +701,8 @@ static bool name_token(const ctx *c, uint32_t t, bool allow_place)
     const evm_doc *d = c->doc;
     if (!tcap(d, t) || (d->tokens[t].flags & EVM_TOKF_UPPER) || tlen(d, t) < 2)
         return false;
-    if (tin(d, t, name_stop) || tin(d, t, role_heads) || tin(d, t, role_mods) || demonym_like(d, t))
+    if (tin(d, t, BIT(name_stop)) || tin(d, t, BIT(role_heads)) || tin(d, t, BIT(role_mods)) ||
+        demonym_like(d, t))
         return false;
     if (!allow_place && c->tok_mention[t] >= 0)
         return false;
@@ -463,7 +769,7 @@ static uint32_t name_run(const ctx *c, uint32_t t, uint32_t end, bool allow_plac
     uint32_t n = 0;
     while (t + n < end && n < 5 &&
            (name_token(c, t + n, allow_place) ||
-            (n > 0 && !tcap(c->doc, t + n) && tin(c->doc, t + n, name_particles) &&
+            (n > 0 && !tcap(c->doc, t + n) && tin(c->doc, t + n, BIT(name_particles)) &&
              name_token(c, t + n + 1, allow_place)))) {
         n++;
         if (c->doc->tokens[t + n - 1].flags & EVM_TOKF_POSSESSIVE)
@@ -477,12 +783,28 @@ static uint32_t name_run(const ctx *c, uint32_t t, uint32_t end, bool allow_plac
 
 /* People named with a role: "French President Emmanuel Macron", "Keith Kellogg, the U.S.
  * envoy for Ukraine,". */
+/* A headline in title case ("Film Festival Director Visits Columbia"): its capitals say
+ * nothing about names. */
+static bool title_case(const evm_doc *d, const evm_sentence *s)
+{
+    uint32_t caps = 0;
+    for (uint32_t t = s->tok_first + 1; t < s->tok_first + s->tok_count; t++)
+        if (d->tokens[t].kind == EVM_TOK_WORD && tlen(d, t) >= 4) {
+            if (!tcap(d, t))
+                return false;
+            caps++;
+        }
+    return caps >= 3;
+}
+
 static void find_titled_people(ctx *c, const evm_sentence *s)
 {
     evm_doc *d = c->doc;
     uint32_t first = s->tok_first, end = s->tok_first + s->tok_count;
+    if (title_case(d, s))
+        return;
     for (uint32_t h = first; h < end; h++) {
-        if (c->tok_named[h] || !tin(d, h, role_heads))
+        if (c->tok_named[h] || !tin(d, h, BIT(role_heads)))
             continue;
         /* "head" and "chief" are roles only in a role phrase ("head of", "chief of staff",
          * "Kremlin chief"); "leader" likewise. */
@@ -495,14 +817,14 @@ static void find_titled_people(ctx *c, const evm_sentence *s)
                 possessor = true;
             else if (c->tok_named[p] && !possessor)
                 break;
-            bool ok =
-                (tcap(d, p) && (!tin(d, p, name_stop) || (possessor && tin(d, p, role_heads)))) ||
-                (tin(d, p, role_mods) && !teq(d, p, "the") && !teq(d, p, "and") &&
-                 !teq(d, p, "of") && !teq(d, p, "for")) ||
-                (tcap(d, p) &&
-                 (teq(d, p, "state") || teq(d, p, "kremlin") || teq(d, p, "elysee") ||
-                  teq(d, p, "foreign") || teq(d, p, "defence") || teq(d, p, "defense") ||
-                  teq(d, p, "prime") || teq(d, p, "special") || teq(d, p, "national")));
+            bool ok = (tcap(d, p) &&
+                       (!tin(d, p, BIT(name_stop)) || (possessor && tin(d, p, BIT(role_heads))))) ||
+                      (tin(d, p, BIT(role_mods)) && !teq(d, p, "the") && !teq(d, p, "and") &&
+                       !teq(d, p, "of") && !teq(d, p, "for")) ||
+                      (tcap(d, p) &&
+                       (teq(d, p, "state") || teq(d, p, "kremlin") || teq(d, p, "elysee") ||
+                        teq(d, p, "foreign") || teq(d, p, "defence") || teq(d, p, "defense") ||
+                        teq(d, p, "prime") || teq(d, p, "special") || teq(d, p, "national")));
             if (!ok)
                 break;
             rs = p;
@@ -510,10 +832,10 @@ static void find_titled_people(ctx *c, const evm_sentence *s)
         /* the role's end: modifiers, places, "to/for <place>" after the head */
         uint32_t re = h + 1;
         while (re < end) {
-            if (tin(d, re, role_heads) && !teq(d, re, "general") && !teq(d, re, "chief"))
+            if (tin(d, re, BIT(role_heads)) && !teq(d, re, "general") && !teq(d, re, "chief"))
                 break;
-            bool mod = tin(d, re, role_mods) &&
-                       !(tcap(d, re) && name_token(c, re, true) && !tin(d, re, role_mods));
+            bool mod = tin(d, re, BIT(role_mods)) &&
+                       !(tcap(d, re) && name_token(c, re, true) && !tin(d, re, BIT(role_mods)));
             bool place = c->tok_mention[re] >= 0 && tcap(d, re) &&
                          (teq(d, re - 1, "for") || teq(d, re - 1, "of") || teq(d, re - 1, "to") ||
                           teq(d, re - 1, "and"));
@@ -533,7 +855,7 @@ static void find_titled_people(ctx *c, const evm_sentence *s)
                 break;
             /* a lowercase "and"/"of" must lead on to more of the role */
             if ((teq(d, re, "and") || teq(d, re, "of") || teq(d, re, "for") || teq(d, re, "the")) &&
-                !(re + 1 < end && (tin(d, re + 1, role_mods) || c->tok_mention[re + 1] >= 0)))
+                !(re + 1 < end && (tin(d, re + 1, BIT(role_mods)) || c->tok_mention[re + 1] >= 0)))
                 break;
             re++;
         }
@@ -571,6 +893,8 @@ static void find_other_people(ctx *c, const evm_sentence *s, bool new_names)
 {
     evm_doc *d = c->doc;
     uint32_t first = s->tok_first, end = s->tok_first + s->tok_count;
+    if (new_names && title_case(d, s))
+        return;
     for (uint32_t t = first; t < end; t++) {
         if (c->tok_named[t] || !tcap(d, t))
             continue;
@@ -641,7 +965,7 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
 {
     strike_word r = {W_NONE, NULL, 0};
     bool prev = t > first;
-    if (tin(d, t, missile_words)) {
+    if (tin(d, t, BIT(missile_words))) {
         r.cls = W_MISSILE;
         r.kind = 1;
         r.weapon = "missile";
@@ -651,38 +975,38 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
             r.weapon = "cruise missile";
         else if (prev && teq(d, t - 1, "hypersonic"))
             r.weapon = "hypersonic missile";
-        else if (prev && tin(d, t - 1, missile_quals))
+        else if (prev && tin(d, t - 1, BIT(missile_quals)))
             r.weapon = "missile";
-    } else if (tin(d, t, drone_words)) {
+    } else if (tin(d, t, BIT(drone_words))) {
         r.cls = W_DRONE;
         r.kind = 1;
         r.weapon = "drone";
-    } else if (tin(d, t, rocket_words)) {
+    } else if (tin(d, t, BIT(rocket_words))) {
         r.cls = W_ARTILLERY;
         r.kind = 1;
         r.weapon = "rocket";
-    } else if (tin(d, t, artillery_words)) {
+    } else if (tin(d, t, BIT(artillery_words))) {
         r.cls = W_ARTILLERY;
         r.kind = 1;
         r.weapon = "artillery";
-    } else if (tin(d, t, air_words)) {
+    } else if (tin(d, t, BIT(air_words))) {
         r.cls = W_AIR;
         r.kind = 1;
         r.weapon = "aircraft";
-    } else if (tin(d, t, bomb_words) && prev && tin(d, t - 1, bomb_quals)) {
+    } else if (tin(d, t, BIT(bomb_words)) && prev && tin(d, t - 1, BIT(bomb_quals))) {
         r.cls = W_AIR;
         r.kind = 1;
         r.weapon = teq(d, t - 1, "glide")     ? "glide bomb"
                    : teq(d, t - 1, "guided")  ? "guided bomb"
                    : teq(d, t - 1, "cluster") ? "cluster bomb"
                                               : "aerial bomb";
-    } else if (tin(d, t, bombing_words)) {
+    } else if (tin(d, t, BIT(bombing_words))) {
         r.cls = W_BOMBING;
         r.kind = 2;
     } else if (teq(d, t, "strike") || teq(d, t, "strikes")) {
         /* not a labour strike, not the verb after a modal ("might strike a deal") */
-        if (prev &&
-            (tin(d, t - 1, labour_context) || teq(d, t - 1, "on") || tin(d, t - 1, modal_words)))
+        if (prev && (tin(d, t - 1, BIT(labour_context)) || teq(d, t - 1, "on") ||
+                     tin(d, t - 1, BIT(modal_words))))
             return r;
         if (teq(d, t + 1, "action") || teq(d, t + 1, "a"))
             return r;
@@ -691,7 +1015,7 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
             r.cls = W_AIR;
             r.weapon = "aircraft";
         }
-    } else if (tin(d, t, attack_words)) {
+    } else if (tin(d, t, BIT(attack_words))) {
         if (teq(d, t, "raid") || teq(d, t, "raids")) {
             if (!(prev && teq(d, t - 1, "air")))
                 return r;
@@ -705,6 +1029,8 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
 
 static const mword *meeting_class(const evm_doc *d, uint32_t t, uint32_t first)
 {
+    if (!tin(d, t, BIT(meeting_words)))
+        return NULL;
     for (const mword *m = meeting_words; m->word; m++) {
         if (!teq(d, t, m->word))
             continue;
@@ -739,7 +1065,7 @@ static uint32_t back_over_fillers(const ctx *c, uint32_t t, uint32_t first)
     uint32_t p = t, skipped = 0;
     while (p > first && skipped < 7) {
         uint32_t q = p - 1;
-        bool filler = tin(d, q, fillers) ||
+        bool filler = tin(d, q, BIT(fillers)) ||
                       (demonym_like(d, q) && !(d->tokens[q].flags & EVM_TOKF_POSSESSIVE));
         if (!filler)
             break;
@@ -749,7 +1075,7 @@ static uint32_t back_over_fillers(const ctx *c, uint32_t t, uint32_t first)
     return p > first ? p - 1 : UINT32_MAX;
 }
 
-static bool any_between(const evm_doc *d, uint32_t a, uint32_t b, wordlist list)
+static bool any_between(const evm_doc *d, uint32_t a, uint32_t b, uint64_t list)
 {
     for (uint32_t t = a; t < b; t++)
         if (tin(d, t, list) || tpunct(d, t, ';') || tpunct(d, t, ':'))
@@ -787,8 +1113,9 @@ static wordlist duration_words = {"since", "until",       "till",   "built", "fo
  * Friday"), durations ("since 2022"), and expressions nearer to another event's place
  * (others[0..nothers), byte spans). Unknown when none is left. */
 static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_t me, bool future,
-                           size_t (*others)[2], size_t nothers)
+                           size_t (*others)[2], size_t nothers, bool *historic)
 {
+    *historic = false;
     const evm_doc *d = c->doc;
     evm_when_expr ex[16];
     size_t n = evm_when_scan(d->text + s->start, s->end - s->start, d->published, future, ex, 16);
@@ -805,16 +1132,22 @@ static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_
         for (uint32_t t = s->tok_first; t < s->tok_first + s->tok_count; t++) {
             if (d->tokens[t].end > a)
                 break;
-            if (d->tokens[t].end + 5 >= a && tin(d, t, report_verbs))
+            if (d->tokens[t].end + 5 >= a && tin(d, t, BIT(report_verbs)))
                 reported = true;
-            if (d->tokens[t].end + 1 >= a && tin(d, t, duration_words))
+            if (d->tokens[t].end + 4 >= a && tin(d, t, BIT(duration_words)))
                 reported = true;
         }
         if (reported)
             continue;
-        if (ex[i].date.precision == EVM_DATE_YEAR && d->published.precision != EVM_DATE_UNKNOWN &&
-            (ex[i].date.year < d->published.year - 1 || ex[i].date.year > d->published.year + 1))
-            continue;
+        /* more than a year before publication: background ("the 1991 conference") */
+        bool far = false;
+        if (d->published.precision != EVM_DATE_UNKNOWN) {
+            int pm = d->published.year * 12 + d->published.month;
+            int em = ex[i].date.year * 12 + (ex[i].date.month ? ex[i].date.month : 12);
+            if (em > pm + 12)
+                continue;
+            far = pm - em > 12;
+        }
         long dist = span_dist(a, b, ms, me);
         bool other_nearer = false;
         for (size_t k = 0; k < nothers; k++)
@@ -827,11 +1160,14 @@ static evm_date event_date(const ctx *c, const evm_sentence *s, size_t ms, size_
                        : ex[i].date.precision == EVM_DATE_MONTH ? 60
                                                                 : 120;
         long score = dist + penalty;
-        if (best.precision == EVM_DATE_UNKNOWN || score < best_score) {
+        if ((best.precision == EVM_DATE_UNKNOWN && !*historic) || score < best_score) {
             best = ex[i].date;
             best_score = score;
+            *historic = far;
         }
     }
+    if (*historic)
+        best.precision = EVM_DATE_UNKNOWN;
     return best;
 }
 
@@ -903,17 +1239,18 @@ static const char *strike_actor(const ctx *c, const evm_sentence *s, const trig 
             for (size_t i = 0; demonyms[i][0]; i++)
                 if (teq(d, p, demonyms[i][0]) && tcap(d, p))
                     return demonyms[i][1];
-            if (!tin(d, p, fillers) && !tin(d, p, missile_quals) && !tin(d, p, bomb_quals) &&
-                !tin(d, p, force_words) && !teq(d, p, "deadly") && !teq(d, p, "massive") &&
-                !teq(d, p, "new") && !teq(d, p, "recent") && !teq(d, p, "overnight") &&
-                !teq(d, p, "latest") && !teq(d, p, "heavy") && !teq(d, p, "combined") &&
-                !teq(d, p, "large-scale") && !teq(d, p, "drone") && !teq(d, p, "missile"))
+            if (!tin(d, p, BIT(fillers)) && !tin(d, p, BIT(missile_quals)) &&
+                !tin(d, p, BIT(bomb_quals)) && !tin(d, p, BIT(force_words)) &&
+                !teq(d, p, "deadly") && !teq(d, p, "massive") && !teq(d, p, "new") &&
+                !teq(d, p, "recent") && !teq(d, p, "overnight") && !teq(d, p, "latest") &&
+                !teq(d, p, "heavy") && !teq(d, p, "combined") && !teq(d, p, "large-scale") &&
+                !teq(d, p, "drone") && !teq(d, p, "missile"))
                 break;
         }
     }
     for (uint32_t t = first; t < end; t++) {
         /* "Russian forces struck" */
-        if (tcap(d, t) && t + 1 < end && tin(d, t + 1, force_words))
+        if (tcap(d, t) && t + 1 < end && tin(d, t + 1, BIT(force_words)))
             for (size_t i = 0; demonyms[i][0]; i++)
                 if (teq(d, t, demonyms[i][0]))
                     return demonyms[i][1];
@@ -925,20 +1262,33 @@ static const char *strike_actor(const ctx *c, const evm_sentence *s, const trig 
             continue;
         uint32_t after = m->tok_first + m->tok_count;
         bool poss = d->tokens[after - 1].flags & EVM_TOKF_POSSESSIVE;
-        bool subject = after < end && (tin(d, after, launch_verbs) ||
-                                       (tin(d, after, passive_aux) && after + 1 < end &&
-                                        tin(d, after + 1, launch_verbs) && !teq(d, after, "was") &&
-                                        !teq(d, after, "were")));
+        bool subject = after < end && (tin(d, after, BIT(launch_verbs)) ||
+                                       (tin(d, after, BIT(passive_aux)) && after + 1 < end &&
+                                        tin(d, after + 1, BIT(launch_verbs)) &&
+                                        !teq(d, after, "was") && !teq(d, after, "were")));
         bool by = t > first && teq(d, t - 1, "by");
         bool poss_attack = false;
         if (poss)
             for (uint32_t q = after; q < end && q < after + 4; q++)
-                if (strike_class(d, q, first).kind || tin(d, q, force_words))
+                if (strike_class(d, q, first).kind || tin(d, q, BIT(force_words)))
                     poss_attack = true;
         if (subject || by || poss_attack)
             return d->places[m->place].name;
     }
     return NULL;
+}
+
+/* A role that makes a meeting diplomatic ("French President", "Kremlin spokesman"). */
+static bool diplomatic_role(const char *role)
+{
+    static const char *const heads[] = {"resident",  "inister", "ecretary", "nvoy",    "mbassador",
+                                        "hancellor", "King",    "Queen",    "Prince",  "Emir",
+                                        "Sheikh",    "remier",  "Pope",     "iplomat", "egotiator",
+                                        "pokes",     "dviser",  "dvisor",   NULL};
+    for (size_t i = 0; role && heads[i]; i++)
+        if (strstr(role, heads[i]))
+            return true;
+    return false;
 }
 
 /* True when the participant occurrence o takes part in the meeting of sentence s. */
@@ -951,8 +1301,8 @@ static bool takes_part(const ctx *c, const evm_sentence *s, const occurrence *o)
         return after < end && meeting_class(d, after, first) != NULL;
     }
     if (o->tok > first &&
-        (tin(d, o->tok - 1, temporal_conj) ||
-         (o->tok > first + 1 && tin(d, o->tok - 2, temporal_conj) && tcap(d, o->tok - 1))))
+        (tin(d, o->tok - 1, BIT(temporal_conj)) ||
+         (o->tok > first + 1 && tin(d, o->tok - 2, BIT(temporal_conj)) && tcap(d, o->tok - 1))))
         return false;
     /* the subject of a comment verb, after an optional appositive or "himself" */
     uint32_t t = after;
@@ -967,7 +1317,7 @@ static bool takes_part(const ctx *c, const evm_sentence *s, const occurrence *o)
                        teq(d, t, "has") || teq(d, t, "had") || teq(d, t, "have") ||
                        teq(d, t, "later") || teq(d, t, "then") || teq(d, t, "repeatedly")))
         t++;
-    if (t < end && tin(d, t, comment_verbs))
+    if (t < end && tin(d, t, BIT(comment_verbs)))
         return false;
     return true;
 }
@@ -996,20 +1346,22 @@ static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
     }
 }
 
+static wordlist after_be = {"is",   "are", "was",  "were", "will", "would", "has",
+                            "have", "had", "been", "be",   "now",  "also",  NULL};
+static wordlist plan_words = {"scheduled", "planned", "expected", "due", "set",
+                              "slated",    "held",    "take",     NULL};
+static wordlist be_words = {"is", "are", "was", "were", "be", NULL};
+
 /* "a summit is scheduled for", "talks will be held", "the visit is expected". */
 static bool planned_after(const evm_doc *d, uint32_t t, uint32_t end)
 {
-    static wordlist be = {"is",   "are", "was",  "were", "will", "would", "has",
-                          "have", "had", "been", "be",   "now",  "also",  NULL};
-    static wordlist plan = {"scheduled", "planned", "expected", "due", "set",
-                            "slated",    "held",    "take",     NULL};
     uint32_t k = t + 1;
     bool fut = false;
-    while (k < end && k < t + 5 && tin(d, k, be)) {
+    while (k < end && k < t + 5 && tin(d, k, BIT(after_be))) {
         fut = fut || teq(d, k, "will") || teq(d, k, "would");
         k++;
     }
-    if (k == t + 1 || k >= end || !tin(d, k, plan))
+    if (k == t + 1 || k >= end || !tin(d, k, BIT(plan_words)))
         return false;
     return fut || !(teq(d, k, "held") || teq(d, k, "take"));
 }
@@ -1019,14 +1371,13 @@ static bool planned_before(const evm_doc *d, uint32_t t, uint32_t first)
     /* "will meet", "is to meet", "were then to meet", "upcoming talks", "due to visit" */
     for (uint32_t k = t; k > first && t - k < 4; k--) {
         uint32_t p = k - 1;
-        if (tin(d, p, planned_words))
+        if (tin(d, p, BIT(planned_words)))
             return true;
         if (teq(d, p, "to") && p > first) {
             uint32_t q = p - 1;
             while (q > first && (teq(d, q, "then") || teq(d, q, "also") || teq(d, q, "later")))
                 q--;
-            static wordlist be = {"is", "are", "was", "were", "be", NULL};
-            return tin(d, q, be) || tin(d, q, planned_words) || teq(d, q, "want") ||
+            return tin(d, q, BIT(be_words)) || tin(d, q, BIT(planned_words)) || teq(d, q, "want") ||
                    teq(d, q, "wants") || teq(d, q, "seeks");
         }
         if (tpunct(d, p, ',') || tpunct(d, p, '.'))
@@ -1056,21 +1407,21 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
     uint32_t best = UINT32_MAX;
     uint32_t p = back_over_fillers(c, a, first);
     bool is_strike = kind == EVM_EVENT_STRIKE;
-    const char *const *blockers = is_strike ? strike_blockers : meeting_blockers;
+    uint64_t blockers = is_strike ? BIT(strike_blockers) : BIT(meeting_blockers);
     bool prep_ok = false, framing = false;
     if (p != UINT32_MAX) {
         if (is_strike)
-            prep_ok = tin(d, p, strike_preps) ||
+            prep_ok = tin(d, p, BIT(strike_preps)) ||
                       (teq(d, p + 1, "of") && strike_class(d, p, first).kind != 0);
         else {
-            prep_ok = tin(d, p, meeting_preps) &&
+            prep_ok = tin(d, p, BIT(meeting_preps)) &&
                       !(p > first && (teq(d, p - 1, "speaking") || teq(d, p - 1, "said") ||
                                       teq(d, p - 1, "born") || teq(d, p - 1, "based")));
             if (!prep_ok && teq(d, p, "to") && p > first) {
                 uint32_t q = p - 1;
                 while (q > first && (teq(d, q, "also") || teq(d, q, "then")))
                     q--;
-                prep_ok = tin(d, q, travel_words);
+                prep_ok = tin(d, q, BIT(travel_words));
             }
             if (!prep_ok && (teq(d, p, "visited") || teq(d, p, "visiting") || teq(d, p, "toured") ||
                              teq(d, p, "visit") || teq(d, p, "visits")))
@@ -1087,6 +1438,8 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
         if (!kind_ok)
             continue;
         uint32_t t = tr[k].tok, dist = UINT32_MAX;
+        if (!is_strike && tr[k].mw->need == 2 && !(t < p && p - t <= 2))
+            continue; /* "arrived in Paris", not "came in ... in Paris" */
         if (prep_ok && t < p && p - t <= 12 && !any_between(d, t + 1, p, blockers))
             dist = p - t;
         else if (prep_ok && t == p)
@@ -1094,10 +1447,13 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
         else if (t >= b && t - b <= 3) {
             /* "the Paris talks", "Sumy was hit", "Kyiv came under attack" */
             uint32_t q = b;
-            while (q < t && (tin(d, q, passive_aux) || teq(d, q, "region") || teq(d, q, "oblast")))
+            while (q < t &&
+                   (tin(d, q, BIT(passive_aux)) || teq(d, q, "region") || teq(d, q, "oblast")))
                 q++;
-            bool passive = q == t && t > b && tin(d, t, passive_hits);
-            if (q == t && (t == b || passive || teq(d, b, "region") || teq(d, b, "oblast")))
+            bool passive = q == t && t > b && tin(d, t, BIT(passive_hits));
+            /* a weapon right after a name is its model ("Grad missile"), not its target */
+            bool compound = t == b && (!is_strike || tr[k].sw.kind != 1);
+            if (q == t && (compound || passive || teq(d, b, "region") || teq(d, b, "oblast")))
                 dist = t - b + 1;
         }
         if (dist == UINT32_MAX && framing && t > b && !any_between(d, b, t, blockers))
@@ -1140,18 +1496,22 @@ static void sentence_events(ctx *c, uint32_t si)
         if (mw) {
             /* "talks by video link", "met virtually", "a phone meeting" are not mapped */
             for (uint32_t k = t > first + 5 ? t - 5 : first; k < end && k <= t + 5; k++)
-                if (tin(d, k, remote_words))
+                if (tin(d, k, BIT(remote_words)))
                     mw = NULL;
         }
-        if (tin(d, t, strike_vetoes))
+        if (tin(d, t, BIT(strike_vetoes)))
             veto = true;
-        if (tin(d, t, diplomatic_words))
+        if (tin(d, t, BIT(diplomatic_words)))
             diplomatic = true;
-        if (tin(d, t, intercept_words) || (teq(d, t, "shot") && teq(d, t + 1, "down")) ||
+        /* talks, negotiations and summits are diplomatic unless they are "budget talks" */
+        if (mw && (!strcmp(mw->cameo, "046") || !strcmp(mw->subtype, "summit")))
+            if (!(t > first && tin(d, t - 1, BIT(civil_talks))))
+                diplomatic = true;
+        if (tin(d, t, BIT(intercept_words)) || (teq(d, t, "shot") && teq(d, t + 1, "down")) ||
             (teq(d, t, "air") && (teq(d, t + 1, "defence") || teq(d, t + 1, "defense") ||
                                   teq(d, t + 1, "defences") || teq(d, t + 1, "defenses"))))
             intercept = true;
-        if (tin(d, t, damage_words))
+        if (tin(d, t, BIT(damage_words)))
             damage = true;
         if (sw.kind || mw) {
             tr[ntr].tok = t;
@@ -1169,8 +1529,9 @@ static void sentence_events(ctx *c, uint32_t si)
     bool weak = attack && !strike_ok && !actor;
     if (attack)
         strike_ok = true;
-    evm_casualties cas;
-    evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
+    evm_casualties cas = {-1, -1, false, false, 0, 0};
+    if (strike_ok && c->sent_mentions[si + 1] > c->sent_mentions[si])
+        evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
     bool counted = cas.killed >= 0 || cas.injured >= 0;
     if ((intercept || veto) && !damage && !counted)
         strike_ok = false;
@@ -1180,25 +1541,35 @@ static void sentence_events(ctx *c, uint32_t si)
     /* casualty verbs attach places too once the sentence is about a strike */
     if (strike_ok)
         for (uint32_t t = first; t < end && ntr < 64; t++)
-            if (tin(d, t, casualty_words) && !strike_class(d, t, first).kind) {
+            if (tin(d, t, BIT(casualty_words)) && !strike_class(d, t, first).kind) {
                 tr[ntr].tok = t;
                 tr[ntr].sw = (strike_word){W_NONE, NULL, 4};
                 tr[ntr].mw = NULL;
                 ntr++;
             }
     bool meeting_ok = true;
-    for (size_t k = 0; k < c->n_occ; k++)
+    /* diplomatic context: a diplomatic word, a country or a demonym ("U.S. and Vietnamese
+     * officials"), a person with a diplomatic role, or people in a diplomatic article */
+    for (size_t k = 0; k < c->n_occ && !diplomatic; k++)
         if (c->occ[k].tok >= first && c->occ[k].tok < end)
-            diplomatic = true;
+            diplomatic = c->doc_diplomatic || diplomatic_role(c->people[c->occ[k].person].role);
+    /* countries and demonyms make a meeting diplomatic, not a visit ("the Times visited a
+     * factory in China's Guangdong") */
+    bool foreign = diplomatic;
+    for (uint32_t t = first; t < end && !foreign; t++) {
+        int32_t mi = c->tok_mention[t];
+        foreign = (mi >= 0 && d->mentions[mi].place >= 0 &&
+                   d->places[d->mentions[mi].place].level == EVM_GEO_COUNTRY) ||
+                  (tcap(d, t) && tin(d, t, BIT(demonyms)));
+    }
 
     cand cands[32];
     size_t nc = 0;
     bool prev_att[2] = {false, false};
     uint32_t prev_end[2] = {0, 0};
-    for (size_t mi = 0; mi < d->n_mentions && nc < 32; mi++) {
+    for (size_t k = c->sent_mentions[si]; k < c->sent_mentions[si + 1] && nc < 32; k++) {
+        size_t mi = c->by_sentence[k];
         const evm_mention *m = &d->mentions[mi];
-        if (m->sentence != si)
-            continue;
         uint32_t ws = 0, wm = 0, ds = UINT32_MAX, dm = UINT32_MAX;
         if (strike_ok)
             ds = attach(c, s, m, tr, ntr, EVM_EVENT_STRIKE, prev_att[0], prev_end[0], &ws);
@@ -1254,7 +1625,12 @@ static void sentence_events(ctx *c, uint32_t si)
             }
             e->subtype = strike_subtype(cls, &e->cameo, &e->acled_sub_event);
             e->actor = actor;
-            e->date = event_date(c, s, m->start, m->end, false, spans, nc);
+            bool historic;
+            e->date = event_date(c, s, m->start, m->end, false, spans, nc, &historic);
+            if (historic) {
+                d->n_events--;
+                continue;
+            }
             /* counts belong to the only place struck, or to the one they follow */
             bool own = n_strikes == 1;
             if (!own) {
@@ -1289,9 +1665,8 @@ static void sentence_events(ctx *c, uint32_t si)
                            planned_after(d, tr[cands[i].trig].tok, end) ||
                            (m->tok_first > tr[cands[i].trig].tok &&
                             planned_after(d, m->tok_first + m->tok_count - 1, end));
-            /* "met", "visit", "meeting" need people or diplomats around ("the council met
-             * in Springfield" is not an encounter worth a map); talks and summits do not */
-            if (!diplomatic && strcmp(mw->cameo, "046") && strcmp(mw->subtype, "summit"))
+            /* diplomats, not "the council met in Springfield" or "budget talks" */
+            if (!(strcmp(mw->subtype, "visit") ? foreign : diplomatic))
                 continue;
             if (mw->need == 1 || mw->need == 2) {
                 /* welcome/host/receive need a person; arrive/travel need a person too */
@@ -1300,14 +1675,26 @@ static void sentence_events(ctx *c, uint32_t si)
                     if (c->occ[k].tok >= first && c->occ[k].tok < end &&
                         takes_part(c, s, &c->occ[k]))
                         person = true;
-                if (!person)
+                /* a welcome needs its guest: a person or a delegation right after it */
+                uint32_t tt = tr[cands[i].trig].tok;
+                bool guest = mw->need != 1;
+                for (size_t k = 0; k < c->n_occ && !guest; k++)
+                    guest = c->occ[k].tok > tt && c->occ[k].tok <= tt + 6;
+                for (uint32_t k = tt + 1; k < end && k <= tt + 6 && !guest; k++)
+                    guest = tin(d, k, BIT(diplomatic_words));
+                if (!person || !guest)
                     continue;
             }
             evm_event *e = new_event(c, EVM_EVENT_MEETING, cands[i].mention, si);
             e->subtype = mw->subtype;
             e->cameo = mw->cameo;
             e->status = planned ? EVM_STATUS_PLANNED : EVM_STATUS_OCCURRED;
-            e->date = event_date(c, s, m->start, m->end, planned, spans, nc);
+            bool historic;
+            e->date = event_date(c, s, m->start, m->end, planned, spans, nc, &historic);
+            if (historic) {
+                d->n_events--;
+                continue;
+            }
             add_participants(c, e, s);
             e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
                             (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
@@ -1509,6 +1896,151 @@ static void merge_events(evm_doc *st)
     free(cdate);
 }
 
+/* Orders the mentions by sentence (counting sort, stable: text order kept within one). */
+static void mentions_by_sentence(ctx *c)
+{
+    const evm_doc *d = c->doc;
+    c->sent_mentions = evm_xcalloc(d->n_sentences + 2, sizeof *c->sent_mentions);
+    c->by_sentence = evm_xmalloc((d->n_mentions + 1) * sizeof *c->by_sentence);
+    for (size_t i = 0; i < d->n_mentions; i++)
+        if (d->mentions[i].sentence < d->n_sentences)
+            c->sent_mentions[d->mentions[i].sentence + 1]++;
+    for (size_t s = 0; s < d->n_sentences; s++)
+        c->sent_mentions[s + 1] += c->sent_mentions[s];
+    size_t *fill = evm_xmalloc((d->n_sentences + 1) * sizeof *fill);
+    memcpy(fill, c->sent_mentions, (d->n_sentences + 1) * sizeof *fill);
+    for (size_t i = 0; i < d->n_mentions; i++)
+        if (d->mentions[i].sentence < d->n_sentences)
+            c->by_sentence[fill[d->mentions[i].sentence]++] = i;
+    free(fill);
+}
+
+/* ---- the lexicon ------------------------------------------------------------------------ */
+
+typedef struct lex_entry {
+    const char *word;
+    uint64_t bits;
+} lex_entry;
+
+static lex_entry *lexicon;
+static size_t n_lexicon;
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+
+static int lex_cmp(const void *a, const void *b)
+{
+    return strcmp(((const lex_entry *)a)->word, ((const lex_entry *)b)->word);
+}
+
+static void lex_add(size_t *cap, const char *w, uint64_t bits)
+{
+    evm_grow((void **)&lexicon, cap, n_lexicon + 1, sizeof *lexicon);
+    lexicon[n_lexicon].word = w;
+    lexicon[n_lexicon].bits = bits;
+    n_lexicon++;
+}
+
+/* Builds the sorted word -> bits table from the lists (once per process; never freed). */
+static void build_lexicon(void)
+{
+    static const struct {
+        const char *const *list;
+        int bit;
+    } lists[] = {
+        {missile_words, B_missile_words},
+        {missile_quals, B_missile_quals},
+        {drone_words, B_drone_words},
+        {rocket_words, B_rocket_words},
+        {artillery_words, B_artillery_words},
+        {air_words, B_air_words},
+        {bomb_words, B_bomb_words},
+        {bomb_quals, B_bomb_quals},
+        {bombing_words, B_bombing_words},
+        {attack_words, B_attack_words},
+        {casualty_words, B_casualty_words},
+        {labour_context, B_labour_context},
+        {modal_words, B_modal_words},
+        {intercept_words, B_intercept_words},
+        {damage_words, B_damage_words},
+        {fillers, B_fillers},
+        {strike_preps, B_strike_preps},
+        {strike_blockers, B_strike_blockers},
+        {passive_aux, B_passive_aux},
+        {passive_hits, B_passive_hits},
+        {remote_words, B_remote_words},
+        {meeting_preps, B_meeting_preps},
+        {diplomatic_words, B_diplomatic_words},
+        {strike_vetoes, B_strike_vetoes},
+        {travel_words, B_travel_words},
+        {meeting_blockers, B_meeting_blockers},
+        {planned_words, B_planned_words},
+        {force_words, B_force_words},
+        {launch_verbs, B_launch_verbs},
+        {role_heads, B_role_heads},
+        {role_mods, B_role_mods},
+        {name_stop, B_name_stop},
+        {comment_verbs, B_comment_verbs},
+        {temporal_conj, B_temporal_conj},
+        {other_demonyms, B_other_demonyms},
+        {name_particles, B_name_particles},
+        {report_verbs, B_report_verbs},
+        {duration_words, B_duration_words},
+        {after_be, B_after_be},
+        {plan_words, B_plan_words},
+        {be_words, B_be_words},
+        {civil_talks, B_civil_talks},
+    };
+    size_t cap = 0;
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        for (size_t k = 0; lists[i].list[k]; k++)
+            lex_add(&cap, lists[i].list[k], 1ull << lists[i].bit);
+    for (size_t i = 0; demonyms[i][0]; i++)
+        lex_add(&cap, demonyms[i][0], BIT(demonyms));
+    for (const mword *m = meeting_words; m->word; m++)
+        lex_add(&cap, m->word, BIT(meeting_words));
+    qsort(lexicon, n_lexicon, sizeof *lexicon, lex_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n_lexicon; i++) {
+        if (k && !strcmp(lexicon[k - 1].word, lexicon[i].word))
+            lexicon[k - 1].bits |= lexicon[i].bits;
+        else
+            lexicon[k++] = lexicon[i];
+    }
+    n_lexicon = k;
+}
+
+static uint64_t lex_bits(const char *w)
+{
+    lex_entry key = {w, 0};
+    const lex_entry *e = bsearch(&key, lexicon, n_lexicon, sizeof *lexicon, lex_cmp);
+    return e ? e->bits : 0;
+}
+
+/* The lexicon bits of every token of doc (a heap array the caller frees). A word with a
+ * final period also gets the bits of the word without it ("Gen." is "gen"). */
+static uint64_t *token_flags(const evm_doc *doc)
+{
+    pthread_once(&lexicon_once, build_lexicon);
+    uint64_t *f = evm_xcalloc(doc->n_tokens + 1, sizeof *f);
+    char buf[32];
+    for (size_t t = 0; t < doc->n_tokens; t++) {
+        const evm_token *k = &doc->tokens[t];
+        size_t n = k->end - k->start;
+        if (k->kind != EVM_TOK_WORD || n >= sizeof buf)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            char ch = doc->text[k->start + i];
+            buf[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+        }
+        buf[n] = '\0';
+        f[t] = lex_bits(buf);
+        if (n > 1 && buf[n - 1] == '.') {
+            buf[n - 1] = '\0';
+            f[t] |= lex_bits(buf);
+        }
+    }
+    return f;
+}
+
 /* ---- public ------------------------------------------------------------------------------ */
 
 evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
@@ -1527,13 +2059,27 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
         for (uint32_t t = m->tok_first; t < m->tok_first + m->tok_count && t < doc->n_tokens; t++)
             c.tok_mention[t] = (int32_t)i;
     }
+    mentions_by_sentence(&c);
+    uint64_t *flags = token_flags(doc);
+    tl_flags = flags;
+    tl_doc = doc;
     find_people(&c);
-    for (size_t t = 0; t < doc->n_tokens && !c.doc_weapons; t++)
-        c.doc_weapons = strike_class(doc, (uint32_t)t, (uint32_t)t).kind == 1;
+    size_t ndip = 0;
+    for (size_t t = 0; t < doc->n_tokens; t++) {
+        if (!c.doc_weapons)
+            c.doc_weapons = strike_class(doc, (uint32_t)t, (uint32_t)t).kind == 1;
+        ndip += tin(doc, (uint32_t)t, BIT(diplomatic_words));
+    }
+    c.doc_diplomatic = ndip >= 3;
     for (uint32_t si = 0; si < doc->n_sentences; si++)
         sentence_events(&c, si);
+    tl_flags = NULL;
+    tl_doc = NULL;
+    free(flags);
     merge_events(doc);
     free(c.tok_mention);
+    free(c.by_sentence);
+    free(c.sent_mentions);
     free(c.tok_named);
     free(c.people);
     free(c.occ);
