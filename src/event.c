@@ -3,6 +3,7 @@
  * participants, and merges the mentions of one event (see event.h, docs/events.md). */
 #include "event.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1203,6 +1204,32 @@ static const char *strike_subtype(wclass cls, const char **cameo, const char **a
     }
 }
 
+/* A landmark ("the Elysee palace") stands for the town it is in: the nearest town of the
+ * document's places in the same country, within 30 km; itself when there is none. */
+static int32_t landmark_town(const evm_doc *d, int32_t pi)
+{
+    const evm_place *p = &d->places[pi];
+    if (!p->feature || strcmp(p->feature, "LANDMARK"))
+        return pi;
+    int32_t best = pi;
+    double best_km = 30.0;
+    for (size_t i = 0; i < d->n_places; i++) {
+        const evm_place *q = &d->places[i];
+        if ((int32_t)i == pi || q->level != EVM_GEO_POINT || !q->feature ||
+            !strcmp(q->feature, "LANDMARK") || strcmp(q->country, p->country))
+            continue;
+        double la1 = p->lat * M_PI / 180, la2 = q->lat * M_PI / 180;
+        double dla = la2 - la1, dlo = (q->lon - p->lon) * M_PI / 180;
+        double h = sin(dla / 2) * sin(dla / 2) + cos(la1) * cos(la2) * sin(dlo / 2) * sin(dlo / 2);
+        double km = 2 * 6371.0 * asin(sqrt(h < 1 ? h : 1));
+        if (km < best_km) {
+            best_km = km;
+            best = (int32_t)i;
+        }
+    }
+    return best;
+}
+
 static evm_event *new_event(ctx *c, evm_event_kind kind, int32_t mi, uint32_t si)
 {
     evm_doc *d = c->doc;
@@ -1210,7 +1237,7 @@ static evm_event *new_event(ctx *c, evm_event_kind kind, int32_t mi, uint32_t si
     evm_event *e = evm_doc_add_event(d);
     memset(e, 0, sizeof *e);
     e->kind = kind;
-    e->place = m->place;
+    e->place = landmark_town(d, m->place);
     e->mention = mi;
     e->place_mention = evm_doc_strndup(d, d->text + m->start, m->end - m->start);
     e->killed = e->injured = -1;

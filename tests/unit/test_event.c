@@ -164,6 +164,24 @@ static void test_metonymy_and_countries(void **state)
     evm_doc_free(d);
 }
 
+/* A landmark stands for its town when the article names the town; alone, for itself. */
+static void test_landmark(void **state)
+{
+    (void)state;
+    evm_doc *d = evt_doc("date 2025-04-17 t\n\nEnvoys held talks at the Elysee on Thursday. "
+                         "The foreign ministers of France and Britain met in Paris.\n",
+                         "l");
+    assert_int_equal(d->n_events, 1);
+    assert_string_equal(d->places[d->events[0].place].name, "Paris");
+    assert_string_equal(d->events[0].place_mention, "Elysee");
+    check_date(&d->events[0], "2025-04-17");
+    evm_doc_free(d);
+    d = evt_doc("date 2025-04-17 t\n\nEnvoys held talks at the Elysee on Thursday.\n", "l");
+    assert_int_equal(d->n_events, 1);
+    assert_string_equal(d->places[d->events[0].place].name, "Elysee");
+    evm_doc_free(d);
+}
+
 static void test_unsegmented(void **state)
 {
     (void)state;
@@ -256,10 +274,15 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_article), cmocka_unit_test(test_sample_article),
-        cmocka_unit_test(test_fields),       cmocka_unit_test(test_metonymy_and_countries),
-        cmocka_unit_test(test_unsegmented),  cmocka_unit_test(test_merge_in_article),
-        cmocka_unit_test(test_merge_batch),  cmocka_unit_test(test_names),
+        cmocka_unit_test(test_seed_article),
+        cmocka_unit_test(test_sample_article),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_metonymy_and_countries),
+        cmocka_unit_test(test_unsegmented),
+        cmocka_unit_test(test_landmark),
+        cmocka_unit_test(test_merge_in_article),
+        cmocka_unit_test(test_merge_batch),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
