@@ -183,27 +183,47 @@ typedef struct mword {
     int need; /* 0 none, 1 a person after it (welcome, receive), 2 a travel preposition */
 } mword;
 
-static const mword meeting_words[] = {
-    {"talks", "talks", "046", 0},        {"talk", "talks", "046", 0},
-    {"talked", "talks", "046", 0},       {"negotiations", "talks", "046", 0},
-    {"negotiated", "talks", "046", 0},   {"negotiate", "talks", "046", 0},
-    {"meeting", "meeting", "044", 0},    {"meetings", "meeting", "044", 0},
-    {"meet", "meeting", "044", 0},       {"meets", "meeting", "044", 0},
-    {"met", "meeting", "044", 0},        {"gathering", "meeting", "044", 0},
-    {"encounter", "meeting", "044", 0},  {"summit", "summit", "044", 0},
-    {"conference", "meeting", "044", 0}, {"visit", "visit", "042", 0},
-    {"visits", "visit", "042", 0},       {"visited", "visit", "042", 0},
-    {"visiting", "visit", "042", 0},     {"trip", "visit", "042", 0},
-    {"hosted", "visit", "043", 1},       {"hosts", "visit", "043", 1},
-    {"host", "visit", "043", 1},         {"hosting", "visit", "043", 1},
-    {"welcomed", "visit", "043", 1},     {"welcome", "visit", "043", 1},
-    {"welcomes", "visit", "043", 1},     {"welcoming", "visit", "043", 1},
-    {"received", "visit", "043", 1},     {"receives", "visit", "043", 1},
-    {"arrived", "visit", "042", 2},      {"arrives", "visit", "042", 2},
-    {"arriving", "visit", "042", 2},     {"travelled", "visit", "042", 2},
-    {"traveled", "visit", "042", 2},     {"travels", "visit", "042", 2},
-    {"flew", "visit", "042", 2},         {"came", "visit", "042", 2},
-    {"headed", "visit", "042", 2},       {NULL, NULL, NULL, 0}};
+static const mword meeting_words[] = {{"talks", "talks", "046", 0},
+                                      {"talk", "talks", "046", 0},
+                                      {"talked", "talks", "046", 0},
+                                      {"negotiations", "talks", "046", 0},
+                                      {"negotiated", "talks", "046", 0},
+                                      {"negotiate", "talks", "046", 0},
+                                      {"meeting", "meeting", "044", 0},
+                                      {"meetings", "meeting", "044", 0},
+                                      {"meet", "meeting", "044", 0},
+                                      {"meets", "meeting", "044", 0},
+                                      {"met", "meeting", "044", 0},
+                                      {"gathering", "meeting", "044", 0},
+                                      {"encounter", "meeting", "044", 0},
+                                      {"summit", "summit", "044", 0},
+                                      {"conference", "meeting", "044", 0},
+                                      {"visit", "visit", "042", 0},
+                                      {"visits", "visit", "042", 0},
+                                      {"visited", "visit", "042", 0},
+                                      {"visiting", "visit", "042", 0},
+                                      {"trip", "visit", "042", 0},
+                                      {"hosted", "visit", "043", 1},
+                                      {"hosts", "visit", "043", 1},
+                                      {"host", "visit", "043", 1},
+                                      {"hosting", "visit", "043", 1},
+                                      {"welcomed", "visit", "043", 1},
+                                      {"welcome", "visit", "043", 1},
+                                      {"welcomes", "visit", "043", 1},
+                                      {"welcoming", "visit", "043", 1},
+                                      {"received", "visit", "043", 1},
+                                      {"receives", "visit", "043", 1},
+                                      {"arrived", "visit", "042", 2},
+                                      {"arrives", "visit", "042", 2},
+                                      {"arriving", "visit", "042", 2},
+                                      {"travelled", "visit", "042", 2},
+                                      {"traveled", "visit", "042", 2},
+                                      {"travels", "visit", "042", 2},
+                                      {"flew", "visit", "042", 2},
+                                      {"came", "visit", "042", 2},
+                                      {"headed", "visit", "042", 2},
+                                      {"travel", "visit", "042", 2},
+                                      {NULL, NULL, NULL, 0}};
 static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
@@ -1471,13 +1491,20 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
             dist = p - t;
         else if (prep_ok && t == p)
             dist = 1; /* "struck Kryvyi Rih", "visited Kyiv" */
-        else if (t >= b && t - b <= 3) {
+        else if (t >= b && t - b <= 6) {
             /* "the Paris talks", "Sumy was hit", "Kyiv came under attack" */
             uint32_t q = b;
+            bool under = false; /* "came under a massive drone attack" */
             while (q < t &&
-                   (tin(d, q, BIT(passive_aux)) || teq(d, q, "region") || teq(d, q, "oblast")))
+                   (tin(d, q, BIT(passive_aux)) || teq(d, q, "region") || teq(d, q, "oblast") ||
+                    (under &&
+                     (tin(d, q, BIT(fillers)) || teq(d, q, "massive") || teq(d, q, "heavy") ||
+                      teq(d, q, "fresh") || teq(d, q, "renewed") || teq(d, q, "combined"))))) {
+                under = under || teq(d, q, "under");
                 q++;
-            bool passive = q == t && t > b && tin(d, t, BIT(passive_hits));
+            }
+            bool passive =
+                q == t && t > b && (tin(d, t, BIT(passive_hits)) || (under && is_strike));
             /* a weapon right after a name is its model ("Grad missile"), not its target */
             bool compound = t == b && (!is_strike || tr[k].sw.kind != 1);
             if (q == t && (compound || passive || teq(d, b, "region") || teq(d, b, "oblast")))
@@ -1691,7 +1718,9 @@ static void sentence_events(ctx *c, uint32_t si)
             bool planned = planned_before(d, tr[cands[i].trig].tok, first) ||
                            planned_after(d, tr[cands[i].trig].tok, end) ||
                            (m->tok_first > tr[cands[i].trig].tok &&
-                            planned_after(d, m->tok_first + m->tok_count - 1, end));
+                            planned_after(d, m->tok_first + m->tok_count - 1, end)) ||
+                           (m->tok_first < tr[cands[i].trig].tok && m->tok_first > first &&
+                            planned_before(d, m->tok_first - 1, first));
             /* diplomats, not "the council met in Springfield" or "budget talks" */
             if (!(strcmp(mw->subtype, "visit") ? foreign : diplomatic))
                 continue;

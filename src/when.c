@@ -211,6 +211,12 @@ static size_t lex(const char *s, size_t n, word *w, size_t max)
                                     (!strcmp(x->low + t, "st") || !strcmp(x->low + t, "nd") ||
                                      !strcmp(x->low + t, "rd") || !strcmp(x->low + t, "th")))))
             x->num = v;
+        /* a day range "24-25" reads as its first day */
+        else if (digits && digits <= 2 && x->low[t] == '-' &&
+                 isdigit((unsigned char)x->low[t + 1]) &&
+                 strspn(x->low + t + 1, "0123456789") == strlen(x->low + t + 1) &&
+                 strlen(x->low + t + 1) <= 2)
+            x->num = v;
         i = j;
     }
     return k;
@@ -355,7 +361,7 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
         size_t j = i + 1;
         if (is_punct(w, nw, j, '.'))
             j++;
-        if (j < nw && w[j].num >= 1 && w[j].num <= 31 && strlen(w[j].low) <= 4) {
+        if (j < nw && w[j].num >= 1 && w[j].num <= 31 && strlen(w[j].low) <= 5) {
             int d = w[j].num;
             size_t k = j + 1;
             int y = 0;
@@ -449,6 +455,26 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
         if (known)
             e->date = weekday_date(pub, wd, mode, future);
         return used;
+    }
+
+    /* the weekend: last/this/over the weekend, the week of the latest Saturday not after
+     * publication (the next one for "next weekend" or a planned event) */
+    {
+        size_t k = i;
+        int dir = 0;
+        if (is(w, nw, k, "over") && is(w, nw, k + 1, "the"))
+            k += 2;
+        else if (is(w, nw, k, "last") || is(w, nw, k, "past") || is(w, nw, k, "this"))
+            k++;
+        else if (is(w, nw, k, "next") || is(w, nw, k, "coming"))
+            k++, dir = 1;
+        if (k > i && is(w, nw, k, "weekend")) {
+            if (known) {
+                evm_date sat = weekday_date(pub, 5, dir, future && dir == 0);
+                e->date = week_of(sat);
+            }
+            return k + 1 - i;
+        }
     }
 
     /* yesterday, today, tonight, tomorrow, overnight, last night */

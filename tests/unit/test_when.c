@@ -92,6 +92,8 @@ static void test_relative(void **state)
     EXPECT("earlier this year", "2025", EVM_DATE_YEAR);
     EXPECT("last year", "2024", EVM_DATE_YEAR);
     EXPECT("on Thursday, April 10", "2025-04-10", EVM_DATE_DAY);
+    EXPECT("over the weekend", "2025-04-07", EVM_DATE_WEEK);
+    EXPECT("a summit on June 24-25", "2024-06-24", EVM_DATE_DAY);
 }
 
 static void test_boundaries(void **state)
