@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event.h"
 #include "evmap.h"
 #include "gazetteer.h"
 #include "geoparse.h"
@@ -50,6 +51,7 @@ enum {
     CMD_HELP = 1u << 1,
     CMD_MAN = 1u << 2,
     CMD_GEOPARSE = 1u << 3,
+    CMD_EVENTS = 1u << 4,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -78,12 +80,12 @@ static const option_def options[] = {
     {OPT_HELP, 'h', "help", NULL, CMD_ALL, "print help and exit"},
     {OPT_VERSION, 'V', "version", NULL, CMD_ALL, "print the version and exit"},
     {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
-    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP,
+    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EVENTS,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_GEOPARSE,
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_GEOPARSE | CMD_EVENTS,
      "read inputs as JSONL even without a .jsonl extension"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_GEOPARSE,
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_GEOPARSE | CMD_EVENTS,
      "gazetteer index to use (default: found next to the program)"},
     {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
@@ -110,6 +112,7 @@ static int cmd_map(cli *c);
 static int cmd_help(cli *c);
 static int cmd_man(cli *c);
 static int cmd_geoparse(cli *c);
+static int cmd_events(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -127,6 +130,17 @@ static const command_def commands[] = {
      "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
      "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
      cmd_geoparse, false},
+    {"events", CMD_EVENTS, "[options] [FILE|-]",
+     "print the strikes and meetings the articles report, as JSONL",
+     "Reads a text article or JSONL articles from FILE or standard input, extracts the "
+     "strikes and meetings they report, merges the mentions of one event across all the "
+     "articles, and writes one JSON line per event: {\"id\", \"kind\", \"subtype\", "
+     "\"date\", \"date_precision\", \"place\", \"place_mention\", \"country\", "
+     "\"admin1\", \"geonameid\", \"geo_precision\", \"lat\", \"lon\", \"killed\", "
+     "\"killed_at_least\", \"injured\", \"injured_at_least\", \"weapon\", \"actor\", "
+     "\"participants\", \"status\", \"cameo\", \"acled_sub_event\", \"sources\", "
+     "\"confidence\"} (docs/events.md).",
+     cmd_events, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -663,6 +677,42 @@ static int cmd_geoparse(cli *c)
     size_t skipped = 0;
     e = evm_geoparse_run(gaz, c->npos ? c->pos[0] : "-", &ro, jobs, stdout, &skipped, report_skip,
                          NULL, &d);
+    evm_gazetteer_close(gaz);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    return skipped ? EXIT_SKIPPED : EXIT_OK;
+}
+
+/* ---- events -------------------------------------------------------------------------------- */
+
+static int cmd_events(cli *c)
+{
+    if (c->npos > 1)
+        return usage_error("events: one input at most (a file, or - for stdin)");
+    evm_read_opts ro = {0};
+    ro.jsonl = c->value[OPT_JSONL] != NULL;
+    if (c->value[OPT_DATE]) {
+        const char *dv = c->value[OPT_DATE];
+        if (!evm_when_parse_iso(dv, strlen(dv), &ro.date))
+            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", dv);
+    }
+    char found[4096];
+    const char *gpath = c->value[OPT_GAZETTEER];
+    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
+        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
+        return EXIT_GAZETTEER;
+    }
+    evm_diag d;
+    evm_gaz *gaz = NULL;
+    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    size_t skipped = 0;
+    e = evm_event_run(gaz, c->npos ? c->pos[0] : "-", &ro, stdout, &skipped, report_skip, NULL, &d);
     evm_gazetteer_close(gaz);
     if (e) {
         msg("%s", d.msg);
