@@ -394,9 +394,18 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
         }
         /* backward: "killed at least 35 people", "injuring 10", "death toll rose to 20" */
         if (!kind && (person || bare)) {
-            if (first > 0 && in_list(&w[first - 1], killed_before))
+            /* "killed a family of six", "injured a total of 40" */
+            size_t fb = first;
+            if (fb >= 2 && is(w, nw, fb - 1, "of") &&
+                (is(w, nw, fb - 2, "family") || is(w, nw, fb - 2, "total") ||
+                 is(w, nw, fb - 2, "group"))) {
+                fb -= 2;
+                if (fb > 0 && (is(w, nw, fb - 1, "a") || is(w, nw, fb - 1, "the")))
+                    fb--;
+            }
+            if (fb > 0 && in_list(&w[fb - 1], killed_before))
                 kind = 1;
-            else if (first > 0 && in_list(&w[first - 1], injured_before))
+            else if (fb > 0 && in_list(&w[fb - 1], injured_before))
                 kind = 2;
             for (size_t t = first; !kind && t > 0 && t + 12 > first; t--) {
                 const word *x = &w[t - 1];

@@ -85,6 +85,7 @@ enum {
     B_plan_words,
     B_be_words,
     B_civil_talks,
+    B_other_causes,
     B_demonyms,
     B_meeting_words,
     B_COUNT
@@ -230,6 +231,11 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+/* Deaths that are not a strike's. */
+static wordlist other_causes = {"crash",    "accident",   "collision", "flood",
+                                "floods",   "earthquake", "drowned",   "shooting",
+                                "stabbing", "gunman",     "storm",     "heatwave",
+                                "outbreak", "disease",    "virus",     NULL};
 /* What local news negotiates: these talks are not diplomacy. */
 static wordlist civil_talks = {"budget",   "contract",  "labor", "labour",   "union",  "wage",
                                "salary",   "merger",    "pay",   "zoning",   "school", "lease",
@@ -685,6 +691,7 @@ typedef struct occurrence {
 typedef struct ctx {
     evm_doc *doc;
     bool doc_weapons;      /* the article names a weapon somewhere */
+    int64_t last_strike;   /* the last sentence about a strike, -1 */
     bool doc_diplomatic;   /* the article uses diplomatic words (three or more) */
     size_t *by_sentence;   /* mention indexes ordered by sentence, then position */
     size_t *sent_mentions; /* sentence -> first slot in by_sentence (n_sentences + 1) */
@@ -1594,6 +1601,21 @@ static void sentence_events(ctx *c, uint32_t si)
     /* a plain attack with a toll, in an article that names weapons, is a strike */
     if (weak && counted && c->doc_weapons)
         weak = false;
+    /* so is a toll right after a strike was reported ("... the capital was hit. Two people
+     * were killed in Kyiv."), unless it names another cause */
+    if (!strike_ok && c->doc_weapons && c->last_strike >= 0 && si - c->last_strike <= 2 &&
+        c->sent_mentions[si + 1] > c->sent_mentions[si]) {
+        bool other = false;
+        for (uint32_t t = first; t < end && !other; t++)
+            other = tin(d, t, BIT(other_causes));
+        if (!other) {
+            evm_count_casualties(d->text + s->start, s->end - s->start, &cas);
+            counted = cas.killed >= 0 || cas.injured >= 0;
+            strike_ok = counted;
+        }
+    }
+    if (strike_ok)
+        c->last_strike = si;
     /* casualty verbs attach places too once the sentence is about a strike */
     if (strike_ok)
         for (uint32_t t = first; t < end && ntr < 64; t++)
@@ -1743,6 +1765,18 @@ static void sentence_events(ctx *c, uint32_t si)
                 if (!person || !guest)
                     continue;
             }
+            /* travelling somewhere is not an encounter: "arrived in Paris" only adds to a
+             * meeting reported there, unless the sentence has its own meeting word */
+            if (mw->need == 2) {
+                bool own = false, known = false;
+                for (size_t k = 0; k < ntr; k++)
+                    own = own || (tr[k].mw && tr[k].mw->need != 2);
+                for (size_t k = 0; !own && k < d->n_events; k++)
+                    known = known || (d->events[k].kind == EVM_EVENT_MEETING &&
+                                      d->events[k].place == landmark_town(d, m->place));
+                if (!own && !known)
+                    continue;
+            }
             evm_event *e = new_event(c, EVM_EVENT_MEETING, cands[i].mention, si);
             e->subtype = mw->subtype;
             e->cameo = mw->cameo;
@@ -1767,6 +1801,9 @@ static void sentence_events(ctx *c, uint32_t si)
         has_meeting_cand = has_meeting_cand || cands[i].kind == EVM_EVENT_MEETING;
     if (meeting_ok && !has_meeting_cand && !nc) {
         bool trig_m = false;
+        for (uint32_t t = first; t < end && !trig_m; t++)
+            trig_m = teq(d, t, "delegation") || teq(d, t, "delegations") ||
+                     ((teq(d, t, "led") || teq(d, t, "headed")) && !teq(d, t + 1, "to"));
         for (size_t k = 0; k < ntr; k++) {
             if (!tr[k].mw || tr[k].mw->need == 2)
                 continue;
@@ -2055,6 +2092,7 @@ static void build_lexicon(void)
         {plan_words, B_plan_words},
         {be_words, B_be_words},
         {civil_talks, B_civil_talks},
+        {other_causes, B_other_causes},
     };
     size_t cap = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
@@ -2117,6 +2155,7 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
     ctx c;
     memset(&c, 0, sizeof c);
     c.doc = doc;
+    c.last_strike = -1;
     c.tok_mention = evm_xmalloc((doc->n_tokens + 1) * sizeof *c.tok_mention);
     c.tok_named = evm_xcalloc(doc->n_tokens + 1, sizeof *c.tok_named);
     for (size_t t = 0; t < doc->n_tokens; t++)

@@ -55,6 +55,7 @@ static const evt_place evt_gazetteer[] = {
     {"Budapest", "Budapest", "HU", EVM_GEO_POINT, 3054643, false, 0, 0},
     {"North Korea", "North Korea", "KP", EVM_GEO_COUNTRY, 1873107, false, 0, 0},
     {"The Hague", "The Hague", "NL", EVM_GEO_POINT, 2747373, false, 0, 0},
+    {"Rome", "Rome", "IT", EVM_GEO_POINT, 3169070, false, 0, 0},
     {"Madrid", "Madrid", "ES", EVM_GEO_POINT, 3117735, false, 0, 0},
     {"Oslo", "Oslo", "NO", EVM_GEO_POINT, 3143244, false, 0, 0},
     {"Kursk", "Kursk", "RU", EVM_GEO_POINT, 538560, false, 0, 0},
