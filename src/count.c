@@ -375,6 +375,16 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
         }
         if (person && is(w, nw, k, "of") && is(w, nw, k + 1, "them"))
             k += 2;
+        /* "three people, including a child, were killed": skip the aside */
+        if (person && k + 1 < nw && w[k].punct == ',' &&
+            (is(w, nw, k + 1, "including") || is(w, nw, k + 1, "among") ||
+             is(w, nw, k + 1, "mostly") || is(w, nw, k + 1, "most") || is(w, nw, k + 1, "all"))) {
+            size_t q = k + 2;
+            while (q < nw && q < k + 10 && w[q].punct != ',' && w[q].punct != '.')
+                q++;
+            if (q < nw && w[q].punct == ',')
+                k = q + 1;
+        }
         /* nothing but a function word or punctuation after a bare number */
         bool bare = !person && (end >= nw || w[end].punct || in_list(&w[end], followers));
         int kind = 0; /* 1 killed, 2 injured */

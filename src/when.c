@@ -196,6 +196,12 @@ static size_t lex(const char *s, size_t n, word *w, size_t max)
             else
                 break;
         }
+        /* a possessive is not part of the word ("Sunday's strike") */
+        if (j - i > 2 && s[j - 1] == 's' && s[j - 2] == '\'')
+            j -= 2;
+        else if (j - i > 4 && s[j - 1] == 's' && (unsigned char)s[j - 2] == 0x99 &&
+                 (unsigned char)s[j - 3] == 0x80 && (unsigned char)s[j - 4] == 0xE2)
+            j -= 4;
         x->end = j;
         size_t len = j - i < WORD_MAX - 1 ? j - i : WORD_MAX - 1;
         for (size_t t = 0; t < len; t++)

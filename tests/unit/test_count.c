@@ -69,6 +69,8 @@ static void test_casualties(void **state)
         {"No casualties were reported.", -1, -1, false, false},
         {"The strike killed 5 people on April 3, aged 4 to 80.", 5, -1, false, false},
         {"Officials said 18 people died, 9 of them children.", 18, -1, false, false},
+        {"Three people, including a child, were killed and 12 were injured.", 3, 12, false, false},
+        {"The death toll from Sunday's strike has risen to 35.", 35, -1, false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         evm_casualties c;

@@ -93,6 +93,10 @@ static void test_relative(void **state)
     EXPECT("last year", "2024", EVM_DATE_YEAR);
     EXPECT("on Thursday, April 10", "2025-04-10", EVM_DATE_DAY);
     EXPECT("over the weekend", "2025-04-07", EVM_DATE_WEEK);
+    EXPECT("the toll from Sunday's strike", "2025-04-13", EVM_DATE_DAY);
+    EXPECT("the toll from Sunday\xe2\x80\x99s strike", "2025-04-13", EVM_DATE_DAY);
+    EXPECT("a week ago", "2025-04-07", EVM_DATE_WEEK);
+    EXPECT("in early April", "2025-04", EVM_DATE_MONTH);
     EXPECT("a summit on June 24-25", "2024-06-24", EVM_DATE_DAY);
 }
 
