@@ -348,13 +348,13 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
         /* not casualties: dates, years, ages, parts of a figure already given */
         bool after_month = (i > 0 && is_month_word(&w[i - 1])) ||
                            (i > 1 && w[i - 1].punct == '.' && is_month_word(&w[i - 2]));
-        bool skip =
-            after_month || (end < nw && is_month_word(&w[end])) ||
-            (value >= 1900 && value <= 2100) ||
-            (first > 0 && (is(w, nw, first - 1, "including") || is(w, nw, first - 1, "aged") ||
-                           is(w, nw, first - 1, "age") || is(w, nw, first - 1, "among"))) ||
-            is(w, nw, end, "years") || is(w, nw, end, "year") ||
-            (end < nw && strstr(w[end].low, "year-old"));
+        bool skip = after_month || (end < nw && is_month_word(&w[end])) ||
+                    (value >= 1900 && value <= 2100) ||
+                    (first > 0 && (is(w, nw, first - 1, "including") ||
+                                   is(w, nw, first - 1, "no") || is(w, nw, first - 1, "aged") ||
+                                   is(w, nw, first - 1, "age") || is(w, nw, first - 1, "among"))) ||
+                    is(w, nw, end, "years") || is(w, nw, end, "year") ||
+                    (end < nw && strstr(w[end].low, "year-old"));
         if (skip || value <= 0 || value > 1000000) {
             i = next_i - 1;
             continue;

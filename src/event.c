@@ -1095,7 +1095,14 @@ static uint32_t back_over_fillers(const ctx *c, uint32_t t, uint32_t first)
     uint32_t p = t, skipped = 0;
     while (p > first && skipped < 7) {
         uint32_t q = p - 1;
-        bool filler = tin(d, q, BIT(fillers)) ||
+        /* "in Russia's Belgorod region": a possessive country is a filler too */
+        int32_t qm = c->tok_mention[q];
+        bool country_poss = qm >= 0 && (d->tokens[q].flags & EVM_TOKF_POSSESSIVE) &&
+                            d->mentions[qm].place >= 0 &&
+                            d->places[d->mentions[qm].place].level == EVM_GEO_COUNTRY;
+        if (country_poss)
+            q = d->mentions[qm].tok_first;
+        bool filler = tin(d, q, BIT(fillers)) || country_poss ||
                       (demonym_like(d, q) && !(d->tokens[q].flags & EVM_TOKF_POSSESSIVE));
         if (!filler)
             break;
@@ -1791,6 +1798,35 @@ static void sentence_events(ctx *c, uint32_t si)
             e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
                             (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
                             (planned ? 0.0f : 0.1f) + 0.15f * m->score;
+        }
+    }
+
+    /* A toll with no place right after a strike ("Kyiv was struck early on Monday. Two
+     * people died.") belongs to that strike when it had none. */
+    bool other_cause = false;
+    for (uint32_t t = first; t < end && !other_cause; t++)
+        other_cause = tin(d, t, BIT(other_causes));
+    if (!nc && d->n_events && !other_cause) {
+        evm_event *last = &d->events[d->n_events - 1];
+        if (last->kind == EVM_EVENT_STRIKE && last->n_sources &&
+            last->sources[last->n_sources - 1].sentence + 1 == si && last->killed < 0 &&
+            last->injured < 0) {
+            evm_casualties k2;
+            evm_count_casualties(d->text + s->start, s->end - s->start, &k2);
+            if (k2.killed >= 0 || k2.injured >= 0) {
+                last->killed = k2.killed;
+                last->killed_at_least = k2.killed_at_least;
+                last->injured = k2.injured;
+                last->injured_at_least = k2.injured_at_least;
+                evm_source *ns = evm_doc_alloc(d, (last->n_sources + 1) * sizeof *ns);
+                memcpy(ns, last->sources, last->n_sources * sizeof *ns);
+                ns[last->n_sources].article = d->id ? d->id : "";
+                ns[last->n_sources].sentence = si;
+                ns[last->n_sources].start = s->start;
+                ns[last->n_sources].end = s->end;
+                last->sources = ns;
+                last->n_sources++;
+            }
         }
     }
 
