@@ -2,7 +2,7 @@
  * times segment+spot+resolve and then extract on each, and prints both totals and their
  * ratio (the budget: extraction adds at most half of geoparsing time).
  *
- *     evmap-bench-events [-n REPEAT] FILE.jsonl...
+ *     bench_events [-n REPEAT] FILE.jsonl...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         first = 3;
     }
     if (first >= argc || repeat < 1) {
-        fprintf(stderr, "usage: evmap-bench-events [-n REPEAT] FILE.jsonl...\n");
+        fprintf(stderr, "usage: bench_events [-n REPEAT] FILE.jsonl...\n");
         return 2;
     }
     char buf[4096];
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     evm_gaz *gaz = NULL;
     evm_diag dg;
     if (!path || evm_gazetteer_open(path, &gaz, &dg) != EVM_OK) {
-        fprintf(stderr, "evmap-bench-events: no gazetteer index (%s)\n", path ? dg.msg : buf);
+        fprintf(stderr, "bench_events: no gazetteer index (%s)\n", path ? dg.msg : buf);
         return 1;
     }
     for (int a = first; a < argc; a++) {
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
             ro.jsonl = true;
             evm_reader *rd;
             if (evm_article_open(argv[a], &ro, &rd, &dg) != EVM_OK) {
-                fprintf(stderr, "evmap-bench-events: %s\n", dg.msg);
+                fprintf(stderr, "bench_events: %s\n", dg.msg);
                 return 1;
             }
             for (;;) {

@@ -3,7 +3,6 @@
  * participants, and merges the mentions of one event (see event.h, docs/events.md). */
 #include "event.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include <strings.h>
 
 #include "count.h"
-#include "geoparse.h"
 #include "when.h"
 
 /* ---- token helpers ---------------------------------------------------------------------- */
@@ -2276,136 +2274,4 @@ const char *evm_event_geo_precision(const evm_place *place)
     default:
         return "country";
     }
-}
-
-/* ---- JSON ------------------------------------------------------------------------------- */
-
-static json_object *jstr(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *jcount(int32_t v)
-{
-    return v >= 0 ? json_object_new_int(v) : NULL;
-}
-
-char *evm_event_json(const evm_event *e, const evm_place *places, size_t n_places)
-{
-    const evm_place *p = e->place >= 0 && (size_t)e->place < n_places ? &places[e->place] : NULL;
-    char date[11];
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", jstr(e->id));
-    json_object_object_add(o, "kind", jstr(evm_event_kind_name(e->kind)));
-    json_object_object_add(o, "subtype", jstr(e->subtype));
-    evm_when_format(e->date, date);
-    json_object_object_add(o, "date", date[0] ? jstr(date) : NULL);
-    json_object_object_add(o, "date_precision", jstr(evm_event_precision_name(e->date.precision)));
-    json_object_object_add(o, "place", jstr(p ? p->name : NULL));
-    json_object_object_add(o, "place_mention", jstr(e->place_mention));
-    json_object_object_add(o, "country", jstr(p && p->country[0] ? p->country : NULL));
-    json_object_object_add(o, "admin1", jstr(p && p->admin1 && p->admin1[0] ? p->admin1 : NULL));
-    json_object_object_add(o, "geonameid",
-                           p && p->geonameid >= 0 ? json_object_new_int64(p->geonameid) : NULL);
-    json_object_object_add(o, "geo_precision", jstr(evm_event_geo_precision(p)));
-    char ll[32];
-    if (p)
-        snprintf(ll, sizeof ll, "%.5f", p->lat);
-    json_object_object_add(o, "lat", p ? json_object_new_double_s(p->lat, ll) : NULL);
-    char lo[32];
-    if (p)
-        snprintf(lo, sizeof lo, "%.5f", p->lon);
-    json_object_object_add(o, "lon", p ? json_object_new_double_s(p->lon, lo) : NULL);
-    json_object_object_add(o, "killed", jcount(e->killed));
-    json_object_object_add(o, "killed_at_least", json_object_new_boolean(e->killed_at_least));
-    json_object_object_add(o, "injured", jcount(e->injured));
-    json_object_object_add(o, "injured_at_least", json_object_new_boolean(e->injured_at_least));
-    json_object_object_add(o, "weapon", jstr(e->weapon));
-    json_object_object_add(o, "actor", jstr(e->actor));
-    json_object *parts = json_object_new_array();
-    for (size_t i = 0; i < e->n_participants; i++) {
-        json_object *q = json_object_new_object();
-        json_object_object_add(q, "name", jstr(e->participants[i].name));
-        json_object_object_add(q, "role",
-                               jstr(e->participants[i].role ? e->participants[i].role : ""));
-        json_object_array_add(parts, q);
-    }
-    json_object_object_add(o, "participants", parts);
-    json_object_object_add(o, "status", jstr(evm_event_status_name(e->status)));
-    json_object_object_add(o, "cameo", jstr(e->cameo));
-    json_object_object_add(o, "acled_sub_event", jstr(e->acled_sub_event));
-    json_object *src = json_object_new_array();
-    for (size_t i = 0; i < e->n_sources; i++) {
-        json_object *q = json_object_new_object();
-        json_object_object_add(q, "article", jstr(e->sources[i].article));
-        json_object_object_add(q, "sentence", json_object_new_int64(e->sources[i].sentence));
-        json_object_object_add(q, "start", json_object_new_int64(e->sources[i].start));
-        json_object_object_add(q, "end", json_object_new_int64(e->sources[i].end));
-        json_object_array_add(src, q);
-    }
-    json_object_object_add(o, "sources", src);
-    char conf[16];
-    snprintf(conf, sizeof conf, "%.2f", e->confidence);
-    json_object_object_add(o, "confidence", json_object_new_double_s(e->confidence, conf));
-    char *out = evm_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-    json_object_put(o);
-    return out;
-}
-
-evm_err evm_event_run(const evm_gaz *gaz, const char *path, const evm_read_opts *opts, FILE *out,
-                      size_t *skipped, void (*report)(void *ctx, const char *msg), void *ctx,
-                      evm_diag *diag)
-{
-    *skipped = 0;
-    evm_reader *r;
-    evm_err e = evm_article_open(path, opts, &r, diag);
-    if (e)
-        return e;
-    char *stem = evm_article_stem(path);
-    evm_batch *b = evm_batch_new(stem);
-    free(stem);
-    for (;;) {
-        evm_doc *doc = NULL;
-        evm_diag d;
-        d.msg[0] = '\0';
-        e = evm_article_next(r, &doc, &d);
-        if (e == EVM_ERR_INPUT) {
-            (*skipped)++;
-            if (report)
-                report(ctx, d.msg);
-            continue;
-        }
-        if (e) {
-            *diag = d;
-            break;
-        }
-        if (!doc)
-            break;
-        e = evm_geoparse_doc(gaz, doc, &d);
-        if (!e)
-            e = evm_event_extract(doc, &d);
-        if (e) {
-            (*skipped)++;
-            if (report)
-                report(ctx, d.msg);
-            evm_doc_free(doc);
-            e = EVM_OK;
-            continue;
-        }
-        evm_batch_add_doc(b, doc);
-        evm_doc_free(doc);
-    }
-    evm_article_close(r);
-    if (!e) {
-        evm_event_merge(b);
-        for (size_t i = 0; i < b->n_events; i++) {
-            char *j = evm_event_json(&b->events[i], b->places, b->n_places);
-            fprintf(out, "%s\n", j);
-            free(j);
-        }
-        if (fflush(out) != 0 || ferror(out))
-            e = evm_diag_set(diag, EVM_ERR_IO, "writing the events failed");
-    }
-    evm_batch_free(b);
-    return e;
 }

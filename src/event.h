@@ -4,12 +4,8 @@
 #ifndef EVM_EVENT_H
 #define EVM_EVENT_H
 
-#include <stdio.h>
-
-#include "article.h"
 #include "batch.h"
 #include "doc.h"
-#include "gazetteer.h"
 
 /* Appends the strikes and meetings stated in doc's text to doc->events, then merges the
  * document's own mentions of one event (same kind, place and compatible dates). Needs
@@ -34,18 +30,5 @@ const char *evm_event_status_name(evm_event_status status);
 const char *evm_event_precision_name(evm_date_precision precision);
 /* "city", "region" or "country": how precisely the place locates the event. */
 const char *evm_event_geo_precision(const evm_place *place);
-
-/* The event as one JSON object (no newline), with the fields of docs/events.md; places are
- * looked up in `places` (a document's or a batch's). A heap string the caller frees. */
-char *evm_event_json(const evm_event *e, const evm_place *places, size_t n_places);
-
-/* `evmap events`: reads the articles of `path` ("-" for stdin), runs segment, spot, resolve
- * and extract on each, merges the events of all of them as one batch, and writes one JSON
- * line per event (evm_event_json) to out. A bad article is skipped (counted in *skipped, its
- * message passed to report when not NULL). Errors: EVM_ERR_IO for an input that cannot be
- * read or an output that cannot be written. */
-evm_err evm_event_run(const evm_gaz *gaz, const char *path, const evm_read_opts *opts, FILE *out,
-                      size_t *skipped, void (*report)(void *ctx, const char *msg), void *ctx,
-                      evm_diag *diag);
 
 #endif

@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "event.h"
 #include "evmap.h"
 #include "gazetteer.h"
 #include "geoparse.h"
+#include "layers.h"
 #include "outfile.h"
 #include "pipeline.h"
 #include "when.h"
@@ -50,8 +50,9 @@ enum {
     CMD_MAP = 1u << 0,
     CMD_HELP = 1u << 1,
     CMD_MAN = 1u << 2,
-    CMD_GEOPARSE = 1u << 3,
-    CMD_EVENTS = 1u << 4,
+    CMD_FORMATS = 1u << 3,
+    CMD_EXTRACT = 1u << 4,
+    CMD_GEOPARSE = 1u << 5,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -63,6 +64,8 @@ enum opt_id {
     OPT_JSONL,
     OPT_QUIET,
     OPT_GAZETTEER,
+    OPT_FORMAT,
+    OPT_NO_GPKG,
     OPT_JOBS,
     OPT_COUNT
 };
@@ -80,13 +83,16 @@ static const option_def options[] = {
     {OPT_HELP, 'h', "help", NULL, CMD_ALL, "print help and exit"},
     {OPT_VERSION, 'V', "version", NULL, CMD_ALL, "print the version and exit"},
     {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
-    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EVENTS,
+    {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EXTRACT,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_GEOPARSE | CMD_EVENTS,
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
      "read inputs as JSONL even without a .jsonl extension"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_GEOPARSE | CMD_EVENTS,
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP | CMD_EXTRACT, "print nothing but errors"},
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
      "gazetteer index to use (default: found next to the program)"},
+    {OPT_FORMAT, 'f', "format", "NAME", CMD_MAP,
+     "write the layers in OGR format NAME (default: GeoJSON; see 'evmap formats')"},
+    {OPT_NO_GPKG, 0, "no-gpkg", NULL, CMD_MAP, "do not write events.gpkg beside the layers"},
     {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -111,17 +117,26 @@ typedef struct command_def {
 static int cmd_map(cli *c);
 static int cmd_help(cli *c);
 static int cmd_man(cli *c);
+static int cmd_formats(cli *c);
+static int cmd_extract(cli *c);
 static int cmd_geoparse(cli *c);
-static int cmd_events(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
      "find places and events in articles; write layers and maps",
      "Reads each input (a text article, a JSONL file of articles, a directory of them, or - "
      "for standard input), finds the places and the strikes and meetings the articles "
-     "report, and writes places.geojson, strikes.geojson, meetings.geojson and the maps "
-     "into one folder per input, named after the input's stem.",
+     "report, and writes places.geojson, strikes.geojson, meetings.geojson (or the layers "
+     "in the --format chosen) with a QGIS style beside each, events.gpkg with all three, "
+     "and the maps into one folder per input, named after the input's stem.",
      cmd_map, false},
+    {"extract", CMD_EXTRACT, "[options] [FILE|DIR|-...]",
+     "write the events of articles to standard output as GeoJSON Text Sequences",
+     "Reads each input (standard input when none is given) like 'map' and writes its "
+     "strikes and meetings to standard output as GeoJSON Text Sequences (RFC 8142): one "
+     "feature per event, each preceded by an RS character and followed by a line feed, with "
+     "the fields of the layers and a 'kind' field.",
+     cmd_extract, false},
     {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
      "print the places each article mentions, as JSONL",
      "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
@@ -130,17 +145,9 @@ static const command_def commands[] = {
      "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
      "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
      cmd_geoparse, false},
-    {"events", CMD_EVENTS, "[options] [FILE|-]",
-     "print the strikes and meetings the articles report, as JSONL",
-     "Reads a text article or JSONL articles from FILE or standard input, extracts the "
-     "strikes and meetings they report, merges the mentions of one event across all the "
-     "articles, and writes one JSON line per event: {\"id\", \"kind\", \"subtype\", "
-     "\"date\", \"date_precision\", \"place\", \"place_mention\", \"country\", "
-     "\"admin1\", \"geonameid\", \"geo_precision\", \"lat\", \"lon\", \"killed\", "
-     "\"killed_at_least\", \"injured\", \"injured_at_least\", \"weapon\", \"actor\", "
-     "\"participants\", \"status\", \"cameo\", \"acled_sub_event\", \"sources\", "
-     "\"confidence\"} (docs/events.md).",
-     cmd_events, false},
+    {"formats", CMD_FORMATS, "",
+     "list the output formats for 'map --format' (name, extension, description)", NULL, cmd_formats,
+     false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -578,6 +585,15 @@ static int cmd_map(cli *c)
             return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
     }
     const char *outdir = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "output";
+    evm_layers_opts lo;
+    evm_layers_opts_init(&lo);
+    if (c->value[OPT_FORMAT]) {
+        evm_diag fd;
+        if (evm_layers_check_format(c->value[OPT_FORMAT], &fd) != EVM_OK)
+            return usage_error("%s", fd.msg);
+        lo.format = c->value[OPT_FORMAT];
+    }
+    lo.gpkg = c->value[OPT_NO_GPKG] == NULL;
 
     char **files, **owned;
     size_t nfiles, nowned;
@@ -616,6 +632,9 @@ static int cmd_map(cli *c)
         if (!make_dirs(dir, &d)) {
             msg("%s", d.msg);
             failed++;
+        } else if ((e = evm_layers_write(b, dir, &lo, &d)) != EVM_OK) {
+            msg("%s", d.msg);
+            failed++;
         } else if (!po.quiet) {
             msg("%s: %zu article%s, %zu places, %zu strikes, %zu meetings -> %s/", files[i],
                 b->n_docs, b->n_docs == 1 ? "" : "s", b->n_places,
@@ -627,6 +646,88 @@ static int cmd_map(cli *c)
     if (failed)
         rc = EXIT_FAILURE_;
     else if (total_skipped)
+        rc = EXIT_SKIPPED;
+    if (total_skipped && !po.quiet)
+        msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
+done:
+    evm_pipeline_free(p);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(owned);
+    free(files);
+    return rc;
+}
+
+/* ---- formats, extract ----------------------------------------------------------------------- */
+
+static int cmd_formats(cli *c)
+{
+    if (c->npos > 0)
+        return usage_error("formats: takes no arguments");
+    evm_diag d;
+    evm_err e = evm_layers_list_formats(stdout, &d);
+    if (e)
+        msg("%s", d.msg);
+    return exit_for(e);
+}
+
+static int cmd_extract(cli *c)
+{
+    evm_pipeline_opts po = {0};
+    po.gazetteer = c->value[OPT_GAZETTEER];
+    po.quiet = c->value[OPT_QUIET] != NULL;
+    po.read.jsonl = c->value[OPT_JSONL] != NULL;
+    if (c->value[OPT_DATE]) {
+        const char *d = c->value[OPT_DATE];
+        if (!evm_when_parse_iso(d, strlen(d), &po.read.date))
+            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
+    }
+    static char *stdin_only[] = {"-", NULL};
+    if (c->npos == 0) {
+        c->pos[0] = stdin_only[0];
+        c->npos = 1;
+    }
+    char **files, **owned;
+    size_t nfiles, nowned;
+    int rc = expand_inputs(c, &files, &nfiles, &owned, &nowned);
+    if (rc != EXIT_OK)
+        return rc;
+    evm_diag d;
+    evm_pipeline *p = NULL;
+    evm_err e = evm_pipeline_new(&po, &p, &d);
+    if (e) {
+        msg("%s", d.msg);
+        rc = exit_for(e);
+        goto done;
+    }
+    map_run run = {0};
+    run.quiet = po.quiet;
+    run.tty = isatty(STDERR_FILENO);
+    evm_pipeline_hooks hooks = {&run, report, progress};
+    size_t total_skipped = 0, failed = 0;
+    for (size_t i = 0; i < nfiles && rc == EXIT_OK; i++) {
+        evm_batch *b = NULL;
+        size_t skipped = 0;
+        run.input = files[i];
+        run.start = run.last = now();
+        e = evm_pipeline_input(p, files[i], &b, &skipped, &hooks, &d);
+        clear_progress(&run);
+        total_skipped += skipped;
+        if (e) {
+            msg("%s", d.msg);
+            failed++;
+            continue;
+        }
+        e = evm_layers_write_seq(b, stdout, &d);
+        evm_batch_free(b);
+        if (e) { /* standard output is gone: stop */
+            msg("%s", d.msg);
+            rc = exit_for(e);
+        }
+    }
+    if (rc == EXIT_OK && failed)
+        rc = EXIT_FAILURE_;
+    else if (rc == EXIT_OK && total_skipped)
         rc = EXIT_SKIPPED;
     if (total_skipped && !po.quiet)
         msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
@@ -677,42 +778,6 @@ static int cmd_geoparse(cli *c)
     size_t skipped = 0;
     e = evm_geoparse_run(gaz, c->npos ? c->pos[0] : "-", &ro, jobs, stdout, &skipped, report_skip,
                          NULL, &d);
-    evm_gazetteer_close(gaz);
-    if (e) {
-        msg("%s", d.msg);
-        return exit_for(e);
-    }
-    return skipped ? EXIT_SKIPPED : EXIT_OK;
-}
-
-/* ---- events -------------------------------------------------------------------------------- */
-
-static int cmd_events(cli *c)
-{
-    if (c->npos > 1)
-        return usage_error("events: one input at most (a file, or - for stdin)");
-    evm_read_opts ro = {0};
-    ro.jsonl = c->value[OPT_JSONL] != NULL;
-    if (c->value[OPT_DATE]) {
-        const char *dv = c->value[OPT_DATE];
-        if (!evm_when_parse_iso(dv, strlen(dv), &ro.date))
-            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", dv);
-    }
-    char found[4096];
-    const char *gpath = c->value[OPT_GAZETTEER];
-    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
-        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
-        return EXIT_GAZETTEER;
-    }
-    evm_diag d;
-    evm_gaz *gaz = NULL;
-    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
-    if (e) {
-        msg("%s", d.msg);
-        return exit_for(e);
-    }
-    size_t skipped = 0;
-    e = evm_event_run(gaz, c->npos ? c->pos[0] : "-", &ro, stdout, &skipped, report_skip, NULL, &d);
     evm_gazetteer_close(gaz);
     if (e) {
         msg("%s", d.msg);
