@@ -1990,6 +1990,21 @@ static void merge_events(evm_doc *st)
                 e.actor = a->actor;
         }
         e.confidence = 1.0f - miss > 0.99f ? 0.99f : 1.0f - miss;
+        /* a meeting's subtype (and CAMEO code) is the one most of its mentions give */
+        if (e.kind == EVM_EVENT_MEETING) {
+            size_t best_n = 0;
+            for (size_t k = 0; k < nm; k++) {
+                size_t n_same = 0;
+                for (size_t q = 0; q < nm; q++)
+                    n_same += ev[mem[q]].subtype && ev[mem[k]].subtype &&
+                              !strcmp(ev[mem[q]].subtype, ev[mem[k]].subtype);
+                if (n_same > best_n) {
+                    best_n = n_same;
+                    e.subtype = ev[mem[k]].subtype;
+                    e.cameo = ev[mem[k]].cameo;
+                }
+            }
+        }
         e.sources = evm_doc_alloc(st, (ns ? ns : 1) * sizeof *e.sources);
         e.n_sources = 0;
         e.participants = evm_doc_alloc(st, (np ? np : 1) * sizeof *e.participants);
