@@ -1673,6 +1673,21 @@ static void sentence_events(ctx *c, uint32_t si)
         k->trig = ds <= dm ? ws : wm;
         k->dist = ds <= dm ? ds : dm;
     }
+    /* "in Anchorage, Alaska": a larger area right after a place only qualifies it */
+    size_t kept = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const evm_mention *m = &d->mentions[cands[i].mention];
+        if (kept) {
+            const cand *pc = &cands[kept - 1];
+            const evm_mention *pm = &d->mentions[pc->mention];
+            uint32_t pe = pm->tok_first + pm->tok_count;
+            if (pc->kind == cands[i].kind && tpunct(d, pe, ',') && m->tok_first == pe + 1 &&
+                d->places[m->place].level > d->places[pm->place].level)
+                continue;
+        }
+        cands[kept++] = cands[i];
+    }
+    nc = kept;
 
     size_t n_strikes = 0;
     size_t spans[32][2];
@@ -1807,7 +1822,7 @@ static void sentence_events(ctx *c, uint32_t si)
     if (!nc && d->n_events && !other_cause) {
         evm_event *last = &d->events[d->n_events - 1];
         if (last->kind == EVM_EVENT_STRIKE && last->n_sources &&
-            last->sources[last->n_sources - 1].sentence + 1 == si && last->killed < 0 &&
+            last->sources[last->n_sources - 1].sentence + 2 >= si && last->killed < 0 &&
             last->injured < 0) {
             evm_casualties k2;
             evm_count_casualties(d->text + s->start, s->end - s->start, &k2);
