@@ -84,6 +84,7 @@ enum {
     B_be_words,
     B_civil_talks,
     B_other_causes,
+    B_mourning,
     B_demonyms,
     B_meeting_words,
     B_COUNT
@@ -229,6 +230,9 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+/* "the funeral of", "the memory of": a person named after them is not present. */
+static wordlist mourning = {"funeral", "death", "memory", "killing", "assassination", "burial",
+                            "honour",  "honor", "wake",   "murder",  "memorial",      NULL};
 /* Deaths that are not a strike's. */
 static wordlist other_causes = {"crash",    "accident",   "collision", "flood",
                                 "floods",   "earthquake", "drowned",   "shooting",
@@ -1081,8 +1085,27 @@ static bool usable_place(const ctx *c, int32_t mi)
     const evm_mention *m = &d->mentions[mi];
     if (m->metonymy || m->place < 0 || (size_t)m->place >= d->n_places)
         return false;
-    evm_geo_level lv = d->places[m->place].level;
+    /* a title is never the place ("Secretary", "Minister" spotted as towns) */
+    if (m->tok_count == 1 && tin(d, m->tok_first, BIT(role_heads)))
+        return false;
+    const evm_place *p = &d->places[m->place];
+    evm_geo_level lv = p->level;
+    /* city-states are towns: "met in the Vatican" */
+    static const char city_states[][3] = {"VA", "MC", "SG", "SM", "LI", "AD"};
+    for (size_t i = 0; lv == EVM_GEO_COUNTRY && i < sizeof city_states / sizeof *city_states; i++)
+        if (!strcmp(p->country, city_states[i]))
+            return true;
     return lv == EVM_GEO_POINT || lv == EVM_GEO_ADMIN2 || lv == EVM_GEO_ADMIN1;
+}
+
+/* True when sentence si names a place events can happen at: a sentence about another place
+ * does not continue the event before it. */
+static bool names_place(const ctx *c, uint32_t si)
+{
+    for (size_t k = c->sent_mentions[si]; k < c->sent_mentions[si + 1]; k++)
+        if (usable_place(c, (int32_t)c->by_sentence[k]))
+            return true;
+    return false;
 }
 
 /* Walks back from token t-1 over fillers; returns the token reached (or first-1 as
@@ -1361,6 +1384,13 @@ static bool takes_part(const ctx *c, const evm_sentence *s, const occurrence *o)
         /* "Macron's visit" takes part; "Zelensky's chief of staff" does not */
         return after < end && meeting_class(d, after, first) != NULL;
     }
+    /* "the funeral of Pope Francis": the dead are not at the meeting */
+    uint32_t rb = o->tok;
+    while (rb > first && o->tok - rb < 4 && tcap(d, rb - 1) &&
+           tin(d, rb - 1, BIT(role_heads) | BIT(role_mods)))
+        rb--;
+    if (rb > first + 1 && teq(d, rb - 1, "of") && tin(d, rb - 2, BIT(mourning)))
+        return false;
     if (o->tok > first &&
         (tin(d, o->tok - 1, BIT(temporal_conj)) ||
          (o->tok > first + 1 && tin(d, o->tok - 2, BIT(temporal_conj)) && tcap(d, o->tok - 1))))
@@ -1430,7 +1460,7 @@ static bool planned_after(const evm_doc *d, uint32_t t, uint32_t end)
 static bool planned_before(const evm_doc *d, uint32_t t, uint32_t first)
 {
     /* "will meet", "is to meet", "were then to meet", "upcoming talks", "due to visit" */
-    for (uint32_t k = t; k > first && t - k < 4; k--) {
+    for (uint32_t k = t; k > first && t - k < 7; k--) {
         uint32_t p = k - 1;
         if (tin(d, p, BIT(planned_words)))
             return true;
@@ -1448,6 +1478,19 @@ static bool planned_before(const evm_doc *d, uint32_t t, uint32_t first)
 }
 
 /* ---- per sentence --------------------------------------------------------------------- */
+
+/* True when mention b follows mention a in a list: only ",", "and", "or" between them. */
+static bool listed(const evm_doc *d, int32_t a, int32_t b)
+{
+    const evm_mention *ma = &d->mentions[a], *mb = &d->mentions[b];
+    uint32_t t = ma->tok_first + ma->tok_count;
+    if (mb->tok_first < t || mb->tok_first - t > 2)
+        return false;
+    for (; t < mb->tok_first; t++)
+        if (!tpunct(d, t, ',') && !teq(d, t, "and") && !teq(d, t, "or"))
+            return false;
+    return true;
+}
 
 typedef struct cand {
     int32_t mention;
@@ -1492,7 +1535,12 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
         if (!prep_ok && (teq(d, p, "and") || tpunct(d, p, ',') || teq(d, p, "or")) &&
             prev_attached && prev_end + 1 >= p && prev_end <= p)
             prep_ok = true;
-        framing = prep_ok && p == first && b < end && tpunct(d, b, ',');
+        /* "In Kharkiv, ...", "In Kyiv alone, ..." */
+        uint32_t after = b < end && (teq(d, b, "alone") || teq(d, b, "itself") ||
+                                     teq(d, b, "too") || teq(d, b, "city") || teq(d, b, "region"))
+                             ? b + 1
+                             : b;
+        framing = prep_ok && p == first && after < end && tpunct(d, after, ',');
     }
     for (size_t k = 0; k < ntr; k++) {
         bool kind_ok = is_strike ? tr[k].sw.kind != 0 : tr[k].mw != NULL;
@@ -1541,6 +1589,29 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
         }
     }
     return best;
+}
+
+/* The spans of the other candidates of a sentence that a date near them is kept from:
+ * all but those in one list with candidate i ("attacks on Kyiv, Odesa and Dnipro
+ * overnight" dates all three). Returns how many it wrote to out. */
+static size_t others_for(const evm_doc *d, const cand *cands, size_t nc, size_t i,
+                         size_t (*spans)[2], size_t (*out)[2])
+{
+    size_t lo = i, hi = i;
+    while (lo > 0 && cands[lo - 1].kind == cands[i].kind &&
+           listed(d, cands[lo - 1].mention, cands[lo].mention))
+        lo--;
+    while (hi + 1 < nc && cands[hi + 1].kind == cands[i].kind &&
+           listed(d, cands[hi].mention, cands[hi + 1].mention))
+        hi++;
+    size_t n = 0;
+    for (size_t k = 0; k < nc; k++)
+        if (k < lo || k > hi) {
+            out[n][0] = spans[k][0];
+            out[n][1] = spans[k][1];
+            n++;
+        }
+    return n;
 }
 
 static void sentence_events(ctx *c, uint32_t si)
@@ -1690,7 +1761,7 @@ static void sentence_events(ctx *c, uint32_t si)
     nc = kept;
 
     size_t n_strikes = 0;
-    size_t spans[32][2];
+    size_t spans[32][2], others[32][2];
     for (size_t i = 0; i < nc; i++) {
         n_strikes += cands[i].kind == EVM_EVENT_STRIKE;
         spans[i][0] = d->mentions[cands[i].mention].start;
@@ -1724,7 +1795,8 @@ static void sentence_events(ctx *c, uint32_t si)
             e->subtype = strike_subtype(cls, &e->cameo, &e->acled_sub_event);
             e->actor = actor;
             bool historic;
-            e->date = event_date(c, s, m->start, m->end, false, spans, nc, &historic);
+            size_t no = others_for(d, cands, nc, i, spans, others);
+            e->date = event_date(c, s, m->start, m->end, false, others, no, &historic);
             if (historic) {
                 d->n_events--;
                 continue;
@@ -1802,7 +1874,8 @@ static void sentence_events(ctx *c, uint32_t si)
             e->cameo = mw->cameo;
             e->status = planned ? EVM_STATUS_PLANNED : EVM_STATUS_OCCURRED;
             bool historic;
-            e->date = event_date(c, s, m->start, m->end, planned, spans, nc, &historic);
+            size_t no = others_for(d, cands, nc, i, spans, others);
+            e->date = event_date(c, s, m->start, m->end, planned, others, no, &historic);
             if (historic) {
                 d->n_events--;
                 continue;
@@ -1819,7 +1892,7 @@ static void sentence_events(ctx *c, uint32_t si)
     bool other_cause = false;
     for (uint32_t t = first; t < end && !other_cause; t++)
         other_cause = tin(d, t, BIT(other_causes));
-    if (!nc && d->n_events && !other_cause) {
+    if (!nc && d->n_events && !other_cause && !names_place(c, si)) {
         evm_event *last = &d->events[d->n_events - 1];
         if (last->kind == EVM_EVENT_STRIKE && last->n_sources &&
             last->sources[last->n_sources - 1].sentence + 2 >= si && last->killed < 0 &&
@@ -1848,7 +1921,7 @@ static void sentence_events(ctx *c, uint32_t si)
     bool has_meeting_cand = false;
     for (size_t i = 0; i < nc; i++)
         has_meeting_cand = has_meeting_cand || cands[i].kind == EVM_EVENT_MEETING;
-    if (meeting_ok && !has_meeting_cand && !nc) {
+    if (meeting_ok && !has_meeting_cand && !nc && !names_place(c, si)) {
         bool trig_m = false;
         for (uint32_t t = first; t < end && !trig_m; t++)
             trig_m = teq(d, t, "delegation") || teq(d, t, "delegations") ||
@@ -2157,6 +2230,7 @@ static void build_lexicon(void)
         {be_words, B_be_words},
         {civil_talks, B_civil_talks},
         {other_causes, B_other_causes},
+        {mourning, B_mourning},
     };
     size_t cap = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
