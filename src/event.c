@@ -663,6 +663,38 @@ static wordlist name_stop = {"the",
                              "great",
                              "upper",
                              "lower",
+                             "police",
+                             "authorities",
+                             "officials",
+                             "investigators",
+                             "protesters",
+                             "troops",
+                             "soldiers",
+                             "rebels",
+                             "militants",
+                             "residents",
+                             "students",
+                             "officers",
+                             "experts",
+                             "scientists",
+                             "researchers",
+                             "reporters",
+                             "journalists",
+                             "activists",
+                             "lawmakers",
+                             "voters",
+                             "workers",
+                             "delegates",
+                             "delegation",
+                             "members",
+                             "leaders",
+                             "government",
+                             "navy",
+                             "witnesses",
+                             "medics",
+                             "rescuers",
+                             "firefighters",
+                             "doctors",
                              NULL};
 /* Verbs whose subject comments on a meeting rather than takes part in it. */
 static wordlist comment_verbs = {
@@ -971,6 +1003,43 @@ static int occ_cmp(const void *a, const void *b)
     return (x->tok > y->tok) - (x->tok < y->tok);
 }
 
+/* A lone capitalised word is a person's surname when it meets, hosts or welcomes someone, or
+ * is met ("Macron hosted Zelensky", "Zelensky and Trump met", "talks with Sikorski"). */
+static void find_verb_people(ctx *c, const evm_sentence *s)
+{
+    static const char *const verbs[] = {"met",      "meets",    "meet",     "hosted",  "hosts",
+                                        "welcomed", "welcomes", "received", "visited", NULL};
+    evm_doc *d = c->doc;
+    uint32_t first = s->tok_first, end = first + s->tok_count;
+    if (title_case(d, s))
+        return;
+    for (uint32_t t = first; t < end; t++) {
+        bool verb = false;
+        for (size_t i = 0; verbs[i] && !verb; i++)
+            verb = teq(d, t, verbs[i]);
+        uint32_t cand[4];
+        size_t nc = 0;
+        if (verb) {
+            if (t > first)
+                cand[nc++] = t - 1;
+            if (t > first + 2 && teq(d, t - 2, "and"))
+                cand[nc++] = t - 3;
+            cand[nc++] = t + 1;
+        } else if (teq(d, t, "with") && t > first &&
+                   (teq(d, t - 1, "talks") || teq(d, t - 1, "met") || teq(d, t - 1, "meeting"))) {
+            cand[nc++] = t + 1;
+        }
+        for (size_t k = 0; k < nc; k++) {
+            uint32_t q = cand[k];
+            if (q >= end || c->tok_named[q] || !name_token(c, q, false) ||
+                (q > first && name_token(c, q - 1, false)) ||
+                (q + 1 < end && name_token(c, q + 1, false)))
+                continue;
+            add_person(c, q, 1, NULL, 0);
+        }
+    }
+}
+
 static void find_people(ctx *c)
 {
     evm_doc *d = c->doc;
@@ -978,6 +1047,8 @@ static void find_people(ctx *c)
         find_titled_people(c, &d->sentences[i]);
     for (size_t i = 0; i < d->n_sentences; i++)
         find_other_people(c, &d->sentences[i], true);
+    for (size_t i = 0; i < d->n_sentences; i++)
+        find_verb_people(c, &d->sentences[i]);
     for (size_t i = 0; i < d->n_sentences; i++)
         find_other_people(c, &d->sentences[i], false);
     if (c->n_occ)
