@@ -85,6 +85,7 @@ enum {
     B_civil_talks,
     B_other_causes,
     B_mourning,
+    B_calendar_words,
     B_demonyms,
     B_meeting_words,
     B_COUNT
@@ -230,6 +231,10 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+static wordlist calendar_words = {"january",  "february", "march",    "april",     "may",
+                                  "june",     "july",     "august",   "september", "october",
+                                  "november", "december", "monday",   "tuesday",   "wednesday",
+                                  "thursday", "friday",   "saturday", "sunday",    NULL};
 /* "the funeral of", "the memory of": a person named after them is not present. */
 static wordlist mourning = {"funeral", "death", "memory", "killing", "assassination", "burial",
                             "honour",  "honor", "wake",   "murder",  "memorial",      NULL};
@@ -870,8 +875,6 @@ static void find_titled_people(ctx *c, const evm_sentence *s)
     for (uint32_t h = first; h < end; h++) {
         if (c->tok_named[h] || !tin(d, h, BIT(role_heads)))
             continue;
-        /* "head" and "chief" are roles only in a role phrase ("head of", "chief of staff",
-         * "Kremlin chief"); "leader" likewise. */
         /* the role's start: modifiers, places, demonyms, acronyms, possessors before it */
         uint32_t rs = h;
         bool possessor = false; /* inside "U.S. President Donald Trump's" */
@@ -1156,8 +1159,9 @@ static bool usable_place(const ctx *c, int32_t mi)
     const evm_mention *m = &d->mentions[mi];
     if (m->metonymy || m->place < 0 || (size_t)m->place >= d->n_places)
         return false;
-    /* a title is never the place ("Secretary", "Minister" spotted as towns) */
-    if (m->tok_count == 1 && tin(d, m->tok_first, BIT(role_heads)))
+    /* a title, a month or a weekday is never the place ("Secretary", "March" spotted as
+     * towns) */
+    if (m->tok_count == 1 && tin(d, m->tok_first, BIT(role_heads) | BIT(calendar_words)))
         return false;
     const evm_place *p = &d->places[m->place];
     evm_geo_level lv = p->level;
@@ -2302,6 +2306,7 @@ static void build_lexicon(void)
         {civil_talks, B_civil_talks},
         {other_causes, B_other_causes},
         {mourning, B_mourning},
+        {calendar_words, B_calendar_words},
     };
     size_t cap = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)

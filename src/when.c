@@ -430,8 +430,13 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
         }
     }
 
-    /* "in 2024" */
-    if (year_at(w, nw, i) && i > 0 && (is(w, nw, i - 1, "in") || is(w, nw, i - 1, "since"))) {
+    /* "in 2024", "since 2022", "the spring of 2022" */
+    if (year_at(w, nw, i) && i > 0 &&
+        (is(w, nw, i - 1, "in") || is(w, nw, i - 1, "since") ||
+         (i > 1 && is(w, nw, i - 1, "of") &&
+          (is(w, nw, i - 2, "spring") || is(w, nw, i - 2, "summer") || is(w, nw, i - 2, "autumn") ||
+           is(w, nw, i - 2, "fall") || is(w, nw, i - 2, "winter") || is(w, nw, i - 2, "end") ||
+           is(w, nw, i - 2, "start") || is(w, nw, i - 2, "beginning"))))) {
         e->date = make_date(year_at(w, nw, i), 0, 0, EVM_DATE_YEAR);
         return 1;
     }

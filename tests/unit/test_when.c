@@ -67,6 +67,7 @@ static void test_absolute(void **state)
     /* a day after publication without a year is last year's */
     EXPECT("the attack on December 30", "2024-12-30", EVM_DATE_DAY);
     EXPECT("fighting in 2024", "2024", EVM_DATE_YEAR);
+    EXPECT("talks in the spring of 2022 collapsed", "2022", EVM_DATE_YEAR);
     /* "may" the verb and lowercase "mar" are not months */
     EXPECT("they may 5 times say so", "none", EVM_DATE_UNKNOWN);
     /* 31 April does not exist */
