@@ -167,6 +167,18 @@ static bool is_alnum_byte(unsigned char c)
 }
 
 /* Cuts s[0..n) into words; returns how many (at most max). */
+/* Length of a typographic dash or quote (U+2013, U+2014, U+2018, U+2019, U+201C, U+201D)
+ * at s[0..n), 0 when there is none: they separate words like their ASCII forms. */
+static size_t typo_punct(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+        (u[2] == 0x93 || u[2] == 0x94 || u[2] == 0x98 || u[2] == 0x99 || u[2] == 0x9C ||
+         u[2] == 0x9D))
+        return 3;
+    return 0;
+}
+
 static size_t lex(const char *s, size_t n, word *w, size_t max)
 {
     size_t k = 0, i = 0;
@@ -180,6 +192,12 @@ static size_t lex(const char *s, size_t n, word *w, size_t max)
         memset(x, 0, sizeof *x);
         x->start = i;
         x->num = -1;
+        size_t tp = typo_punct(s + i, n - i);
+        if (tp) {
+            x->punct = s[i + 2] == (char)0x93 || s[i + 2] == (char)0x94 ? '-' : '\'';
+            x->end = i += tp;
+            continue;
+        }
         if (!is_alnum_byte(c)) {
             x->punct = (char)c;
             x->end = ++i;
@@ -189,7 +207,7 @@ static size_t lex(const char *s, size_t n, word *w, size_t max)
         size_t j = i;
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
-            if (is_alnum_byte(d))
+            if (is_alnum_byte(d) && !typo_punct(s + j, n - j))
                 j++;
             else if ((d == '-' || d == '\'') && j + 1 < n && is_alnum_byte((unsigned char)s[j + 1]))
                 j++;

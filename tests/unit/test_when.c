@@ -99,6 +99,10 @@ static void test_relative(void **state)
     EXPECT("a week ago", "2025-04-07", EVM_DATE_WEEK);
     EXPECT("in early April", "2025-04", EVM_DATE_MONTH);
     EXPECT("a summit on June 24-25", "2024-06-24", EVM_DATE_DAY);
+    EXPECT("strikes on April 13\xe2\x80\x93"
+           "14",
+           "2025-04-13", EVM_DATE_DAY);
+    EXPECT("\xe2\x80\x9cOn Monday\xe2\x80\x9d, he said", "2025-04-14", EVM_DATE_DAY);
 }
 
 static void test_boundaries(void **state)
