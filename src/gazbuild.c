@@ -2,10 +2,10 @@
  * Earth countries, evmap's own alias tables) into the memory-mapped index that gazetteer.c
  * opens. Runs at build time through evmap-gazbuild.
  *
- * Coordinates of admin regions and of countries without a Natural Earth polygon: the mean
- * of the member places' positions (on the unit sphere), each weighted by the square root of
- * its population (at least 500), snapped to the member place nearest to that mean, so the
- * point always lies on a real place inside the region. Countries with a polygon use the
+ * Coordinates of admin regions and of countries without a Natural Earth polygon: the area
+ * centroid of the convex hull of the member places' positions (an estimate of the region's
+ * geographic centre), snapped to the member place nearest to it, so the point always lies
+ * on a real place inside the region. Countries with a polygon use the
  * point computed by scripts/gazetteer-sources.py (centroid of the largest polygon, or a
  * point on its surface when the centroid falls outside).
  */
@@ -112,7 +112,8 @@ typedef struct name_rec {
     uint32_t entry; /* entry index, or for demonyms a STRINGS offset */
     uint16_t weight;
     uint8_t match;
-    uint8_t primary; /* a preferred name: takes part in fuzzy matching */
+    uint8_t primary; /* a preferred name, or another of a big town: takes part in fuzzy matching */
+    uint8_t flags;   /* EVM_GAZ_POST_* */
 } name_rec;
 
 typedef struct name_vec {
@@ -122,9 +123,7 @@ typedef struct name_vec {
 
 /* Running aggregate of the member places of a country or admin region. */
 typedef struct agg {
-    double w, x, y, z;
     double pop;
-    double best;
     float lat, lon;
     uint32_t members;
 } agg;
@@ -134,6 +133,8 @@ typedef struct build {
     evm_diag *diag;
     bytes strings;
     strmap string_ix;
+    bytes keys; /* name keys and variant keys (only the builder needs them pooled) */
+    strmap key_ix;
     evm_gaz_entry *entries;
     size_t n_entries, cap_entries;
     name_vec names, demonyms;
@@ -144,7 +145,8 @@ typedef struct build {
     strmap admin1_display;             /* code -> STRINGS offset of the display name */
     strmap admin_flags;                /* code -> bit 1: "name" override present */
     strmap types;                      /* "UA.1" -> STRINGS offset of "Oblast|oblast,region" */
-    strmap big_places;                 /* "UA\tkey" -> 1 when a major place has that key */
+    strmap place_pop;                  /* "UA\tkey" -> largest population (UINT32_MAX: capital) */
+    strmap seats;                      /* "UA.05\tkey" -> 1: a PPLA/PPLA2/PPLC of that admin1 */
     strmap place_by_key;               /* "UA\tkey" -> most populous POINT entry + 1 */
     evm_gazbuild_stats st;
 } build;
@@ -162,6 +164,25 @@ static uint32_t intern(build *b, const char *s, size_t n)
         bytes_add(&b->strings, "", 1);
     }
     return *v;
+}
+
+/* Pools a name key; returns its offset in b->keys. */
+static uint32_t intern_key(build *b, const char *s, size_t n)
+{
+    if (b->keys.n == 0)
+        bytes_add(&b->keys, "", 1);
+    bool added;
+    uint32_t *v = strmap_put(&b->key_ix, s, n, (uint32_t)b->keys.n, &added);
+    if (added) {
+        bytes_add(&b->keys, s, n);
+        bytes_add(&b->keys, "", 1);
+    }
+    return *v;
+}
+
+static const char *key_of(const build *b, uint32_t off)
+{
+    return (const char *)b->keys.p + off;
 }
 
 static uint32_t intern_z(build *b, const char *s)
@@ -182,25 +203,41 @@ static uint32_t add_entry(build *b, const evm_gaz_entry *e)
 }
 
 static void add_name_rec(name_vec *v, uint32_t key, uint32_t entry, float weight, evm_match m,
-                         bool primary)
+                         bool primary, unsigned flags)
 {
     evm_grow((void **)&v->v, &v->cap, v->n + 1, sizeof *v->v);
     if (weight > 1.0f)
         weight = 1.0f;
-    v->v[v->n++] =
-        (name_rec){key, entry, (uint16_t)lrintf(weight * 65535.0f), (uint8_t)m, (uint8_t)primary};
+    v->v[v->n++] = (name_rec){
+        key,           entry, (uint16_t)lrintf(weight * 65535.0f), (uint8_t)m, (uint8_t)primary,
+        (uint8_t)flags};
 }
 
-/* Adds a name of an entry (as written; keyed here). */
-static void add_name(build *b, const char *name, uint32_t entry, float weight, evm_match m,
-                     bool primary)
+/* Adds a name of an entry (as written; keyed here) with posting flags. */
+static void add_name_flags(build *b, const char *name, uint32_t entry, float weight, evm_match m,
+                           bool primary, unsigned flags)
 {
     char key[EVM_GAZ_KEY_MAX];
     size_t kn = evm_gazetteer_key(name, strlen(name), key, sizeof key);
     if (kn == 0)
         return;
-    add_name_rec(&b->names, intern(b, key, kn), entry, weight, m, primary);
+    add_name_rec(&b->names, intern_key(b, key, kn), entry, weight, m, primary, flags);
     b->st.n_names++;
+}
+
+static void add_name(build *b, const char *name, uint32_t entry, float weight, evm_match m,
+                     bool primary)
+{
+    add_name_flags(b, name, entry, weight, m, primary, 0);
+}
+
+/* Files an entry under its GeoNames code ("UA", "UA.05", "US.LA.079") as the key
+ * EVM_GAZ_CODE_MARK + code, which no name key can equal. */
+static void add_code(build *b, const char *code, uint32_t entry)
+{
+    char key[80];
+    int n = snprintf(key, sizeof key, "%c%s", EVM_GAZ_CODE_MARK, code);
+    add_name_rec(&b->names, intern_key(b, key, (size_t)n), entry, 1.0f, EVM_MATCH_EXACT, false, 0);
 }
 
 static uint32_t agg_get(build *b, const char *code)
@@ -210,35 +247,89 @@ static uint32_t agg_get(build *b, const char *code)
     if (added) {
         evm_grow((void **)&b->agg, &b->cap_agg, b->n_agg + 1, sizeof *b->agg);
         memset(&b->agg[b->n_agg], 0, sizeof b->agg[0]);
-        b->agg[b->n_agg].best = INFINITY;
         b->n_agg++;
     }
     return *v;
 }
 
-static const double DEG = 3.14159265358979323846 / 180.0;
-
-static void agg_add(agg *a, double lat, double lon, double pop)
+/* Counts a member place of an aggregate. */
+static void agg_add(agg *a, double pop)
 {
-    double w = sqrt(pop < 500 ? 500 : pop);
-    a->w += w;
-    a->x += w * cos(lat * DEG) * cos(lon * DEG);
-    a->y += w * cos(lat * DEG) * sin(lon * DEG);
-    a->z += w * sin(lat * DEG);
     a->pop += pop;
     a->members++;
 }
 
-/* Snaps the aggregate to a member place if that one is nearer to the mean than the last. */
-static void agg_snap(agg *a, double lat, double lon)
+/* One member place of an aggregate, for the point computation. */
+typedef struct agg_point {
+    uint32_t agg;
+    double x, y; /* lon, lat */
+} agg_point;
+
+static int cmp_point(const void *pa, const void *pb)
 {
-    double x = cos(lat * DEG) * cos(lon * DEG), y = cos(lat * DEG) * sin(lon * DEG),
-           z = sin(lat * DEG);
-    double d = -(x * a->x + y * a->y + z * a->z); /* larger dot product = nearer */
-    if (d < a->best) {
-        a->best = d;
-        a->lat = (float)lat;
-        a->lon = (float)lon;
+    const agg_point *a = pa, *b = pb;
+    if (a->agg != b->agg)
+        return a->agg < b->agg ? -1 : 1;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    return (a->y > b->y) - (a->y < b->y);
+}
+
+static double cross(const agg_point *o, const agg_point *a, const agg_point *b)
+{
+    return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
+}
+
+/* The point of one aggregate from its members p[0..n) (sorted by x then y): the area
+ * centroid of their convex hull (an estimate of the region's geographic centre), snapped
+ * to the member nearest to it, so that it lies on a real place of the region. */
+static void agg_point_of(agg *a, agg_point *p, size_t n, agg_point *hull)
+{
+    /* Longitudes across the antimeridian: shift the western ones by 360 and re-sort. */
+    if (p[n - 1].x - p[0].x > 180) {
+        for (size_t i = 0; i < n; i++)
+            if (p[i].x < 0)
+                p[i].x += 360;
+        qsort(p, n, sizeof *p, cmp_point);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) { /* Andrew's monotone chain, lower hull */
+        while (k >= 2 && cross(&hull[k - 2], &hull[k - 1], &p[i]) <= 0)
+            k--;
+        hull[k++] = p[i];
+    }
+    for (size_t i = n - 1, t = k + 1; i-- > 0;) { /* upper hull */
+        while (k >= t && cross(&hull[k - 2], &hull[k - 1], &p[i]) <= 0)
+            k--;
+        hull[k++] = p[i];
+    }
+    double area = 0, cx = 0, cy = 0;
+    for (size_t i = 0; k > 1 && i + 1 < k; i++) {
+        double c = hull[i].x * hull[i + 1].y - hull[i + 1].x * hull[i].y;
+        area += c;
+        cx += (hull[i].x + hull[i + 1].x) * c;
+        cy += (hull[i].y + hull[i + 1].y) * c;
+    }
+    if (fabs(area) > 1e-9) {
+        cx /= 3 * area;
+        cy /= 3 * area;
+    } else { /* one place, or all in a line: their mean */
+        cx = cy = 0;
+        for (size_t i = 0; i < n; i++) {
+            cx += p[i].x;
+            cy += p[i].y;
+        }
+        cx /= (double)n;
+        cy /= (double)n;
+    }
+    double best = INFINITY, kx = cos(cy * 3.14159265358979323846 / 180);
+    for (size_t i = 0; i < n; i++) {
+        double dx = (p[i].x - cx) * kx, dy = p[i].y - cy, d = dx * dx + dy * dy;
+        if (d < best) {
+            best = d;
+            a->lat = (float)p[i].y;
+            a->lon = (float)(p[i].x > 180 ? p[i].x - 360 : p[i].x);
+        }
     }
 }
 
@@ -358,6 +449,13 @@ static void key_in_country(char *buf, size_t cap, const char *cc, const char *ke
     snprintf(buf, cap, "%s\t%s", cc, key);
 }
 
+static void note_place_pop(build *b, const char *ck, uint32_t pop)
+{
+    uint32_t *v = strmap_put(&b->place_pop, ck, strlen(ck), pop, NULL);
+    if (*v < pop)
+        *v = pop;
+}
+
 static evm_err load_places(build *b)
 {
     reader r;
@@ -403,11 +501,27 @@ static evm_err load_places(build *b)
         b->st.n_places++;
 
         add_name(b, f[1], idx, 1.0f, EVM_MATCH_EXACT, true);
+        bool capital = strcmp(f[5], "PPLC") == 0, major = pop >= 1e4 || capital;
+        bool seat = capital || strcmp(f[5], "PPLA") == 0 || strcmp(f[5], "PPLA2") == 0;
         for (char *a = f[2]; *a;) {
             char *comma = strchr(a, ',');
             if (comma)
                 *comma = '\0';
-            add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
+            /* Alternate names of towns of 50,000 and more take part in fuzzy matching
+             * too ("Hodeidah" for Hodeida). */
+            add_name(b, a, idx, 0.92f, EVM_MATCH_ALTERNATE, pop >= 50000);
+            /* The other names of a big city or a seat also make a region's bare name
+             * ambiguous ("New York" for New York City, "Vinnytsia" for Vinnytsya). */
+            size_t an = major || seat ? evm_gazetteer_key(a, strlen(a), key, sizeof key) : 0;
+            if (an && major) {
+                key_in_country(ck, sizeof ck, f[6], key);
+                note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
+            }
+            if (an && seat) {
+                char sk[EVM_GAZ_KEY_MAX + 80];
+                snprintf(sk, sizeof sk, "%s.%s\t%s", f[6], f[7], key);
+                strmap_put(&b->seats, sk, strlen(sk), 1, NULL);
+            }
             if (!comma)
                 break;
             a = comma + 1;
@@ -427,12 +541,16 @@ static evm_err load_places(build *b)
             mo->agg[2] = agg_get(b, code);
         for (int k = 0; k < 3; k++)
             if (mo->agg[k] != UINT32_MAX)
-                agg_add(&b->agg[mo->agg[k]], lat, lon, pop);
+                agg_add(&b->agg[mo->agg[k]], pop);
         size_t kn = evm_gazetteer_key(f[1], strlen(f[1]), key, sizeof key);
         if (kn) {
             key_in_country(ck, sizeof ck, f[6], key);
-            if (pop >= 50000 || strcmp(f[5], "PPLC") == 0 || strcmp(f[5], "PPLA") == 0)
-                strmap_put(&b->big_places, ck, strlen(ck), 1, NULL);
+            note_place_pop(b, ck, capital ? UINT32_MAX : e.population);
+            if (seat) {
+                char sk[EVM_GAZ_KEY_MAX + 80];
+                snprintf(sk, sizeof sk, "%s.%s\t%s", f[6], f[7], key);
+                strmap_put(&b->seats, sk, strlen(sk), 1, NULL);
+            }
             bool added;
             uint32_t *best = strmap_put(&b->place_by_key, ck, strlen(ck), idx + 1, &added);
             if (!added && b->entries[*best - 1].population < e.population)
@@ -440,13 +558,26 @@ static evm_err load_places(build *b)
         }
     }
     reader_close(&r);
-    /* Second pass over the places: snap every aggregate to its member nearest the mean. */
+    /* Every aggregate's point from its members' positions. */
+    agg_point *pts = evm_xmalloc(sizeof *pts * (n_member * 3 + 1));
+    size_t n_pts = 0;
     for (size_t i = 0; i < n_member; i++) {
         const evm_gaz_entry *e = &b->entries[member[i].entry];
         for (int k = 0; k < 3; k++)
             if (member[i].agg[k] != UINT32_MAX)
-                agg_snap(&b->agg[member[i].agg[k]], e->lat, e->lon);
+                pts[n_pts++] = (agg_point){member[i].agg[k], e->lon, e->lat};
     }
+    qsort(pts, n_pts, sizeof *pts, cmp_point);
+    agg_point *hull = evm_xmalloc(sizeof *hull * (n_pts * 2 + 2));
+    for (size_t i = 0; i < n_pts;) {
+        size_t j = i;
+        while (j < n_pts && pts[j].agg == pts[i].agg)
+            j++;
+        agg_point_of(&b->agg[pts[i].agg], pts + i, j - i, hull);
+        i = j;
+    }
+    free(hull);
+    free(pts);
     free(member);
     return EVM_OK;
 }
@@ -471,6 +602,26 @@ static size_t admin_base_len(const char *name)
         if (strcasecmp(sp + 1, admin_suffixes[i]) == 0)
             return (size_t)(sp - name);
     return n;
+}
+
+/* Formal leading type phrases of GeoNames admin names ("Province of Nueva Ecija"). "District
+ * of" is not one: "District of Columbia" is not "Columbia". */
+static const char *const admin_prefixes[] = {
+    "Province of ",  "Provincia de ",  "Provincia di ",      "Provincia del ",    "Provincia ",
+    "Province de ",  "Province du ",   "Departamento de ",   "Departamento del ", "Department of ",
+    "Municipio de ", "Municipio del ", "Municipio ",         "Municipality of ",  "Distrito de ",
+    "City of ",      "County of ",     "Arrondissement de ", "Powiat ",           "Obshtina ",
+    "Opština ",      "Bezirk ",        "Regierungsbezirk ",  "Canton of ",        "Canton de "};
+
+/* Length of a leading type phrase of name, 0 when it has none (or nothing follows it). */
+static size_t admin_prefix_len(const char *name)
+{
+    for (size_t i = 0; i < sizeof admin_prefixes / sizeof admin_prefixes[0]; i++) {
+        size_t l = strlen(admin_prefixes[i]);
+        if (strncasecmp(name, admin_prefixes[i], l) == 0 && name[l])
+            return l;
+    }
+    return 0;
 }
 
 static evm_err load_admin_names(build *b, const char *file, strmap *m)
@@ -518,17 +669,18 @@ static evm_err load_types(build *b)
 static void admin_types(build *b, const char *cc, int level, char *suffix, size_t scap, char *words,
                         size_t wcap)
 {
+    /* The suffix comes from the country's row; the type words are the country's and the
+     * generic ones ("region") together. */
     char k[16];
     snprintf(k, sizeof k, "%s.%d", cc, level);
     uint32_t *v = strmap_get(&b->types, k, strlen(k));
-    if (!v) {
-        snprintf(k, sizeof k, "*.%d", level);
-        v = strmap_get(&b->types, k, strlen(k));
-    }
+    snprintf(k, sizeof k, "*.%d", level);
+    uint32_t *any = strmap_get(&b->types, k, strlen(k));
     const char *s = v ? str_of(b, *v) : "|";
     const char *bar = strchr(s, '|');
+    const char *gen = any ? strchr(str_of(b, *any), '|') + 1 : "";
     snprintf(suffix, scap, "%.*s", (int)(bar - s), s);
-    snprintf(words, wcap, "%s", bar + 1);
+    snprintf(words, wcap, "%s%s%s", bar + 1, bar[1] && gen[0] ? "," : "", gen);
 }
 
 /* admin-aliases.tsv: code<TAB>name<TAB>flag: "name" (display name), "abbr" (abbreviation),
@@ -559,8 +711,9 @@ static evm_err load_admin_aliases(build *b, bool display_only)
         uint32_t *e = strmap_get(&b->aggs, ek, strlen(ek));
         if (!e)
             continue;
-        float w = strcmp(f[2], "abbr") == 0 ? 0.6f : 0.92f;
-        add_name(b, f[1], *e, w, EVM_MATCH_ALTERNATE, is_name);
+        bool abbr = strcmp(f[2], "abbr") == 0;
+        add_name_flags(b, f[1], *e, abbr ? EVM_GAZ_ABBREV_WEIGHT : 0.92f, EVM_MATCH_ALTERNATE,
+                       is_name, abbr ? EVM_GAZ_POST_ABBREV : 0);
     }
     reader_close(&r);
     return EVM_OK;
@@ -585,16 +738,22 @@ static void admin1_displays(build *b)
     }
 }
 
-/* Whether a place of this country with this name is big enough that a bare region name
- * equal to it more likely means the place ("Donetsk", "New York"). */
-static bool clashes_with_place(build *b, const char *cc, const char *name, size_t n)
+/* Whether a bare region name more likely means a place of the same name: the capital of
+ * the country, the seat of the region's admin1, or a place with at least a fifth of the
+ * region's population ("Donetsk", "New York", "Paris" the department; not "Wyoming"). */
+static bool clashes_with_place(build *b, const char *cc, const char *a1code, double region_pop,
+                               const char *name, size_t n)
 {
-    char key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 8];
+    char key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 80];
     size_t kn = evm_gazetteer_key(name, n, key, sizeof key);
     if (!kn)
         return false;
     key_in_country(ck, sizeof ck, cc, key);
-    return strmap_get(&b->big_places, ck, strlen(ck)) != NULL;
+    uint32_t *pop = strmap_get(&b->place_pop, ck, strlen(ck));
+    if (pop && (*pop == UINT32_MAX || (*pop >= 10000 && *pop >= 0.2 * region_pop)))
+        return true;
+    snprintf(ck, sizeof ck, "%s.%s\t%s", cc, a1code, key);
+    return strmap_get(&b->seats, ck, strlen(ck)) != NULL;
 }
 
 static void add_admin_entries(build *b, int level)
@@ -642,6 +801,7 @@ static void add_admin_entries(build *b, int level)
         char ek[80];
         snprintf(ek, sizeof ek, "entry:%s", code);
         *strmap_put(&b->aggs, ek, strlen(ek), 0, NULL) = idx;
+        add_code(b, code, idx);
         if (level == 1)
             b->st.n_admin1++;
         else
@@ -651,22 +811,26 @@ static void add_admin_entries(build *b, int level)
          * (a low-prior alternate for admin2 and when a big place of the country bears it)
          * and "<bare> <type word>" ("Donetsk region"). */
         add_name(b, display, idx, 1.0f, EVM_MATCH_EXACT, true);
-        size_t bl = admin_base_len(src);
-        bool src_clash = clashes_with_place(b, cc, src, bl);
+        size_t bl = admin_base_len(src), pl = admin_prefix_len(src);
+        const char *base = src + pl;
+        bl -= pl;
+        bool src_clash = clashes_with_place(b, cc, a1code, a->pop, base, bl);
         if (strcmp(src, display) != 0)
             add_name(b, src, idx, bl == strlen(src) && src_clash ? 0.5f : 0.95f,
                      EVM_MATCH_ALTERNATE, true);
         char suffix[64], words[256], buf[600];
         if (bl < strlen(src)) {
-            snprintf(buf, sizeof buf, "%.*s", (int)bl, src);
-            add_name(b, buf, idx, level == 2 || src_clash ? 0.5f : 0.92f, EVM_MATCH_ALTERNATE,
-                     false);
+            /* A name without its formal prefix is how news names it ("Nueva Ecija"); one
+             * without its type word is less sure for counties ("Rapides"). */
+            float w = src_clash ? 0.5f : pl ? 0.85f : level == 2 ? 0.5f : 0.92f;
+            snprintf(buf, sizeof buf, "%.*s", (int)bl, base);
+            add_name(b, buf, idx, w, EVM_MATCH_ALTERNATE, pl > 0);
         }
         admin_types(b, cc, level, suffix, sizeof suffix, words, sizeof words);
         for (char *w = words; *w;) {
             char *comma = strchr(w, ',');
             size_t wl = comma ? (size_t)(comma - w) : strlen(w);
-            snprintf(buf, sizeof buf, "%.*s %.*s", (int)bl, src, (int)wl, w);
+            snprintf(buf, sizeof buf, "%.*s %.*s", (int)bl, base, (int)wl, w);
             add_name(b, buf, idx, 0.92f, EVM_MATCH_ALTERNATE, false);
             if (!comma)
                 break;
@@ -686,10 +850,8 @@ static void demote_bare_exact(build *b)
             (e->level != EVM_GEO_ADMIN1 && e->level != EVM_GEO_ADMIN2))
             continue;
         char cc[3] = {e->country[0], e->country[1], 0};
-        const char *key = str_of(b, r->key);
-        char ck[EVM_GAZ_KEY_MAX + 8];
-        key_in_country(ck, sizeof ck, cc, key);
-        if (strmap_get(&b->big_places, ck, strlen(ck))) {
+        const char *key = key_of(b, r->key);
+        if (clashes_with_place(b, cc, str_of(b, e->admin1_code), e->population, key, strlen(key))) {
             r->weight = (uint16_t)lrintf(0.5f * 65535.0f);
             r->match = EVM_MATCH_ALTERNATE;
         }
@@ -794,6 +956,7 @@ static evm_err load_countries(build *b)
             char ek[16];
             snprintf(ek, sizeof ek, "entry:%s", cc);
             *strmap_put(&b->aggs, ek, strlen(ek), 0, NULL) = idx;
+            add_code(b, cc, idx);
             add_name(b, name, idx, 1.0f, EVM_MATCH_EXACT, true);
             if (nebuf[0] && strcmp(nebuf, name) != 0)
                 add_name(b, nebuf, idx, 0.95f, EVM_MATCH_ALTERNATE, true);
@@ -906,6 +1069,34 @@ static evm_err load_landmarks(build *b)
     return EVM_OK;
 }
 
+/* place-aliases.tsv: alias<TAB>place<TAB>CC: another name of the most populous place of
+ * that country named so ("L.A." for Los Angeles). */
+static evm_err load_place_aliases(build *b)
+{
+    reader r;
+    evm_err err = reader_open(b, &r, "place-aliases.tsv", true);
+    if (err)
+        return err;
+    char *line, key[EVM_GAZ_KEY_MAX], ck[EVM_GAZ_KEY_MAX + 8];
+    while ((line = reader_next(&r))) {
+        char *f[3];
+        if (split_tabs(line, f, 3) < 3 || strlen(f[2]) != 2) {
+            reader_close(&r);
+            return bad_line(b, &r, "expected: alias<TAB>place<TAB>CC");
+        }
+        size_t kn = evm_gazetteer_key(f[1], strlen(f[1]), key, sizeof key);
+        key_in_country(ck, sizeof ck, f[2], key);
+        uint32_t *pi = kn ? strmap_get(&b->place_by_key, ck, strlen(ck)) : NULL;
+        if (!pi) {
+            reader_close(&r);
+            return bad_line(b, &r, "no such place");
+        }
+        add_name(b, f[0], *pi - 1, 0.95f, EVM_MATCH_ALTERNATE, false);
+    }
+    reader_close(&r);
+    return EVM_OK;
+}
+
 static evm_err load_demonyms(build *b)
 {
     reader r;
@@ -921,8 +1112,25 @@ static evm_err load_demonyms(build *b)
         }
         size_t kn = evm_gazetteer_key(f[0], strlen(f[0]), key, sizeof key);
         if (kn)
-            add_name_rec(&b->demonyms, intern(b, key, kn), intern_z(b, f[1]), 1.0f, EVM_MATCH_EXACT,
-                         false);
+            add_name_rec(&b->demonyms, intern_key(b, key, kn), intern_z(b, f[1]), 1.0f,
+                         EVM_MATCH_EXACT, false, 0);
+        /* The word and its plural also find the country in the name dictionary, flagged,
+         * so that a spotter sees "Ukrainian" but knows what it is. */
+        char ek[16], plural[256];
+        snprintf(ek, sizeof ek, "entry:%s", f[1]);
+        uint32_t *e = strmap_get(&b->aggs, ek, strlen(ek));
+        if (!e)
+            continue;
+        add_name_flags(b, f[0], *e, 0.7f, EVM_MATCH_ALTERNATE, false, EVM_GAZ_POST_DEMONYM);
+        size_t n = strlen(f[0]);
+        bool no_plural =
+            (n >= 1 && (f[0][n - 1] == 's' || f[0][n - 1] == 'x')) ||
+            (n >= 2 && (strcmp(f[0] + n - 2, "sh") == 0 || strcmp(f[0] + n - 2, "ch") == 0)) ||
+            (n >= 3 && strcmp(f[0] + n - 3, "ese") == 0);
+        if (!no_plural && strchr(f[0], ' ') == NULL) {
+            snprintf(plural, sizeof plural, "%ss", f[0]);
+            add_name_flags(b, plural, *e, 0.7f, EVM_MATCH_ALTERNATE, false, EVM_GAZ_POST_DEMONYM);
+        }
     }
     reader_close(&r);
     return EVM_OK;
@@ -934,7 +1142,7 @@ static const build *sort_ctx;
 
 static float rec_score(const build *b, const name_rec *r, bool demonym)
 {
-    return demonym ? 1.0f : b->entries[r->entry].prior * r->weight;
+    return demonym ? 65535.0f : b->entries[r->entry].prior * r->weight;
 }
 
 static int cmp_rec(const void *pa, const void *pb)
@@ -962,17 +1170,23 @@ static int cmp_rank(const void *pa, const void *pb)
     return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
+typedef struct dkey {
+    uint32_t key;    /* offset in b->keys */
+    uint32_t first;  /* first name_rec */
+    uint32_t n_post; /* name_recs of this key */
+    uint32_t rec;    /* record offset / 4 in the RECS blob */
+} dkey;
+
 typedef struct dict_out {
-    uint32_t *slots;
+    uint64_t *slots;
     size_t n_slots;
-    evm_gaz_key *keys;
+    dkey *keys;
     size_t n_keys;
-    evm_gaz_post *posts;
-    size_t n_posts;
+    bytes recs;
 } dict_out;
 
 /* Sorts and deduplicates recs (best weight per key and entry), ranks each key's postings
- * by score, and lays out the hash slots. */
+ * by score, writes the records and lays out the hash slots. */
 static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
 {
     memset(d, 0, sizeof *d);
@@ -993,26 +1207,38 @@ static void dict_build(build *b, name_vec *v, bool demonym, dict_out *d)
     for (size_t i = 0; i < v->n; i++)
         if (i == 0 || v->v[i].key != v->v[i - 1].key)
             n_keys++;
+    d->keys = evm_xcalloc(n_keys ? n_keys : 1, sizeof *d->keys);
+    for (size_t i = 0; i < v->n; i++) {
+        if (i == 0 || v->v[i].key != v->v[i - 1].key)
+            d->keys[d->n_keys++] = (dkey){v->v[i].key, (uint32_t)i, 0, 0};
+        d->keys[d->n_keys - 1].n_post++;
+    }
     d->n_slots = 16;
-    while (d->n_slots < n_keys * 2)
+    while (d->n_slots * 4 < n_keys * 5) /* at most 80% full: slots hold the hash */
         d->n_slots *= 2;
     d->slots = evm_xcalloc(d->n_slots, sizeof *d->slots);
-    d->keys = evm_xcalloc(n_keys ? n_keys : 1, sizeof *d->keys);
-    d->posts = evm_xcalloc(v->n ? v->n : 1, sizeof *d->posts);
-    for (size_t i = 0; i < v->n; i++) {
-        const name_rec *r = &v->v[i];
-        if (i == 0 || r->key != v->v[i - 1].key) {
-            const char *ks = str_of(b, r->key);
-            uint64_t h = evm_gaz_hash(ks, strlen(ks));
-            evm_gaz_key *k = &d->keys[d->n_keys];
-            *k = (evm_gaz_key){r->key, (uint32_t)h, (uint32_t)d->n_posts, 0};
-            size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
-            while (d->slots[s])
-                s = (s + 1) & (d->n_slots - 1);
-            d->slots[s] = (uint32_t)++d->n_keys;
+    static const char zero[4] = {0};
+    for (size_t k = 0; k < d->n_keys; k++) {
+        dkey *dk = &d->keys[k];
+        const char *ks = key_of(b, dk->key);
+        size_t kn = strlen(ks);
+        uint64_t h = evm_gaz_hash(ks, kn);
+        dk->rec = (uint32_t)(d->recs.n / 4);
+        evm_gaz_rec r = {(uint32_t)h, (uint32_t)kn, dk->n_post};
+        bytes_add(&d->recs, &r, sizeof r);
+        bytes_add(&d->recs, ks, kn);
+        bytes_add(&d->recs, zero, 4 - kn % 4);
+        for (uint32_t j = 0; j < dk->n_post; j++) {
+            const name_rec *nr = &v->v[dk->first + j];
+            float sc = rec_score(b, nr, demonym) / 65535.0f;
+            evm_gaz_post p = {nr->entry, (uint16_t)lrintf((sc > 1 ? 1 : sc) * 65535.0f), nr->match,
+                              nr->flags};
+            bytes_add(&d->recs, &p, sizeof p);
         }
-        d->keys[d->n_keys - 1].n_post++;
-        d->posts[d->n_posts++] = (evm_gaz_post){r->entry, r->weight, r->match, 0};
+        size_t s = (size_t)(h >> 32) & (d->n_slots - 1);
+        while (d->slots[s])
+            s = (s + 1) & (d->n_slots - 1);
+        d->slots[s] = (uint64_t)(uint32_t)h << 32 | (dk->rec + 1);
     }
 }
 
@@ -1020,7 +1246,13 @@ static void dict_free(dict_out *d)
 {
     free(d->slots);
     free(d->keys);
-    free(d->posts);
+    free(d->recs.p);
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
 }
 
 static int cmp_fuzzy(const void *pa, const void *pb)
@@ -1028,7 +1260,7 @@ static int cmp_fuzzy(const void *pa, const void *pb)
     const evm_gaz_fuzzy *a = pa, *b = pb;
     if (a->hash != b->hash)
         return a->hash < b->hash ? -1 : 1;
-    return a->key < b->key ? -1 : a->key > b->key;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */
@@ -1064,6 +1296,8 @@ static void build_free(build *b)
 {
     free(b->strings.p);
     strmap_free(&b->string_ix);
+    free(b->keys.p);
+    strmap_free(&b->key_ix);
     free(b->entries);
     free(b->names.v);
     free(b->demonyms.v);
@@ -1074,7 +1308,8 @@ static void build_free(build *b)
     strmap_free(&b->admin1_display);
     strmap_free(&b->admin_flags);
     strmap_free(&b->types);
-    strmap_free(&b->big_places);
+    strmap_free(&b->place_pop);
+    strmap_free(&b->seats);
     strmap_free(&b->place_by_key);
 }
 
@@ -1112,6 +1347,8 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     if (!err)
         err = load_landmarks(&b);
     if (!err)
+        err = load_place_aliases(&b);
+    if (!err)
         err = load_demonyms(&b);
     if (err) {
         build_free(&b);
@@ -1123,47 +1360,55 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     char sk[EVM_GAZ_KEY_MAX];
     for (size_t i = 0; i < b.names.n; i++) {
         const name_rec *r = &b.names.v[i];
-        const char *k = str_of(&b, r->key);
+        const char *k = key_of(&b, r->key);
+        if (k[0] == EVM_GAZ_CODE_MARK)
+            continue;
         size_t sn = evm_gazetteer_variant_key(k, strlen(k), sk, sizeof sk);
         if (sn)
-            add_name_rec(&variants, intern(&b, sk, sn), r->entry, r->weight / 65535.0f,
-                         (evm_match)r->match, r->primary);
+            add_name_rec(&variants, intern_key(&b, sk, sn), r->entry, r->weight / 65535.0f,
+                         (evm_match)r->match, r->primary, r->flags);
     }
     dict_out dn, dv, dd;
     dict_build(&b, &b.names, false, &dn);
     dict_build(&b, &variants, false, &dv);
     dict_build(&b, &b.demonyms, true, &dd);
 
-    /* Prefixes of multi-word name keys. */
-    size_t n_pref = 0;
-    for (size_t i = 0; i < dn.n_keys; i++)
-        for (const char *p = str_of(&b, dn.keys[i].str); *p; p++)
-            n_pref += *p == ' ';
+    /* Prefixes of multi-word name keys: their hashes, deduplicated, in a half-full table. */
+    uint64_t *ph = NULL;
+    size_t n_ph = 0, cap_ph = 0;
+    for (size_t i = 0; i < dn.n_keys; i++) {
+        const char *ks = key_of(&b, dn.keys[i].key);
+        for (const char *p = ks; *p; p++)
+            if (*p == ' ') {
+                evm_grow((void **)&ph, &cap_ph, n_ph + 1, sizeof *ph);
+                ph[n_ph++] = evm_gaz_hash(ks, (size_t)(p - ks));
+            }
+    }
+    qsort(ph, n_ph, sizeof *ph, cmp_u64);
+    size_t n_unique = 0;
+    for (size_t i = 0; i < n_ph; i++)
+        if (i == 0 || ph[i] != ph[i - 1])
+            ph[n_unique++] = ph[i];
     size_t pcap = 16;
-    while (pcap < n_pref * 2)
+    while (pcap < n_unique * 2)
         pcap *= 2;
     uint64_t *prefix = evm_xcalloc(pcap, sizeof *prefix);
-    for (size_t i = 0; i < dn.n_keys; i++) {
-        const char *ks = str_of(&b, dn.keys[i].str);
-        for (const char *p = ks; *p; p++) {
-            if (*p != ' ')
-                continue;
-            uint64_t h = evm_gaz_hash(ks, (size_t)(p - ks));
-            size_t s = (size_t)(h >> 32) & (pcap - 1);
-            while (prefix[s] && prefix[s] != h)
-                s = (s + 1) & (pcap - 1);
-            prefix[s] = h;
-        }
+    for (size_t i = 0; i < n_unique; i++) {
+        size_t s = (size_t)(ph[i] >> 32) & (pcap - 1);
+        while (prefix[s])
+            s = (s + 1) & (pcap - 1);
+        prefix[s] = ph[i];
     }
+    free(ph);
 
     /* Fuzzy neighbours: each variant key of a preferred name, and its single deletions. */
     evm_gaz_fuzzy *fz = NULL;
     size_t n_fz = 0, cap_fz = 0;
-    for (size_t ki = 0, pi = 0; ki < dv.n_keys; ki++) {
+    for (size_t ki = 0; ki < dv.n_keys; ki++) {
         bool primary = false;
-        for (uint32_t j = 0; j < dv.keys[ki].n_post; j++, pi++)
-            primary |= variants.v[pi].primary != 0;
-        const char *ks = str_of(&b, dv.keys[ki].str);
+        for (uint32_t j = 0; j < dv.keys[ki].n_post; j++)
+            primary |= variants.v[dv.keys[ki].first + j].primary != 0;
+        const char *ks = key_of(&b, dv.keys[ki].key);
         size_t kn = strlen(ks);
         if (!primary || kn < 6)
             continue;
@@ -1180,7 +1425,7 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
                 memcpy(del, ks, kn);
             }
             evm_grow((void **)&fz, &cap_fz, n_fz + 1, sizeof *fz);
-            fz[n_fz++] = (evm_gaz_fuzzy){(uint32_t)evm_gaz_hash(del, dl), (uint32_t)ki};
+            fz[n_fz++] = (evm_gaz_fuzzy){(uint32_t)evm_gaz_hash(del, dl), dv.keys[ki].rec};
         }
     }
     qsort(fz, n_fz, sizeof *fz, cmp_fuzzy);
@@ -1194,12 +1439,9 @@ evm_err evm_gazbuild_run(const char *srcdir, const char *out_path, evm_gazbuild_
     section(&out, &h, EVM_GAZ_SEC_STRINGS, b.strings.p, b.strings.n);
     const dict_out *ds[3] = {&dn, &dv, &dd};
     for (int i = 0; i < 3; i++) {
-        section(&out, &h, EVM_GAZ_SEC_NAME_SLOTS + 3 * i, ds[i]->slots,
-                ds[i]->n_slots * sizeof(uint32_t));
-        section(&out, &h, EVM_GAZ_SEC_NAME_KEYS + 3 * i, ds[i]->keys,
-                ds[i]->n_keys * sizeof(evm_gaz_key));
-        section(&out, &h, EVM_GAZ_SEC_NAME_POSTS + 3 * i, ds[i]->posts,
-                ds[i]->n_posts * sizeof(evm_gaz_post));
+        section(&out, &h, EVM_GAZ_SEC_NAME_SLOTS + 2 * i, ds[i]->slots,
+                ds[i]->n_slots * sizeof(uint64_t));
+        section(&out, &h, EVM_GAZ_SEC_NAME_RECS + 2 * i, ds[i]->recs.p, ds[i]->recs.n);
     }
     section(&out, &h, EVM_GAZ_SEC_PREFIX, prefix, pcap * sizeof *prefix);
     section(&out, &h, EVM_GAZ_SEC_FUZZY, fz, n_fz * sizeof *fz);

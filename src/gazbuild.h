@@ -7,11 +7,14 @@
  *   STRINGS   NUL-terminated UTF-8     names, codes, keys; offset 0 is ""
  *   NAME_*    a dictionary: exact name keys -> postings (entry, match, weight)
  *   VAR_*     a dictionary: variant keys (transliteration skeletons) -> postings
- *   DEM_*     a dictionary: demonym keys -> the country entry
+ *   DEM_*     a dictionary: demonym keys -> STRINGS offset of the country's alpha-2 code
  *   PREFIX    uint64_t hash slots of every word prefix of a multi-word name key
  *   FUZZY     evm_gaz_fuzzy[] sorted by hash: single-deletion neighbours of variant keys
- * A dictionary is SLOTS (uint32_t, key index + 1, 0 = empty, a power of two long, linear
- * probing on the key hash), KEYS (evm_gaz_key[]) and POSTS (evm_gaz_post[]).
+ * A dictionary is SLOTS (uint64_t, a power of two long, linear probing from the high half
+ * of the key hash; a slot holds the low half of the hash above record offset / 4 + 1, 0 =
+ * empty, so that probing past other keys reads no record) and RECS: records, each
+ * an evm_gaz_rec, the key bytes and a NUL padded to 4 bytes, then n_post evm_gaz_post, best
+ * first. A lookup touches a slot, one record and the entries it returns.
  */
 #ifndef EVM_GAZBUILD_H
 #define EVM_GAZBUILD_H
@@ -27,14 +30,11 @@ enum {
     EVM_GAZ_SEC_ENTRIES = 0,
     EVM_GAZ_SEC_STRINGS,
     EVM_GAZ_SEC_NAME_SLOTS,
-    EVM_GAZ_SEC_NAME_KEYS,
-    EVM_GAZ_SEC_NAME_POSTS,
+    EVM_GAZ_SEC_NAME_RECS,
     EVM_GAZ_SEC_VAR_SLOTS,
-    EVM_GAZ_SEC_VAR_KEYS,
-    EVM_GAZ_SEC_VAR_POSTS,
+    EVM_GAZ_SEC_VAR_RECS,
     EVM_GAZ_SEC_DEM_SLOTS,
-    EVM_GAZ_SEC_DEM_KEYS,
-    EVM_GAZ_SEC_DEM_POSTS,
+    EVM_GAZ_SEC_DEM_RECS,
     EVM_GAZ_SEC_PREFIX,
     EVM_GAZ_SEC_FUZZY,
     EVM_GAZ_NSEC
@@ -70,23 +70,36 @@ typedef struct evm_gaz_entry {
     float prior;                                               /* 0..1 */
 } evm_gaz_entry;
 
-typedef struct evm_gaz_key {
-    uint32_t str;    /* STRINGS offset of the key */
+typedef struct evm_gaz_rec {
     uint32_t hash;   /* low 32 bits of evm_gaz_hash(key) */
-    uint32_t post;   /* first posting */
-    uint32_t n_post; /* number of postings */
-} evm_gaz_key;
+    uint32_t len;    /* key bytes, without the NUL */
+    uint32_t n_post; /* postings after the key */
+} evm_gaz_rec;
+
+/* The first byte of the NAME dictionary keys that file countries and admin regions under
+ * their GeoNames codes (evm_gazetteer_code). */
+#define EVM_GAZ_CODE_MARK '\001'
+
+/* Posting flags: how the name relates to the entry beyond its match kind. */
+enum {
+    EVM_GAZ_POST_ABBREV = 1u << 0, /* an abbreviation ("Calif.", "Tenn.") */
+    EVM_GAZ_POST_DEMONYM = 1u << 1 /* a nationality word for a country ("Ukrainian") */
+};
+
+/* The match weight of abbreviation rows (admin-aliases.tsv "abbr"); a dotted abbreviation
+ * as written gets full weight back at lookup. */
+#define EVM_GAZ_ABBREV_WEIGHT 0.6f
 
 typedef struct evm_gaz_post {
     uint32_t entry;
-    uint16_t weight; /* match weight * 65535: the score is prior * weight */
-    uint8_t match;   /* evm_match */
-    uint8_t spare;
+    uint16_t score; /* entry prior * match weight * 65535: the candidate's score */
+    uint8_t match;  /* evm_match */
+    uint8_t flags;  /* EVM_GAZ_POST_* */
 } evm_gaz_post;
 
 typedef struct evm_gaz_fuzzy {
     uint32_t hash; /* low 32 bits of evm_gaz_hash of the deletion neighbour */
-    uint32_t key;  /* index into VAR_KEYS */
+    uint32_t rec;  /* VAR_RECS offset / 4 of the variant key's record */
 } evm_gaz_fuzzy;
 
 /* 64-bit FNV-1a of s[0..n), never 0 (used for slots, prefixes and fuzzy neighbours). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,10 @@ struct evm_gaz {
     const char *strings;
     size_t strings_size;
     struct dict {
-        const uint32_t *slots;
+        const uint64_t *slots;
         uint32_t mask;
-        const evm_gaz_key *keys;
-        uint32_t n_keys;
-        const evm_gaz_post *posts;
-        uint32_t n_posts;
+        const unsigned char *recs;
+        size_t recs_size;
     } names, variants, demonyms;
     const uint64_t *prefix;
     uint32_t prefix_mask;
@@ -43,7 +42,7 @@ struct evm_gaz {
 #define FUZZY_WEIGHT_1 0.70f
 #define FUZZY_WEIGHT_2 0.58f
 /* Candidates gathered per lookup before ranking (postings are stored best first). */
-#define POOL_MAX 1024
+#define POOL_MAX 512
 
 /* ---- hashing ---------------------------------------------------------------------------- */
 
@@ -109,6 +108,26 @@ static int is_apostrophe(int32_t cp)
            cp == 0x02BB || cp == 0xB4 || cp == 0x2032;
 }
 
+/* The folded form of each code point below FOLD_TABLE_END (0x80..0x7FF: Latin supplements,
+ * Greek, Cyrillic, ...), computed once with evm_utf8_fold; length 255 = not tabled. */
+#define FOLD_TABLE_END 0x800
+static char fold_tab[FOLD_TABLE_END - 0x80][8];
+static unsigned char fold_len[FOLD_TABLE_END - 0x80];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static void fold_init(void)
+{
+    for (int32_t cp = 0x80; cp < FOLD_TABLE_END; cp++) {
+        char u[4];
+        size_t ul = evm_utf8_encode(cp, u), fl;
+        char *f = evm_utf8_fold(u, ul, &fl);
+        fold_len[cp - 0x80] = fl <= 8 ? (unsigned char)fl : 255;
+        if (fl <= 8)
+            memcpy(fold_tab[cp - 0x80], f, fl);
+        free(f);
+    }
+}
+
 /* Appends to a bounded buffer; returns false when it does not fit. */
 typedef struct kbuf {
     char *p;
@@ -132,8 +151,9 @@ static void emit_word(kbuf *b, const char *w, size_t n, size_t *words)
 {
     /* Split at periods: all one-character parts are joined ("u.s." -> "us"), otherwise
      * the parts are words of their own ("st.petersburg" -> "st petersburg"). */
-    size_t parts = 0, longest = 0, start = 0;
-    for (size_t i = 0; i <= n; i++) {
+    bool dotted = memchr(w, '.', n) != NULL;
+    size_t parts = dotted ? 0 : 1, longest = 0, start = 0;
+    for (size_t i = 0; dotted && i <= n; i++) {
         if (i == n || w[i] == '.') {
             if (i > start) {
                 size_t cps = evm_utf8_count(w + start, i - start);
@@ -190,26 +210,38 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     if (!s || n == 0)
         return 0;
 
-    /* Fold: ASCII fast path, else utf8proc (case fold, compatibility, marks removed). */
+    /* Fold: case, compatibility forms, marks removed (utf8proc through evm_utf8_fold);
+     * ASCII and two-byte characters (Latin, Greek, Cyrillic, ...) through a table. */
     char stackbuf[EVM_GAZ_KEY_MAX * 2];
     char *folded = NULL;
-    const char *f;
-    size_t fn = n;
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            ascii = false;
+    const char *f = stackbuf;
+    size_t fn = 0;
+    pthread_once(&fold_once, fold_init);
+    for (size_t i = 0; i < n && !folded;) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp = c;
+        size_t len = c < 0x80 ? 1 : evm_utf8_decode(s + i, n - i, &cp);
+        const char *add;
+        size_t addn;
+        char one = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (c < 0x80) {
+            add = &one;
+            addn = 1;
+        } else if (cp >= 0x80 && cp < FOLD_TABLE_END && fold_len[cp - 0x80] <= 8) {
+            add = fold_tab[cp - 0x80];
+            addn = fold_len[cp - 0x80];
+        } else {
+            add = NULL; /* anything else: fold the whole name with utf8proc */
+            addn = 0;
+        }
+        if (!add || fn + addn > sizeof stackbuf) {
+            folded = evm_utf8_fold(s, n, &fn);
+            f = folded;
             break;
         }
-    if (ascii && n < sizeof stackbuf) {
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            stackbuf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        f = stackbuf;
-    } else {
-        folded = evm_utf8_fold(s, n, &fn);
-        f = folded;
+        memcpy(stackbuf + fn, add, addn);
+        fn += addn;
+        i += len;
     }
 
     /* Trim trailing non-word characters, then a possessive 's / ’s. */
@@ -235,8 +267,8 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     size_t wn = 0, words = 0;
     bool word_over = false;
     for (size_t i = 0; i < end;) {
-        int32_t cp;
-        size_t len = evm_utf8_decode(f + i, end - i, &cp);
+        int32_t cp = (unsigned char)f[i];
+        size_t len = cp < 0x80 ? 1 : evm_utf8_decode(f + i, end - i, &cp);
         const char *add = NULL;
         size_t addn = 0;
         bool sep = false;
@@ -278,10 +310,31 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
         out[0] = '\0';
         return 0;
     }
-    /* A leading "the" goes when something follows ("The Hague" -> "hague"). */
-    if (b.n > 4 && memcmp(out, "the ", 4) == 0) {
-        memmove(out, out + 4, b.n - 4 + 1);
+    /* A final "Co." or "Twp." after a name is "County" or "Township" ("Loudon Co."). */
+    static const struct {
+        const char *from, *to;
+    } tail[] = {{" co", " county"}, {" cnty", " county"}, {" twp", " township"}};
+    for (size_t t = 0; t < sizeof tail / sizeof tail[0]; t++) {
+        size_t fl = strlen(tail[t].from), tl = strlen(tail[t].to);
+        if (b.n > fl && memcmp(out + b.n - fl, tail[t].from, fl) == 0 && b.n - fl + tl < cap) {
+            memcpy(out + b.n - fl, tail[t].to, tl + 1);
+            b.n = b.n - fl + tl;
+            break;
+        }
+    }
+    /* The word "the" goes when something else remains ("The Hague" -> "hague",
+     * "Democratic Republic of the Congo" -> "democratic republic of congo"). */
+    for (size_t i = 0; i + 3 <= b.n;) {
+        bool word = (i == 0 || out[i - 1] == ' ') && memcmp(out + i, "the", 3) == 0 &&
+                    (i + 3 == b.n || out[i + 3] == ' ');
+        if (!word || b.n == 3) {
+            i++;
+            continue;
+        }
+        size_t from = i + 3 < b.n ? i : i - 1; /* "the " or a final " the" */
+        memmove(out + from, out + from + 4, b.n - from - 4 + 1);
         b.n -= 4;
+        i = from;
     }
     return b.n;
 }
@@ -410,19 +463,40 @@ static bool is_pow2(uint64_t x)
     return x && (x & (x - 1)) == 0;
 }
 
-static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int keys, int posts)
+static bool dict_open(struct evm_gaz *g, struct dict *d, int slots, int recs)
 {
     const evm_gaz_header *h = g->hdr;
-    uint64_t ns = h->sec[slots].size / sizeof(uint32_t);
+    uint64_t ns = h->sec[slots].size / sizeof(uint64_t);
     if (!is_pow2(ns) || ns > UINT32_MAX)
         return false;
-    d->slots = (const uint32_t *)(g->map + h->sec[slots].off);
+    d->slots = (const uint64_t *)(g->map + h->sec[slots].off);
     d->mask = (uint32_t)(ns - 1);
-    d->keys = (const evm_gaz_key *)(g->map + h->sec[keys].off);
-    d->n_keys = (uint32_t)(h->sec[keys].size / sizeof(evm_gaz_key));
-    d->posts = (const evm_gaz_post *)(g->map + h->sec[posts].off);
-    d->n_posts = (uint32_t)(h->sec[posts].size / sizeof(evm_gaz_post));
+    d->recs = g->map + h->sec[recs].off;
+    d->recs_size = h->sec[recs].size;
     return true;
+}
+
+/* The record at a word (4-byte) offset of the RECS section; NULL when it does not fit in
+ * the section (a corrupt body must not crash lookups). */
+static const evm_gaz_rec *rec_at(const struct dict *d, uint64_t word)
+{
+    uint64_t off = word * 4;
+    if (off + sizeof(evm_gaz_rec) > d->recs_size)
+        return NULL;
+    const evm_gaz_rec *r = (const evm_gaz_rec *)(d->recs + off);
+    uint64_t end =
+        off + sizeof *r + (r->len / 4 + 1) * 4 + (uint64_t)r->n_post * sizeof(evm_gaz_post);
+    return end <= d->recs_size ? r : NULL;
+}
+
+static const char *rec_key(const evm_gaz_rec *r)
+{
+    return (const char *)(r + 1);
+}
+
+static const evm_gaz_post *rec_posts(const evm_gaz_rec *r)
+{
+    return (const evm_gaz_post *)((const char *)(r + 1) + (r->len / 4 + 1) * 4);
 }
 
 evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
@@ -455,6 +529,8 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         snprintf(what, sizeof what, "cannot map (%s)", strerror(errno));
         return gaz_fail(diag, path, what);
     }
+    /* Lookups jump around the file: no read-ahead when its pages are not cached yet. */
+    madvise(map, size, MADV_RANDOM);
     const evm_gaz_header *h = map;
     evm_err err = EVM_OK;
     if (memcmp(h->magic, EVM_GAZ_MAGIC, 8) != 0) {
@@ -482,10 +558,8 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
               section_ok(h, size, EVM_GAZ_SEC_FUZZY, sizeof(evm_gaz_fuzzy)) &&
               h->sec[EVM_GAZ_SEC_STRINGS].size > 0 &&
               h->sec[EVM_GAZ_SEC_ENTRIES].size / sizeof(evm_gaz_entry) == h->n_entries;
-    for (int s = EVM_GAZ_SEC_NAME_SLOTS; ok && s <= EVM_GAZ_SEC_DEM_POSTS; s += 3)
-        ok = section_ok(h, size, s, sizeof(uint32_t)) &&
-             section_ok(h, size, s + 1, sizeof(evm_gaz_key)) &&
-             section_ok(h, size, s + 2, sizeof(evm_gaz_post));
+    for (int s = EVM_GAZ_SEC_NAME_SLOTS; ok && s <= EVM_GAZ_SEC_DEM_SLOTS; s += 2)
+        ok = section_ok(h, size, s, sizeof(uint64_t)) && section_ok(h, size, s + 1, 4);
     struct evm_gaz *g = evm_xcalloc(1, sizeof *g);
     g->map = map;
     g->size = size;
@@ -497,12 +571,9 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         g->strings = (const char *)(m + h->sec[EVM_GAZ_SEC_STRINGS].off);
         g->strings_size = h->sec[EVM_GAZ_SEC_STRINGS].size;
         ok = g->strings[g->strings_size - 1] == '\0' &&
-             dict_open(g, &g->names, EVM_GAZ_SEC_NAME_SLOTS, EVM_GAZ_SEC_NAME_KEYS,
-                       EVM_GAZ_SEC_NAME_POSTS) &&
-             dict_open(g, &g->variants, EVM_GAZ_SEC_VAR_SLOTS, EVM_GAZ_SEC_VAR_KEYS,
-                       EVM_GAZ_SEC_VAR_POSTS) &&
-             dict_open(g, &g->demonyms, EVM_GAZ_SEC_DEM_SLOTS, EVM_GAZ_SEC_DEM_KEYS,
-                       EVM_GAZ_SEC_DEM_POSTS);
+             dict_open(g, &g->names, EVM_GAZ_SEC_NAME_SLOTS, EVM_GAZ_SEC_NAME_RECS) &&
+             dict_open(g, &g->variants, EVM_GAZ_SEC_VAR_SLOTS, EVM_GAZ_SEC_VAR_RECS) &&
+             dict_open(g, &g->demonyms, EVM_GAZ_SEC_DEM_SLOTS, EVM_GAZ_SEC_DEM_RECS);
         uint64_t np = h->sec[EVM_GAZ_SEC_PREFIX].size / sizeof(uint64_t);
         ok = ok && is_pow2(np) && np <= UINT32_MAX;
         if (ok) {
@@ -594,6 +665,25 @@ const char *evm_gazetteer_find(char *buf, size_t cap)
     return NULL;
 }
 
+evm_err evm_gazetteer_open_default(const char *path, evm_gaz **out, evm_diag *diag)
+{
+    *out = NULL;
+    char buf[PATH_MAX];
+    const char *found = path && *path ? path : evm_gazetteer_find(buf, sizeof buf);
+    if (!found)
+        return evm_diag_set(diag, EVM_ERR_GAZ,
+                            "gazetteer index not found (looked for %s, in the install folder and "
+                            "the build tree, and $EVMAP_GAZETTEER); build it with 'cmake --build "
+                            "build' or give --gazetteer PATH",
+                            buf);
+    evm_err err = evm_gazetteer_open(found, out, diag);
+    if (!err && (err = evm_gazetteer_verify(*out, diag)) != EVM_OK) {
+        evm_gazetteer_close(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
 /* ---- lookup ----------------------------------------------------------------------------- */
 
 static const char *str_at(const evm_gaz *g, uint32_t off)
@@ -601,29 +691,30 @@ static const char *str_at(const evm_gaz *g, uint32_t off)
     return off < g->strings_size ? g->strings + off : "";
 }
 
-static const evm_gaz_key *dict_find(const evm_gaz *g, const struct dict *d, const char *key,
-                                    size_t n)
+static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_t n)
 {
-    if (d->n_keys == 0 || n == 0)
+    if (n == 0)
         return NULL;
     uint64_t h = evm_gaz_hash(key, n);
     uint32_t h32 = (uint32_t)h;
     for (uint32_t i = (uint32_t)(h >> 32) & d->mask, probes = 0; probes <= d->mask;
          i = (i + 1) & d->mask, probes++) {
-        uint32_t s = d->slots[i];
+        uint64_t s = d->slots[i];
         if (s == 0)
             return NULL;
-        if (s > d->n_keys)
+        if ((uint32_t)(s >> 32) != h32)
+            continue; /* another key: its record need not be read */
+        const evm_gaz_rec *r = rec_at(d, (uint32_t)s - 1);
+        if (!r)
             return NULL;
-        const evm_gaz_key *k = &d->keys[s - 1];
-        if (k->hash == h32 && k->str < g->strings_size && k->str + n < g->strings_size &&
-            memcmp(g->strings + k->str, key, n) == 0 && g->strings[k->str + n] == '\0')
-            return k;
+        if (r->hash == h32 && r->len == n && memcmp(rec_key(r), key, n) == 0)
+            return r;
     }
     return NULL;
 }
 
-static void fill(const evm_gaz *g, uint32_t idx, evm_match m, float weight, evm_candidate *c)
+static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, float score,
+                 evm_candidate *c)
 {
     const evm_gaz_entry *e = &g->entries[idx];
     c->entry = idx;
@@ -643,35 +734,46 @@ static void fill(const evm_gaz *g, uint32_t idx, evm_match m, float weight, evm_
     c->population = e->population;
     c->capital = (e->flags & EVM_GAZ_CAPITAL) != 0;
     c->match = m;
+    c->demonym = (flags & EVM_GAZ_POST_DEMONYM) != 0;
+    c->abbrev = (flags & EVM_GAZ_POST_ABBREV) != 0;
     c->distance = 0;
     c->prior = e->prior;
-    c->score = e->prior * weight;
+    c->score = score;
+}
+
+bool evm_gazetteer_code(const evm_gaz *g, const char *code, evm_candidate *out)
+{
+    char key[80];
+    int n = snprintf(key, sizeof key, "%c%s", EVM_GAZ_CODE_MARK, code);
+    if (n <= 1 || (size_t)n >= sizeof key)
+        return false;
+    const evm_gaz_rec *r = dict_find(&g->names, key, (size_t)n);
+    if (!r || r->n_post == 0)
+        return false;
+    return evm_gazetteer_entry(g, rec_posts(r)[0].entry, out);
 }
 
 bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out)
 {
     if (!g || entry >= g->n_entries)
         return false;
-    fill(g, entry, EVM_MATCH_EXACT, 1.0f, out);
+    fill(g, entry, EVM_MATCH_EXACT, 0, g->entries[entry].prior, out);
     return true;
 }
 
 size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm_candidate *out,
                                 size_t max)
 {
-    const evm_gaz_key *k = dict_find(g, &g->names, key, n);
-    if (!k)
+    const evm_gaz_rec *r = dict_find(&g->names, key, n);
+    if (!r)
         return 0;
+    const evm_gaz_post *p = rec_posts(r);
     size_t w = 0;
-    for (uint32_t i = 0; i < k->n_post && w < max; i++) {
-        if ((uint64_t)k->post + i >= g->names.n_posts)
-            break;
-        const evm_gaz_post *p = &g->names.posts[k->post + i];
-        if (p->entry >= g->n_entries)
-            continue;
-        fill(g, p->entry, (evm_match)p->match, p->weight / 65535.0f, &out[w++]);
-    }
-    return k->n_post;
+    for (uint32_t i = 0; i < r->n_post && w < max; i++)
+        if (p[i].entry < g->n_entries)
+            fill(g, p[i].entry, (evm_match)p[i].match, p[i].flags, p[i].score / 65535.0f,
+                 &out[w++]);
+    return r->n_post;
 }
 
 bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
@@ -693,10 +795,10 @@ const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n)
 {
     char key[EVM_GAZ_KEY_MAX];
     size_t kn = evm_gazetteer_key(word, n, key, sizeof key);
-    const evm_gaz_key *k = dict_find(g, &g->demonyms, key, kn);
-    if (!k || k->n_post == 0 || k->post >= g->demonyms.n_posts)
+    const evm_gaz_rec *r = dict_find(&g->demonyms, key, kn);
+    if (!r || r->n_post == 0)
         return NULL;
-    uint32_t off = g->demonyms.posts[k->post].entry;
+    uint32_t off = rec_posts(r)[0].entry;
     return off < g->strings_size ? g->strings + off : NULL;
 }
 
@@ -705,6 +807,7 @@ typedef struct pool_item {
     uint32_t entry;
     uint8_t match;
     uint8_t distance;
+    uint8_t flags;
     float score;
 } pool_item;
 
@@ -713,36 +816,44 @@ typedef struct pool {
     size_t n;
 } pool;
 
-static void pool_add(pool *p, uint32_t entry, evm_match m, int distance, float score)
+static void pool_add(pool *p, uint32_t entry, evm_match m, unsigned flags, int distance,
+                     float score, bool dedupe)
 {
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; dedupe && i < p->n; i++)
         if (p->items[i].entry == entry) {
             if (score > p->items[i].score) {
                 p->items[i].score = score;
                 p->items[i].match = (uint8_t)m;
                 p->items[i].distance = (uint8_t)distance;
+                p->items[i].flags = (uint8_t)flags;
             }
             return;
         }
     if (p->n < POOL_MAX)
-        p->items[p->n++] = (pool_item){entry, (uint8_t)m, (uint8_t)distance, score};
+        p->items[p->n++] = (pool_item){entry, (uint8_t)m, (uint8_t)distance, (uint8_t)flags, score};
 }
 
-static void pool_add_key(const evm_gaz *g, const struct dict *d, const evm_gaz_key *k, pool *p,
-                         const char *country, bool as_variant, float factor, int distance)
+static void pool_add_rec(const evm_gaz *g, const evm_gaz_rec *r, pool *p, const char *country,
+                         bool as_variant, float factor, int distance, bool dotted, size_t limit)
 {
-    for (uint32_t i = 0; i < k->n_post; i++) {
-        if ((uint64_t)k->post + i >= d->n_posts)
-            return;
-        const evm_gaz_post *ps = &d->posts[k->post + i];
-        if (ps->entry >= g->n_entries)
+    bool dedupe = p->n > 0;
+    const evm_gaz_post *ps = rec_posts(r);
+    for (uint32_t i = 0; i < r->n_post && p->n < limit; i++) {
+        if (ps[i].entry >= g->n_entries)
             continue;
-        const evm_gaz_entry *e = &g->entries[ps->entry];
-        if (country && (e->country[0] != country[0] || e->country[1] != country[1]))
+        /* Entries are read only for a country filter: postings carry their score. */
+        const evm_gaz_entry *e = country ? &g->entries[ps[i].entry] : NULL;
+        if (e && (e->country[0] != country[0] || e->country[1] != country[1]))
             continue;
         evm_match m =
-            as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps->match;
-        pool_add(p, ps->entry, m, distance, e->prior * (ps->weight / 65535.0f) * factor);
+            as_variant ? (distance ? EVM_MATCH_FUZZY : EVM_MATCH_VARIANT) : (evm_match)ps[i].match;
+        /* The first record's postings are distinct already (the builder merged them). */
+        /* A written abbreviation ("Ind.", "Kan.") takes its abbreviation table rows at full
+         * weight; undotted ("Ind", "Miss") they stay low. */
+        float sc = ps[i].score / 65535.0f;
+        if (dotted && (ps[i].flags & EVM_GAZ_POST_ABBREV))
+            sc = sc / EVM_GAZ_ABBREV_WEIGHT > 1 ? 1 : sc / EVM_GAZ_ABBREV_WEIGHT;
+        pool_add(p, ps[i].entry, m, ps[i].flags, distance, sc * factor, dedupe);
     }
 }
 
@@ -827,9 +938,7 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
         }
         uint32_t h = (uint32_t)evm_gaz_hash(del, dn);
         for (size_t f = fuzzy_lower(g, h); f < g->n_fuzzy && g->fuzzy[f].hash == h; f++) {
-            uint32_t ki = g->fuzzy[f].key;
-            if (ki >= g->variants.n_keys)
-                continue;
+            uint32_t ki = g->fuzzy[f].rec;
             bool dup = false;
             for (size_t s = 0; s < n_seen; s++)
                 if (seen[s] == ki) {
@@ -840,17 +949,19 @@ static void fuzzy_search(const evm_gaz *g, const char *sk, size_t sn, pool *p, c
                 continue;
             if (n_seen < sizeof seen / sizeof seen[0])
                 seen[n_seen++] = ki;
-            const evm_gaz_key *k = &g->variants.keys[ki];
-            const char *ks = str_at(g, k->str);
-            size_t kn = strlen(ks);
+            const evm_gaz_rec *k = rec_at(&g->variants, ki);
+            if (!k)
+                continue;
+            const char *ks = rec_key(k);
+            size_t kn = k->len;
             /* Same first letter: misspellings rarely start wrong, and it keeps noise out. */
             if (kn == 0 || ks[0] != sk[0])
                 continue;
             int d = osa_distance(sk, sn, ks, kn, budget);
             if (d == 0 || d > budget || d > fuzzy_budget(kn))
                 continue;
-            pool_add_key(g, &g->variants, k, p, country, true,
-                         d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d);
+            pool_add_rec(g, k, p, country, true, d == 1 ? FUZZY_WEIGHT_1 : FUZZY_WEIGHT_2, d, false,
+                         POOL_MAX);
         }
     }
 }
@@ -880,18 +991,25 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     size_t kn = evm_gazetteer_key(name, n, key, sizeof key);
     if (kn == 0 || max == 0)
         return 0;
-    pool *p = evm_xmalloc(sizeof *p);
+    size_t end = n;
+    while (end > 0 && name[end - 1] == ' ')
+        end--;
+    bool dotted = end > 0 && name[end - 1] == '.';
+    pool stack_pool;
+    pool *p = &stack_pool;
     p->n = 0;
-    const evm_gaz_key *k = dict_find(g, &g->names, key, kn);
+    const evm_gaz_rec *k = dict_find(&g->names, key, kn);
+    /* Postings come best first: alone, the record needs only its first max. */
+    bool alone = !opts->variants && !opts->fuzzy && !dotted;
     if (k)
-        pool_add_key(g, &g->names, k, p, country, false, 1.0f, 0);
+        pool_add_rec(g, k, p, country, false, 1.0f, 0, dotted, alone ? max : POOL_MAX);
     if (opts->variants || opts->fuzzy) {
         char sk[EVM_GAZ_KEY_MAX];
         size_t sn = evm_gazetteer_variant_key(key, kn, sk, sizeof sk);
         if (sn && opts->variants) {
-            const evm_gaz_key *v = dict_find(g, &g->variants, sk, sn);
+            const evm_gaz_rec *v = dict_find(&g->variants, sk, sn);
             if (v)
-                pool_add_key(g, &g->variants, v, p, country, true, VARIANT_WEIGHT, 0);
+                pool_add_rec(g, v, p, country, true, VARIANT_WEIGHT, 0, false, POOL_MAX);
         }
         if (sn && opts->fuzzy && p->n == 0)
             fuzzy_search(g, sk, sn, p, country);
@@ -900,12 +1018,11 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
     size_t w = 0;
     for (size_t i = 0; i < p->n && w < max; i++) {
         const pool_item *it = &p->items[i];
-        fill(g, it->entry, (evm_match)it->match, 1.0f, &out[w]);
+        fill(g, it->entry, (evm_match)it->match, it->flags, 1.0f, &out[w]);
         out[w].distance = it->distance;
         out[w].score = it->score;
         w++;
     }
-    free(p);
     return w;
 }
 

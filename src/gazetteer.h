@@ -4,7 +4,8 @@
  * The index file (gazetteer.bin) is built from gazetteer/ by evmap-gazbuild (gazbuild.h).
  * Opening maps it read-only and checks its header (magic, version, size, header checksum,
  * section bounds) without parsing anything; evm_gazetteer_verify checks the body checksum
- * too. One open gazetteer is shared read-only by every document and thread.
+ * too, and evm_gazetteer_open_default does both. One open gazetteer is shared read-only by
+ * every document and thread; lookups allocate nothing on the heap but key folding.
  *
  * Strings in evm_candidate point into the mapping and live until evm_gazetteer_close.
  */
@@ -19,7 +20,7 @@
 #include "evmap.h"
 
 /* Index format version written by gazbuild.c and required by evm_gazetteer_open. */
-#define EVM_GAZ_VERSION 1u
+#define EVM_GAZ_VERSION 4u
 /* Longest name key (bytes, NUL included) that keys and lookups handle. */
 #define EVM_GAZ_KEY_MAX 256
 /* The file name of the index in build trees and install folders. */
@@ -51,14 +52,17 @@ typedef struct evm_candidate {
     int64_t population; /* 0 when unknown */
     bool capital;       /* a national capital (PPLC) */
     evm_match match;    /* how the name matched */
+    bool demonym;       /* matched a nationality word ("Ukrainian", "Russians") */
+    bool abbrev;        /* matched an abbreviation ("Calif.", "Tenn.") */
     int distance;       /* edit distance for fuzzy matches, else 0 */
     float prior;        /* 0..1 from feature code, capital, population */
     float score;        /* 0..1: prior weighted by how the name matched */
 } evm_candidate;
 
 /* Opens and maps the index at `path`. Checks magic, format version, file size, header
- * checksum and section bounds; the error (EVM_ERR_GAZ or EVM_ERR_IO) names the file, says
- * what is wrong (missing, truncated, corrupt, wrong version) and how to rebuild it. */
+ * checksum and section bounds, not the body (see evm_gazetteer_open_default). The error,
+ * always EVM_ERR_GAZ, names the file, says what is wrong (no such file, truncated, corrupt,
+ * wrong version) and how to rebuild it. */
 evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag);
 
 /* Unmaps and frees. Accepts NULL. */
@@ -73,6 +77,12 @@ evm_err evm_gazetteer_verify(const evm_gaz *g, evm_diag *diag);
  * Writes the first existing path into buf and returns buf; NULL when none exists (buf
  * then holds the first place searched, for messages). */
 const char *evm_gazetteer_find(char *buf, size_t cap);
+
+/* What the CLI and the pipeline use: opens `path` when not NULL or empty, else the index
+ * evm_gazetteer_find finds, and verifies the body checksum as well (tens of ms, so that a
+ * corrupt file is refused up front rather than giving wrong answers). When none is found,
+ * EVM_ERR_GAZ with a message that says where it looked and how to build one. */
+evm_err evm_gazetteer_open_default(const char *path, evm_gaz **out, evm_diag *diag);
 
 /* The normalised key of a name, shared by the index builder and the spotter: Unicode case
  * folding, diacritics removed, apostrophes dropped, hyphens/periods/spaces/punctuation
@@ -96,7 +106,7 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
                             const evm_lookup_opts *opts, evm_candidate *out, size_t max);
 
 /* The fast path for the spotter: exact/alternate matches of an already normalised key
- * (from evm_gazetteer_key), unranked but deduplicated, no country filter. Returns how
+ * (from evm_gazetteer_key), best first by score, no country filter, no variants. Returns how
  * many candidates exist (may exceed max; only min(max, result) are written; out may be
  * NULL with max 0 to just test membership). */
 size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm_candidate *out,
@@ -109,6 +119,11 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n);
 /* The country (alpha-2) of a demonym as written ("Ukrainian" -> "UA"), or NULL. The
  * returned string lives as long as g. */
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n);
+
+/* The country or admin region with a GeoNames code: "UA" (a country), "UA.05" (admin1),
+ * "US.LA.079" (admin2); case matters as in GeoNames. Fills out (match EXACT, score =
+ * prior) and returns true when there is one. */
+bool evm_gazetteer_code(const evm_gaz *g, const char *code, evm_candidate *out);
 
 /* The candidate for one entry index (match EXACT, score = prior). false when out of range. */
 bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out);
