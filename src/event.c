@@ -86,6 +86,7 @@ enum {
     B_other_causes,
     B_mourning,
     B_calendar_words,
+    B_function_words,
     B_demonyms,
     B_meeting_words,
     B_COUNT
@@ -231,6 +232,11 @@ static wordlist remote_words = {
     "phone",           "telephone", "call",      "calls",  "phoned",     "video",
     "videoconference", "virtual",   "virtually", "online", "video-link", NULL};
 static wordlist meeting_preps = {"in", "at", NULL};
+/* Words a spotter may mistake for a place at the start of a sentence ("A summit ..."). */
+static wordlist function_words = {
+    "a",    "an",   "the", "on",  "in",  "at",  "of",  "to",  "by",  "as",    "it",
+    "he",   "she",  "we",  "i",   "his", "her", "but", "and", "for", "with",  "from",
+    "this", "that", "no",  "not", "so",  "if",  "or",  "its", "our", "their", NULL};
 static wordlist calendar_words = {"january",  "february", "march",    "april",     "may",
                                   "june",     "july",     "august",   "september", "october",
                                   "november", "december", "monday",   "tuesday",   "wednesday",
@@ -1161,7 +1167,8 @@ static bool usable_place(const ctx *c, int32_t mi)
         return false;
     /* a title, a month or a weekday is never the place ("Secretary", "March" spotted as
      * towns) */
-    if (m->tok_count == 1 && tin(d, m->tok_first, BIT(role_heads) | BIT(calendar_words)))
+    if (m->tok_count == 1 &&
+        tin(d, m->tok_first, BIT(role_heads) | BIT(calendar_words) | BIT(function_words)))
         return false;
     const evm_place *p = &d->places[m->place];
     evm_geo_level lv = p->level;
@@ -2307,6 +2314,7 @@ static void build_lexicon(void)
         {other_causes, B_other_causes},
         {mourning, B_mourning},
         {calendar_words, B_calendar_words},
+        {function_words, B_function_words},
     };
     size_t cap = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
