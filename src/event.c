@@ -2103,6 +2103,26 @@ static bool same_person(const char *a, const char *b)
     return ll > ls && !strcmp(l + ll - ls, s) && l[ll - ls - 1] == ' ';
 }
 
+/* True when places a and b are a town and the region containing it ("Sumy" and "the Sumy
+ * region") and the dates are the same known day: then one event, at the town (*finer). */
+static bool same_day_within(const evm_doc *st, int32_t a, evm_date da, int32_t b, evm_date db,
+                            int32_t *finer)
+{
+    if (a < 0 || b < 0 || (size_t)a >= st->n_places || (size_t)b >= st->n_places ||
+        da.precision != EVM_DATE_DAY || db.precision != EVM_DATE_DAY || evm_when_cmp(da, db))
+        return false;
+    const evm_place *pa = &st->places[a], *pb = &st->places[b];
+    if (strcmp(pa->country, pb->country))
+        return false;
+    const evm_place *town = pa->level < pb->level ? pa : pb;
+    const evm_place *region = pa->level < pb->level ? pb : pa;
+    if (region->level != EVM_GEO_ADMIN1 || town->level == EVM_GEO_ADMIN1 || !town->admin1 ||
+        !region->name || strcmp(town->admin1, region->name))
+        return false;
+    *finer = town == pa ? a : b;
+    return true;
+}
+
 /* Merges st->events in place (st is a document or a batch's store). */
 static void merge_events(evm_doc *st)
 {
@@ -2112,14 +2132,21 @@ static void merge_events(evm_doc *st)
     evm_event *ev = st->events;
     size_t *cluster = evm_xmalloc(n * sizeof *cluster); /* event -> cluster head */
     evm_date *cdate = evm_xmalloc(n * sizeof *cdate);
+    int32_t *cplace = evm_xmalloc(n * sizeof *cplace);
     for (size_t i = 0; i < n; i++) {
         cluster[i] = i;
         cdate[i] = ev[i].date;
+        cplace[i] = ev[i].place;
         for (size_t j = 0; j < i; j++) {
-            if (cluster[j] != j || ev[j].kind != ev[i].kind || ev[j].place != ev[i].place ||
-                ev[j].place < 0 || !evm_when_compatible(cdate[j], ev[i].date))
+            if (cluster[j] != j || ev[j].kind != ev[i].kind || ev[i].place < 0 || cplace[j] < 0 ||
+                !evm_when_compatible(cdate[j], ev[i].date))
+                continue;
+            int32_t finer = cplace[j];
+            if (cplace[j] != ev[i].place &&
+                !same_day_within(st, cplace[j], cdate[j], ev[i].place, ev[i].date, &finer))
                 continue;
             cluster[i] = j;
+            cplace[j] = finer;
             if (ev[i].date.precision != EVM_DATE_UNKNOWN &&
                 (cdate[j].precision == EVM_DATE_UNKNOWN ||
                  (ev[i].date.precision < cdate[j].precision)))
@@ -2139,6 +2166,7 @@ static void merge_events(evm_doc *st)
                 mem[nm++] = i;
         evm_event e = ev[h];
         e.date = cdate[h];
+        e.place = cplace[h];
         best_count(ev, mem, nm, false, &e.killed, &e.killed_at_least);
         best_count(ev, mem, nm, true, &e.injured, &e.injured_at_least);
         size_t ns = 0, np = 0;
@@ -2217,6 +2245,7 @@ static void merge_events(evm_doc *st)
     free(mem);
     free(cluster);
     free(cdate);
+    free(cplace);
 }
 
 /* Orders the mentions by sentence (counting sort, stable: text order kept within one). */

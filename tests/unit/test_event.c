@@ -260,6 +260,39 @@ static void test_merge_batch(void **state)
     evm_batch_free(b);
 }
 
+/* A town and the region containing it, the same day: one event, at the town. */
+static void test_merge_town_region(void **state)
+{
+    (void)state;
+    evm_batch *b = evm_batch_new("t");
+    evm_doc *d = evt_doc("date 2025-04-14 a\n\nA missile strike on Sumy on Sunday killed 34 "
+                         "people.\n",
+                         "a");
+    for (size_t i = 0; i < d->n_places; i++)
+        d->places[i].admin1 = "Sumy Oblast";
+    evm_batch_add_doc(b, d);
+    evm_doc_free(d);
+    d = evt_doc("date 2025-04-14 b\n\nShelling of villages in the Sumy region on April 13 "
+                "injured two people.\n",
+                "b");
+    evm_batch_add_doc(b, d);
+    evm_doc_free(d);
+    d = evt_doc("date 2025-04-14 c\n\nShelling of villages in the Sumy region on April 12 "
+                "injured one person.\n",
+                "c");
+    evm_batch_add_doc(b, d);
+    evm_doc_free(d);
+    assert_int_equal(b->n_events, 3);
+    evm_event_merge(b);
+    assert_int_equal(b->n_events, 2);
+    assert_string_equal(b->places[b->events[0].place].name, "Sumy");
+    assert_int_equal(b->events[0].n_sources, 2);
+    assert_int_equal(b->events[0].killed, 34);
+    assert_int_equal(b->events[0].injured, 2);
+    assert_string_equal(b->places[b->events[1].place].name, "Sumy Oblast");
+    evm_batch_free(b);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -285,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_landmark),
         cmocka_unit_test(test_merge_in_article),
         cmocka_unit_test(test_merge_batch),
+        cmocka_unit_test(test_merge_town_region),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
