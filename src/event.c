@@ -87,6 +87,7 @@ enum {
     B_mourning,
     B_calendar_words,
     B_function_words,
+    B_figurative_objects,
     B_demonyms,
     B_meeting_words,
     B_COUNT
@@ -237,6 +238,12 @@ static wordlist function_words = {
     "a",    "an",   "the", "on",  "in",  "at",  "of",  "to",  "by",  "as",    "it",
     "he",   "she",  "we",  "i",   "his", "her", "but", "and", "for", "with",  "from",
     "this", "that", "no",  "not", "so",  "if",  "or",  "its", "our", "their", NULL};
+/* What "struck" or "hit" takes when it is not an attack. */
+static wordlist figurative_objects = {
+    "deal",    "agreement", "compromise", "balance",   "chord", "note", "tone",
+    "pact",    "bargain",   "accord",     "record",    "high",  "low",  "peak",
+    "snag",    "nerve",     "jackpot",    "headlines", "back",  "home", "market",
+    "shelves", "screens",   "stores",     "town",      NULL};
 static wordlist calendar_words = {"january",  "february", "march",    "april",     "may",
                                   "june",     "july",     "august",   "september", "october",
                                   "november", "december", "monday",   "tuesday",   "wednesday",
@@ -245,10 +252,12 @@ static wordlist calendar_words = {"january",  "february", "march",    "april",  
 static wordlist mourning = {"funeral", "death", "memory", "killing", "assassination", "burial",
                             "honour",  "honor", "wake",   "murder",  "memorial",      NULL};
 /* Deaths that are not a strike's. */
-static wordlist other_causes = {"crash",    "accident",   "collision", "flood",
-                                "floods",   "earthquake", "drowned",   "shooting",
-                                "stabbing", "gunman",     "storm",     "heatwave",
-                                "outbreak", "disease",    "virus",     NULL};
+static wordlist other_causes = {
+    "crash",    "accident",  "collision", "flood",     "floods",      "earthquake",   "drowned",
+    "shooting", "stabbing",  "gunman",    "storm",     "heatwave",    "outbreak",     "disease",
+    "virus",    "hackers",   "hacker",    "cyber",     "cyberattack", "cyberattacks", "ransomware",
+    "tornado",  "hurricane", "wildfire",  "landslide", "lightning",   "quake",        "explosion",
+    "blast",    "gas",       NULL};
 /* What local news negotiates: these talks are not diplomacy. */
 static wordlist civil_talks = {"budget",   "contract",  "labor", "labour",   "union",  "wage",
                                "salary",   "merger",    "pay",   "zoning",   "school", "lease",
@@ -1120,7 +1129,7 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
         if (prev && (tin(d, t - 1, BIT(labour_context)) || teq(d, t - 1, "on") ||
                      tin(d, t - 1, BIT(modal_words))))
             return r;
-        if (teq(d, t + 1, "action") || teq(d, t + 1, "a"))
+        if (teq(d, t + 1, "action") || teq(d, t + 1, "a") || teq(d, t + 1, "an"))
             return r;
         r.kind = 3;
         if (prev && teq(d, t - 1, "air")) {
@@ -1128,6 +1137,12 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
             r.weapon = "aircraft";
         }
     } else if (tin(d, t, BIT(attack_words))) {
+        /* "struck a deal", "hit a record high" */
+        uint32_t o = t + 1;
+        if (teq(d, o, "a") || teq(d, o, "an") || teq(d, o, "the") || teq(d, o, "new"))
+            o++;
+        if (tin(d, o, BIT(figurative_objects)))
+            return r;
         if (teq(d, t, "raid") || teq(d, t, "raids")) {
             if (!(prev && teq(d, t - 1, "air")))
                 return r;
@@ -1744,6 +1759,12 @@ static void sentence_events(ctx *c, uint32_t si)
     /* A plain "attack" or "hit" is a strike when a weapon or an attacker is named. */
     const char *actor = NULL;
     bool strike_ok = weapon || strikes_noun;
+    /* storms, hackers and crashes hit places too: without a weapon they are not strikes */
+    bool other_cause = false;
+    for (uint32_t t = first; t < end && !other_cause; t++)
+        other_cause = tin(d, t, BIT(other_causes));
+    if (other_cause && !weapon)
+        strike_ok = attack = false;
     if (attack || strike_ok)
         actor = strike_actor(c, s, tr, ntr);
     /* Without either, "the attack on Dnipro" only adds to a strike already reported there. */
@@ -1971,9 +1992,6 @@ static void sentence_events(ctx *c, uint32_t si)
 
     /* A toll with no place right after a strike ("Kyiv was struck early on Monday. Two
      * people died.") belongs to that strike when it had none. */
-    bool other_cause = false;
-    for (uint32_t t = first; t < end && !other_cause; t++)
-        other_cause = tin(d, t, BIT(other_causes));
     if (!nc && d->n_events && !other_cause && !names_place(c, si)) {
         evm_event *last = &d->events[d->n_events - 1];
         if (last->kind == EVM_EVENT_STRIKE && last->n_sources &&
@@ -2344,6 +2362,7 @@ static void build_lexicon(void)
         {mourning, B_mourning},
         {calendar_words, B_calendar_words},
         {function_words, B_function_words},
+        {figurative_objects, B_figurative_objects},
     };
     size_t cap = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)

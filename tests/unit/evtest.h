@@ -62,6 +62,7 @@ static const evt_place evt_gazetteer[] = {
     {"Vatican", "Vatican", "VA", EVM_GEO_COUNTRY, 3164670, false, 0, 0},
     {"Turkey", "Turkey", "TR", EVM_GEO_COUNTRY, 298795, false, 0, 0},
     {"Mariupol", "Mariupol", "UA", EVM_GEO_POINT, 701822, false, 0, 0},
+    {"Cairo", "Cairo", "EG", EVM_GEO_POINT, 360630, false, 0, 0},
     {"Madrid", "Madrid", "ES", EVM_GEO_POINT, 3117735, false, 0, 0},
     {"Oslo", "Oslo", "NO", EVM_GEO_POINT, 3143244, false, 0, 0},
     {"Kursk", "Kursk", "RU", EVM_GEO_POINT, 538560, false, 0, 0},
