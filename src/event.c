@@ -185,7 +185,8 @@ typedef struct mword {
     const char *word;
     const char *subtype;
     const char *cameo;
-    int need; /* 0 none, 1 a person after it (welcome, receive), 2 a travel preposition */
+    int need; /* 0 none, 1 a person after it (welcome, receive), 2 a travel preposition,
+               * 3 diplomats around it (crowds gather too) */
 } mword;
 
 static const mword meeting_words[] = {
@@ -194,9 +195,9 @@ static const mword meeting_words[] = {
     {"negotiated", "talks", "046", 0},  {"negotiate", "talks", "046", 0},
     {"meeting", "meeting", "044", 0},   {"meetings", "meeting", "044", 0},
     {"meet", "meeting", "044", 0},      {"meets", "meeting", "044", 0},
-    {"met", "meeting", "044", 0},       {"gathering", "meeting", "044", 0},
-    {"encounter", "meeting", "044", 0}, {"gathered", "meeting", "044", 0},
-    {"convened", "meeting", "044", 0},  {"convene", "meeting", "044", 0},
+    {"met", "meeting", "044", 0},       {"gathering", "meeting", "044", 3},
+    {"encounter", "meeting", "044", 0}, {"gathered", "meeting", "044", 3},
+    {"convened", "meeting", "044", 3},  {"convene", "meeting", "044", 3},
     {"summit", "summit", "044", 0},     {"conference", "meeting", "044", 0},
     {"visit", "visit", "042", 0},       {"visits", "visit", "042", 0},
     {"visited", "visit", "042", 0},     {"visiting", "visit", "042", 0},
@@ -1167,6 +1168,10 @@ static bool usable_place(const ctx *c, int32_t mi)
     if (m->tok_count == 1 &&
         tin(d, m->tok_first, BIT(role_heads) | BIT(calendar_words) | BIT(function_words)))
         return false;
+    /* nor a common word opening a sentence ("Peace talks ...") */
+    if (m->tok_count == 1 && (d->tokens[m->tok_first].flags & EVM_TOKF_SENT_START) &&
+        tin(d, m->tok_first, BIT(name_stop)))
+        return false;
     const evm_place *p = &d->places[m->place];
     evm_geo_level lv = p->level;
     /* city-states are towns: "met in the Vatican" */
@@ -1852,8 +1857,21 @@ static void sentence_events(ctx *c, uint32_t si)
         spans[i][0] = d->mentions[cands[i].mention].start;
         spans[i][1] = d->mentions[cands[i].mention].end;
     }
+    /* a trigger dated long ago ("talks held in Istanbul in the spring of 2022") is background
+     * for every place it attaches */
+    bool old_trig[64] = {false};
     for (size_t i = 0; i < nc; i++) {
         const evm_mention *m = &d->mentions[cands[i].mention];
+        size_t no = others_for(d, cands, nc, i, spans, others);
+        bool historic;
+        event_date(c, s, m->start, m->end, false, others, no, &historic);
+        if (historic)
+            old_trig[cands[i].trig] = true;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const evm_mention *m = &d->mentions[cands[i].mention];
+        if (old_trig[cands[i].trig])
+            continue;
         if (cands[i].kind == EVM_EVENT_STRIKE) {
             bool known = false;
             for (size_t k = 0; weak && k < d->n_events; k++)
@@ -1923,7 +1941,7 @@ static void sentence_events(ctx *c, uint32_t si)
                            (m->tok_first < tr[cands[i].trig].tok && m->tok_first > first &&
                             planned_before(d, m->tok_first - 1, first));
             /* diplomats, not "the council met in Springfield" or "budget talks" */
-            if (!(strcmp(mw->subtype, "visit") ? foreign : diplomatic))
+            if (!(strcmp(mw->subtype, "visit") && mw->need != 3 ? foreign : diplomatic))
                 continue;
             if (mw->need == 1 || mw->need == 2) {
                 /* welcome/host/receive need a person; arrive/travel need a person too */
