@@ -428,6 +428,21 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
                     break;
                 }
             }
+            /* "the number of dead rose to 18", "the number of injured reached 40" */
+            bool to_figure =
+                first > 0 && (is(w, nw, first - 1, "to") || is(w, nw, first - 1, "reached") ||
+                              is(w, nw, first - 1, "at"));
+            for (size_t t = first; !kind && to_figure && t > 1 && t + 8 > first; t--) {
+                const word *x = &w[t - 1];
+                if (x->punct && x->punct != ',')
+                    break;
+                if (!is(w, nw, t - 2, "of"))
+                    continue;
+                if (in_list(x, killed_after))
+                    kind = 1;
+                else if (in_list(x, injured_after))
+                    kind = 2;
+            }
         }
         if (kind == 1 && out->killed < 0) {
             out->killed = (int32_t)value;

@@ -133,9 +133,10 @@ static wordlist bomb_words = {"bomb", "bombs", NULL};
 static wordlist bomb_quals = {"glide", "guided", "aerial", "cluster", "barrel", NULL};
 static wordlist bombing_words = {"bombing",   "bombings",     "bombed", "bombardment",
                                  "bombarded", "bombardments", NULL};
-static wordlist attack_words = {
-    "attack",  "attacks",  "attacked", "attacking", "struck",  "hit",  "hits",  "hitting",
-    "pounded", "pounding", "targeted", "targeting", "barrage", "raid", "raids", NULL};
+static wordlist attack_words = {"attack",   "attacks",   "attacked", "attacking", "struck",
+                                "hit",      "hits",      "hitting",  "pounded",   "pounding",
+                                "targeted", "targeting", "barrage",  "raid",      "raids",
+                                "rocked",   "shook",     "rattled",  NULL};
 static wordlist casualty_words = {"killed",    "killing",  "kills",    "dead",     "died",
                                   "wounded",   "wounding", "injured",  "injuring", "casualties",
                                   "destroyed", "damaged",  "damaging", NULL};
@@ -164,16 +165,18 @@ static wordlist fillers = {
     "presidential", "hotel",        "headquarters", "residence",   "airport",      "a",
     "an",           "nearby",       "neighbouring", "neighboring", "coastal",      "southern",
     "home",         "native",       "both",         NULL};
-static wordlist strike_preps = {"in",        "on",      "at",        "near",     "outside",
-                                "against",   "into",    "targeting", "targeted", "hit",
-                                "struck",    "hitting", "striking",  "pounded",  "shelled",
-                                "attacked",  "across",  "upon",      "bombed",   "pounding",
-                                "attacking", "around",  "toward",    "towards",  NULL};
+static wordlist strike_preps = {
+    "in",        "on",       "at",        "near",   "outside", "against",  "into",
+    "targeting", "targeted", "hit",       "struck", "hitting", "striking", "pounded",
+    "shelled",   "attacked", "across",    "upon",   "bombed",  "pounding", "rocked",
+    "shook",     "rattled",  "attacking", "around", "toward",  "towards",  NULL};
 static wordlist strike_blockers = {
-    "said",     "says",       "told",      "saying",    "speaking", "spoke", "while",    "during",
-    "after",    "before",     "when",      "meeting",   "met",      "talks", "summit",   "visit",
-    "visiting", "conference", "interview", "statement", "because",  "since", "although", "though",
-    "whereas",  "from",       "launched",  "fired",     "over",     NULL};
+    "said",    "says",      "told",     "saying",     "speaking",   "spoke",      "while",
+    "during",  "after",     "before",   "when",       "meeting",    "met",        "talks",
+    "summit",  "visit",     "visiting", "conference", "interview",  "statement",  "because",
+    "since",   "although",  "though",   "whereas",    "from",       "launched",   "fired",
+    "over",    "condemned", "condemns", "denounced",  "criticised", "criticized", "urged",
+    "mourned", "discussed", "praised",  NULL};
 static wordlist passive_aux = {"was",  "were",  "has",        "have", "had", "been",
                                "came", "come",  "comes",      "is",   "are", "again",
                                "also", "under", "repeatedly", NULL};

@@ -68,6 +68,8 @@ static void test_casualties(void **state)
         {"It damaged 12 buildings and injured nobody.", -1, -1, false, false},
         {"No casualties were reported.", -1, -1, false, false},
         {"No one was hurt.", -1, -1, false, false},
+        {"The number of dead rose to 18 and the number of injured reached 40.", 18, 40, false,
+         false},
         {"The strike killed 5 people on April 3, aged 4 to 80.", 5, -1, false, false},
         {"Officials said 18 people died, 9 of them children.", 18, -1, false, false},
         {"Three people, including a child, were killed and 12 were injured.", 3, 12, false, false},
