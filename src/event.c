@@ -87,6 +87,9 @@ enum {
     B_mourning,
     B_calendar_words,
     B_function_words,
+    B_ballistic_models,
+    B_cruise_models,
+    B_hypersonic_models,
     B_figurative_objects,
     B_demonyms,
     B_meeting_words,
@@ -122,13 +125,22 @@ static bool tcap(const evm_doc *d, uint32_t t)
 typedef enum wclass { W_NONE = 0, W_MISSILE, W_DRONE, W_AIR, W_ARTILLERY, W_BOMBING } wclass;
 
 static wordlist missile_words = {"missile", "missiles", NULL};
+/* Missiles named by model: the kind they are. */
+static wordlist ballistic_models = {"iskander", "iskanders", "iskander-m", "kn-23",
+                                    "atacms",   "scud",      "scuds",      NULL};
+static wordlist cruise_models = {"kalibr",    "kalibrs",      "kh-101", "kh-555", "tomahawk",
+                                 "tomahawks", "storm-shadow", "taurus", NULL};
+static wordlist hypersonic_models = {"kinzhal", "kinzhals", "zircon", "oreshnik", NULL};
 static wordlist missile_quals = {"ballistic", "cruise", "hypersonic", "anti-ship", NULL};
-static wordlist drone_words = {"drone", "drones", "uav", "uavs", "shahed", "shaheds", NULL};
-static wordlist rocket_words = {"rocket", "rockets", NULL};
+static wordlist drone_words = {"drone",   "drones",     "uav",   "uavs",     "shahed",
+                               "shaheds", "shahed-136", "geran", "geran-2",  "gerans",
+                               "lancet",  "lancets",    "fpv",   "kamikaze", NULL};
+static wordlist rocket_words = {"rocket", "rockets", "grad",     "grads",  "himars",
+                                "uragan", "smerch",  "katyusha", "qassam", NULL};
 static wordlist artillery_words = {"shelling", "shelled",  "shells",    "artillery", "mortar",
                                    "mortars",  "howitzer", "howitzers", "mlrs",      NULL};
-static wordlist air_words = {"airstrike", "airstrikes", "warplane",    "warplanes", "warplanes",
-                             "bombers",   "air-strike", "air-strikes", NULL};
+static wordlist air_words = {"airstrike",  "airstrikes",  "warplane", "warplanes", "bombers",
+                             "air-strike", "air-strikes", "gunships", NULL};
 static wordlist bomb_words = {"bomb", "bombs", NULL};
 static wordlist bomb_quals = {"glide", "guided", "aerial", "cluster", "barrel", NULL};
 static wordlist bombing_words = {"bombing",   "bombings",     "bombed", "bombardment",
@@ -1072,12 +1084,22 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
 {
     strike_word r = {W_NONE, NULL, 0};
     bool prev = t > first;
-    if (tin(d, t, BIT(missile_words))) {
+    if (tin(d, t, BIT(ballistic_models) | BIT(cruise_models) | BIT(hypersonic_models))) {
+        r.cls = W_MISSILE;
+        r.kind = 1;
+        r.weapon = tin(d, t, BIT(ballistic_models)) ? "ballistic missile"
+                   : tin(d, t, BIT(cruise_models))  ? "cruise missile"
+                                                    : "hypersonic missile";
+    } else if (tin(d, t, BIT(missile_words))) {
         r.cls = W_MISSILE;
         r.kind = 1;
         r.weapon = "missile";
-        if (prev && teq(d, t - 1, "ballistic"))
+        if (prev && (teq(d, t - 1, "ballistic") || tin(d, t - 1, BIT(ballistic_models))))
             r.weapon = "ballistic missile";
+        else if (prev && tin(d, t - 1, BIT(cruise_models)))
+            r.weapon = "cruise missile";
+        else if (prev && tin(d, t - 1, BIT(hypersonic_models)))
+            r.weapon = "hypersonic missile";
         else if (prev && teq(d, t - 1, "cruise"))
             r.weapon = "cruise missile";
         else if (prev && teq(d, t - 1, "hypersonic"))
@@ -2365,6 +2387,9 @@ static void build_lexicon(void)
         {mourning, B_mourning},
         {calendar_words, B_calendar_words},
         {function_words, B_function_words},
+        {ballistic_models, B_ballistic_models},
+        {cruise_models, B_cruise_models},
+        {hypersonic_models, B_hypersonic_models},
         {figurative_objects, B_figurative_objects},
     };
     size_t cap = 0;
