@@ -321,7 +321,7 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
     out->killed = out->injured = -1;
     out->killed_at_least = out->injured_at_least = false;
     out->killed_at = out->injured_at = 0;
-    size_t cap = n / 2 + 2;
+    size_t cap = n + 1;
     word *w = evm_xmalloc(cap * sizeof *w);
     size_t nw = lex(s, n, w, cap);
 
