@@ -95,12 +95,45 @@ static void test_offsets(void **state)
     assert_int_equal(c.killed_at, (size_t)(strstr(s, "three") - s));
 }
 
+/* Random sentences from casualty words and numbers: counts are positive and lie inside. */
+static void test_random_text(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "killed ", "at least ", "35 ",      "people ",         "were ",      "injured ",
+        "three ",  "and ",      "wounded ", "a dozen ",        "including ", "children ",
+        ", ",      "10-15 ",    "to ",      "the death toll ", "rose ",      "no one ",
+        "1,200 ",  "dead ",     "aged ",    "15-year-old ",    "more than ", "twenty-five "};
+    unsigned seed = 777;
+    char buf[256];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 0;
+        int words = 1 + round % 14;
+        for (int k = 0; k < words; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+            size_t l = strlen(p);
+            if (n + l >= sizeof buf)
+                break;
+            memcpy(buf + n, p, l);
+            n += l;
+        }
+        evm_casualties c;
+        evm_count_casualties(buf, n, &c);
+        assert_true(c.killed == -1 || (c.killed > 0 && c.killed_at < n));
+        assert_true(c.injured == -1 || (c.injured > 0 && c.injured_at < n));
+        assert_true(c.killed >= 0 || !c.killed_at_least);
+        assert_true(c.injured >= 0 || !c.injured_at_least);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_casualties),
         cmocka_unit_test(test_offsets),
+        cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

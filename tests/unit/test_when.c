@@ -149,12 +149,50 @@ static void test_offsets_and_order(void **state)
     assert_int_equal(evm_when_scan(c, strlen(c), pub, false, e, 4), 0);
 }
 
+/* Random text made of date words, digits and punctuation: every expression found lies inside
+ * the text and is a real calendar date. */
+static void test_random_text(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "April ",       "13 ",         "Jan. ",     "5, ",      "2025 ",       "on ",  "Thursday ",
+        "last ",        "week ",       "month ",    "ago ",     "three days ", "31 ",  "-",
+        "\xe2\x80\x93", "yesterday ",  "over the ", "weekend ", "of ",         "May ", "0 ",
+        "99 ",          "2025-02-30 ", "Sept ",     ",",        "'s "};
+    unsigned seed = 12345;
+    char buf[256];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 0;
+        int words = 1 + round % 12;
+        for (int k = 0; k < words; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+            size_t l = strlen(p);
+            if (n + l >= sizeof buf)
+                break;
+            memcpy(buf + n, p, l);
+            n += l;
+        }
+        evm_when_expr e[8];
+        size_t found = evm_when_scan(buf, n, pub, round % 2 == 1, e, 8);
+        for (size_t i = 0; i < found && i < 8; i++) {
+            assert_true(e[i].start < e[i].end && e[i].end <= n);
+            evm_date d = e[i].date;
+            if (d.precision == EVM_DATE_DAY)
+                assert_true(d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+                            d.day <= evm_when_days_in_month(d.year, d.month));
+            if (d.precision == EVM_DATE_MONTH)
+                assert_true(d.month >= 1 && d.month <= 12 && d.day == 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iso_and_arith),     cmocka_unit_test(test_absolute),
         cmocka_unit_test(test_relative),          cmocka_unit_test(test_boundaries),
-        cmocka_unit_test(test_offsets_and_order),
+        cmocka_unit_test(test_offsets_and_order), cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
