@@ -742,8 +742,10 @@ typedef struct occurrence {
 /* Per-document working state. */
 typedef struct ctx {
     evm_doc *doc;
-    bool doc_weapons;      /* the article names a weapon somewhere */
-    int64_t last_strike;   /* the last sentence about a strike, -1 */
+    bool doc_weapons;       /* the article names a weapon somewhere */
+    int64_t last_strike;    /* the last sentence about a strike, -1 */
+    const char *last_actor; /* the last attacker named in a strike sentence */
+    uint32_t last_actor_sentence;
     bool doc_diplomatic;   /* the article uses diplomatic words (three or more) */
     size_t *by_sentence;   /* mention indexes ordered by sentence, then position */
     size_t *sent_mentions; /* sentence -> first slot in by_sentence (n_sentences + 1) */
@@ -1807,6 +1809,14 @@ static void sentence_events(ctx *c, uint32_t si)
     }
     if (strike_ok)
         c->last_strike = si;
+    /* the attacker named just before carries over ("Russia launched 40 drones overnight.
+     * The attack on Kharkiv killed five.") */
+    if (strike_ok && actor) {
+        c->last_actor = actor;
+        c->last_actor_sentence = si;
+    } else if (strike_ok && c->last_actor && si - c->last_actor_sentence <= 2) {
+        actor = c->last_actor;
+    }
     /* casualty verbs attach places too once the sentence is about a strike */
     if (strike_ok)
         for (uint32_t t = first; t < end && ntr < 64; t++)
