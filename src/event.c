@@ -1869,7 +1869,8 @@ static void sentence_events(ctx *c, uint32_t si)
         k->trig = ds <= dm ? ws : wm;
         k->dist = ds <= dm ? ds : dm;
     }
-    /* "in Anchorage, Alaska": a larger area right after a place only qualifies it */
+    /* "in Anchorage, Alaska": the region containing a place, right after it, only qualifies it
+     * ("Kyiv, Odesa and Dnipro" is a list) */
     size_t kept = 0;
     for (size_t i = 0; i < nc; i++) {
         const evm_mention *m = &d->mentions[cands[i].mention];
@@ -1877,8 +1878,10 @@ static void sentence_events(ctx *c, uint32_t si)
             const cand *pc = &cands[kept - 1];
             const evm_mention *pm = &d->mentions[pc->mention];
             uint32_t pe = pm->tok_first + pm->tok_count;
+            const evm_place *outer = &d->places[m->place], *inner = &d->places[pm->place];
             if (pc->kind == cands[i].kind && tpunct(d, pe, ',') && m->tok_first == pe + 1 &&
-                d->places[m->place].level > d->places[pm->place].level)
+                outer->level > inner->level && inner->admin1 && outer->name &&
+                !strcmp(inner->admin1, outer->name))
                 continue;
         }
         cands[kept++] = cands[i];

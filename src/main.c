@@ -148,14 +148,6 @@ static const command_def commands[] = {
      "feature per event, each preceded by an RS character and followed by a line feed, with "
      "the fields of the layers and a 'kind' field.",
      cmd_extract, false},
-    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
-     "print the places each article mentions, as JSONL",
-     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
-     "article from FILE or standard input and writes one JSON line per article, in input "
-     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
-     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
-     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
-     cmd_geoparse, false},
     {"formats", CMD_FORMATS, "",
      "list the output formats for 'map --format' (name, extension, description)", NULL, cmd_formats,
      false},
@@ -168,6 +160,14 @@ static const command_def commands[] = {
      "per NAME on its own line, each element with geonameid (null for places not from "
      "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
      cmd_geocode, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -905,15 +905,9 @@ static int cmd_geoparse(cli *c)
     }
     evm_read_opts ro = {0};
     ro.jsonl = c->value[OPT_JSONL] != NULL;
-    char found[4096];
-    const char *gpath = c->value[OPT_GAZETTEER];
-    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
-        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
-        return EXIT_GAZETTEER;
-    }
     evm_diag d;
     evm_gaz *gaz = NULL;
-    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
     if (e) {
         msg("%s", d.msg);
         return exit_for(e);

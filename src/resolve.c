@@ -104,7 +104,7 @@ static double prior(const evm_candidate *c)
         s = 3.0;
         break;
     case EVM_GEO_ADMIN1:
-        s = 2.6;
+        s = 1.8;
         break;
     case EVM_GEO_ADMIN2:
         s = 0.9;
@@ -119,17 +119,21 @@ static double prior(const evm_candidate *c)
         s += 0.9;
     if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
         s += 1.5; /* a table entry written for exactly this name */
+    /* aliases of countries and regions ("Britain") are as good as names; alternate names
+     * of towns and districts ("Lancaster" for Lancaster County) are weaker */
+    bool area = c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_ADMIN1 ||
+                c->level == EVM_GEO_REGION || (c->feature && strcmp(c->feature, "LANDMARK") == 0);
     switch (c->match) {
     case EVM_MATCH_EXACT:
         break;
     case EVM_MATCH_ALTERNATE:
-        s -= 0.25;
+        s -= area ? 0.1 : c->level == EVM_GEO_ADMIN2 ? 1.5 : 1.0;
         break;
     case EVM_MATCH_VARIANT:
-        s -= 0.6;
+        s -= 0.8;
         break;
     case EVM_MATCH_FUZZY:
-        s -= 1.2;
+        s -= 1.5;
         break;
     }
     return s;
@@ -140,6 +144,7 @@ typedef struct mstate {
     double best_score; /* its score */
     double conf;       /* its share of the evidence, 0..1 */
     int32_t group;     /* index of the first mention with the same key */
+    uint32_t members;  /* for the first mention of a key: how many mentions share it */
 } mstate;
 
 typedef struct rrun {
@@ -154,6 +159,110 @@ typedef struct rrun {
 static bool is_region_level(evm_geo_level lv)
 {
     return lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
+}
+
+/* Fast distance for coherence: equirectangular, good to a few percent under 1000 km. */
+static double quick_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double d = M_PI / 180.0;
+    double x = (lon2 - lon1) * d * cos((lat1 + lat2) * 0.5 * d), y = (lat2 - lat1) * d;
+    return 6371.0 * sqrt(x * x + y * y);
+}
+
+/* Is candidate c of mention o still in the running (within reach of its best score)? */
+static bool plausible(const rrun *r, size_t o, size_t c)
+{
+    if (r->st[o].best < 0)
+        return c == 0;
+    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 1.0;
+}
+
+/* Sum over the other names of the document of how close their nearest plausible
+ * candidate lies to cd: 1 within 30 km, fading to 0 at 600 km; a country counts when its
+ * point is within 300 km (a town by the border of a small country). */
+static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double near = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+                continue;
+            if (fabs(oc->lat - cd->lat) > 6.0)
+                continue;
+            double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
+            double f;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = km < 300 ? 0.5 : 0;
+            else
+                f = km < 30 ? 1.0 : km < 100 ? 0.7 : km < 250 ? 0.35 : km < 600 ? 0.1 : 0;
+            if (f > best)
+                best = f;
+        }
+        near += best;
+    }
+    return near;
+}
+
+/* For a first-level region: how many other names of the document have a plausible
+ * candidate inside it (1), or are regions of the same country (0.7: a list of states),
+ * or are its country (0.3). */
+static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double sum = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+                continue;
+            double f = 0;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = 0.3;
+            else if (oc->level == EVM_GEO_ADMIN1)
+                f = 0.7;
+            else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
+                f = 1.0;
+            if (f > best)
+                best = f;
+        }
+        sum += best;
+    }
+    return sum;
+}
+
+/* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
+ * Georgia") hold a plausible candidate of the mention it qualifies? */
+static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+        const evm_spot_info *ai = doc->mentions[a].spot;
+        if (!ai || ai->qualifier != (int32_t)k)
+            continue;
+        for (size_t c = 0; c < ai->n_cands; c++) {
+            const evm_candidate *ac = &ai->cands[c];
+            if (!plausible(r, a, c) && c >= 8)
+                continue;
+            if (strcmp(ac->country, cd->country) != 0)
+                continue;
+            if (cd->level == EVM_GEO_COUNTRY ||
+                (cd->level == EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(ac), cd->name) == 0) ||
+                (cd->level == EVM_GEO_ADMIN2 && ac->admin2 &&
+                 strcasecmp(ac->admin2, cd->name) == 0))
+                return true;
+        }
+    }
+    return false;
 }
 
 /* Scores every candidate of mention k given the current context. */
@@ -172,7 +281,22 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_candidate *cd = &in->cands[c];
         double s = prior(cd);
         /* the document's countries and regions */
-        s += 2.2 * vote_share(ctx, cd->country, NULL);
+        s += 3.0 * vote_share(ctx, cd->country, NULL);
+        /* a region named after its capital ("Alexandria" governorate): the bare name is
+         * the city */
+        if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
+            for (size_t o = 0; o < in->n_cands; o++) {
+                const evm_candidate *pc = &in->cands[o];
+                if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
+                    strncmp(pc->feature, "PPL", 3) == 0 &&
+                    (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                    strcmp(pc->country, cd->country) == 0 &&
+                    (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                     strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
+                    s -= 1.5;
+                    break;
+                }
+            }
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
         /* explicit qualifiers */
@@ -199,26 +323,16 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
         if (in->cues & EVM_SPOT_CUE_QUALIFIES)
             s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
-        /* spatial coherence with the other local places chosen so far */
-        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2) {
-            double near = 0;
-            for (size_t o = 0; o < doc->n_mentions; o++) {
-                if (r->st[o].group == r->st[k].group || r->st[o].best < 0)
-                    continue;
-                const evm_candidate *oc = &doc->mentions[o].spot->cands[r->st[o].best];
-                if (oc->level != EVM_GEO_POINT && oc->level != EVM_GEO_ADMIN2)
-                    continue;
-                double km = evm_resolve_km(cd->lat, cd->lon, oc->lat, oc->lon);
-                double w = r->st[o].conf;
-                if (km < 40)
-                    near += 1.0 * w;
-                else if (km < 120)
-                    near += 0.7 * w;
-                else if (km < 300)
-                    near += 0.3 * w;
-            }
-            s += 1.6 * (near > 2.0 ? 2.0 : near);
-        }
+        /* spatial coherence: for every other name of the document, its plausible
+         * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
+         * pull each other to Ohio even before any of them is decided) */
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
+            s += 1.4 * fmin(2.5, coherence(r, k, cd));
+        else if (cd->level == EVM_GEO_ADMIN1)
+            s += 1.2 * fmin(2.5, region_coherence(r, k, cd));
+        /* the second half of "Atlanta, Georgia": the region that holds the first */
+        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+            s += holds_qualified(r, k, cd) ? 3.0 : 0;
         r->cscore[r->coff[k] + c] = s;
     }
 }
@@ -232,10 +346,13 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
     ctx->total_a1 = ctx->total_cc = 0;
     for (size_t k = 0; k < r->base.n; k++)
         vote_add(ctx, r->base.v[k].cc, r->base.v[k].admin1, r->base.v[k].w);
+    /* each name votes once, a little more when repeated: "Stevens" said eight times in a
+     * story about a firm must not outvote the "S.C." written after the city */
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
-        if (!in || r->st[k].group == exclude_group)
+        if (!in || r->st[k].group == exclude_group || (size_t)r->st[k].group != k)
             continue;
+        double rep = 1.0 + 0.3 * log((double)r->st[k].members);
         if (first_round) {
             /* only the unambiguous speak in the first round */
             if (in->n_cands == 0)
@@ -244,12 +361,12 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, 1.0);
+                vote_for(ctx, c0, rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], 0.3 + 0.7 * r->st[k].conf);
+        vote_for(ctx, &in->cands[r->st[k].best], (0.3 + 0.7 * r->st[k].conf) * rep);
     }
 }
 
@@ -275,40 +392,53 @@ static void choose(rrun *r)
     }
 }
 
-/* One sense per name per document: unqualified mentions of the same key take the
- * candidate with the highest summed score over the group. */
+/* One sense per name per document: unqualified mentions of the same key take the entry
+ * with the highest score summed over the group (members may hold different candidate
+ * lists: the spotter keeps weak alternates only where a cue supports them). */
 static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
     for (size_t k = 0; k < doc->n_mentions; k++) {
-        if ((size_t)r->st[k].group != k)
+        if ((size_t)r->st[k].group != k || !doc->mentions[k].spot)
             continue;
-        const evm_spot_info *in = doc->mentions[k].spot;
-        size_t nc = in->n_cands;
-        if (nc < 2)
-            continue;
-        double *sum = evm_xcalloc(nc, sizeof *sum);
         size_t members = 0;
+        for (size_t o = k; o < doc->n_mentions; o++)
+            members += (size_t)r->st[o].group == k;
+        if (members < 2)
+            continue;
+        uint32_t best_entry = 0;
+        double best_sum = -1e300;
         for (size_t o = k; o < doc->n_mentions; o++) {
             if ((size_t)r->st[o].group != k)
                 continue;
-            members++;
-            for (size_t c = 0; c < nc; c++)
-                sum[c] += r->cscore[r->coff[o] + c];
-        }
-        if (members > 1) {
-            size_t best = 0;
-            for (size_t c = 1; c < nc; c++)
-                if (sum[c] > sum[best])
-                    best = c;
-            for (size_t o = k; o < doc->n_mentions; o++) {
-                const evm_spot_info *oi = doc->mentions[o].spot;
-                if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
-                    continue;
-                r->st[o].best = (int32_t)best;
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            for (size_t c = 0; c < oi->n_cands; c++) {
+                uint32_t e = oi->cands[c].entry;
+                double sum = 0;
+                for (size_t q = k; q < doc->n_mentions; q++) {
+                    if ((size_t)r->st[q].group != k)
+                        continue;
+                    const evm_spot_info *qi = doc->mentions[q].spot;
+                    for (size_t d = 0; d < qi->n_cands; d++)
+                        if (qi->cands[d].entry == e) {
+                            sum += r->cscore[r->coff[q] + d];
+                            break;
+                        }
+                }
+                if (sum > best_sum) {
+                    best_sum = sum;
+                    best_entry = e;
+                }
             }
         }
-        free(sum);
+        for (size_t o = k; o < doc->n_mentions; o++) {
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
+                continue;
+            for (size_t c = 0; c < oi->n_cands; c++)
+                if (oi->cands[c].entry == best_entry)
+                    r->st[o].best = (int32_t)c;
+        }
     }
 }
 
@@ -353,7 +483,8 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
-    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital)
+    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital ||
+        (c->feature && strcmp(c->feature, "LANDMARK") == 0))
         return false;
     if (m->tok_count > 1)
         return false;
@@ -381,16 +512,22 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 break;
             }
     }
+    for (size_t k = 0; k < n; k++)
+        r.st[r.st[k].group].members++;
     r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
     base_context(&r);
 
     votes ctx = {0};
     for (int round = 0; round < 3; round++) {
-        for (size_t k = 0; k < n; k++) {
-            if (!doc->mentions[k].spot)
+        /* one context per name (it leaves the name's own votes out), shared by its
+         * mentions */
+        for (size_t g = 0; g < n; g++) {
+            if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
                 continue;
-            build_context(&r, &ctx, round == 0, r.st[k].group);
-            score_mention(&r, k, &ctx);
+            build_context(&r, &ctx, round == 0, (int32_t)g);
+            for (size_t k = g; k < n; k++)
+                if ((size_t)r.st[k].group == g)
+                    score_mention(&r, k, &ctx);
         }
         choose(&r);
     }
@@ -398,13 +535,15 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 
     /* weak spans without support lose their place */
     bool *drop = evm_xcalloc(n + 1, sizeof *drop);
-    for (size_t k = 0; k < n; k++) {
-        if (!doc->mentions[k].spot || r.st[k].best < 0) {
-            drop[k] = true;
+    for (size_t k = 0; k < n; k++)
+        drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
+    for (size_t g = 0; g < n; g++) {
+        if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
             continue;
-        }
-        build_context(&r, &ctx, false, r.st[k].group);
-        drop[k] = unsupported(&r, k, &ctx);
+        build_context(&r, &ctx, false, (int32_t)g);
+        for (size_t k = g; k < n; k++)
+            if ((size_t)r.st[k].group == g && !drop[k])
+                drop[k] = unsupported(&r, k, &ctx);
     }
     /* write the choices; drop what has no place */
     size_t out = 0;

@@ -17,21 +17,22 @@ extern const size_t evm_spot_n_tables;
 
 typedef struct wordtab {
     const char *name;
-    char **rows; /* sorted lowercase lines; a row may carry tab-separated fields */
+    char **rows; /* lowercase lines; a row may carry tab-separated fields */
     size_t n;
+    uint32_t *slot; /* open-addressing hash of the first fields: row index + 1, 0 = empty */
+    size_t mask;
 } wordtab;
 
 static wordtab *tables;
 static size_t n_tables;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-/* Compares the first field (up to a tab) of two rows. */
-static int row_cmp(const void *a, const void *b)
+static uint64_t word_hash(const char *s, size_t n)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t");
-    int c = strncmp(x, y, nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
 }
 
 static void tables_load(void)
@@ -50,8 +51,18 @@ static void tables_load(void)
             evm_grow((void **)&tab->rows, &cap, tab->n + 1, sizeof *tab->rows);
             tab->rows[tab->n++] = line;
         }
-        if (tab->n)
-            qsort(tab->rows, tab->n, sizeof *tab->rows, row_cmp);
+        size_t size = 16;
+        while (size < tab->n * 3)
+            size *= 2;
+        tab->mask = size - 1;
+        tab->slot = evm_xcalloc(size, sizeof *tab->slot);
+        for (size_t k = 0; k < tab->n; k++) {
+            size_t len = strcspn(tab->rows[k], "\t");
+            size_t h = word_hash(tab->rows[k], len) & tab->mask;
+            while (tab->slot[h])
+                h = (h + 1) & tab->mask;
+            tab->slot[h] = (uint32_t)k + 1;
+        }
     }
 }
 
@@ -72,10 +83,12 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
         return NULL;
     for (size_t i = 0; i < n; i++)
         buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
-    buf[n] = '\0';
-    const char *key = buf;
-    const char *const *hit = bsearch(&key, tab->rows, tab->n, sizeof *tab->rows, row_cmp);
-    return hit ? *hit : NULL;
+    for (size_t h = word_hash(buf, n) & tab->mask; tab->slot[h]; h = (h + 1) & tab->mask) {
+        const char *row = tab->rows[tab->slot[h] - 1];
+        if (strncmp(row, buf, n) == 0 && (row[n] == '\0' || row[n] == '\t'))
+            return row;
+    }
+    return NULL;
 }
 
 bool evm_spot_table_has(const char *table, const char *w, size_t n)
@@ -86,7 +99,8 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 /* The tables spot.c uses, looked up once per run. */
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
-        *agent, *org, *eponym, *institution, *function, *abbrev, *connector;
+        *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
+        *speech;
 } tabs;
 
 static void tabs_init(tabs *t)
@@ -107,11 +121,15 @@ static void tabs_init(tabs *t)
     t->function = table_get("function-words");
     t->abbrev = table_get("abbreviations");
     t->connector = table_get("connectors");
+    t->calendar = table_get("calendar-words");
+    t->street = table_get("street-words");
+    t->speech = table_get("speech-verbs");
 }
 
 /* ---- the run's state ------------------------------------------------------------------ */
 
-#define MAX_CANDS 32
+#define MAX_CANDS 48
+#define MAX_RAW 256 /* candidates read from the index before ranking */
 #define MAX_NGRAM 7
 #define KEY_MAX 256
 
@@ -181,6 +199,7 @@ typedef struct run {
     hashset lower;     /* words seen in lowercase in this document */
     hashset surnames;  /* last words of person names seen in this document */
     evm_candidate cbuf[MAX_CANDS];
+    evm_candidate raw[MAX_RAW];
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -270,10 +289,13 @@ static int cand_cmp(const void *a, const void *b)
 /* Candidates of an exact key into r->cbuf, best prior first; returns how many. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
-    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->cbuf, MAX_CANDS);
+    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
+    if (nc > MAX_RAW)
+        nc = MAX_RAW;
+    qsort(r->raw, nc, sizeof *r->raw, cand_cmp);
     if (nc > MAX_CANDS)
         nc = MAX_CANDS;
-    qsort(r->cbuf, nc, sizeof *r->cbuf, cand_cmp);
+    memcpy(r->cbuf, r->raw, nc * sizeof *r->cbuf);
     return nc;
 }
 
@@ -283,7 +305,10 @@ static bool important(const evm_candidate *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
-            c[k].level == EVM_GEO_REGION || c[k].capital || c[k].population >= 100000)
+            c[k].level == EVM_GEO_REGION || (c[k].feature && strcmp(c[k].feature, "LANDMARK") == 0))
+            return true;
+        /* a town's alternate names are too many and too odd ("Hamas" for Hamm) */
+        if (c[k].match == EVM_MATCH_EXACT && (c[k].capital || c[k].population >= 100000))
             return true;
     }
     return false;
@@ -345,8 +370,22 @@ static void find_persons(run *r)
                 !has_flag(r, i + 1, EVM_TOKF_UPPER) && !in_tab(r, r->t.institution, i + 1) &&
                 !in_tab(r, r->t.function, i + 1) && longest_key_tokens(r, i, b) < 2) {
                 /* "Virginia Beach" stays a place; "Jordan Smith" is a person. A following
-                 * state or country ("Austin Texas") keeps the first word a place too. */
+                 * state or country ("Austin Texas") keeps the first word a place too, and so
+                 * does being a state or country ("Virginia Freedom of Information Act"). */
                 char key[KEY_MAX];
+                size_t sk = gz_key(ttext(r, i), tlen(r, i), key);
+                size_t snc = sk ? gz_cands(r, key, sk) : 0;
+                bool region_self = false;
+                for (size_t k = 0; k < snc; k++)
+                    if ((r->cbuf[k].level == EVM_GEO_COUNTRY ||
+                         r->cbuf[k].level == EVM_GEO_ADMIN1) &&
+                        r->cbuf[k].match == EVM_MATCH_EXACT)
+                        region_self = true;
+                if (region_self && (in_tab(r, r->t.common, i + 1) || in_tab(r, r->t.org, i + 1)))
+                    continue;
+                /* the second word of a longer name ("West Virginia") */
+                if (i > a && is_cap(r, i - 1) && longest_key_tokens(r, i - 1, b) >= 2)
+                    continue;
                 size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
                 size_t nc = kn ? gz_cands(r, key, kn) : 0;
                 bool region_next = false;
@@ -437,9 +476,9 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
         size_t kn = gz_key(doc->text + a, b - a, key);
         if (!kn)
             continue;
-        bool ends_ok = is_cap(r, j) || (is_punct(r, j, '.') && j > i);
+        bool ends_ok = is_cap(r, j);
         if (ends_ok) {
-            size_t nc = gz_cands(r, key, kn);
+            size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
             if (nc) {
                 found = true;
                 sp->i = i;
@@ -470,7 +509,8 @@ static size_t longest_key_tokens(run *r, size_t i, size_t stop)
 
 /* ---- mentions --------------------------------------------------------------------------- */
 
-static evm_mention *add_mention(run *r, const span *sp, uint32_t cues, float recog)
+static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *cands, size_t n_cands,
+                                uint32_t cues, float recog)
 {
     evm_doc *doc = r->doc;
     evm_mention *m = evm_doc_add_mention(doc);
@@ -485,9 +525,9 @@ static evm_mention *add_mention(run *r, const span *sp, uint32_t cues, float rec
     m->metonymy = false;
     evm_spot_info *info = evm_doc_alloc(doc, sizeof *info);
     info->key = evm_doc_strndup(doc, sp->key, sp->keylen);
-    info->n_cands = (uint32_t)sp->n_cands;
-    info->cands = evm_doc_alloc(doc, sp->n_cands * sizeof *info->cands);
-    memcpy(info->cands, r->cbuf, sp->n_cands * sizeof *info->cands);
+    info->n_cands = (uint32_t)n_cands;
+    info->cands = evm_doc_alloc(doc, n_cands * sizeof *info->cands);
+    memcpy(info->cands, cands, n_cands * sizeof *info->cands);
     info->cues = cues;
     info->qualifier = -1;
     info->recog = recog;
@@ -594,28 +634,138 @@ static bool cap_follower(const run *r, size_t j)
     return true;
 }
 
+/* Does the run of capitalised words right after token j (up to three) hold a word of
+ * table tab? ("Van Dorn Street", "Lansing State Journal") */
+static bool run_has(const run *r, size_t j, const wordtab *tab)
+{
+    if (has_flag(r, j, EVM_TOKF_POSSESSIVE))
+        return false;
+    for (size_t n = j + 1; n <= j + 3 && is_cap(r, n) && same_sentence(r, n, j); n++) {
+        if (in_tab(r, tab, n))
+            return true;
+        if (has_flag(r, n, EVM_TOKF_POSSESSIVE))
+            break;
+    }
+    return false;
+}
+
+/* A person's surname in use: "Clark, 22, pleaded", "Robertson said", "a 1992 Toyota". */
+static bool person_context(const run *r, size_t i, size_t j)
+{
+    /* ", 22," : a name followed by an age */
+    if (is_punct(r, j + 1, ',') && j + 3 < r->doc->n_tokens &&
+        r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
+        is_punct(r, j + 3, ','))
+        return true;
+    (void)i;
+    return false;
+}
+
+/* A name continuing a list of places ("into Gainesville and Lindsay", "Sumy, Dnipro")
+ * shares the cues of the list's previous member. */
+static uint32_t list_cues(const run *r, size_t i)
+{
+    const evm_doc *doc = r->doc;
+    if (!doc->n_mentions || i < 2)
+        return 0;
+    const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+    size_t pend = pm->tok_first + pm->tok_count;
+    bool sep =
+        is_punct(r, i - 1, ',') ||
+        (is_word(r, i - 1) && tlen(r, i - 1) <= 3 &&
+         (strncmp(ttext(r, i - 1), "and", 3) == 0 || strncmp(ttext(r, i - 1), "or", 2) == 0));
+    if (!sep || pend != i - 1 || pm->sentence != doc->tokens[i].sentence)
+        return 0;
+    return pm->spot->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+}
+
 /* ---- the decision ------------------------------------------------------------------------ */
 
 typedef enum verdict { KEEP, DROP, DROP_RUN } verdict;
 
-/* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog. */
+/* A candidate matched only through an alternate name of a small place: GeoNames lists
+ * many such names ("But", "At", "Human"), so alone they are weak evidence. */
+static bool weak_alternate(const evm_candidate *c)
+{
+    return c->match != EVM_MATCH_EXACT &&
+           (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && c->population < 100000 &&
+           !c->capital;
+}
+
+/* The word of span sp without a final period, for the word tables. */
+static size_t span_word(const run *r, const span *sp, const char **w)
+{
+    *w = r->doc->text + sp->start;
+    size_t n = sp->end - sp->start;
+    if (n > 1 && (*w)[n - 1] == '.')
+        n--;
+    return n;
+}
+
+/* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
+ * leaves the candidates worth keeping in kept[0..*n_kept). */
 static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
-                     char qual_country[3])
+                     char qual_country[3], evm_candidate *kept, size_t *n_kept)
 {
     evm_doc *doc = r->doc;
     size_t i = sp->i, j = sp->j;
     bool single = i == j;
-    const char *w = doc->text + sp->start;
-    size_t wn = sp->end - sp->start;
-    bool imp = important(r->cbuf, sp->n_cands);
+    const char *w;
+    size_t wn = span_word(r, sp, &w);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
+    bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
 
     *cues = context_cues(r, i, j, qual_country);
     if (headline)
         *cues |= EVM_SPOT_CUE_HEADLINE;
+    *cues |= list_cues(r, i);
+    /* an all-caps dateline inside the text: "NEWARK -- ...", "CHARLESTON, W.Va. (AP)" */
+    if (upper && wn >= 3 &&
+        (is_punct(r, j + 1, '-') || is_punct(r, j + 1, '(') ||
+         (j + 1 < doc->n_tokens && doc->tokens[j + 1].kind == EVM_TOK_PUNCT &&
+          strncmp(ttext(r, j + 1), "\xe2\x80", 2) == 0)))
+        *cues |= EVM_SPOT_CUE_DATELINE;
     bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
-                          EVM_SPOT_CUE_DIRECTION)) != 0;
+                          EVM_SPOT_CUE_DIRECTION | EVM_SPOT_CUE_DATELINE)) != 0;
+    /* "City, State" right after: a strong cue too */
+    if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
+        const char *nw = ttext(r, j + 2);
+        size_t nn = tlen(r, j + 2);
+        char key[KEY_MAX];
+        size_t kn = gz_key(nw, nn, key);
+        bool region_next = table_row(r->t.abbrev, nw, nn) != NULL;
+        size_t nc = kn ? gz_cands(r, key, kn) : 0;
+        for (size_t k = 0; k < nc; k++)
+            if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
+                region_next = true;
+        gz_cands(r, sp->key, sp->keylen);
+        if (region_next)
+            cued = true;
+    }
+
+    /* keep the candidates worth keeping: alternate names of small places only with a cue
+     * or in a multi-word name */
+    *n_kept = 0;
+    for (size_t k = 0; k < sp->n_cands; k++)
+        if (cued || !weak_alternate(&r->cbuf[k]))
+            kept[(*n_kept)++] = r->cbuf[k];
+    if (!*n_kept)
+        return DROP;
+    bool imp = important(kept, *n_kept);
+    /* every candidate a populated place (or a county by its bare name): a name a person
+     * could bear */
+    bool local_only = true;
+    bool area_exact = false; /* a country or region by its own name ("Turkey", "Georgia") */
+    for (size_t k = 0; k < *n_kept; k++) {
+        evm_geo_level lv = kept[k].level;
+        if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION ||
+            (lv == EVM_GEO_ADMIN2 && kept[k].match == EVM_MATCH_EXACT))
+            local_only = false;
+        if ((lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) &&
+            kept[k].match == EVM_MATCH_EXACT)
+            area_exact = true;
+    }
 
     /* person names: after a title or a first name, or a surname seen in the document */
     for (size_t k = i; k <= j; k++)
@@ -623,20 +773,64 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             return DROP;
     if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
         return DROP;
-
-    /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
-    if (single && is_demonym(r, w, wn))
+    if (single && local_only && !imp && !cued &&
+        (person_context(r, i, j) ||
+         (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.speech, j + 1) &&
+          !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
+        hs_add(&r->surnames, hash_lower(w, wn));
         return DROP;
+    }
 
-    /* names of diseases and strains: "Marburg virus", "Lassa fever" */
-    if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.eponym, j + 1))
+    if (single) {
+        /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
+        if (is_demonym(r, w, wn))
+            return DROP;
+        /* words that are never a place alone: "She", "But", "West", "August", "D" */
+        if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
+            table_row(r->t.calendar, w, wn) || wn < 2)
+            return DROP;
+        /* an abbreviation alone ("St.", "Mt.", "St") is not a name; initials ("U.S.")
+         * may be; nor is a contraction ("I'll") or a title ("Miss") */
+        if ((has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn)) || (wn == 2 && !upper) ||
+            memchr(w, '\'', wn) || table_row(r->t.titles, w, wn))
+            return DROP;
+        /* a model year before it: "a 1992 Toyota" */
+        if (i > 0 && same_sentence(r, i - 1, i) && doc->tokens[i - 1].kind == EVM_TOK_NUMBER &&
+            tlen(r, i - 1) == 4 && (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2'))
+            return DROP;
+        /* currency: "US$460" */
+        if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
+            doc->tokens[i + 1].kind == EVM_TOK_SYMBOL)
+            return DROP;
+    }
+
+    /* names of diseases and strains: "Marburg virus", "Lassa fever", "Reston ebolavirus" */
+    if (is_word(r, j + 1) && same_sentence(r, j, j + 1)) {
+        const char *nw = ttext(r, j + 1);
+        size_t nn = tlen(r, j + 1);
+        if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
+            return DROP;
+    }
+    /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" */
+    if (run_has(r, j, r->t.street))
+        return DROP_RUN;
+
+    /* an all-caps name beside another all-caps word that is no place ("MORRIS LAMONT",
+     * a photo credit) is a person's, unless it opens a dateline */
+    if (single && upper && !(*cues & EVM_SPOT_CUE_DATELINE) && !headline &&
+        ((i > 0 && same_sentence(r, i - 1, i) && has_flag(r, i - 1, EVM_TOKF_UPPER) &&
+          is_word(r, i - 1) && tlen(r, i - 1) > 2) ||
+         (has_flag(r, j + 1, EVM_TOKF_UPPER) && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
+          tlen(r, j + 1) > 2)))
         return DROP;
-
+    /* a firm's partners: "Stevens & Wilkinson" */
+    if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
+        return DROP;
     /* short all-caps tokens are acronyms unless they name a country or a region */
     if (single && upper && wn <= 3) {
         bool region = false;
-        for (size_t k = 0; k < sp->n_cands; k++)
-            if (r->cbuf[k].level != EVM_GEO_POINT && r->cbuf[k].level != EVM_GEO_ADMIN2)
+        for (size_t k = 0; k < *n_kept; k++)
+            if (kept[k].level != EVM_GEO_POINT && kept[k].level != EVM_GEO_ADMIN2)
                 region = true;
         if (!region)
             return DROP;
@@ -648,15 +842,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             size_t n = j + 1;
             if (in_tab(r, r->t.org, n))
                 return DROP_RUN;
-            if (!in_tab(r, r->t.institution, n) && !in_tab(r, r->t.function, n) &&
-                !in_tab(r, r->t.titles, n) && !in_tab(r, r->t.direction, n)) {
+            if (single && local_only && !in_tab(r, r->t.institution, n) &&
+                !in_tab(r, r->t.function, n) && !in_tab(r, r->t.titles, n) &&
+                !in_tab(r, r->t.direction, n) && !in_tab(r, r->t.calendar, n)) {
                 span nx;
                 bool place_next = longest_match(r, n, sent_stop, &nx);
                 bool region_next = false;
                 for (size_t k = 0; place_next && k < nx.n_cands; k++)
                     if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
                         region_next = true;
-                /* restore this span's candidates */
                 gz_cands(r, sp->key, sp->keylen);
                 if (!region_next && !imp)
                     return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
@@ -667,14 +861,18 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
             !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
             !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
-            !in_tab(r, r->t.locative, p) && !is_demonym(r, ttext(r, p), tlen(r, p)) &&
-            !(doc->tokens[p].flags & EVM_TOKF_UPPER) && !imp) {
+            !in_tab(r, r->t.locative, p) && !in_tab(r, r->t.titles, p) &&
+            !is_demonym(r, ttext(r, p), tlen(r, p)) && !(doc->tokens[p].flags & EVM_TOKF_UPPER) &&
+            !imp && local_only) {
             bool prev_is_place =
                 doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
                                            doc->mentions[doc->n_mentions - 1].tok_count ==
                                        i;
-            if (!prev_is_place)
+            if (!prev_is_place) {
+                if (single)
+                    hs_add(&r->surnames, hash_lower(w, wn));
                 return DROP;
+            }
         }
     }
 
@@ -682,13 +880,20 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool common =
         single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
     bool first_name = single && table_row(r->t.first, w, wn);
-    bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
-    if ((common || first_name) && !cued) {
-        if (initial || headline || !imp)
-            return DROP;
-    }
+    /* "the Concord Police": a place's institution or feature after it is a cue too */
+    bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
+                       !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
+                       !in_tab(r, r->t.common, j + 1);
+    if (common && !cued && !institution && (initial || headline || !area_exact))
+        return DROP;
+    if (first_name && !cued && (initial || headline || !imp))
+        return DROP;
+    /* "United Russia", "United Nations": a party or a body */
+    if (i > 0 && same_sentence(r, i - 1, i) && is_cap(r, i - 1) && tlen(r, i - 1) == 6 &&
+        strncmp(ttext(r, i - 1), "United", 6) == 0)
+        return DROP;
     if (headline && !imp && !cued)
-        return DROP; /* decided again after the body: see recheck_headlines */
+        return DROP; /* decided again after the body: see recheck_headline */
 
     float rc = 0.55f;
     if (*cues & EVM_SPOT_CUE_LOCATIVE)
@@ -709,35 +914,110 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     return KEEP;
 }
 
-/* Parts of a hyphenated word that name places: "Kharkiv-based", "U.S.-Mexico". */
+/* Parts of a hyphenated word that name places: "Kharkiv-based" (a name and a lowercase
+ * word), "U.S.-Mexico" (names of countries, regions or large cities on both sides). Brand
+ * names ("Wal-Mart") and compound adjectives ("Arab-Israeli") give nothing. */
 static void spot_hyphenated(run *r, size_t i)
 {
     const char *w = ttext(r, i);
     size_t n = tlen(r, i);
     if (!memchr(w, '-', n))
         return;
-    size_t a = 0;
-    while (a < n) {
+    size_t parts[8][2], np = 0;
+    bool lower_part = false;
+    for (size_t a = 0; a < n && np < 8;) {
         size_t b = a;
         while (b < n && w[b] != '-')
             b++;
-        int32_t cp;
-        evm_utf8_decode(w + a, b - a, &cp);
-        if (b > a && cp > 0 && evm_utf8_is_upper(cp) && !is_demonym(r, w + a, b - a)) {
-            span sp = {.i = i, .j = i};
-            sp.keylen = gz_key(w + a, b - a, sp.key);
-            sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
-            /* only parts that are names on their own, and not common words */
-            if (sp.n_cands && !table_row(r->t.common, w + a, b - a) &&
-                !table_row(r->t.first, w + a, b - a) &&
-                (important(r->cbuf, sp.n_cands) || b - a >= 4)) {
-                sp.start = r->doc->tokens[i].start + (uint32_t)a;
-                sp.end = r->doc->tokens[i].start + (uint32_t)b;
-                add_mention(r, &sp, 0, 0.6f);
-            }
+        int32_t cp = -1;
+        if (b > a)
+            evm_utf8_decode(w + a, b - a, &cp);
+        if (cp > 0 && evm_utf8_is_upper(cp)) {
+            parts[np][0] = a;
+            parts[np][1] = b;
+            np++;
+        } else if (cp > 0) {
+            lower_part = true;
         }
         a = b + 1;
     }
+    for (size_t k = 0; k < np; k++) {
+        size_t a = parts[k][0], b = parts[k][1];
+        if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
+            hs_has(&r->surnames, hash_lower(w + a, b - a)) || table_row(r->t.first, w + a, b - a) ||
+            table_row(r->t.direction, w + a, b - a))
+            continue;
+        span sp = {.i = i, .j = i};
+        sp.keylen = gz_key(w + a, b - a, sp.key);
+        sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
+        if (!sp.n_cands)
+            continue;
+        evm_candidate kept[MAX_CANDS];
+        size_t nk = 0;
+        for (size_t c = 0; c < sp.n_cands; c++)
+            if (!weak_alternate(&r->cbuf[c]))
+                kept[nk++] = r->cbuf[c];
+        bool imp = important(kept, nk);
+        bool exact = false;
+        for (size_t c = 0; c < nk; c++)
+            exact |= kept[c].match == EVM_MATCH_EXACT;
+        if (!nk || (!imp && !(lower_part && np == 1) && !(exact && b - a >= 4)))
+            continue;
+        sp.start = r->doc->tokens[i].start + (uint32_t)a;
+        sp.end = r->doc->tokens[i].start + (uint32_t)b;
+        add_mention(r, &sp, kept, nk, 0, 0.6f);
+    }
+}
+
+/* A name spelt another way than the gazetteer's ("Kryvyi Rig" for Kryvyi Rih): tried only
+ * for capitalised words that nothing matched exactly, where the context says a place is
+ * expected: after a locative or "city of" cue, or continuing a list of places ("Sumy and
+ * Kryvyi Rig"). Transliteration variants only, never fuzzy matches. */
+static bool spot_variant(run *r, size_t i, size_t stop)
+{
+    evm_doc *doc = r->doc;
+    if (r->headline[doc->tokens[i].sentence] || has_flag(r, i, EVM_TOKF_UPPER) ||
+        in_tab(r, r->t.common, i) || in_tab(r, r->t.first, i) || in_tab(r, r->t.function, i) ||
+        in_tab(r, r->t.calendar, i) || is_demonym(r, ttext(r, i), tlen(r, i)) || tlen(r, i) < 4)
+        return false;
+    char qc[3];
+    uint32_t cues = context_cues(r, i, i, qc);
+    bool listed = false;
+    if (doc->n_mentions && i >= 2) {
+        const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+        size_t pend = pm->tok_first + pm->tok_count;
+        bool sep = is_punct(r, i - 1, ',') ||
+                   (is_word(r, i - 1) && (strncmp(ttext(r, i - 1), "and", 3) == 0 ||
+                                          strncmp(ttext(r, i - 1), "or", 2) == 0));
+        listed = sep && pend == i - 1 && pm->sentence == doc->tokens[i].sentence;
+        if (listed) /* "the cities of Sumy and Kryvyi Rig": the list shares its cue */
+            cues |= pm->spot->cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+    }
+    if (!listed && !(cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)))
+        return false;
+    evm_lookup_opts opts = {.variants = true};
+    evm_candidate c[MAX_CANDS];
+    for (size_t len = 2; len >= 1; len--) {
+        size_t j = i + len - 1;
+        if (j >= stop || !is_cap(r, j) || r->person[j])
+            continue;
+        uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
+        size_t nc = evm_gazetteer_lookup(r->gaz, doc->text + a, b - a, &opts, c, MAX_CANDS);
+        size_t nk = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (c[k].match == EVM_MATCH_VARIANT && !weak_alternate(&c[k]))
+                c[nk++] = c[k];
+        if (!nk)
+            continue;
+        span sp = {.i = i, .j = j, .start = a, .end = b};
+        sp.keylen = gz_key(doc->text + a, b - a, sp.key);
+        sp.n_cands = nk;
+        evm_mention *m = add_mention(r, &sp, c, nk, cues, 0.5f);
+        memcpy(m->spot->qual_country, qc, 3);
+        m->match = EVM_MATCH_VARIANT;
+        return true;
+    }
+    return false;
 }
 
 /* Abbreviations of states and provinces from a table ("W.Va.", "Tenn.", "Calif."). */
@@ -778,7 +1058,7 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
         return false;
     sp.start = r->doc->tokens[sp.i].start;
     sp.end = r->doc->tokens[sp.j].end;
-    add_mention(r, &sp, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
+    add_mention(r, &sp, r->cbuf, sp.n_cands, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
     return true;
 }
 
@@ -806,10 +1086,15 @@ static void link_pairs(run *r)
         /* a list of regions ("Ohio, Indiana") is not a pair: the first must be able to sit
          * inside the second */
         bool a_inside = false;
-        for (size_t c = 0; c < a->spot->n_cands; c++)
-            if (a->spot->cands[c].level == EVM_GEO_POINT ||
-                a->spot->cands[c].level == EVM_GEO_ADMIN2)
+        for (size_t c = 0; c < a->spot->n_cands; c++) {
+            evm_geo_level lv = a->spot->cands[c].level;
+            if (lv == EVM_GEO_POINT || lv == EVM_GEO_ADMIN2)
                 a_inside = true;
+            if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) {
+                a_inside = false;
+                break;
+            }
+        }
         if (!a_inside)
             continue;
         a->spot->qualifier = (int32_t)(k + 1);
@@ -847,7 +1132,7 @@ static void recheck_headline(run *r, size_t s, size_t a, size_t b)
         if (confirmed) {
             char qc[3];
             uint32_t cues = context_cues(r, sp.i, sp.j, qc) | EVM_SPOT_CUE_HEADLINE;
-            evm_mention *m = add_mention(r, &sp, cues, 0.6f);
+            evm_mention *m = add_mention(r, &sp, r->cbuf, sp.n_cands, cues, 0.6f);
             memcpy(m->spot->qual_country, qc, 3);
         }
         i = sp.j;
@@ -887,15 +1172,38 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 continue;
             }
             span sp;
-            if (!longest_match(&r, i, b, &sp)) {
-                if (!r.person[i])
+            bool found = longest_match(&r, i, b, &sp);
+            /* "Dublin City Council": a match ending in an institution word that another
+             * such word follows is the place plus its institution */
+            if (found && sp.j > sp.i && in_tab(&r, r.t.city, sp.j) && is_cap(&r, sp.j + 1) &&
+                in_tab(&r, r.t.institution, sp.j + 1)) {
+                span shorter;
+                if (longest_match(&r, i, sp.j, &shorter))
+                    sp = shorter;
+                else
+                    found = false;
+            }
+            if (!found) {
+                if (r.person[i])
+                    continue;
+                if (spot_variant(&r, i, b))
+                    i = doc->mentions[doc->n_mentions - 1].tok_first +
+                        doc->mentions[doc->n_mentions - 1].tok_count - 1;
+                else
                     spot_hyphenated(&r, i);
                 continue;
             }
             uint32_t cues = 0;
             float recog = 0;
             char qc[3] = "";
-            verdict v = judge(&r, &sp, b, &cues, &recog, qc);
+            evm_candidate kept[MAX_CANDS];
+            size_t n_kept = 0;
+            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept, &n_kept);
+            /* a sentence's final period glued to the name ("by Thursday.") is not part of it */
+            const char *lw = ttext(&r, sp.j);
+            size_t ln = tlen(&r, sp.j);
+            if (ln >= 5 && lw[ln - 1] == '.' && !memchr(lw, '.', ln - 1))
+                sp.end--;
             if (v == KEEP) {
                 if (dkn && dkn == sp.keylen && memcmp(dkey, sp.key, dkn) == 0)
                     cues |= EVM_SPOT_CUE_DATELINE;
@@ -903,13 +1211,17 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                     cues |= EVM_SPOT_CUE_METONYMY;
                 if (is_word(&r, sp.j + 1) && in_tab(&r, r.t.institution, sp.j + 1))
                     cues |= EVM_SPOT_CUE_INSTITUTION;
-                gz_cands(&r, sp.key, sp.keylen);
-                evm_mention *m = add_mention(&r, &sp, cues, recog);
+                evm_mention *m = add_mention(&r, &sp, kept, n_kept, cues, recog);
                 memcpy(m->spot->qual_country, qc, 3);
             }
             i = sp.j;
             if (v == DROP_RUN)
                 while (i + 1 < b && is_cap(&r, i + 1))
+                    i++;
+            /* "Gainesville Police Department": the institution's words are not places */
+            if (v == KEEP)
+                while (i + 1 < b && is_cap(&r, i + 1) && !has_flag(&r, i, EVM_TOKF_POSSESSIVE) &&
+                       (in_tab(&r, r.t.institution, i + 1) || in_tab(&r, r.t.common, i + 1)))
                     i++;
         }
     }

@@ -44,7 +44,8 @@ static int target_ok(const evm_doc *doc, const evm_mention *m, const char *targe
     if (target[2] != '/')
         return 0;
     return strncasecmp(p->admin1, target + 3, strlen(target + 3)) == 0 ||
-           (p->level == EVM_GEO_ADMIN1 && strncasecmp(p->name, target + 3, strlen(target + 3)) == 0);
+           (p->level == EVM_GEO_ADMIN1 &&
+            strncasecmp(p->name, target + 3, strlen(target + 3)) == 0);
 }
 
 static void check_case(checker *ck, const evm_gaz *gaz, const char *text, char **exp, size_t n_exp)
@@ -142,7 +143,7 @@ static int run_file(checker *ck, const evm_gaz *gaz, const char *path)
         return -1;
     }
     ck->file = path;
-    char line[4096], name[256] = "", text[16384] = "";
+    char line[4096], name[4096] = "", text[16384] = "";
     char *exp[64];
     size_t n_exp = 0;
     int state = 0, lineno = 0, case_line = 0; /* 0 outside, 1 text, 2 expectations */

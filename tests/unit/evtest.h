@@ -86,6 +86,12 @@ static const evt_place evt_gazetteer[] = {
     {"Moscow", "Moscow", "RU", EVM_GEO_POINT, 524901, true, 0, 0},
 };
 
+/* The admin1 of the test places that need one (a region qualifying a town). */
+static const char *const evt_admin1[][2] = {
+    {"Anchorage", "Alaska"},
+    {"Sumy", "Sumy Oblast"},
+};
+
 typedef struct evt_span {
     size_t start, end;
     const evt_place *p;
@@ -131,6 +137,9 @@ static inline void evt_mark(evm_doc *doc)
         pl.name = spans[i].p->name;
         memcpy(pl.country, spans[i].p->cc, strlen(spans[i].p->cc) + 1);
         pl.admin1 = "";
+        for (size_t k = 0; k < sizeof evt_admin1 / sizeof *evt_admin1; k++)
+            if (!strcmp(evt_admin1[k][0], pl.name))
+                pl.admin1 = evt_admin1[k][1];
         pl.feature = spans[i].p->level == EVM_GEO_COUNTRY ? "COUNTRY"
                      : spans[i].p->geonameid < 0          ? "LANDMARK"
                                                           : "PPL";
