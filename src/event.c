@@ -2160,12 +2160,15 @@ static bool same_person(const char *a, const char *b)
 }
 
 /* True when places a and b are a town and the region containing it ("Sumy" and "the Sumy
- * region") and the dates are the same known day: then one event, at the town (*finer). */
+ * region") and the dates are the same day or unknown: then one event, at the town
+ * (*finer). */
 static bool same_day_within(const evm_doc *st, int32_t a, evm_date da, int32_t b, evm_date db,
                             int32_t *finer)
 {
-    if (a < 0 || b < 0 || (size_t)a >= st->n_places || (size_t)b >= st->n_places ||
-        da.precision != EVM_DATE_DAY || db.precision != EVM_DATE_DAY || evm_when_cmp(da, db))
+        if (a < 0 || b < 0 || (size_t)a >= st->n_places || (size_t)b >= st->n_places ||
+        !evm_when_compatible(da, db) ||
+        (da.precision != EVM_DATE_UNKNOWN && da.precision != EVM_DATE_DAY) ||
+        (db.precision != EVM_DATE_UNKNOWN && db.precision != EVM_DATE_DAY))
         return false;
     const evm_place *pa = &st->places[a], *pb = &st->places[b];
     if (strcmp(pa->country, pb->country))
