@@ -32,6 +32,10 @@ static bool teq(const evm_doc *d, uint32_t t, const char *w)
 {
     if (t >= d->n_tokens || d->tokens[t].kind != EVM_TOK_WORD)
         return false;
+    /* most calls fail on the first letter (w is lowercase) */
+    char c0 = ttext(d, t)[0];
+    if ((c0 >= 'A' && c0 <= 'Z' ? c0 - 'A' + 'a' : c0) != w[0])
+        return false;
     size_t n = tlen(d, t), wl = strlen(w);
     if (n == wl + 1 && ttext(d, t)[wl] == '.')
         n = wl;
@@ -87,6 +91,7 @@ enum {
     B_mourning,
     B_calendar_words,
     B_function_words,
+    B_strike_nouns,
     B_ballistic_models,
     B_cruise_models,
     B_hypersonic_models,
@@ -125,6 +130,7 @@ static bool tcap(const evm_doc *d, uint32_t t)
 typedef enum wclass { W_NONE = 0, W_MISSILE, W_DRONE, W_AIR, W_ARTILLERY, W_BOMBING } wclass;
 
 static wordlist missile_words = {"missile", "missiles", NULL};
+static wordlist strike_nouns = {"strike", "strikes", NULL};
 /* Missiles named by model: the kind they are. */
 static wordlist ballistic_models = {"iskander", "iskanders", "iskander-m", "kn-23",
                                     "atacms",   "scud",      "scuds",      NULL};
@@ -1086,6 +1092,12 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
 {
     strike_word r = {W_NONE, NULL, 0};
     bool prev = t > first;
+    if (!tin(d, t,
+             BIT(ballistic_models) | BIT(cruise_models) | BIT(hypersonic_models) |
+                 BIT(missile_words) | BIT(drone_words) | BIT(rocket_words) | BIT(artillery_words) |
+                 BIT(air_words) | BIT(bomb_words) | BIT(bombing_words) | BIT(strike_nouns) |
+                 BIT(attack_words)))
+        return r;
     if (tin(d, t, BIT(ballistic_models) | BIT(cruise_models) | BIT(hypersonic_models))) {
         r.cls = W_MISSILE;
         r.kind = 1;
@@ -1134,7 +1146,7 @@ static strike_word strike_class(const evm_doc *d, uint32_t t, uint32_t first)
     } else if (tin(d, t, BIT(bombing_words))) {
         r.cls = W_BOMBING;
         r.kind = 2;
-    } else if (teq(d, t, "strike") || teq(d, t, "strikes")) {
+    } else if (tin(d, t, BIT(strike_nouns))) {
         /* not a labour strike, not the verb after a modal ("might strike a deal") */
         if (prev && (tin(d, t - 1, BIT(labour_context)) || teq(d, t - 1, "on") ||
                      tin(d, t - 1, BIT(modal_words))))
@@ -1524,13 +1536,27 @@ static bool takes_part(const ctx *c, const evm_sentence *s, const occurrence *o)
     return true;
 }
 
+/* The first occurrence at or after token t (occurrences are sorted by token). */
+static size_t occ_lower(const ctx *c, uint32_t t)
+{
+    size_t lo = 0, hi = c->n_occ;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->occ[mid].tok < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
 {
     evm_doc *d = c->doc;
     uint32_t first = s->tok_first, end = first + s->tok_count;
-    for (size_t i = 0; i < c->n_occ; i++) {
+    for (size_t i = occ_lower(c, first); i < c->n_occ && c->occ[i].tok < end; i++) {
         const occurrence *o = &c->occ[i];
-        if (o->tok < first || o->tok >= end || !takes_part(c, s, o))
+        if (!takes_part(c, s, o))
             continue;
         const person *p = &c->people[o->person];
         bool dup = false;
@@ -1829,9 +1855,8 @@ static void sentence_events(ctx *c, uint32_t si)
     bool meeting_ok = true;
     /* diplomatic context: a diplomatic word, a country or a demonym ("U.S. and Vietnamese
      * officials"), a person with a diplomatic role, or people in a diplomatic article */
-    for (size_t k = 0; k < c->n_occ && !diplomatic; k++)
-        if (c->occ[k].tok >= first && c->occ[k].tok < end)
-            diplomatic = c->doc_diplomatic || diplomatic_role(c->people[c->occ[k].person].role);
+    for (size_t k = occ_lower(c, first); k < c->n_occ && c->occ[k].tok < end && !diplomatic; k++)
+        diplomatic = c->doc_diplomatic || diplomatic_role(c->people[c->occ[k].person].role);
     /* countries and demonyms make a meeting diplomatic, not a visit ("the Times visited a
      * factory in China's Guangdong") */
     bool foreign = diplomatic;
@@ -1984,15 +2009,14 @@ static void sentence_events(ctx *c, uint32_t si)
             if (mw->need == 1 || mw->need == 2) {
                 /* welcome/host/receive need a person; arrive/travel need a person too */
                 bool person = false;
-                for (size_t k = 0; k < c->n_occ; k++)
-                    if (c->occ[k].tok >= first && c->occ[k].tok < end &&
-                        takes_part(c, s, &c->occ[k]))
+                for (size_t k = occ_lower(c, first); k < c->n_occ && c->occ[k].tok < end; k++)
+                    if (takes_part(c, s, &c->occ[k]))
                         person = true;
                 /* a welcome needs its guest: a person or a delegation right after it */
                 uint32_t tt = tr[cands[i].trig].tok;
                 bool guest = mw->need != 1;
-                for (size_t k = 0; k < c->n_occ && !guest; k++)
-                    guest = c->occ[k].tok > tt && c->occ[k].tok <= tt + 6;
+                size_t g = occ_lower(c, tt + 1);
+                guest = guest || (g < c->n_occ && c->occ[g].tok <= tt + 6);
                 for (uint32_t k = tt + 1; k < end && k <= tt + 6 && !guest; k++)
                     guest = tin(d, k, BIT(diplomatic_words));
                 if (!person || !guest)
@@ -2072,9 +2096,9 @@ static void sentence_events(ctx *c, uint32_t si)
                 continue;
             }
             /* "received Marco Rubio": a welcome needs the person welcomed */
-            for (size_t o = 0; o < c->n_occ; o++)
-                if (c->occ[o].tok > tr[k].tok && c->occ[o].tok <= tr[k].tok + 6)
-                    trig_m = true;
+            size_t o = occ_lower(c, tr[k].tok + 1);
+            if (o < c->n_occ && c->occ[o].tok <= tr[k].tok + 6)
+                trig_m = true;
         }
         if (!trig_m || d->n_events == 0)
             return;
@@ -2165,7 +2189,7 @@ static bool same_person(const char *a, const char *b)
 static bool same_day_within(const evm_doc *st, int32_t a, evm_date da, int32_t b, evm_date db,
                             int32_t *finer)
 {
-        if (a < 0 || b < 0 || (size_t)a >= st->n_places || (size_t)b >= st->n_places ||
+    if (a < 0 || b < 0 || (size_t)a >= st->n_places || (size_t)b >= st->n_places ||
         !evm_when_compatible(da, db) ||
         (da.precision != EVM_DATE_UNKNOWN && da.precision != EVM_DATE_DAY) ||
         (db.precision != EVM_DATE_UNKNOWN && db.precision != EVM_DATE_DAY))
@@ -2335,6 +2359,16 @@ typedef struct lex_entry {
 
 static lex_entry *lexicon;
 static size_t n_lexicon;
+static uint32_t *lex_hash; /* open addressing: lexicon index + 1, 0 for empty */
+static size_t lex_mask;
+
+static uint32_t lex_fnv(const char *w)
+{
+    uint32_t h = 2166136261u;
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 16777619u;
+    return h;
+}
 static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
 
 static int lex_cmp(const void *a, const void *b)
@@ -2403,6 +2437,7 @@ static void build_lexicon(void)
         {mourning, B_mourning},
         {calendar_words, B_calendar_words},
         {function_words, B_function_words},
+        {strike_nouns, B_strike_nouns},
         {ballistic_models, B_ballistic_models},
         {cruise_models, B_cruise_models},
         {hypersonic_models, B_hypersonic_models},
@@ -2425,13 +2460,25 @@ static void build_lexicon(void)
             lexicon[k++] = lexicon[i];
     }
     n_lexicon = k;
+    size_t size = 1;
+    while (size < 2 * n_lexicon)
+        size <<= 1;
+    lex_mask = size - 1;
+    lex_hash = evm_xcalloc(size, sizeof *lex_hash);
+    for (size_t i = 0; i < n_lexicon; i++) {
+        size_t slot = lex_fnv(lexicon[i].word) & lex_mask;
+        while (lex_hash[slot])
+            slot = (slot + 1) & lex_mask;
+        lex_hash[slot] = (uint32_t)i + 1;
+    }
 }
 
 static uint64_t lex_bits(const char *w)
 {
-    lex_entry key = {w, 0};
-    const lex_entry *e = bsearch(&key, lexicon, n_lexicon, sizeof *lexicon, lex_cmp);
-    return e ? e->bits : 0;
+    for (size_t slot = lex_fnv(w) & lex_mask; lex_hash[slot]; slot = (slot + 1) & lex_mask)
+        if (!strcmp(lexicon[lex_hash[slot] - 1].word, w))
+            return lexicon[lex_hash[slot] - 1].bits;
+    return 0;
 }
 
 /* The lexicon bits of every token of doc (a heap array the caller frees). A word with a
