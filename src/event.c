@@ -3,6 +3,7 @@
  * participants, and merges the mentions of one event (see event.h, docs/events.md). */
 #include "event.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -719,6 +720,13 @@ static wordlist name_stop = {"the",
                              "rescuers",
                              "firefighters",
                              "doctors",
+                             "day",
+                             "parade",
+                             "week",
+                             "games",
+                             "cup",
+                             "prize",
+                             "award",
                              NULL};
 /* Verbs whose subject comments on a meeting rather than takes part in it. */
 static wordlist comment_verbs = {
@@ -812,6 +820,13 @@ static int32_t person_by_surname(const ctx *c, const char *s, size_t n)
     for (size_t i = 0; i < c->n_people; i++)
         if (strlen(c->people[i].surname) == n && !strncmp(c->people[i].surname, s, n))
             return (int32_t)i;
+    /* a family name written first ("Xi" for Xi Jinping): the first word of a two-word name
+     * that is nobody's surname */
+    for (size_t i = 0; i < c->n_people; i++) {
+        const char *nm = c->people[i].name, *sp = strchr(nm, ' ');
+        if (sp && (size_t)(sp - nm) == n && !strncmp(nm, s, n) && !strchr(sp + 1, ' '))
+            return (int32_t)i;
+    }
     return -1;
 }
 
@@ -1986,6 +2001,19 @@ static void sentence_events(ctx *c, uint32_t si)
                         own = false;
                 }
             }
+            /* "a day after an earthquake killed 1,600": a toll nearer another cause is its */
+            if (own && (cas.killed >= 0 || cas.injured >= 0)) {
+                size_t at = s->start + (cas.killed >= 0 ? cas.killed_at : cas.injured_at);
+                long near_strike = LONG_MAX, near_other = LONG_MAX;
+                for (uint32_t t = first; t < end; t++) {
+                    long dd = labs((long)d->tokens[t].start - (long)at);
+                    if (strike_class(d, t, first).kind && dd < near_strike)
+                        near_strike = dd;
+                    if (tin(d, t, BIT(other_causes)) && dd < near_other)
+                        near_other = dd;
+                }
+                own = near_strike <= near_other;
+            }
             if (own) {
                 e->killed = cas.killed;
                 e->killed_at_least = cas.killed_at_least;
@@ -2206,6 +2234,17 @@ static bool same_day_within(const evm_doc *st, int32_t a, evm_date da, int32_t b
     return true;
 }
 
+/* Days from a to b (both with a day). */
+static long days_between(evm_date a, evm_date b)
+{
+    for (long k = -4; k <= 4; k++) {
+        evm_date x = evm_when_add_days(a, (int)k);
+        if (!evm_when_cmp(x, b))
+            return k;
+    }
+    return 1000;
+}
+
 /* Merges st->events in place (st is a document or a batch's store). */
 static void merge_events(evm_doc *st)
 {
@@ -2221,15 +2260,33 @@ static void merge_events(evm_doc *st)
         cdate[i] = ev[i].date;
         cplace[i] = ev[i].place;
         for (size_t j = 0; j < i; j++) {
-            if (cluster[j] != j || ev[j].kind != ev[i].kind || ev[i].place < 0 || cplace[j] < 0 ||
-                !evm_when_compatible(cdate[j], ev[i].date))
+            if (cluster[j] != j || ev[j].kind != ev[i].kind || ev[i].place < 0 || cplace[j] < 0)
                 continue;
+            /* a visit lasts days: it is one encounter with talks there a few days apart */
+            bool visit_span = false;
+            if (!evm_when_compatible(cdate[j], ev[i].date)) {
+                bool visit = (ev[i].subtype && !strcmp(ev[i].subtype, "visit")) ||
+                             (ev[j].subtype && !strcmp(ev[j].subtype, "visit"));
+                visit_span = visit && ev[i].kind == EVM_EVENT_MEETING && cplace[j] == ev[i].place &&
+                             cdate[j].precision == EVM_DATE_DAY &&
+                             ev[i].date.precision == EVM_DATE_DAY &&
+                             labs(days_between(cdate[j], ev[i].date)) <= 3;
+                if (!visit_span)
+                    continue;
+            }
             int32_t finer = cplace[j];
             if (cplace[j] != ev[i].place &&
                 !same_day_within(st, cplace[j], cdate[j], ev[i].place, ev[i].date, &finer))
                 continue;
             cluster[i] = j;
             cplace[j] = finer;
+            /* the talks' day, not the arrival's */
+            if (visit_span) {
+                if (ev[j].subtype && !strcmp(ev[j].subtype, "visit") &&
+                    !(ev[i].subtype && !strcmp(ev[i].subtype, "visit")))
+                    cdate[j] = ev[i].date;
+                break;
+            }
             if (ev[i].date.precision != EVM_DATE_UNKNOWN &&
                 (cdate[j].precision == EVM_DATE_UNKNOWN ||
                  (ev[i].date.precision < cdate[j].precision)))

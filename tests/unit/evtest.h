@@ -63,6 +63,8 @@ static const evt_place evt_gazetteer[] = {
     {"Turkey", "Turkey", "TR", EVM_GEO_COUNTRY, 298795, false, 0, 0},
     {"Mariupol", "Mariupol", "UA", EVM_GEO_POINT, 701822, false, 0, 0},
     {"Cairo", "Cairo", "EG", EVM_GEO_POINT, 360630, false, 0, 0},
+    {"Beijing", "Beijing", "CN", EVM_GEO_POINT, 1816670, false, 0, 0},
+    {"Sagaing region", "Sagaing Region", "MM", EVM_GEO_ADMIN1, 1298480, false, 0, 0},
     {"Madrid", "Madrid", "ES", EVM_GEO_POINT, 3117735, false, 0, 0},
     {"Oslo", "Oslo", "NO", EVM_GEO_POINT, 3143244, false, 0, 0},
     {"Kursk", "Kursk", "RU", EVM_GEO_POINT, 538560, false, 0, 0},
@@ -81,7 +83,7 @@ static const evt_place evt_gazetteer[] = {
     {"U.S.", "United States", "US", EVM_GEO_COUNTRY, 6252001, false, 0, 0},
     {"US", "United States", "US", EVM_GEO_COUNTRY, 6252001, false, 0, 0},
     {"Europe", "Europe", "", EVM_GEO_REGION, 6255148, false, 0, 0},
-    {"Washington", "Washington", "US", EVM_GEO_POINT, 4140963, true, 0, 0},
+    {"Washington", "Washington", "US", EVM_GEO_POINT, 4140963, false, 0, 0},
     {"Kremlin", "Moscow", "RU", EVM_GEO_POINT, 524901, true, 0, 0},
     {"Moscow", "Moscow", "RU", EVM_GEO_POINT, 524901, true, 0, 0},
 };
