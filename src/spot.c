@@ -1244,7 +1244,8 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         if (r.headline[s])
             recheck_headline(&r, s, doc->sentences[s].tok_first,
                              doc->sentences[s].tok_first + doc->sentences[s].tok_count);
-    qsort(doc->mentions, doc->n_mentions, sizeof *doc->mentions, mention_cmp);
+    if (doc->n_mentions > 1)
+        qsort(doc->mentions, doc->n_mentions, sizeof *doc->mentions, mention_cmp);
     link_pairs(&r);
 
     free(r.person);
