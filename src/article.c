@@ -12,7 +12,7 @@
 #include "utf8.h"
 #include "when.h"
 
-/* A plain text article larger than this is refused (a JSONL line has no such limit). */
+/* A plain text file larger than this is not read at all. */
 #define EVM_MAX_TEXT_FILE ((size_t)512 << 20)
 
 struct evm_reader {
@@ -282,6 +282,14 @@ static void parse_layout(evm_doc *doc)
     doc->body = i < n ? i : n;
 }
 
+static evm_err too_long(const char *id, size_t n, evm_diag *diag)
+{
+    return evm_diag_set(diag, EVM_ERR_INPUT,
+                        "%s: article text is %.1f MB, longer than the %zu MB evmap reads as one "
+                        "article (split it into articles)",
+                        id, n / 1048576.0, (size_t)(EVM_MAX_ARTICLE >> 20));
+}
+
 static void set_text(evm_doc *doc, const char *data, size_t n)
 {
     doc->n_replaced = evm_utf8_repair(data, n, &doc->text, &doc->len);
@@ -296,6 +304,8 @@ evm_err evm_article_parse_text(const char *data, size_t n, const char *id,
         return evm_diag_set(diag, EVM_ERR_INPUT, "%s: empty article", id);
     if (looks_binary(data, n))
         return evm_diag_set(diag, EVM_ERR_INPUT, "%s: binary data, not a text article", id);
+    if (n > EVM_MAX_ARTICLE)
+        return too_long(id, n, diag);
     evm_doc *doc = evm_doc_new();
     doc->id = evm_doc_strdup(doc, id);
     doc->origin = doc->id;
@@ -353,6 +363,10 @@ evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_
     if (!text) {
         json_object_put(obj);
         return evm_diag_set(diag, EVM_ERR_INPUT, "%s: no \"text\" string", fallback_id);
+    }
+    if (text_len > EVM_MAX_ARTICLE) {
+        json_object_put(obj);
+        return too_long(fallback_id, text_len, diag);
     }
     evm_doc *doc = evm_doc_new();
     json_object *idv;

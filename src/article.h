@@ -19,6 +19,10 @@
 
 #include "doc.h"
 
+/* The longest article text evmap accepts (bytes); a longer one is an EVM_ERR_INPUT. News
+ * articles are a few kilobytes; a text this long is a book, a dump or an attack. */
+#define EVM_MAX_ARTICLE ((size_t)4 << 20)
+
 typedef struct evm_read_opts {
     evm_date date; /* publication date to use when precision != UNKNOWN (--date) */
     bool jsonl;    /* force JSONL (otherwise by extension .jsonl/.ndjson, or sniffed) */

@@ -103,6 +103,27 @@ static void test_bad_text(void **state)
                      EVM_ERR_INPUT);
 }
 
+static void test_too_long(void **state)
+{
+    (void)state;
+    size_t n = EVM_MAX_ARTICLE + 1;
+    char *big = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 7 == 6 ? ' ' : 'a';
+    evm_doc *doc;
+    evm_diag d;
+    assert_int_equal(evm_article_parse_text(big, n, "big", NULL, &doc, &d), EVM_ERR_INPUT);
+    assert_non_null(strstr(d.msg, "longer than"));
+    /* The same text as a JSONL line. */
+    char *line = malloc(n + 32);
+    int k = snprintf(line, n + 32, "{\"text\": \"%.*s\"}", (int)n, big);
+    assert_int_equal(evm_article_parse_json(line, (size_t)k, "big:1", NULL, &doc, &d),
+                     EVM_ERR_INPUT);
+    assert_non_null(strstr(d.msg, "big:1: article text is 4.0 MB"));
+    free(line);
+    free(big);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -298,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_date_option),
         cmocka_unit_test(test_not_a_header),
         cmocka_unit_test(test_bad_text),
+        cmocka_unit_test(test_too_long),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_jsonl_reader),
