@@ -213,8 +213,7 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
 }
 
 /* For a first-level region: how many other names of the document have a plausible
- * candidate inside it (1), or are regions of the same country (0.7: a list of states),
- * or are its country (0.3). */
+ * candidate inside it (1), or are regions of the same country (0.7: a list of states). */
 static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
 {
     const evm_doc *doc = r->doc;
@@ -229,9 +228,7 @@ static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
             if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
                 continue;
             double f = 0;
-            if (oc->level == EVM_GEO_COUNTRY)
-                f = 0.3;
-            else if (oc->level == EVM_GEO_ADMIN1)
+            if (oc->level == EVM_GEO_ADMIN1)
                 f = 0.7;
             else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
                 f = 1.0;
