@@ -819,6 +819,18 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
             return DROP;
     }
+    /* "Lakeview and Harrison streets": names before a plural street noun */
+    for (size_t n = j + 1; n <= j + 3 && is_word(r, n) && same_sentence(r, j, n); n++) {
+        if (!is_cap(r, n) && !in_tab(r, r->t.street, n) && tlen(r, n) > 1 &&
+            ttext(r, n)[tlen(r, n) - 1] == 's' &&
+            table_row(r->t.street, ttext(r, n), tlen(r, n) - 1)) {
+            if (local_only)
+                return DROP;
+            break;
+        }
+        if (!is_cap(r, n) && !(tlen(r, n) == 3 && strncmp(ttext(r, n), "and", 3) == 0))
+            break;
+    }
     /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" (a county's roads
      * are still the county's: "Otter Tail County Road 80") */
     if (run_has(r, j, r->t.street) && local_only)
