@@ -307,7 +307,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                     bool same = cd->level == EVM_GEO_ADMIN1 &&
                                 strcasecmp(cand_admin1(pc), cd->name) == 0 &&
                                 (pc->population == 0 || cd->population < 2 * pc->population);
-                    s -= same ? 3.0 : 1.5;
+                    s -= same ? 3.0 : 2.5;
                     break;
                 }
             }
@@ -410,8 +410,8 @@ static void choose(rrun *r)
 }
 
 /* One sense per name per document: unqualified mentions of the same key take the entry
- * with the highest score summed over the group (members may hold different candidate
- * lists: the spotter keeps weak alternates only where a cue supports them). */
+ * with the highest score summed over the group ("X region" mentions stand apart) (members may hold
+ * different candidate lists: the spotter keeps weak alternates only where a cue supports them). */
 static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
@@ -433,9 +433,10 @@ static void one_sense(rrun *r)
                 uint32_t e = oi->cands[c].entry;
                 double sum = 0;
                 for (size_t q = k; q < doc->n_mentions; q++) {
-                    if ((size_t)r->st[q].group != k)
-                        continue;
                     const evm_spot_info *qi = doc->mentions[q].spot;
+                    /* "the Sumy region" says nothing about what a bare "Sumy" is */
+                    if ((size_t)r->st[q].group != k || (qi->cues & EVM_SPOT_CUE_REGION))
+                        continue;
                     for (size_t d = 0; d < qi->n_cands; d++)
                         if (qi->cands[d].entry == e) {
                             sum += r->cscore[r->coff[q] + d];
@@ -450,7 +451,8 @@ static void one_sense(rrun *r)
         }
         for (size_t o = k; o < doc->n_mentions; o++) {
             const evm_spot_info *oi = doc->mentions[o].spot;
-            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
+            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0] ||
+                (oi->cues & EVM_SPOT_CUE_REGION))
                 continue;
             for (size_t c = 0; c < oi->n_cands; c++)
                 if (oi->cands[c].entry == best_entry)
