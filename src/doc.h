@@ -119,6 +119,10 @@ typedef struct evm_mention {
     evm_match match; /* how the chosen place matched */
     float score;     /* confidence 0..1 in span and place together */
     bool metonymy;   /* "Washington said", "the Kremlin": not an event location */
+    /* Added by the geoparser: spot.c's evidence for resolve.c (evm_spot_info in spot.h:
+     * gazetteer key, candidates, cues, qualifier), in the doc's arena; NULL when the
+     * mention was made by other code. */
+    struct evm_spot_info *spot;
 } evm_mention;
 
 /* ---- events ------------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
  * One options table and one commands table drive parsing, `--help`, `evmap help CMD` and
  * the man page (`evmap man` prints docs/evmap.1). To add a subcommand: write cmd_<name>,
  * add a CMD_ bit and a row to `commands`, and rows to `options` for its options. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,9 +17,12 @@
 #include <unistd.h>
 
 #include "evmap.h"
+#include "gazetteer.h"
+#include "geoparse.h"
 #include "layers.h"
 #include "outfile.h"
 #include "pipeline.h"
+#include "utf8.h"
 #include "render.h"
 #include "when.h"
 
@@ -51,7 +55,9 @@ enum {
     CMD_MAN = 1u << 2,
     CMD_FORMATS = 1u << 3,
     CMD_EXTRACT = 1u << 4,
-    CMD_RENDER = 1u << 5,
+    CMD_GEOCODE = 1u << 5,
+    CMD_RENDER = 1u << 6,
+    CMD_GEOPARSE = 1u << 7,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -65,6 +71,9 @@ enum opt_id {
     OPT_GAZETTEER,
     OPT_FORMAT,
     OPT_NO_GPKG,
+    OPT_NUMBER,
+    OPT_COUNTRY,
+    OPT_JSON,
     OPT_SIZE,
     OPT_DPI,
     OPT_THEME,
@@ -73,6 +82,7 @@ enum opt_id {
     OPT_EXTENT,
     OPT_TITLE,
     OPT_KINDS,
+    OPT_JOBS,
     OPT_COUNT
 };
 
@@ -92,14 +102,18 @@ static const option_def options[] = {
      "map: write into DIR/<input stem>/ (default: output); render: the PNG file to write"},
     {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EXTRACT,
      "publication date of articles that have none (overrides theirs)"},
-    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT,
+    {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
      "read inputs as JSONL even without a .jsonl extension"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_MAP | CMD_EXTRACT, "print nothing but errors"},
-    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT,
+    {OPT_GAZETTEER, 0, "gazetteer", "PATH", CMD_MAP | CMD_EXTRACT | CMD_GEOCODE | CMD_GEOPARSE,
      "gazetteer index to use (default: found next to the program)"},
     {OPT_FORMAT, 'f', "format", "NAME", CMD_MAP,
      "write the layers in OGR format NAME (default: GeoJSON; see 'evmap formats')"},
     {OPT_NO_GPKG, 0, "no-gpkg", NULL, CMD_MAP, "do not write events.gpkg beside the layers"},
+    {OPT_NUMBER, 'n', "number", "N", CMD_GEOCODE, "candidates per name, 1 to 100 (default 5)"},
+    {OPT_COUNTRY, 0, "country", "CC", CMD_GEOCODE,
+     "only places in this country (ISO 3166-1 alpha-2)"},
+    {OPT_JSON, 0, "json", NULL, CMD_GEOCODE, "print one JSON array per name, best first"},
     {OPT_SIZE, 0, "size", "WxH", CMD_MAP | CMD_RENDER, "map size in pixels (default: 1600x1200)"},
     {OPT_DPI, 0, "dpi", "N", CMD_MAP | CMD_RENDER,
      "resolution written to the PNG; text and symbols scale with N/96 (default: 96)"},
@@ -115,6 +129,7 @@ static const option_def options[] = {
      "map title (default: the first article's headline)"},
     {OPT_KINDS, 0, "kinds", "all|strikes|meetings", CMD_RENDER,
      "which events to draw (default: all)"},
+    {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -136,11 +151,13 @@ typedef struct command_def {
 } command_def;
 
 static int cmd_map(cli *c);
+static int cmd_geocode(cli *c);
 static int cmd_help(cli *c);
 static int cmd_man(cli *c);
 static int cmd_formats(cli *c);
 static int cmd_extract(cli *c);
 static int cmd_render(cli *c);
+static int cmd_geoparse(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -169,6 +186,23 @@ static const command_def commands[] = {
     {"formats", CMD_FORMATS, "",
      "list the output formats for 'map --format' (name, extension, description)", NULL, cmd_formats,
      false},
+    {"geocode", CMD_GEOCODE, "[-n N] [--country CC] [--json] NAME...",
+     "look place names up in the gazetteer; print ranked candidates",
+     "Looks each NAME up in the bundled gazetteer as written (case, accents, apostrophes, "
+     "hyphens, St./Saint folded), then by transliteration variants (Kryvyi Rig for Kryvyi "
+     "Rih) and, for names long enough, within a small edit distance, and prints the "
+     "candidates best first with how each matched and its score. With --json, one array "
+     "per NAME on its own line, each element with geonameid (null for places not from "
+     "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
+     cmd_geocode, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -787,6 +821,129 @@ done:
     return rc;
 }
 
+/* ---- geocode ----------------------------------------------------------------------------- */
+
+/* Writes s as a JSON string. */
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void geocode_json(FILE *out, const evm_candidate *c, size_t n)
+{
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",{" : "{", out);
+        if (c[i].geonameid < 0)
+            fputs("\"geonameid\":null", out);
+        else
+            fprintf(out, "\"geonameid\":%lld", (long long)c[i].geonameid);
+        fputs(",\"name\":", out);
+        json_string(out, c[i].name);
+        fputs(",\"country\":", out);
+        json_string(out, c[i].country);
+        fputs(",\"admin1\":", out);
+        json_string(out, c[i].admin1);
+        fprintf(out, ",\"lat\":%.5f,\"lon\":%.5f,\"population\":%lld,\"feature\":", c[i].lat,
+                c[i].lon, (long long)c[i].population);
+        json_string(out, c[i].feature);
+        fprintf(out, ",\"match\":\"%s\",\"score\":%.3f}", evm_gazetteer_match_name(c[i].match),
+                c[i].score);
+    }
+    fputs("]\n", out);
+}
+
+/* Prints s left-aligned in `width` characters (code points, not bytes). */
+static void print_cell(FILE *out, const char *s, size_t width)
+{
+    size_t w = evm_utf8_count(s, strlen(s));
+    fputs(s, out);
+    for (; w < width; w++)
+        fputc(' ', out);
+}
+
+static void geocode_table(FILE *out, const char *name, const evm_candidate *c, size_t n)
+{
+    if (n == 0) {
+        fprintf(out, "%s: no match\n", name);
+        return;
+    }
+    size_t wn = 4, wa = 6, wf = 7;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = evm_utf8_count(c[i].name, strlen(c[i].name));
+        wn = k > wn ? k : wn;
+        k = evm_utf8_count(c[i].admin1, strlen(c[i].admin1));
+        wa = k > wa ? k : wa;
+        k = strlen(c[i].feature);
+        wf = k > wf ? k : wf;
+    }
+    fprintf(out, "%s:\n  #  geonameid  ", name);
+    print_cell(out, "name", wn);
+    fputs("  cc  ", out);
+    print_cell(out, "admin1", wa);
+    fprintf(out, "  %8s  %9s  %10s  ", "lat", "lon", "population");
+    print_cell(out, "feature", wf);
+    fputs("  match      score\n", out);
+    for (size_t i = 0; i < n; i++) {
+        char gid[24] = "-";
+        if (c[i].geonameid >= 0)
+            snprintf(gid, sizeof gid, "%lld", (long long)c[i].geonameid);
+        fprintf(out, "%3zu  %9s  ", i + 1, gid);
+        print_cell(out, c[i].name, wn);
+        fprintf(out, "  %-2s  ", c[i].country);
+        print_cell(out, c[i].admin1, wa);
+        fprintf(out, "  %8.4f  %9.4f  %10lld  ", c[i].lat, c[i].lon, (long long)c[i].population);
+        print_cell(out, c[i].feature, wf);
+        fprintf(out, "  %-9s  %.3f\n", evm_gazetteer_match_name(c[i].match), c[i].score);
+    }
+}
+
+static int cmd_geocode(cli *c)
+{
+    if (c->npos == 0)
+        return usage_error("geocode: no NAME given");
+    size_t max = 5;
+    if (c->value[OPT_NUMBER]) {
+        char *end;
+        long v = strtol(c->value[OPT_NUMBER], &end, 10);
+        if (*end || end == c->value[OPT_NUMBER] || v < 1 || v > 100)
+            return usage_error("-n '%s' is not a number from 1 to 100", c->value[OPT_NUMBER]);
+        max = (size_t)v;
+    }
+    const char *cc = c->value[OPT_COUNTRY];
+    if (cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) || !isalpha((unsigned char)cc[1])))
+        return usage_error("--country '%s' is not a two-letter country code", cc);
+    evm_diag d;
+    evm_gaz *g = NULL;
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &g, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    evm_lookup_opts lo = {cc, true, true};
+    evm_candidate *cand = evm_xcalloc(max, sizeof *cand);
+    for (int i = 0; i < c->npos; i++) {
+        const char *name = c->pos[i];
+        size_t n = evm_gazetteer_lookup(g, name, strlen(name), &lo, cand, max);
+        if (c->value[OPT_JSON])
+            geocode_json(stdout, cand, n);
+        else
+            geocode_table(stdout, name, cand, n);
+    }
+    free(cand);
+    evm_gazetteer_close(g);
+    return EXIT_OK;
+}
+
 /* ---- render ---------------------------------------------------------------------------------- */
 
 static int cmd_render(cli *c)
@@ -822,6 +979,46 @@ static int cmd_render(cli *c)
         msg("%s", d.msg);
     evm_batch_free(b);
     return exit_for(e);
+}
+
+/* ---- geoparse ------------------------------------------------------------------------------ */
+
+static void report_skip(void *ctx, const char *text)
+{
+    (void)ctx;
+    msg("%s (skipped)", text);
+}
+
+static int cmd_geoparse(cli *c)
+{
+    if (c->npos > 1)
+        return usage_error("geoparse: one input at most (a file, or - for stdin)");
+    int jobs = 1;
+    if (c->value[OPT_JOBS]) {
+        char *end;
+        long j = strtol(c->value[OPT_JOBS], &end, 10);
+        if (*end || j < 1 || j > 256)
+            return usage_error("-j '%s' is not a thread count (1..256)", c->value[OPT_JOBS]);
+        jobs = (int)j;
+    }
+    evm_read_opts ro = {0};
+    ro.jsonl = c->value[OPT_JSONL] != NULL;
+    evm_diag d;
+    evm_gaz *gaz = NULL;
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    size_t skipped = 0;
+    e = evm_geoparse_run(gaz, c->npos ? c->pos[0] : "-", &ro, jobs, stdout, &skipped, report_skip,
+                         NULL, &d);
+    evm_gazetteer_close(gaz);
+    if (e) {
+        msg("%s", d.msg);
+        return exit_for(e);
+    }
+    return skipped ? EXIT_SKIPPED : EXIT_OK;
 }
 
 /* On SIGINT/SIGTERM: remove the temporary files of outputs being written (earlier outputs

@@ -25,4 +25,28 @@ int evm_when_weekday(int year, int month, int day);
 /* The day `delta` days after d (negative for before); precision becomes DAY. */
 evm_date evm_when_add_days(evm_date d, int delta);
 
+/* Orders two dates by year, month, day (unknown parts count as 0): <0, 0, >0. */
+int evm_when_cmp(evm_date a, evm_date b);
+
+/* True when a and b can name the same day: equal, either unknown, or one contains the
+ * other (a month contains its days, a week its seven days, a year its months). */
+bool evm_when_compatible(evm_date a, evm_date b);
+
+/* A date expression found in text, resolved against the publication date. */
+typedef struct evm_when_expr {
+    size_t start, end; /* byte offsets of the expression in the scanned text */
+    evm_date date;     /* precision UNKNOWN when it cannot be resolved (no publication date) */
+    bool relative;     /* resolved from the publication date ("yesterday", "on Thursday") */
+} evm_when_expr;
+
+/* Finds the date expressions of s[0..n) and resolves them against `published`:
+ * absolute dates ("April 13", "13 April 2025", "Jan. 5", "2025-04-13", "March 2024",
+ * "in March"), weekdays ("on Thursday", "last Monday"), "yesterday", "today", "overnight",
+ * "last night", "N days ago", "last/this/next week|month|year", "earlier this year".
+ * A day or month given without a year, and a bare weekday, resolve to the latest such
+ * date not after publication, or with `future` (a planned event) the earliest not before
+ * it. Writes at most `max` expressions, in text order, and returns how many it found. */
+size_t evm_when_scan(const char *s, size_t n, evm_date published, bool future, evm_when_expr *out,
+                     size_t max);
+
 #endif

@@ -60,6 +60,27 @@ grep -q "2 articles" "$tmp/err" || { echo "FAIL: batch summary does not count 2 
 printf 'Talks in Paris.\n' >"$tmp/ok.txt"
 expect 1 '' "not a directory|Not a directory" -- map -o "$tmp/file" "$tmp/ok.txt"
 
+# geocode: ranked candidates, JSON with exactly the documented fields, clear errors.
+expect 0 '^Usage: evmap geocode' '' -- geocode --help
+expect 0 '^\[\{"geonameid":703845,"name":"Kryvyy Rih","country":"UA","admin1":"[^"]*","lat":47\.[0-9]+,"lon":33\.[0-9]+,"population":[0-9]+,"feature":"PPLA2","match":"variant","score":0\.[0-9]+\}' '' -- geocode --json -n 1 "Kryvyi Rig"
+expect 0 '"geonameid":null,"name":"United Kingdom","country":"GB"' '' -- geocode --json -n 1 Britain
+expect 0 '^\[\]$' '' -- geocode --json "Xqzvbrt Plonkwuff"
+expect 0 '"country":"US"' '' -- geocode --json --country us -n 3 Paris
+expect 0 '^ +1 +2988507 +Paris +FR' '' -- geocode Paris
+expect 0 'no match' '' -- geocode "Xqzvbrt Plonkwuff"
+expect 2 '' "geocode: no NAME given" -- geocode
+expect 2 '' "-n 'x' is not a number" -- geocode -n x Paris
+expect 2 '' "--country 'USA' is not a two-letter" -- geocode --country USA Paris
+expect 4 '' "gazetteer index $tmp/none.bin: no such file; rebuild it" -- geocode --gazetteer "$tmp/none.bin" Paris
+printf 'EVMGAZ' >"$tmp/short.bin"
+expect 4 '' "short.bin: truncated" -- geocode --gazetteer "$tmp/short.bin" Paris
+gaz=$(dirname "$EVMAP")/gazetteer.bin
+cp "$gaz" "$tmp/body.bin"
+printf '\x55\xaa' | dd of="$tmp/body.bin" bs=1 seek=$(($(stat -c %s "$tmp/body.bin") / 2)) conv=notrunc status=none
+expect 4 '' "body.bin: corrupt: body checksum mismatch; rebuild it" -- geocode --gazetteer "$tmp/body.bin" Paris
+n=$("$EVMAP" geocode --json Paris Kiev Europe | wc -l)
+[[ $n -eq 3 ]] || { echo "FAIL: geocode --json printed $n lines for 3 names"; fail=$((fail + 1)); }
+
 # The man page in docs/ is the one the tables produce.
 "$EVMAP" man >"$tmp/evmap.1"
 if cmp -s "$tmp/evmap.1" "$SRC/docs/evmap.1"; then

@@ -1,0 +1,30 @@
+/* geoparse.h: `evmap geoparse`: the toponyms of articles as JSONL, one line per article in
+ * input order (read -> segment -> spot -> resolve for each article, on N threads). */
+#ifndef EVM_GEOPARSE_H
+#define EVM_GEOPARSE_H
+
+#include <stdio.h>
+
+#include "article.h"
+#include "doc.h"
+#include "gazetteer.h"
+
+/* Runs segment, spot and resolve on one document. */
+evm_err evm_geoparse_doc(const evm_gaz *gaz, evm_doc *doc, evm_diag *diag);
+
+/* The document's toponyms as one JSON line (no newline), a heap string the caller frees:
+ * {"id": ..., "toponyms": [{"start", "end", "text", "name", "geonameid", "country",
+ * "admin1", "feature", "lat", "lon", "score", "metonymy"}]}, start/end in Unicode code
+ * points of doc->text, end exclusive; geonameid null for places not from GeoNames. */
+char *evm_geoparse_json(const evm_doc *doc);
+
+/* Reads the articles of `path` ("-" for stdin) and writes one JSON line per article to
+ * out, in input order, using `threads` worker threads (<= 1: the calling thread only).
+ * A bad article is skipped (counted in *skipped, its message passed to report when not
+ * NULL). Errors: EVM_ERR_IO for an input that cannot be read or an output that cannot be
+ * written. */
+evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_opts *opts,
+                         int threads, FILE *out, size_t *skipped,
+                         void (*report)(void *ctx, const char *msg), void *ctx, evm_diag *diag);
+
+#endif

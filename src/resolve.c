@@ -1,0 +1,602 @@
+/* resolve.c: toponym resolution (stage 4, after spot, before extract): candidates scored
+ * by prior, qualifiers, cues, document countries and regions, and spatial coherence. */
+#include "resolve.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "spot.h"
+
+double evm_resolve_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371.0088, d = M_PI / 180.0;
+    double p1 = lat1 * d, p2 = lat2 * d, dp = (lat2 - lat1) * d, dl = (lon2 - lon1) * d;
+    double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+    return 2 * r * asin(fmin(1.0, sqrt(h)));
+}
+
+/* ---- votes: the document's countries and first-level regions -------------------------- */
+
+typedef struct vote {
+    char cc[3];
+    const char *admin1; /* NULL for a country vote */
+    double w;
+} vote;
+
+typedef struct votes {
+    vote *v;
+    size_t n, cap;
+    double total_cc, total_a1;
+} votes;
+
+static void vote_add(votes *vs, const char *cc, const char *admin1, double w)
+{
+    if (!cc || !cc[0] || w <= 0)
+        return;
+    if (admin1 && !admin1[0])
+        return;
+    for (size_t k = 0; k < vs->n; k++) {
+        vote *x = &vs->v[k];
+        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
+            (!admin1 || strcasecmp(x->admin1, admin1) == 0)) {
+            x->w += w;
+            goto total;
+        }
+    }
+    evm_grow((void **)&vs->v, &vs->cap, vs->n + 1, sizeof *vs->v);
+    vote *x = &vs->v[vs->n++];
+    memcpy(x->cc, cc, 2);
+    x->cc[2] = '\0';
+    x->admin1 = admin1;
+    x->w = w;
+total:
+    if (admin1)
+        vs->total_a1 += w;
+    else
+        vs->total_cc += w;
+}
+
+static double vote_share(const votes *vs, const char *cc, const char *admin1)
+{
+    double total = admin1 ? vs->total_a1 : vs->total_cc;
+    if (total <= 0 || !cc[0] || (admin1 && !admin1[0]))
+        return 0;
+    for (size_t k = 0; k < vs->n; k++) {
+        const vote *x = &vs->v[k];
+        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
+            (!admin1 || strcasecmp(x->admin1, admin1) == 0))
+            return x->w / total;
+    }
+    return 0;
+}
+
+/* The first-level region a candidate lies in (its own name when it is one). */
+static const char *cand_admin1(const evm_candidate *c)
+{
+    if (c->level == EVM_GEO_ADMIN1)
+        return c->name;
+    return c->admin1 ? c->admin1 : "";
+}
+
+/* Adds the votes one chosen candidate casts: its country and its first-level region. */
+static void vote_for(votes *vs, const evm_candidate *c, double w)
+{
+    if (c->level == EVM_GEO_REGION)
+        return;
+    vote_add(vs, c->country, NULL, w);
+    if (c->level != EVM_GEO_COUNTRY)
+        vote_add(vs, c->country, cand_admin1(c), c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+}
+
+/* ---- scoring ----------------------------------------------------------------------------- */
+
+/* Prior belief in a candidate before context: its kind, size and capital status. */
+static double prior(const evm_candidate *c)
+{
+    double s = 0;
+    switch (c->level) {
+    case EVM_GEO_COUNTRY:
+        s = 4.0;
+        break;
+    case EVM_GEO_REGION:
+        s = 3.0;
+        break;
+    case EVM_GEO_ADMIN1:
+        s = 1.8;
+        break;
+    case EVM_GEO_ADMIN2:
+        s = 0.9;
+        break;
+    case EVM_GEO_POINT:
+        s = 0;
+        break;
+    }
+    if (c->population > 0)
+        s += 0.38 * log10((double)c->population + 1);
+    if (c->capital)
+        s += 0.9;
+    if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
+        s += 1.5; /* a table entry written for exactly this name */
+    /* aliases of countries and regions ("Britain") are as good as names; alternate names
+     * of towns and districts ("Lancaster" for Lancaster County) are weaker */
+    bool area = c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_ADMIN1 ||
+                c->level == EVM_GEO_REGION || (c->feature && strcmp(c->feature, "LANDMARK") == 0);
+    switch (c->match) {
+    case EVM_MATCH_EXACT:
+        break;
+    case EVM_MATCH_ALTERNATE:
+        s -= area ? 0.1 : c->level == EVM_GEO_ADMIN2 ? 1.5 : 1.0;
+        break;
+    case EVM_MATCH_VARIANT:
+        s -= 0.8;
+        break;
+    case EVM_MATCH_FUZZY:
+        s -= 1.5;
+        break;
+    }
+    return s;
+}
+
+typedef struct mstate {
+    int32_t best;      /* index into the mention's cands */
+    double best_score; /* its score */
+    double conf;       /* its share of the evidence, 0..1 */
+    int32_t group;     /* index of the first mention with the same key */
+    uint32_t members;  /* for the first mention of a key: how many mentions share it */
+} mstate;
+
+typedef struct rrun {
+    evm_doc *doc;
+    const evm_gaz *gaz;
+    mstate *st;
+    double *cscore; /* per mention, per candidate (flattened, offsets in coff) */
+    size_t *coff;
+    votes base; /* dateline and demonyms */
+} rrun;
+
+static bool is_region_level(evm_geo_level lv)
+{
+    return lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
+}
+
+/* Fast distance for coherence: equirectangular, good to a few percent under 1000 km. */
+static double quick_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double d = M_PI / 180.0;
+    double x = (lon2 - lon1) * d * cos((lat1 + lat2) * 0.5 * d), y = (lat2 - lat1) * d;
+    return 6371.0 * sqrt(x * x + y * y);
+}
+
+/* Is candidate c of mention o still in the running (within reach of its best score)? */
+static bool plausible(const rrun *r, size_t o, size_t c)
+{
+    if (r->st[o].best < 0)
+        return c == 0;
+    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 0.6;
+}
+
+/* Sum over the other names of the document of how close their nearest plausible
+ * candidate lies to cd: 1 within 30 km, fading to 0 at 600 km; a country counts when its
+ * point is within 300 km (a town by the border of a small country). */
+static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double near = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+                continue;
+            if (fabs(oc->lat - cd->lat) > 6.0)
+                continue;
+            double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
+            double f;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = km < 300 ? 0.5 : 0;
+            else
+                f = km < 30 ? 1.0 : km < 100 ? 0.7 : km < 250 ? 0.35 : km < 600 ? 0.1 : 0;
+            if (f > best)
+                best = f;
+        }
+        near += best;
+    }
+    return near;
+}
+
+/* For a first-level region: how many other names of the document have a plausible
+ * candidate inside it (1), or are regions of the same country (0.7: a list of states),
+ * or are its country (0.3). */
+static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    double sum = 0;
+    for (size_t o = 0; o < doc->n_mentions; o++) {
+        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+            continue;
+        const evm_spot_info *oi = doc->mentions[o].spot;
+        double best = 0;
+        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
+            const evm_candidate *oc = &oi->cands[c];
+            if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+                continue;
+            double f = 0;
+            if (oc->level == EVM_GEO_COUNTRY)
+                f = 0.3;
+            else if (oc->level == EVM_GEO_ADMIN1)
+                f = 0.7;
+            else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
+                f = 1.0;
+            if (f > best)
+                best = f;
+        }
+        sum += best;
+    }
+    return sum;
+}
+
+/* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
+ * Georgia") hold a plausible candidate of the mention it qualifies? */
+static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
+{
+    const evm_doc *doc = r->doc;
+    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+        const evm_spot_info *ai = doc->mentions[a].spot;
+        if (!ai || ai->qualifier != (int32_t)k)
+            continue;
+        for (size_t c = 0; c < ai->n_cands; c++) {
+            const evm_candidate *ac = &ai->cands[c];
+            if (!plausible(r, a, c) && c >= 8)
+                continue;
+            if (strcmp(ac->country, cd->country) != 0)
+                continue;
+            if (cd->level == EVM_GEO_COUNTRY ||
+                (cd->level == EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(ac), cd->name) == 0) ||
+                (cd->level == EVM_GEO_ADMIN2 && ac->admin2 &&
+                 strcasecmp(ac->admin2, cd->name) == 0))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Scores every candidate of mention k given the current context. */
+static void score_mention(rrun *r, size_t k, const votes *ctx)
+{
+    evm_doc *doc = r->doc;
+    const evm_mention *m = &doc->mentions[k];
+    const evm_spot_info *in = m->spot;
+    const evm_candidate *q = NULL;
+    if (in->qualifier >= 0 && (size_t)in->qualifier < doc->n_mentions &&
+        r->st[in->qualifier].best >= 0) {
+        const evm_mention *qm = &doc->mentions[in->qualifier];
+        q = &qm->spot->cands[r->st[in->qualifier].best];
+    }
+    for (size_t c = 0; c < in->n_cands; c++) {
+        const evm_candidate *cd = &in->cands[c];
+        double s = prior(cd);
+        /* the document's countries and regions */
+        /* the document's countries; a village gains less from them than a city, so that
+         * an American story's "Moscow" stays the capital of Russia */
+        double cw = 3.0;
+        if (cd->level == EVM_GEO_POINT && !cd->capital)
+            cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+        s += cw * vote_share(ctx, cd->country, NULL);
+        /* a region named after its capital ("Alexandria" governorate): the bare name is
+         * the city */
+        if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
+            for (size_t o = 0; o < in->n_cands; o++) {
+                const evm_candidate *pc = &in->cands[o];
+                if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
+                    strncmp(pc->feature, "PPL", 3) == 0 &&
+                    (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                    strcmp(pc->country, cd->country) == 0 &&
+                    (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                     strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
+                    /* a city that is its own region ("Saint Petersburg", "Berlin") */
+                    bool same = cd->level == EVM_GEO_ADMIN1 &&
+                                strcasecmp(cand_admin1(pc), cd->name) == 0 &&
+                                (pc->population == 0 || cd->population < 2 * pc->population);
+                    s -= same ? 3.0 : 1.5;
+                    break;
+                }
+            }
+        if (cd->level != EVM_GEO_COUNTRY)
+            s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
+        /* explicit qualifiers */
+        if (q) {
+            if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
+                s += 4.0;
+            else if (q->level == EVM_GEO_ADMIN1 && strcmp(q->country, cd->country) == 0 &&
+                     strcasecmp(cand_admin1(q), cand_admin1(cd)) == 0)
+                s += 5.0;
+            else if (q->level == EVM_GEO_ADMIN2 &&
+                     evm_resolve_km(q->lat, q->lon, cd->lat, cd->lon) < 60)
+                s += 4.0;
+            else
+                s -= 1.0;
+        }
+        if (in->qual_country[0])
+            s += strcmp(in->qual_country, cd->country) == 0 ? 4.0 : -1.0;
+        /* a place that speaks or acts stands for its government: the capital */
+        if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+            s += 1.5;
+        /* cue words */
+        if (in->cues & EVM_SPOT_CUE_CITY)
+            s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
+        if (in->cues & EVM_SPOT_CUE_REGION)
+            s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
+        if (in->cues & EVM_SPOT_CUE_PAIR)
+            s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
+        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+            s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
+        /* spatial coherence: for every other name of the document, its plausible
+         * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
+         * pull each other to Ohio even before any of them is decided) */
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
+            s += 1.4 * fmin(2.5, coherence(r, k, cd));
+        else if (cd->level == EVM_GEO_ADMIN1)
+            s += 1.2 * fmin(2.5, region_coherence(r, k, cd));
+        /* the second half of "Atlanta, Georgia": the region that holds the first */
+        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+            s += holds_qualified(r, k, cd) ? 3.0 : 0;
+        r->cscore[r->coff[k] + c] = s;
+    }
+}
+
+/* Context votes from the dateline, demonyms and the current choices of other mentions
+ * (their confidence as weight). */
+static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
+{
+    evm_doc *doc = r->doc;
+    ctx->n = 0;
+    ctx->total_a1 = ctx->total_cc = 0;
+    for (size_t k = 0; k < r->base.n; k++)
+        vote_add(ctx, r->base.v[k].cc, r->base.v[k].admin1, r->base.v[k].w);
+    /* each name votes once, a little more when repeated: "Stevens" said eight times in a
+     * story about a firm must not outvote the "S.C." written after the city */
+    for (size_t k = 0; k < doc->n_mentions; k++) {
+        const evm_spot_info *in = doc->mentions[k].spot;
+        if (!in || r->st[k].group == exclude_group || (size_t)r->st[k].group != k)
+            continue;
+        double rep = 1.0 + 0.3 * log((double)r->st[k].members);
+        if (first_round) {
+            /* only the unambiguous speak in the first round */
+            if (in->n_cands == 0)
+                continue;
+            const evm_candidate *c0 = &in->cands[0];
+            bool clear = in->n_cands == 1 ||
+                         (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
+            if (clear)
+                vote_for(ctx, c0, rep);
+            continue;
+        }
+        if (r->st[k].best < 0)
+            continue;
+        vote_for(ctx, &in->cands[r->st[k].best], (0.3 + 0.7 * r->st[k].conf) * rep);
+    }
+}
+
+/* Picks each mention's best candidate from cscore; confidence is its softmax share. */
+static void choose(rrun *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t k = 0; k < doc->n_mentions; k++) {
+        const evm_spot_info *in = doc->mentions[k].spot;
+        const double *s = &r->cscore[r->coff[k]];
+        int32_t best = -1;
+        for (size_t c = 0; c < in->n_cands; c++)
+            if (best < 0 || s[c] > s[best])
+                best = (int32_t)c;
+        r->st[k].best = best;
+        if (best < 0)
+            continue;
+        double z = 0;
+        for (size_t c = 0; c < in->n_cands; c++)
+            z += exp(s[c] - s[best]);
+        r->st[k].best_score = s[best];
+        r->st[k].conf = 1.0 / z;
+    }
+}
+
+/* One sense per name per document: unqualified mentions of the same key take the entry
+ * with the highest score summed over the group (members may hold different candidate
+ * lists: the spotter keeps weak alternates only where a cue supports them). */
+static void one_sense(rrun *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t k = 0; k < doc->n_mentions; k++) {
+        if ((size_t)r->st[k].group != k || !doc->mentions[k].spot)
+            continue;
+        size_t members = 0;
+        for (size_t o = k; o < doc->n_mentions; o++)
+            members += (size_t)r->st[o].group == k;
+        if (members < 2)
+            continue;
+        uint32_t best_entry = 0;
+        double best_sum = -1e300;
+        for (size_t o = k; o < doc->n_mentions; o++) {
+            if ((size_t)r->st[o].group != k)
+                continue;
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            for (size_t c = 0; c < oi->n_cands; c++) {
+                uint32_t e = oi->cands[c].entry;
+                double sum = 0;
+                for (size_t q = k; q < doc->n_mentions; q++) {
+                    if ((size_t)r->st[q].group != k)
+                        continue;
+                    const evm_spot_info *qi = doc->mentions[q].spot;
+                    for (size_t d = 0; d < qi->n_cands; d++)
+                        if (qi->cands[d].entry == e) {
+                            sum += r->cscore[r->coff[q] + d];
+                            break;
+                        }
+                }
+                if (sum > best_sum) {
+                    best_sum = sum;
+                    best_entry = e;
+                }
+            }
+        }
+        for (size_t o = k; o < doc->n_mentions; o++) {
+            const evm_spot_info *oi = doc->mentions[o].spot;
+            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0])
+                continue;
+            for (size_t c = 0; c < oi->n_cands; c++)
+                if (oi->cands[c].entry == best_entry)
+                    r->st[o].best = (int32_t)c;
+        }
+    }
+}
+
+/* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
+static void base_context(rrun *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t i = 0; i < doc->n_tokens; i++) {
+        const evm_token *t = &doc->tokens[i];
+        if (t->kind != EVM_TOK_WORD || !(t->flags & EVM_TOKF_CAP))
+            continue;
+        const char *w = doc->text + t->start;
+        size_t n = t->end - t->start;
+        const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
+        if (!cc && n > 3 && w[n - 1] == 's')
+            cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
+        if (cc && strlen(cc) == 2)
+            vote_add(&r->base, cc, NULL, 0.5);
+    }
+    if (doc->dateline && doc->dateline[0]) {
+        char key[256];
+        const char *dl = doc->dateline;
+        size_t dn = strcspn(dl, ",(");
+        size_t kn = evm_gazetteer_key(dl, dn, key, sizeof key);
+        evm_candidate c[8];
+        size_t nc = kn ? evm_gazetteer_lookup_key(r->gaz, key, kn, c, 8) : 0;
+        if (nc) {
+            vote_add(&r->base, c[0].country, NULL, 2.0);
+            if (c[0].level != EVM_GEO_COUNTRY)
+                vote_add(&r->base, c[0].country, cand_admin1(&c[0]), 1.0);
+        }
+    }
+}
+
+/* A weak span (no cue, a small place, nothing in the document near it or in its
+ * country) is more likely a word than a place. */
+static bool unsupported(rrun *r, size_t k, const votes *ctx)
+{
+    const evm_mention *m = &r->doc->mentions[k];
+    const evm_spot_info *in = m->spot;
+    const evm_candidate *c = &in->cands[r->st[k].best];
+    if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                    EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
+        return false;
+    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital ||
+        (c->feature && strcmp(c->feature, "LANDMARK") == 0))
+        return false;
+    if (m->tok_count > 1)
+        return false;
+    return vote_share(ctx, c->country, NULL) < 0.05;
+}
+
+evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
+{
+    if (!gaz)
+        return evm_diag_set(diag, EVM_ERR_GAZ, "resolve: no gazetteer");
+    size_t n = doc->n_mentions;
+    rrun r = {.doc = doc, .gaz = gaz};
+    r.st = evm_xcalloc(n + 1, sizeof *r.st);
+    r.coff = evm_xcalloc(n + 1, sizeof *r.coff);
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        r.coff[k] = total;
+        total += doc->mentions[k].spot ? doc->mentions[k].spot->n_cands : 0;
+        r.st[k].best = -1;
+        r.st[k].group = (int32_t)k;
+        for (size_t o = 0; o < k; o++)
+            if (doc->mentions[o].spot && doc->mentions[k].spot &&
+                strcmp(doc->mentions[o].spot->key, doc->mentions[k].spot->key) == 0) {
+                r.st[k].group = r.st[o].group;
+                break;
+            }
+    }
+    for (size_t k = 0; k < n; k++)
+        r.st[r.st[k].group].members++;
+    r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
+    base_context(&r);
+
+    votes ctx = {0};
+    for (int round = 0; round < 3; round++) {
+        /* one context per name (it leaves the name's own votes out), shared by its
+         * mentions */
+        for (size_t g = 0; g < n; g++) {
+            if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
+                continue;
+            build_context(&r, &ctx, round == 0, (int32_t)g);
+            for (size_t k = g; k < n; k++)
+                if ((size_t)r.st[k].group == g)
+                    score_mention(&r, k, &ctx);
+        }
+        choose(&r);
+    }
+    one_sense(&r);
+
+    /* weak spans without support lose their place */
+    bool *drop = evm_xcalloc(n + 1, sizeof *drop);
+    for (size_t k = 0; k < n; k++)
+        drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
+    for (size_t g = 0; g < n; g++) {
+        if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
+            continue;
+        build_context(&r, &ctx, false, (int32_t)g);
+        for (size_t k = g; k < n; k++)
+            if ((size_t)r.st[k].group == g && !drop[k])
+                drop[k] = unsupported(&r, k, &ctx);
+    }
+    /* write the choices; drop what has no place */
+    size_t out = 0;
+    int32_t *remap = evm_xcalloc(n + 1, sizeof *remap);
+    for (size_t k = 0; k < n; k++) {
+        evm_mention m = doc->mentions[k];
+        remap[k] = -1;
+        if (drop[k])
+            continue;
+        const evm_candidate *c = &m.spot->cands[r.st[k].best];
+        evm_place p;
+        memset(&p, 0, sizeof p);
+        evm_gazetteer_to_place(c, &p);
+        m.place = evm_doc_place_intern(doc, &p);
+        m.match = c->match;
+        double conf = r.st[k].conf;
+        m.score = (float)(m.spot->recog * (0.4 + 0.6 * conf));
+        bool landmark = c->feature && strcmp(c->feature, "LANDMARK") == 0;
+        m.metonymy = (m.spot->cues & EVM_SPOT_CUE_METONYMY) ||
+                     (landmark && !(m.spot->cues & EVM_SPOT_CUE_LOCATIVE));
+        evm_place *pl = &doc->places[m.place];
+        pl->mentions++;
+        if (m.metonymy)
+            pl->metonymic++;
+        if (m.score > pl->best_score)
+            pl->best_score = m.score;
+        remap[k] = (int32_t)out;
+        doc->mentions[out++] = m;
+    }
+    for (size_t k = 0; k < out; k++) {
+        evm_spot_info *in = doc->mentions[k].spot;
+        if (in->qualifier >= 0)
+            in->qualifier = remap[in->qualifier];
+    }
+    doc->n_mentions = out;
+    free(drop);
+    free(remap);
+    free(ctx.v);
+    free(r.base.v);
+    free(r.st);
+    free(r.coff);
+    free(r.cscore);
+    return EVM_OK;
+}

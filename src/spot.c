@@ -1,0 +1,1255 @@
+/* spot.c: toponym recognition (stage 3, after segment, before resolve): gazetteer longest
+ * match over capitalised token n-grams, then context rules (see spot.h). */
+#include "spot.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "utf8.h"
+
+/* ---- word tables (gazetteer/spot-*.txt, compiled in by gazetteer/spot-tables.cmake) --- */
+
+extern const char *const evm_spot_table_names[];
+extern const char *const *const evm_spot_table_rows[];
+extern const size_t evm_spot_n_tables;
+
+typedef struct wordtab {
+    const char *name;
+    char **rows; /* lowercase lines; a row may carry tab-separated fields */
+    size_t n;
+    uint32_t *slot; /* open-addressing hash of the first fields: row index + 1, 0 = empty */
+    size_t mask;
+} wordtab;
+
+static wordtab *tables;
+static size_t n_tables;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static uint64_t word_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void tables_load(void)
+{
+    n_tables = evm_spot_n_tables;
+    tables = evm_xcalloc(n_tables ? n_tables : 1, sizeof *tables);
+    for (size_t t = 0; t < n_tables; t++) {
+        wordtab *tab = &tables[t];
+        tab->name = evm_spot_table_names[t];
+        size_t cap = 0;
+        for (const char *const *row = evm_spot_table_rows[t]; *row; row++) {
+            char *line = evm_xstrdup(*row);
+            for (char *p = line; *p && *p != '\t'; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p - 'A' + 'a');
+            evm_grow((void **)&tab->rows, &cap, tab->n + 1, sizeof *tab->rows);
+            tab->rows[tab->n++] = line;
+        }
+        size_t size = 16;
+        while (size < tab->n * 3)
+            size *= 2;
+        tab->mask = size - 1;
+        tab->slot = evm_xcalloc(size, sizeof *tab->slot);
+        for (size_t k = 0; k < tab->n; k++) {
+            size_t len = strcspn(tab->rows[k], "\t");
+            size_t h = word_hash(tab->rows[k], len) & tab->mask;
+            while (tab->slot[h])
+                h = (h + 1) & tab->mask;
+            tab->slot[h] = (uint32_t)k + 1;
+        }
+    }
+}
+
+static const wordtab *table_get(const char *name)
+{
+    pthread_once(&tables_once, tables_load);
+    for (size_t t = 0; t < n_tables; t++)
+        if (strcmp(tables[t].name, name) == 0)
+            return &tables[t];
+    return NULL;
+}
+
+/* The row of `tab` whose first field is the lowercased w[0..n), or NULL. */
+static const char *table_row(const wordtab *tab, const char *w, size_t n)
+{
+    char buf[96];
+    if (!tab || !tab->n || n == 0 || n >= sizeof buf)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
+    for (size_t h = word_hash(buf, n) & tab->mask; tab->slot[h]; h = (h + 1) & tab->mask) {
+        const char *row = tab->rows[tab->slot[h] - 1];
+        if (strncmp(row, buf, n) == 0 && (row[n] == '\0' || row[n] == '\t'))
+            return row;
+    }
+    return NULL;
+}
+
+bool evm_spot_table_has(const char *table, const char *w, size_t n)
+{
+    return table_row(table_get(table), w, n) != NULL;
+}
+
+/* The tables spot.c uses, looked up once per run. */
+typedef struct tabs {
+    const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
+        *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
+        *speech;
+} tabs;
+
+static void tabs_init(tabs *t)
+{
+    t->common = table_get("common-words");
+    t->first = table_get("first-names");
+    t->titles = table_get("titles");
+    t->locative = table_get("locative");
+    t->city = table_get("city-words");
+    t->region = table_get("region-words");
+    t->direction = table_get("direction-words");
+    t->verbs = table_get("agent-verbs");
+    t->aux = table_get("aux-verbs");
+    t->agent = table_get("agent-nouns");
+    t->org = table_get("org-words");
+    t->eponym = table_get("eponym-words");
+    t->institution = table_get("institution-words");
+    t->function = table_get("function-words");
+    t->abbrev = table_get("abbreviations");
+    t->connector = table_get("connectors");
+    t->calendar = table_get("calendar-words");
+    t->street = table_get("street-words");
+    t->speech = table_get("speech-verbs");
+}
+
+/* ---- the run's state ------------------------------------------------------------------ */
+
+#define MAX_CANDS 48
+#define MAX_RAW 256 /* candidates read from the index before ranking */
+#define MAX_NGRAM 7
+#define KEY_MAX 256
+
+/* A set of 64-bit word hashes (open addressing), for "seen lowercase in this document". */
+typedef struct hashset {
+    uint64_t *slot;
+    size_t cap, n;
+} hashset;
+
+static uint64_t hash_lower(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h ? h : 1;
+}
+
+static void hs_add(hashset *hs, uint64_t h)
+{
+    if ((hs->n + 1) * 2 > hs->cap) {
+        size_t ncap = hs->cap ? hs->cap * 2 : 256;
+        uint64_t *ns = evm_xcalloc(ncap, sizeof *ns);
+        for (size_t i = 0; i < hs->cap; i++)
+            if (hs->slot[i]) {
+                size_t k = hs->slot[i] & (ncap - 1);
+                while (ns[k])
+                    k = (k + 1) & (ncap - 1);
+                ns[k] = hs->slot[i];
+            }
+        free(hs->slot);
+        hs->slot = ns;
+        hs->cap = ncap;
+    }
+    size_t k = h & (hs->cap - 1);
+    while (hs->slot[k]) {
+        if (hs->slot[k] == h)
+            return;
+        k = (k + 1) & (hs->cap - 1);
+    }
+    hs->slot[k] = h;
+    hs->n++;
+}
+
+static bool hs_has(const hashset *hs, uint64_t h)
+{
+    if (!hs->cap)
+        return false;
+    size_t k = h & (hs->cap - 1);
+    while (hs->slot[k]) {
+        if (hs->slot[k] == h)
+            return true;
+        k = (k + 1) & (hs->cap - 1);
+    }
+    return false;
+}
+
+typedef struct run {
+    evm_doc *doc;
+    const evm_gaz *gaz;
+    tabs t;
+    uint8_t *person;   /* per token: part of a person's name */
+    uint8_t *headline; /* per sentence: title case or all caps, capitals say nothing */
+    hashset lower;     /* words seen in lowercase in this document */
+    hashset surnames;  /* last words of person names seen in this document */
+    evm_candidate cbuf[MAX_CANDS];
+    evm_candidate raw[MAX_RAW];
+} run;
+
+/* ---- token helpers -------------------------------------------------------------------- */
+
+static const char *ttext(const run *r, size_t i)
+{
+    return r->doc->text + r->doc->tokens[i].start;
+}
+
+static size_t tlen(const run *r, size_t i)
+{
+    return r->doc->tokens[i].end - r->doc->tokens[i].start;
+}
+
+static bool is_word(const run *r, size_t i)
+{
+    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_WORD;
+}
+
+static bool is_cap(const run *r, size_t i)
+{
+    return is_word(r, i) && (r->doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER));
+}
+
+static bool has_flag(const run *r, size_t i, unsigned f)
+{
+    return i < r->doc->n_tokens && (r->doc->tokens[i].flags & f);
+}
+
+static bool same_sentence(const run *r, size_t a, size_t b)
+{
+    return a < r->doc->n_tokens && b < r->doc->n_tokens &&
+           r->doc->tokens[a].sentence == r->doc->tokens[b].sentence;
+}
+
+/* Token i is the one-character punctuation c. */
+static bool is_punct(const run *r, size_t i, char c)
+{
+    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_PUNCT && tlen(r, i) == 1 &&
+           ttext(r, i)[0] == c;
+}
+
+/* Token i (a word, its final period dropped) is in table tab. */
+static bool in_tab(const run *r, const wordtab *tab, size_t i)
+{
+    if (!is_word(r, i))
+        return false;
+    size_t n = tlen(r, i);
+    const char *w = ttext(r, i);
+    if (n > 1 && w[n - 1] == '.')
+        n--;
+    return table_row(tab, w, n) != NULL;
+}
+
+/* The word before token i in the same sentence, skipping "the"/"a", or SIZE_MAX. */
+static size_t prev_word(const run *r, size_t i, bool skip_article)
+{
+    if (i == 0 || !same_sentence(r, i - 1, i))
+        return SIZE_MAX;
+    size_t p = i - 1;
+    if (skip_article && is_word(r, p) && tlen(r, p) <= 3) {
+        const char *w = ttext(r, p);
+        size_t n = tlen(r, p);
+        if ((n == 3 && strncasecmp(w, "the", 3) == 0) || (n == 1 && (w[0] == 'a' || w[0] == 'A')))
+            if (p > 0 && same_sentence(r, p - 1, i))
+                p--;
+    }
+    return is_word(r, p) ? p : SIZE_MAX;
+}
+
+/* ---- gazetteer access ----------------------------------------------------------------- */
+
+static size_t gz_key(const char *s, size_t n, char *key)
+{
+    return evm_gazetteer_key(s, n, key, KEY_MAX);
+}
+
+/* Best prior first; population breaks ties. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const evm_candidate *x = a, *y = b;
+    if (x->prior != y->prior)
+        return x->prior < y->prior ? 1 : -1;
+    return (x->population < y->population) - (x->population > y->population);
+}
+
+/* Candidates of an exact key into r->cbuf, best prior first; returns how many. */
+static size_t gz_cands(run *r, const char *key, size_t n)
+{
+    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
+    if (nc > MAX_RAW)
+        nc = MAX_RAW;
+    qsort(r->raw, nc, sizeof *r->raw, cand_cmp);
+    if (nc > MAX_CANDS)
+        nc = MAX_CANDS;
+    memcpy(r->cbuf, r->raw, nc * sizeof *r->cbuf);
+    return nc;
+}
+
+/* True when the candidates hold a country, a first-level region, a well-known region, a
+ * national capital or a city large enough that its name is rarely anything else's. */
+static bool important(const evm_candidate *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
+            c[k].level == EVM_GEO_REGION || (c[k].feature && strcmp(c[k].feature, "LANDMARK") == 0))
+            return true;
+        /* a town's alternate names are too many and too odd ("Hamas" for Hamm) */
+        if (c[k].match == EVM_MATCH_EXACT && (c[k].capital || c[k].population >= 100000))
+            return true;
+    }
+    return false;
+}
+
+static bool is_demonym(const run *r, const char *s, size_t n)
+{
+    if (evm_gazetteer_demonym(r->gaz, s, n))
+        return true;
+    /* plural: "Ukrainians", "Russians" */
+    return n > 3 && s[n - 1] == 's' && evm_gazetteer_demonym(r->gaz, s, n - 1);
+}
+
+/* ---- person names --------------------------------------------------------------------- */
+
+static void mark_person_run(run *r, size_t from, size_t stop)
+{
+    size_t last = SIZE_MAX;
+    for (size_t j = from; j < stop && is_cap(r, j); j++) {
+        r->person[j] = 1;
+        last = j;
+        if (has_flag(r, j, EVM_TOKF_POSSESSIVE))
+            break;
+        /* "Gov." split from its period: step over a lone "." inside the name */
+        if (is_punct(r, j + 1, '.') && is_cap(r, j + 2))
+            j++;
+    }
+    if (last != SIZE_MAX && tlen(r, last) > 2)
+        hs_add(&r->surnames, hash_lower(ttext(r, last), tlen(r, last)));
+}
+
+/* Is a gazetteer name of more than one token starting at token i? (Keeps "Virginia Beach"
+ * and "King County" from being read as person names.) */
+static size_t longest_key_tokens(run *r, size_t i, size_t stop);
+
+static void find_persons(run *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t s = 0; s < doc->n_sentences; s++) {
+        const evm_sentence *se = &doc->sentences[s];
+        size_t a = se->tok_first, b = se->tok_first + se->tok_count;
+        if (r->headline[s])
+            continue;
+        for (size_t i = a; i < b; i++) {
+            if (!is_word(r, i))
+                continue;
+            if (in_tab(r, r->t.titles, i) && !has_flag(r, i, EVM_TOKF_POSSESSIVE)) {
+                size_t j = i + 1;
+                if (is_punct(r, j, '.'))
+                    j++;
+                if (j < b && is_cap(r, j) && !in_tab(r, r->t.function, j) &&
+                    longest_key_tokens(r, i, b) < 2 && longest_key_tokens(r, j, b) < 2) {
+                    mark_person_run(r, j, b);
+                }
+                continue;
+            }
+            if (is_cap(r, i) && !has_flag(r, i, EVM_TOKF_UPPER) && in_tab(r, r->t.first, i) &&
+                !has_flag(r, i, EVM_TOKF_POSSESSIVE) && i + 1 < b && is_cap(r, i + 1) &&
+                !has_flag(r, i + 1, EVM_TOKF_UPPER) && !in_tab(r, r->t.institution, i + 1) &&
+                !in_tab(r, r->t.function, i + 1) && longest_key_tokens(r, i, b) < 2) {
+                /* "Virginia Beach" stays a place; "Jordan Smith" is a person. A following
+                 * state or country ("Austin Texas") keeps the first word a place too, and so
+                 * does being a state or country ("Virginia Freedom of Information Act"). */
+                char key[KEY_MAX];
+                size_t sk = gz_key(ttext(r, i), tlen(r, i), key);
+                size_t snc = sk ? gz_cands(r, key, sk) : 0;
+                bool region_self = false;
+                for (size_t k = 0; k < snc; k++)
+                    if ((r->cbuf[k].level == EVM_GEO_COUNTRY ||
+                         r->cbuf[k].level == EVM_GEO_ADMIN1) &&
+                        r->cbuf[k].match == EVM_MATCH_EXACT)
+                        region_self = true;
+                if (region_self && (in_tab(r, r->t.common, i + 1) || in_tab(r, r->t.org, i + 1)))
+                    continue;
+                /* the second word of a longer name ("West Virginia") */
+                if (i > a && is_cap(r, i - 1) && longest_key_tokens(r, i - 1, b) >= 2)
+                    continue;
+                size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
+                size_t nc = kn ? gz_cands(r, key, kn) : 0;
+                bool region_next = false;
+                for (size_t k = 0; k < nc; k++)
+                    if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
+                        region_next = true;
+                if (region_next)
+                    continue;
+                mark_person_run(r, i, b);
+                while (i + 1 < b && r->person[i + 1])
+                    i++;
+            }
+        }
+    }
+}
+
+/* ---- headlines and the document's vocabulary ------------------------------------------ */
+
+static void find_headlines(run *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t s = 0; s < doc->n_sentences; s++) {
+        const evm_sentence *se = &doc->sentences[s];
+        size_t words = 0, caps = 0, upper = 0;
+        for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
+            if (!is_word(r, i))
+                continue;
+            words++;
+            if (doc->tokens[i].flags & EVM_TOKF_UPPER)
+                upper++;
+            if (doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))
+                caps++;
+            else if (tlen(r, i) <= 3 || in_tab(r, r->t.function, i))
+                caps++; /* "of", "in", "the" stay lowercase in title case */
+        }
+        /* all caps, or title case over enough words to tell */
+        r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
+                         (words >= 4 && caps == words && words - upper >= 4);
+    }
+    for (size_t i = 0; i < doc->n_tokens; i++) {
+        const evm_token *t = &doc->tokens[i];
+        if (t->kind == EVM_TOK_WORD && !(t->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
+            hs_add(&r->lower, hash_lower(ttext(r, i), tlen(r, i)));
+    }
+}
+
+/* ---- longest match -------------------------------------------------------------------- */
+
+/* Can token j continue a name that started earlier? Capitalised words, lowercase
+ * connectors ("of", "de", "upon"), and periods or hyphens glued to the previous word. */
+static bool name_inner(const run *r, size_t j)
+{
+    if (is_cap(r, j))
+        return true;
+    const evm_token *t = &r->doc->tokens[j];
+    if (t->kind == EVM_TOK_WORD)
+        return in_tab(r, r->t.connector, j);
+    if (t->kind == EVM_TOK_NUMBER)
+        return false;
+    if (t->kind == EVM_TOK_PUNCT && !(t->flags & EVM_TOKF_SPACE_BEFORE) && tlen(r, j) == 1) {
+        char c = ttext(r, j)[0];
+        return c == '.' || c == '-' || c == '\'';
+    }
+    return false;
+}
+
+typedef struct span {
+    size_t i, j;         /* tokens, inclusive */
+    uint32_t start, end; /* bytes */
+    char key[KEY_MAX];
+    size_t keylen;
+    size_t n_cands;
+} span;
+
+/* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
+ * sp (and r->cbuf with its candidates). Returns false when none matches. */
+static bool longest_match(run *r, size_t i, size_t stop, span *sp)
+{
+    const evm_doc *doc = r->doc;
+    bool found = false;
+    char key[KEY_MAX];
+    for (size_t j = i; j < stop && j < i + MAX_NGRAM; j++) {
+        if (j > i && !name_inner(r, j))
+            break;
+        if (j > i && has_flag(r, j - 1, EVM_TOKF_POSSESSIVE) && !is_cap(r, j))
+            break;
+        uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
+        size_t kn = gz_key(doc->text + a, b - a, key);
+        if (!kn)
+            continue;
+        bool ends_ok = is_cap(r, j);
+        if (ends_ok) {
+            size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
+            if (nc) {
+                found = true;
+                sp->i = i;
+                sp->j = j;
+                sp->start = a;
+                sp->end = b;
+                memcpy(sp->key, key, kn);
+                sp->key[kn] = '\0';
+                sp->keylen = kn;
+                sp->n_cands = nc;
+            }
+        }
+        if (!evm_gazetteer_has_prefix(r->gaz, key, kn))
+            break;
+    }
+    if (found) /* refill cbuf for the winner (later probes overwrote it) */
+        sp->n_cands = gz_cands(r, sp->key, sp->keylen);
+    return found;
+}
+
+static size_t longest_key_tokens(run *r, size_t i, size_t stop)
+{
+    span sp;
+    if (!is_cap(r, i) || !longest_match(r, i, stop, &sp))
+        return 0;
+    return sp.j - sp.i + 1;
+}
+
+/* ---- mentions --------------------------------------------------------------------------- */
+
+static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *cands, size_t n_cands,
+                                uint32_t cues, float recog)
+{
+    evm_doc *doc = r->doc;
+    evm_mention *m = evm_doc_add_mention(doc);
+    m->start = sp->start;
+    m->end = sp->end;
+    m->sentence = doc->tokens[sp->i].sentence;
+    m->tok_first = (uint32_t)sp->i;
+    m->tok_count = (uint32_t)(sp->j - sp->i + 1);
+    m->place = -1;
+    m->match = EVM_MATCH_EXACT;
+    m->score = recog;
+    m->metonymy = false;
+    evm_spot_info *info = evm_doc_alloc(doc, sizeof *info);
+    info->key = evm_doc_strndup(doc, sp->key, sp->keylen);
+    info->n_cands = (uint32_t)n_cands;
+    info->cands = evm_doc_alloc(doc, n_cands * sizeof *info->cands);
+    memcpy(info->cands, cands, n_cands * sizeof *info->cands);
+    info->cues = cues;
+    info->qualifier = -1;
+    info->recog = recog;
+    if (info->n_cands)
+        m->match = info->cands[0].match;
+    m->spot = info;
+    return m;
+}
+
+/* Cue flags from the words around tokens i..j. */
+static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
+{
+    uint32_t cues = 0;
+    qual_country[0] = '\0';
+    size_t p = prev_word(r, i, true);
+    size_t p0 = prev_word(r, i, false);
+    if (p != SIZE_MAX && in_tab(r, r->t.locative, p) && !is_cap(r, p))
+        cues |= EVM_SPOT_CUE_LOCATIVE;
+    if (p != SIZE_MAX && p == i - 1 && in_tab(r, r->t.locative, p)) /* "In Paris, ..." */
+        cues |= EVM_SPOT_CUE_LOCATIVE;
+    if (p0 != SIZE_MAX && in_tab(r, r->t.direction, p0) && p0 + 1 == i)
+        cues |= EVM_SPOT_CUE_DIRECTION;
+    /* "the (Ukrainian) city of X", "the region of X" */
+    if (p0 != SIZE_MAX && p0 + 1 == i && tlen(r, p0) == 2 &&
+        strncasecmp(ttext(r, p0), "of", 2) == 0) {
+        size_t q = prev_word(r, p0, false);
+        if (q != SIZE_MAX && in_tab(r, r->t.city, q))
+            cues |= EVM_SPOT_CUE_CITY;
+        else if (q != SIZE_MAX && in_tab(r, r->t.region, q))
+            cues |= EVM_SPOT_CUE_REGION;
+        if (q != SIZE_MAX && (cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION))) {
+            size_t d = prev_word(r, q, false);
+            if (d != SIZE_MAX && is_cap(r, d)) {
+                const char *cc = evm_gazetteer_demonym(r->gaz, ttext(r, d), tlen(r, d));
+                if (cc && strlen(cc) == 2) {
+                    memcpy(qual_country, cc, 2);
+                    qual_country[2] = '\0';
+                }
+            }
+            cues |= EVM_SPOT_CUE_LOCATIVE;
+        }
+    }
+    /* "X city", "X region", "X Oblast" right after the name */
+    size_t n = j + 1;
+    if (n < r->doc->n_tokens && same_sentence(r, n, j) && is_word(r, n) &&
+        !has_flag(r, j, EVM_TOKF_POSSESSIVE)) {
+        if (in_tab(r, r->t.city, n) && !is_cap(r, n))
+            cues |= EVM_SPOT_CUE_CITY;
+        else if (in_tab(r, r->t.region, n))
+            cues |= EVM_SPOT_CUE_REGION;
+    }
+    return cues;
+}
+
+/* Is the word after tokens ..j a verb of saying or deciding (skipping auxiliaries)? */
+static bool verb_follows(run *r, size_t j)
+{
+    size_t k = j + 1;
+    for (int hops = 0; hops < 3 && is_word(r, k) && same_sentence(r, k, j); hops++, k++) {
+        if (in_tab(r, r->t.verbs, k) && !is_cap(r, k))
+            return true;
+        if (!in_tab(r, r->t.aux, k))
+            return false;
+    }
+    return false;
+}
+
+/* Metonymy evidence: "X said", "X and Y seek", "X spokesman", "X's foreign ministry". */
+static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
+{
+    if (cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION))
+        return false;
+    size_t p = prev_word(r, i, false);
+    if (p != SIZE_MAX && p + 1 == i && tlen(r, p) == 2 && strncasecmp(ttext(r, p), "of", 2) == 0)
+        return false;
+    if (verb_follows(r, j))
+        return true;
+    /* coordinated subjects: "Washington and Europe seek" */
+    if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && tlen(r, j + 1) == 3 &&
+        strncmp(ttext(r, j + 1), "and", 3) == 0 && is_cap(r, j + 2)) {
+        span sp;
+        if (longest_match(r, j + 2, r->doc->n_tokens, &sp) && same_sentence(r, j, sp.j) &&
+            verb_follows(r, sp.j))
+            return true;
+    }
+    size_t n = j + 1;
+    if (!is_word(r, n) || !same_sentence(r, n, j))
+        return false;
+    if (in_tab(r, r->t.agent, n))
+        return true;
+    /* "Ukraine's foreign ministry": possessive, optional adjective, agent noun */
+    if (has_flag(r, j, EVM_TOKF_POSSESSIVE) && is_word(r, n + 1) && same_sentence(r, n + 1, j) &&
+        in_tab(r, r->t.agent, n + 1) && !in_tab(r, r->t.agent, n))
+        return in_tab(r, r->t.agent, n + 1);
+    return false;
+}
+
+/* Is token j (after a name) a capitalised word that continues a longer proper name? */
+static bool cap_follower(const run *r, size_t j)
+{
+    size_t n = j + 1;
+    if (!is_cap(r, n) || !same_sentence(r, n, j) || has_flag(r, j, EVM_TOKF_POSSESSIVE))
+        return false;
+    return true;
+}
+
+/* Does the run of capitalised words right after token j (up to three) hold a word of
+ * table tab? ("Van Dorn Street", "Lansing State Journal") */
+static bool run_has(const run *r, size_t j, const wordtab *tab)
+{
+    if (has_flag(r, j, EVM_TOKF_POSSESSIVE))
+        return false;
+    for (size_t n = j + 1; n <= j + 3 && is_cap(r, n) && same_sentence(r, n, j); n++) {
+        if (in_tab(r, tab, n))
+            return true;
+        if (has_flag(r, n, EVM_TOKF_POSSESSIVE))
+            break;
+    }
+    return false;
+}
+
+/* A person's surname in use: "Clark, 22, pleaded", "Robertson said", "a 1992 Toyota". */
+static bool person_context(const run *r, size_t i, size_t j)
+{
+    /* ", 22," : a name followed by an age */
+    if (is_punct(r, j + 1, ',') && j + 3 < r->doc->n_tokens &&
+        r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
+        is_punct(r, j + 3, ','))
+        return true;
+    (void)i;
+    return false;
+}
+
+/* A name continuing a list of places ("into Gainesville and Lindsay", "Sumy, Dnipro")
+ * shares the cues of the list's previous member. */
+static uint32_t list_cues(const run *r, size_t i)
+{
+    const evm_doc *doc = r->doc;
+    if (!doc->n_mentions || i < 2)
+        return 0;
+    const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+    size_t pend = pm->tok_first + pm->tok_count;
+    bool sep =
+        is_punct(r, i - 1, ',') ||
+        (is_word(r, i - 1) && tlen(r, i - 1) <= 3 &&
+         (strncmp(ttext(r, i - 1), "and", 3) == 0 || strncmp(ttext(r, i - 1), "or", 2) == 0));
+    if (!sep || pend != i - 1 || pm->sentence != doc->tokens[i].sentence)
+        return 0;
+    return pm->spot->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+}
+
+/* ---- the decision ------------------------------------------------------------------------ */
+
+typedef enum verdict { KEEP, DROP, DROP_RUN } verdict;
+
+/* A candidate matched only through an alternate name of a small place: GeoNames lists
+ * many such names ("But", "At", "Human"), so alone they are weak evidence. */
+static bool weak_alternate(const evm_candidate *c)
+{
+    return c->match != EVM_MATCH_EXACT &&
+           (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && c->population < 100000 &&
+           !c->capital;
+}
+
+/* The word of span sp without a final period, for the word tables. */
+static size_t span_word(const run *r, const span *sp, const char **w)
+{
+    *w = r->doc->text + sp->start;
+    size_t n = sp->end - sp->start;
+    if (n > 1 && (*w)[n - 1] == '.')
+        n--;
+    return n;
+}
+
+/* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
+ * leaves the candidates worth keeping in kept[0..*n_kept). */
+static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
+                     char qual_country[3], evm_candidate *kept, size_t *n_kept)
+{
+    evm_doc *doc = r->doc;
+    size_t i = sp->i, j = sp->j;
+    bool single = i == j;
+    const char *w;
+    size_t wn = span_word(r, sp, &w);
+    bool headline = r->headline[doc->tokens[i].sentence];
+    bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
+    bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
+
+    *cues = context_cues(r, i, j, qual_country);
+    if (headline)
+        *cues |= EVM_SPOT_CUE_HEADLINE;
+    *cues |= list_cues(r, i);
+    /* an all-caps dateline inside the text: "NEWARK -- ...", "CHARLESTON, W.Va. (AP)" */
+    if (upper && wn >= 3 &&
+        (is_punct(r, j + 1, '-') || is_punct(r, j + 1, '(') ||
+         (j + 1 < doc->n_tokens && doc->tokens[j + 1].kind == EVM_TOK_PUNCT &&
+          strncmp(ttext(r, j + 1), "\xe2\x80", 2) == 0)))
+        *cues |= EVM_SPOT_CUE_DATELINE;
+    bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                          EVM_SPOT_CUE_DIRECTION | EVM_SPOT_CUE_DATELINE)) != 0;
+    /* "at the Royal Free": a common word after an article names a building or a body,
+     * whatever preposition comes first */
+    if (single && i > 0 && is_word(r, i - 1) && !is_cap(r, i - 1) && tlen(r, i - 1) == 3 &&
+        strncmp(ttext(r, i - 1), "the", 3) == 0 && table_row(r->t.common, w, wn)) {
+        cued = false;
+        *cues &= ~(uint32_t)EVM_SPOT_CUE_LOCATIVE;
+    }
+    /* "City, State" right after: a strong cue too */
+    if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
+        const char *nw = ttext(r, j + 2);
+        size_t nn = tlen(r, j + 2);
+        char key[KEY_MAX];
+        size_t kn = gz_key(nw, nn, key);
+        bool region_next = table_row(r->t.abbrev, nw, nn) != NULL;
+        size_t nc = kn ? gz_cands(r, key, kn) : 0;
+        for (size_t k = 0; k < nc; k++)
+            if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
+                region_next = true;
+        gz_cands(r, sp->key, sp->keylen);
+        if (region_next)
+            cued = true;
+    }
+
+    /* keep the candidates worth keeping: alternate names of small places only with a cue
+     * or in a multi-word name */
+    *n_kept = 0;
+    for (size_t k = 0; k < sp->n_cands; k++)
+        if (cued || !weak_alternate(&r->cbuf[k]))
+            kept[(*n_kept)++] = r->cbuf[k];
+    if (!*n_kept)
+        return DROP;
+    bool imp = important(kept, *n_kept);
+    /* every candidate a populated place (or a county by its bare name): a name a person
+     * could bear */
+    bool local_only = true;
+    bool area_exact = false; /* a country or region by its own name ("Turkey", "Georgia") */
+    for (size_t k = 0; k < *n_kept; k++) {
+        evm_geo_level lv = kept[k].level;
+        if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION ||
+            (lv == EVM_GEO_ADMIN2 && kept[k].match == EVM_MATCH_EXACT))
+            local_only = false;
+        if ((lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) &&
+            kept[k].match == EVM_MATCH_EXACT)
+            area_exact = true;
+    }
+
+    /* person names: after a title or a first name, or a surname seen in the document */
+    for (size_t k = i; k <= j; k++)
+        if (r->person[k])
+            return DROP;
+    if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
+        return DROP;
+    if (single && local_only && !imp && !cued &&
+        (person_context(r, i, j) ||
+         (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.speech, j + 1) &&
+          !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
+        hs_add(&r->surnames, hash_lower(w, wn));
+        return DROP;
+    }
+
+    if (single) {
+        /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
+        if (is_demonym(r, w, wn))
+            return DROP;
+        /* words that are never a place alone: "She", "But", "West", "August", "D" */
+        if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
+            table_row(r->t.calendar, w, wn) || wn < 2)
+            return DROP;
+        /* an abbreviation alone ("St.", "Mt.", "St") is not a name; initials ("U.S.")
+         * may be; nor is a contraction ("I'll") or a title ("Miss") */
+        if ((has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn)) || (wn == 2 && !upper) ||
+            memchr(w, '\'', wn) || table_row(r->t.titles, w, wn))
+            return DROP;
+        /* a model year before it: "a 1992 Toyota" */
+        if (i > 0 && same_sentence(r, i - 1, i) && doc->tokens[i - 1].kind == EVM_TOK_NUMBER &&
+            tlen(r, i - 1) == 4 && (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2'))
+            return DROP;
+        /* currency: "US$460" */
+        if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
+            (doc->tokens[i + 1].kind == EVM_TOK_SYMBOL || ttext(r, i + 1)[0] == '$'))
+            return DROP;
+    }
+
+    /* names of diseases and strains: "Marburg virus", "Lassa fever", "Reston ebolavirus" */
+    if (is_word(r, j + 1) && same_sentence(r, j, j + 1)) {
+        const char *nw = ttext(r, j + 1);
+        size_t nn = tlen(r, j + 1);
+        if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
+            return DROP;
+    }
+    /* street names: "Dublin Road", "Memphis St.", "Van Dorn Street" */
+    if (run_has(r, j, r->t.street))
+        return DROP_RUN;
+
+    /* an all-caps name beside another all-caps word that is no place ("MORRIS LAMONT",
+     * a photo credit) is a person's, unless it opens a dateline */
+    if (single && upper && !(*cues & EVM_SPOT_CUE_DATELINE) && !headline &&
+        ((i > 0 && same_sentence(r, i - 1, i) && has_flag(r, i - 1, EVM_TOKF_UPPER) &&
+          is_word(r, i - 1) && tlen(r, i - 1) > 2) ||
+         (has_flag(r, j + 1, EVM_TOKF_UPPER) && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
+          tlen(r, j + 1) > 2)))
+        return DROP;
+    /* a firm's partners: "Stevens & Wilkinson" */
+    if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
+        return DROP;
+    /* short all-caps tokens are acronyms unless they name a country or a region */
+    if (single && upper && wn <= 3) {
+        bool region = false;
+        for (size_t k = 0; k < *n_kept; k++)
+            if (kept[k].level != EVM_GEO_POINT && kept[k].level != EVM_GEO_ADMIN2)
+                region = true;
+        if (!region)
+            return DROP;
+    }
+
+    if (!headline) {
+        /* inside an organisation's name: "Fox News", "Washington Post" */
+        if (cap_follower(r, j)) {
+            size_t n = j + 1;
+            if (in_tab(r, r->t.org, n))
+                return DROP_RUN;
+            if (single && local_only && !in_tab(r, r->t.institution, n) &&
+                !in_tab(r, r->t.function, n) && !in_tab(r, r->t.titles, n) &&
+                !in_tab(r, r->t.direction, n) && !in_tab(r, r->t.calendar, n)) {
+                span nx;
+                bool place_next = longest_match(r, n, sent_stop, &nx);
+                bool region_next = false;
+                for (size_t k = 0; place_next && k < nx.n_cands; k++)
+                    if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
+                        region_next = true;
+                gz_cands(r, sp->key, sp->keylen);
+                if (!region_next && !imp)
+                    return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
+            }
+        }
+        /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
+        size_t p = i > 0 ? i - 1 : SIZE_MAX;
+        if (p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
+            !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
+            !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
+            !in_tab(r, r->t.locative, p) && !in_tab(r, r->t.titles, p) &&
+            !is_demonym(r, ttext(r, p), tlen(r, p)) && !(doc->tokens[p].flags & EVM_TOKF_UPPER) &&
+            !imp && local_only) {
+            bool prev_is_place =
+                doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
+                                           doc->mentions[doc->n_mentions - 1].tok_count ==
+                                       i;
+            if (!prev_is_place) {
+                if (single)
+                    hs_add(&r->surnames, hash_lower(w, wn));
+                return DROP;
+            }
+        }
+    }
+
+    /* common words that are also place names need a cue, or importance mid-sentence */
+    bool common =
+        single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
+    bool first_name = single && table_row(r->t.first, w, wn);
+    /* "the Concord Police": a place's institution or feature after it is a cue too */
+    bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
+                       !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
+                       !in_tab(r, r->t.common, j + 1);
+    bool exact = false;
+    for (size_t k = 0; k < *n_kept; k++)
+        exact |= kept[k].match == EVM_MATCH_EXACT;
+    institution = institution && exact;
+    /* a capitalised direction word belongs to the name ("Southern University") */
+    bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                            EVM_SPOT_CUE_DATELINE)) ||
+                  ((*cues & EVM_SPOT_CUE_DIRECTION) && i > 0 && !is_cap(r, i - 1));
+    if (common && !strong && !institution && (initial || headline || !area_exact))
+        return DROP;
+    if (first_name && !cued && (initial || headline || !imp))
+        return DROP;
+    /* "United Russia", "United Nations": a party or a body */
+    if (i > 0 && same_sentence(r, i - 1, i) && is_cap(r, i - 1) && tlen(r, i - 1) == 6 &&
+        strncmp(ttext(r, i - 1), "United", 6) == 0)
+        return DROP;
+    if (headline && !imp && !cued)
+        return DROP; /* decided again after the body: see recheck_headline */
+
+    float rc = 0.55f;
+    if (*cues & EVM_SPOT_CUE_LOCATIVE)
+        rc += 0.25f;
+    if (*cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION))
+        rc += 0.15f;
+    if (imp)
+        rc += 0.15f;
+    if (!single)
+        rc += 0.05f;
+    if (initial && single)
+        rc -= 0.1f;
+    if (common || first_name)
+        rc -= 0.2f;
+    if (headline)
+        rc -= 0.1f;
+    *recog = rc < 0.05f ? 0.05f : rc > 1.0f ? 1.0f : rc;
+    return KEEP;
+}
+
+/* Parts of a hyphenated word that name places: "Kharkiv-based" (a name and a lowercase
+ * word), "U.S.-Mexico" (names of countries, regions or large cities on both sides). Brand
+ * names ("Wal-Mart") and compound adjectives ("Arab-Israeli") give nothing. */
+static void spot_hyphenated(run *r, size_t i)
+{
+    const char *w = ttext(r, i);
+    size_t n = tlen(r, i);
+    if (!memchr(w, '-', n))
+        return;
+    size_t parts[8][2], np = 0;
+    bool lower_part = false;
+    for (size_t a = 0; a < n && np < 8;) {
+        size_t b = a;
+        while (b < n && w[b] != '-')
+            b++;
+        int32_t cp = -1;
+        if (b > a)
+            evm_utf8_decode(w + a, b - a, &cp);
+        if (cp > 0 && evm_utf8_is_upper(cp)) {
+            parts[np][0] = a;
+            parts[np][1] = b;
+            np++;
+        } else if (cp > 0) {
+            lower_part = true;
+        }
+        a = b + 1;
+    }
+    for (size_t k = 0; k < np; k++) {
+        size_t a = parts[k][0], b = parts[k][1];
+        if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
+            hs_has(&r->surnames, hash_lower(w + a, b - a)) || table_row(r->t.first, w + a, b - a) ||
+            table_row(r->t.direction, w + a, b - a))
+            continue;
+        span sp = {.i = i, .j = i};
+        sp.keylen = gz_key(w + a, b - a, sp.key);
+        sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
+        if (!sp.n_cands)
+            continue;
+        evm_candidate kept[MAX_CANDS];
+        size_t nk = 0;
+        for (size_t c = 0; c < sp.n_cands; c++)
+            if (!weak_alternate(&r->cbuf[c]))
+                kept[nk++] = r->cbuf[c];
+        bool imp = important(kept, nk);
+        bool exact = false;
+        for (size_t c = 0; c < nk; c++)
+            exact |= kept[c].match == EVM_MATCH_EXACT;
+        if (!nk || (!imp && !(lower_part && np == 1) && !(exact && b - a >= 4)))
+            continue;
+        sp.start = r->doc->tokens[i].start + (uint32_t)a;
+        sp.end = r->doc->tokens[i].start + (uint32_t)b;
+        add_mention(r, &sp, kept, nk, 0, 0.6f);
+    }
+}
+
+/* A name spelt another way than the gazetteer's ("Kryvyi Rig" for Kryvyi Rih): tried only
+ * for capitalised words that nothing matched exactly, where the context says a place is
+ * expected: after a locative or "city of" cue, or continuing a list of places ("Sumy and
+ * Kryvyi Rig"). Transliteration variants only, never fuzzy matches. */
+static bool spot_variant(run *r, size_t i, size_t stop)
+{
+    evm_doc *doc = r->doc;
+    if (r->headline[doc->tokens[i].sentence] || has_flag(r, i, EVM_TOKF_UPPER) ||
+        in_tab(r, r->t.common, i) || in_tab(r, r->t.first, i) || in_tab(r, r->t.function, i) ||
+        in_tab(r, r->t.calendar, i) || is_demonym(r, ttext(r, i), tlen(r, i)) || tlen(r, i) < 4)
+        return false;
+    char qc[3];
+    uint32_t cues = context_cues(r, i, i, qc);
+    bool listed = false;
+    if (doc->n_mentions && i >= 2) {
+        const evm_mention *pm = &doc->mentions[doc->n_mentions - 1];
+        size_t pend = pm->tok_first + pm->tok_count;
+        bool sep = is_punct(r, i - 1, ',') ||
+                   (is_word(r, i - 1) && (strncmp(ttext(r, i - 1), "and", 3) == 0 ||
+                                          strncmp(ttext(r, i - 1), "or", 2) == 0));
+        listed = sep && pend == i - 1 && pm->sentence == doc->tokens[i].sentence;
+        if (listed) /* "the cities of Sumy and Kryvyi Rig": the list shares its cue */
+            cues |= pm->spot->cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
+    }
+    if (!listed && !(cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)))
+        return false;
+    evm_lookup_opts opts = {.variants = true};
+    evm_candidate c[MAX_CANDS];
+    for (size_t len = 2; len >= 1; len--) {
+        size_t j = i + len - 1;
+        if (j >= stop || !is_cap(r, j) || r->person[j])
+            continue;
+        uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
+        size_t nc = evm_gazetteer_lookup(r->gaz, doc->text + a, b - a, &opts, c, MAX_CANDS);
+        size_t nk = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (c[k].match == EVM_MATCH_VARIANT && !weak_alternate(&c[k]))
+                c[nk++] = c[k];
+        if (!nk)
+            continue;
+        span sp = {.i = i, .j = j, .start = a, .end = b};
+        sp.keylen = gz_key(doc->text + a, b - a, sp.key);
+        sp.n_cands = nk;
+        evm_mention *m = add_mention(r, &sp, c, nk, cues, 0.5f);
+        memcpy(m->spot->qual_country, qc, 3);
+        m->match = EVM_MATCH_VARIANT;
+        return true;
+    }
+    return false;
+}
+
+/* Abbreviations of states and provinces from a table ("W.Va.", "Tenn.", "Calif."). */
+static bool spot_abbrev(run *r, size_t i, size_t stop)
+{
+    size_t n = tlen(r, i);
+    const char *w = ttext(r, i);
+    bool dot_tok = is_punct(r, i + 1, '.') && i + 1 < stop;
+    char buf[32];
+    if (n + 1 >= sizeof buf)
+        return false;
+    memcpy(buf, w, n);
+    size_t bn = n;
+    if (w[n - 1] != '.' && dot_tok)
+        buf[bn++] = '.';
+    const char *row = table_row(r->t.abbrev, buf, bn);
+    if (!row)
+        return false;
+    const char *full = strchr(row, '\t');
+    if (!full)
+        return false;
+    full++;
+    size_t fn = strcspn(full, "\t");
+    bool safe = full[fn] == '\t';
+    /* after "City," or a locative word, or marked safe to read anywhere */
+    bool after_place = i >= 2 && is_punct(r, i - 1, ',') && r->doc->n_mentions &&
+                       r->doc->mentions[r->doc->n_mentions - 1].tok_first +
+                               r->doc->mentions[r->doc->n_mentions - 1].tok_count ==
+                           i - 1;
+    size_t p = prev_word(r, i, false);
+    bool loc = p != SIZE_MAX && in_tab(r, r->t.locative, p);
+    if (!after_place && !loc && !safe)
+        return false;
+    span sp = {.i = i, .j = (w[n - 1] != '.' && dot_tok) ? i + 1 : i};
+    sp.keylen = gz_key(full, fn, sp.key);
+    sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
+    if (!sp.n_cands)
+        return false;
+    sp.start = r->doc->tokens[sp.i].start;
+    sp.end = r->doc->tokens[sp.j].end;
+    add_mention(r, &sp, r->cbuf, sp.n_cands, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
+    return true;
+}
+
+/* Pairs "City, State" / "City, Country": the second qualifies the first. */
+static void link_pairs(run *r)
+{
+    evm_doc *doc = r->doc;
+    for (size_t k = 0; k + 1 < doc->n_mentions; k++) {
+        evm_mention *a = &doc->mentions[k], *b = &doc->mentions[k + 1];
+        if (a->sentence != b->sentence)
+            continue;
+        size_t a_end = a->tok_first + a->tok_count;
+        bool comma = is_punct(r, a_end, ',') && b->tok_first == a_end + 1;
+        bool adjacent = b->tok_first == a_end && a->end < b->start;
+        if (!comma && !adjacent)
+            continue;
+        bool region = false;
+        for (size_t c = 0; c < b->spot->n_cands; c++) {
+            evm_geo_level lv = b->spot->cands[c].level;
+            if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_ADMIN2)
+                region = true;
+        }
+        if (!region)
+            continue;
+        /* a list of regions ("Ohio, Indiana") is not a pair: the first must be able to sit
+         * inside the second */
+        bool a_inside = false;
+        for (size_t c = 0; c < a->spot->n_cands; c++) {
+            evm_geo_level lv = a->spot->cands[c].level;
+            if (lv == EVM_GEO_POINT || lv == EVM_GEO_ADMIN2)
+                a_inside = true;
+            if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) {
+                a_inside = false;
+                break;
+            }
+        }
+        if (!a_inside)
+            continue;
+        a->spot->qualifier = (int32_t)(k + 1);
+        a->spot->cues |= EVM_SPOT_CUE_PAIR;
+        b->spot->cues |= EVM_SPOT_CUE_QUALIFIES;
+    }
+}
+
+/* Headline spans without a cue were dropped unless important; keep those whose name the
+ * body confirms. (Title case makes every word a capitalised candidate.) */
+static void recheck_headline(run *r, size_t s, size_t a, size_t b)
+{
+    evm_doc *doc = r->doc;
+    for (size_t i = a; i < b; i++) {
+        if (!is_cap(r, i) || has_flag(r, i, EVM_TOKF_UPPER))
+            continue;
+        span sp;
+        if (!longest_match(r, i, b, &sp))
+            continue;
+        bool covered = false;
+        for (size_t k = 0; k < doc->n_mentions; k++)
+            if (doc->mentions[k].start < sp.end && sp.start < doc->mentions[k].end)
+                covered = true;
+        if (covered) {
+            i = sp.j;
+            continue;
+        }
+        bool confirmed = false;
+        for (size_t k = 0; k < doc->n_mentions; k++) {
+            const evm_mention *m = &doc->mentions[k];
+            if (m->sentence != s && strcmp(m->spot->key, sp.key) == 0 &&
+                !(m->spot->cues & EVM_SPOT_CUE_HEADLINE))
+                confirmed = true;
+        }
+        if (confirmed) {
+            char qc[3];
+            uint32_t cues = context_cues(r, sp.i, sp.j, qc) | EVM_SPOT_CUE_HEADLINE;
+            evm_mention *m = add_mention(r, &sp, r->cbuf, sp.n_cands, cues, 0.6f);
+            memcpy(m->spot->qual_country, qc, 3);
+        }
+        i = sp.j;
+    }
+}
+
+static int mention_cmp(const void *a, const void *b)
+{
+    const evm_mention *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
+{
+    if (!gaz)
+        return evm_diag_set(diag, EVM_ERR_GAZ, "spot: no gazetteer");
+    doc->n_mentions = 0;
+    run r = {.doc = doc, .gaz = gaz};
+    tabs_init(&r.t);
+    r.person = evm_xcalloc(doc->n_tokens + 1, 1);
+    r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
+    find_headlines(&r);
+    find_persons(&r);
+
+    char dkey[KEY_MAX];
+    size_t dkn = doc->dateline ? gz_key(doc->dateline, strlen(doc->dateline), dkey) : 0;
+
+    for (size_t s = 0; s < doc->n_sentences; s++) {
+        const evm_sentence *se = &doc->sentences[s];
+        size_t a = se->tok_first, b = se->tok_first + se->tok_count;
+        for (size_t i = a; i < b; i++) {
+            if (!is_cap(&r, i))
+                continue;
+            if (spot_abbrev(&r, i, b)) {
+                evm_mention *m = &doc->mentions[doc->n_mentions - 1];
+                i = m->tok_first + m->tok_count - 1;
+                continue;
+            }
+            span sp;
+            bool found = longest_match(&r, i, b, &sp);
+            /* "Dublin City Council": a match ending in an institution word that another
+             * such word follows is the place plus its institution */
+            if (found && sp.j > sp.i && in_tab(&r, r.t.city, sp.j) && is_cap(&r, sp.j + 1) &&
+                in_tab(&r, r.t.institution, sp.j + 1)) {
+                span shorter;
+                if (longest_match(&r, i, sp.j, &shorter))
+                    sp = shorter;
+                else
+                    found = false;
+            }
+            if (!found) {
+                if (r.person[i])
+                    continue;
+                if (spot_variant(&r, i, b))
+                    i = doc->mentions[doc->n_mentions - 1].tok_first +
+                        doc->mentions[doc->n_mentions - 1].tok_count - 1;
+                else
+                    spot_hyphenated(&r, i);
+                continue;
+            }
+            uint32_t cues = 0;
+            float recog = 0;
+            char qc[3] = "";
+            evm_candidate kept[MAX_CANDS];
+            size_t n_kept = 0;
+            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept, &n_kept);
+            /* a sentence's final period glued to the name ("by Thursday.") is not part of it */
+            const char *lw = ttext(&r, sp.j);
+            size_t ln = tlen(&r, sp.j);
+            if (ln >= 5 && lw[ln - 1] == '.' && !memchr(lw, '.', ln - 1))
+                sp.end--;
+            if (v == KEEP) {
+                if (dkn && dkn == sp.keylen && memcmp(dkey, sp.key, dkn) == 0)
+                    cues |= EVM_SPOT_CUE_DATELINE;
+                if (metonymy_cue(&r, sp.i, sp.j, cues))
+                    cues |= EVM_SPOT_CUE_METONYMY;
+                if (is_word(&r, sp.j + 1) && in_tab(&r, r.t.institution, sp.j + 1))
+                    cues |= EVM_SPOT_CUE_INSTITUTION;
+                evm_mention *m = add_mention(&r, &sp, kept, n_kept, cues, recog);
+                memcpy(m->spot->qual_country, qc, 3);
+            }
+            i = sp.j;
+            if (v == DROP_RUN)
+                while (i + 1 < b && is_cap(&r, i + 1))
+                    i++;
+            /* "Gainesville Police Department": the institution's words are not places */
+            if (v == KEEP)
+                while (i + 1 < b && is_cap(&r, i + 1) && !has_flag(&r, i, EVM_TOKF_POSSESSIVE) &&
+                       (in_tab(&r, r.t.institution, i + 1) || in_tab(&r, r.t.common, i + 1)))
+                    i++;
+        }
+    }
+    for (size_t s = 0; s < doc->n_sentences; s++)
+        if (r.headline[s])
+            recheck_headline(&r, s, doc->sentences[s].tok_first,
+                             doc->sentences[s].tok_first + doc->sentences[s].tok_count);
+    qsort(doc->mentions, doc->n_mentions, sizeof *doc->mentions, mention_cmp);
+    link_pairs(&r);
+
+    free(r.person);
+    free(r.headline);
+    free(r.lower.slot);
+    free(r.surnames.slot);
+    return EVM_OK;
+}

@@ -1,0 +1,397 @@
+/* test_gazetteer.c: the gazetteer index (gazetteer.c): keys, variant keys, the issue's
+ * lookup cases, demonyms, prefixes, and clear errors for broken index files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gazbuild.h"
+#include "gazetteer.h"
+
+static evm_gaz *gaz;
+static char gaz_path[4096];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(gaz_path, sizeof gaz_path, "%s/%s", EVM_BUILD_DIR, EVM_GAZ_FILE);
+    evm_diag d = {{0}};
+    if (evm_gazetteer_open(gaz_path, &gaz, &d) != EVM_OK) {
+        fprintf(stderr, "%s\n", d.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    evm_gazetteer_close(gaz);
+    return 0;
+}
+
+static const char *key_of(const char *s)
+{
+    static char buf[EVM_GAZ_KEY_MAX];
+    evm_gazetteer_key(s, strlen(s), buf, sizeof buf);
+    return buf;
+}
+
+static void test_keys(void **state)
+{
+    (void)state;
+    assert_string_equal(key_of("St. Petersburg"), "saint petersburg");
+    assert_string_equal(key_of("Saint-Petersburg"), "saint petersburg");
+    assert_string_equal(key_of("ST PETERSBURG"), "saint petersburg");
+    assert_string_equal(key_of("Ste-Foy"), "saint foy");
+    assert_string_equal(key_of("Dnipró"), "dnipro");
+    assert_string_equal(key_of("Kyiv's"), "kyiv");
+    assert_string_equal(key_of("Kyiv’s"), "kyiv");
+    assert_string_equal(key_of("Côte d'Ivoire"), "cote divoire");
+    assert_string_equal(key_of("U.S."), "us");
+    assert_string_equal(key_of("the Hague"), "hague");
+    assert_string_equal(key_of("Democratic Republic of the Congo"), "democratic republic of congo");
+    assert_string_equal(key_of("The"), "the");
+    assert_string_equal(key_of("Bay of the"), "bay of");
+    assert_string_equal(key_of("Київ"), "киів");
+    assert_string_equal(key_of("  Rapides   Parish, "), "rapides parish");
+    assert_string_equal(key_of("Łódź"), "lodz");
+    assert_string_equal(key_of("Loudon Co."), "loudon county");
+    assert_string_equal(key_of("Madison Twp."), "madison township");
+    assert_string_equal(key_of("Co."), "co");
+    char small[4];
+    assert_int_equal(evm_gazetteer_key("Petersburg", 10, small, sizeof small), 0);
+    assert_int_equal(evm_gazetteer_key("--", 2, small, sizeof small), 0);
+}
+
+static const char *variant_of(const char *s)
+{
+    static char bufs[2][EVM_GAZ_KEY_MAX];
+    static int which;
+    char *buf = bufs[which ^= 1];
+    const char *k = key_of(s);
+    evm_gazetteer_variant_key(k, strlen(k), buf, EVM_GAZ_KEY_MAX);
+    return buf;
+}
+
+static void test_variant_keys(void **state)
+{
+    (void)state;
+    assert_string_equal(variant_of("Kryvyi Rig"), variant_of("Kryvyy Rih"));
+    assert_string_equal(variant_of("Кривий Ріг"), variant_of("Kryvyi Rih"));
+    assert_string_equal(variant_of("Kharkiv"), variant_of("Harkiv"));
+    assert_string_equal(variant_of("Zaporizhzhia"), variant_of("Zaporizhia"));
+    assert_string_not_equal(variant_of("Paris"), variant_of("Berlin"));
+}
+
+/* The first candidate for a name with variants and fuzzy matching on. */
+static size_t look(const char *name, const char *cc, evm_candidate *c, size_t max)
+{
+    evm_lookup_opts o = {cc, true, true};
+    return evm_gazetteer_lookup(gaz, name, strlen(name), &o, c, max);
+}
+
+static void expect_first(const char *name, int64_t geonameid, evm_match m)
+{
+    evm_candidate c[10];
+    size_t n = look(name, NULL, c, 10);
+    if (n == 0 || c[0].geonameid != geonameid)
+        fail_msg("%s: expected %lld first, got %lld (%s)", name, (long long)geonameid,
+                 n ? (long long)c[0].geonameid : -2LL, n ? c[0].name : "nothing");
+    assert_int_equal(c[0].match, m);
+}
+
+static void test_issue_cases(void **state)
+{
+    (void)state;
+    expect_first("Kryvyi Rig", 703845, EVM_MATCH_VARIANT);
+    expect_first("Kiev", 703448, EVM_MATCH_ALTERNATE);
+    expect_first("Київ", 703448, EVM_MATCH_ALTERNATE);
+    expect_first("Kyiv", 703448, EVM_MATCH_EXACT);
+    expect_first("Dnepropetrovsk", 709930, EVM_MATCH_ALTERNATE);
+    expect_first("St. Petersburg", 498817, EVM_MATCH_EXACT);
+    expect_first("Paris", 2988507, EVM_MATCH_EXACT);
+    /* Other spellings in news, and a city whose oblast bears its other spelling. */
+    expect_first("Krivoy Rog", 703845, EVM_MATCH_ALTERNATE);
+    expect_first("Kharkov", 706483, EVM_MATCH_ALTERNATE);
+    expect_first("Zaporizhzhia", 687700, EVM_MATCH_ALTERNATE);
+    expect_first("Vinnitsa", 689558, EVM_MATCH_VARIANT);
+
+    evm_candidate c[20];
+    size_t n = look("Paris", NULL, c, 20);
+    bool texas = false;
+    for (size_t i = 0; i < n; i++)
+        texas |= strcmp(c[i].country, "US") == 0 && strcmp(c[i].admin1, "Texas") == 0;
+    assert_true(texas);
+    for (size_t i = 1; i < n; i++)
+        assert_true(c[i - 1].score >= c[i].score);
+}
+
+static void expect_country(const char *name, const char *cc)
+{
+    evm_candidate c[5];
+    size_t n = look(name, NULL, c, 5);
+    assert_true(n > 0);
+    assert_string_equal(c[0].feature, "COUNTRY");
+    assert_int_equal(c[0].level, EVM_GEO_COUNTRY);
+    assert_string_equal(c[0].country, cc);
+    assert_int_equal(c[0].geonameid, -1);
+}
+
+static void test_countries_and_regions(void **state)
+{
+    (void)state;
+    expect_country("Britain", "GB");
+    expect_country("UK", "GB");
+    expect_country("United States", "US");
+    expect_country("Ukraine", "UA");
+    expect_country("Ivory Coast", "CI");
+
+    evm_candidate c[5];
+    const char *admin_forms[] = {"Donetsk Oblast", "Donetsk region", "Donetsk oblast"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(look(admin_forms[i], NULL, c, 5) > 0);
+        assert_string_equal(c[0].feature, "ADM1");
+        assert_string_equal(c[0].country, "UA");
+        assert_string_equal(c[0].admin1_code, "05");
+        /* A point inside the oblast (48.0N 37.8E is Donetsk city). */
+        assert_true(c[0].lat > 46.8 && c[0].lat < 49.3 && c[0].lon > 36.5 && c[0].lon < 39.0);
+    }
+
+    assert_true(look("Europe", NULL, c, 5) > 0);
+    assert_string_equal(c[0].feature, "CONT");
+    assert_int_equal(c[0].level, EVM_GEO_REGION);
+
+    assert_true(look("Kremlin", NULL, c, 5) > 0);
+    assert_string_equal(c[0].feature, "LANDMARK");
+    assert_string_equal(c[0].city, "Moscow");
+    assert_string_equal(c[0].country, "RU");
+    assert_true(c[0].lat > 55.5 && c[0].lat < 56.0 && c[0].lon > 37.3 && c[0].lon < 37.9);
+
+    /* A parish with and without its type word; the bare form ranks lower. */
+    assert_true(look("Rapides Parish", NULL, c, 5) > 0);
+    assert_string_equal(c[0].feature, "ADM2");
+    assert_string_equal(c[0].admin1, "Louisiana");
+    float exact = c[0].score;
+    size_t n = look("Rapides", "US", c, 5);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].feature, "ADM2") == 0)
+            assert_true(c[i].score < exact);
+}
+
+static void test_country_filter(void **state)
+{
+    (void)state;
+    evm_candidate c[10];
+    size_t n = look("Paris", "US", c, 10);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(c[i].country, "US");
+    assert_int_equal(look("Paris", "ZZ", c, 10), 0);
+}
+
+static void test_nothing_near(void **state)
+{
+    (void)state;
+    evm_candidate c[5];
+    assert_int_equal(look("Xqzvbrt Plonkwuff", NULL, c, 5), 0);
+    assert_int_equal(look("Zzyzzyqqx", NULL, c, 5), 0);
+    assert_int_equal(look("", NULL, c, 5), 0);
+    assert_int_equal(look("!!!", NULL, c, 5), 0);
+}
+
+static void test_fuzzy(void **state)
+{
+    (void)state;
+    evm_candidate c[5];
+    /* One letter dropped from a long name. */
+    assert_true(look("Dnipropetrovk", NULL, c, 5) > 0);
+    assert_int_equal(c[0].match, EVM_MATCH_FUZZY);
+    assert_int_equal(c[0].distance, 1);
+    /* Short names never match fuzzily. */
+    evm_lookup_opts o = {NULL, false, true};
+    assert_int_equal(evm_gazetteer_lookup(gaz, "Kyv", 3, &o, c, 5), 0);
+}
+
+static void test_spotter_api(void **state)
+{
+    (void)state;
+    assert_true(evm_gazetteer_has_prefix(gaz, "new", 3));
+    assert_true(evm_gazetteer_has_prefix(gaz, "kryvyy", 6));
+    assert_false(evm_gazetteer_has_prefix(gaz, "donetsk oblast", 14));
+    assert_false(evm_gazetteer_has_prefix(gaz, "qqqzzz", 6));
+    evm_candidate c[4];
+    assert_true(evm_gazetteer_lookup_key(gaz, "new york", 8, c, 4) > 0);
+    assert_int_equal(evm_gazetteer_lookup_key(gaz, "new yor", 7, NULL, 0), 0);
+
+    const char *cc = evm_gazetteer_demonym(gaz, "Ukrainian", 9);
+    assert_non_null(cc);
+    assert_string_equal(cc, "UA");
+    assert_string_equal(evm_gazetteer_demonym(gaz, "RUSSIAN", 7), "RU");
+    assert_null(evm_gazetteer_demonym(gaz, "Table", 5));
+
+    /* Nationality words find their country, flagged as such. */
+    assert_true(look("Ukrainians", NULL, c, 4) > 0);
+    assert_string_equal(c[0].feature, "COUNTRY");
+    assert_string_equal(c[0].country, "UA");
+    assert_true(c[0].demonym);
+    assert_true(look("Ukraine", NULL, c, 4) > 0);
+    assert_false(c[0].demonym);
+
+    /* A dotted state abbreviation prefers the abbreviation table. */
+    assert_true(look("Tenn.", NULL, c, 4) > 0);
+    assert_string_equal(c[0].feature, "ADM1");
+    assert_string_equal(c[0].name, "Tennessee");
+    assert_true(c[0].abbrev);
+
+    /* Countries and admin regions by GeoNames code, for context in resolution. */
+    assert_true(evm_gazetteer_code(gaz, "UA", &c[0]));
+    assert_string_equal(c[0].feature, "COUNTRY");
+    assert_true(evm_gazetteer_code(gaz, "UA.05", &c[0]));
+    assert_string_equal(c[0].name, "Donetsk Oblast");
+    assert_true(evm_gazetteer_code(gaz, "US.LA.079", &c[0]));
+    assert_string_equal(c[0].name, "Rapides Parish");
+    assert_false(evm_gazetteer_code(gaz, "ZZ.99", &c[0]));
+    assert_int_equal(evm_gazetteer_lookup_key(gaz, "ua", 2, NULL, 0), 0);
+
+    evm_place p;
+    assert_true(look("Kyiv", NULL, c, 1) == 1);
+    evm_gazetteer_to_place(&c[0], &p);
+    assert_int_equal(p.geonameid, 703448);
+    assert_string_equal(p.country, "UA");
+    assert_true(p.capital);
+    assert_string_equal(p.feature, "PPLC");
+}
+
+/* ---- broken index files ------------------------------------------------------------- */
+
+static char tmpdir[4096];
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    fclose(f);
+}
+
+static unsigned char *read_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *p = malloc(*n);
+    assert_int_equal(fread(p, 1, *n, f), *n);
+    fclose(f);
+    return p;
+}
+
+/* Opens path, expects EVM_ERR_GAZ and a message naming the file, the problem and a fix. */
+static void expect_open_error(const char *path, const char *what)
+{
+    evm_gaz *g = NULL;
+    evm_diag d = {{0}};
+    assert_int_equal(evm_gazetteer_open(path, &g, &d), EVM_ERR_GAZ);
+    assert_null(g);
+    if (!strstr(d.msg, path) || !strstr(d.msg, what) || !strstr(d.msg, "evmap-gazbuild"))
+        fail_msg("unclear message for %s: %s", what, d.msg);
+}
+
+static void test_broken_files(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/evm_gaz_XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    char path[4200];
+    size_t n;
+    unsigned char *good = read_all(gaz_path, &n);
+
+    snprintf(path, sizeof path, "%s/missing.bin", tmpdir);
+    expect_open_error(path, "no such file");
+
+    snprintf(path, sizeof path, "%s/tiny.bin", tmpdir);
+    write_bytes(path, good, 10);
+    expect_open_error(path, "truncated");
+
+    snprintf(path, sizeof path, "%s/half.bin", tmpdir);
+    write_bytes(path, good, n / 2);
+    expect_open_error(path, "truncated");
+
+    snprintf(path, sizeof path, "%s/magic.bin", tmpdir);
+    unsigned char *bad = malloc(n);
+    memcpy(bad, good, n);
+    memcpy(bad, "NOTEVMAP", 8);
+    write_bytes(path, bad, n);
+    expect_open_error(path, "corrupt");
+
+    snprintf(path, sizeof path, "%s/header.bin", tmpdir);
+    memcpy(bad, good, n);
+    bad[offsetof(evm_gaz_header, sec) + 3] ^= 0x40;
+    write_bytes(path, bad, n);
+    expect_open_error(path, "corrupt");
+
+    snprintf(path, sizeof path, "%s/version.bin", tmpdir);
+    memcpy(bad, good, n);
+    uint32_t v = EVM_GAZ_VERSION + 1;
+    memcpy(bad + offsetof(evm_gaz_header, version), &v, sizeof v);
+    write_bytes(path, bad, n);
+    expect_open_error(path, "wrong version");
+
+    /* A flipped byte in the body: the header is fine, verify finds it. */
+    snprintf(path, sizeof path, "%s/body.bin", tmpdir);
+    memcpy(bad, good, n);
+    bad[n - 100] ^= 0x01;
+    write_bytes(path, bad, n);
+    evm_gaz *g = NULL;
+    evm_diag d = {{0}};
+    assert_int_equal(evm_gazetteer_open(path, &g, &d), EVM_OK);
+    assert_int_equal(evm_gazetteer_verify(g, &d), EVM_ERR_GAZ);
+    assert_non_null(strstr(d.msg, "corrupt"));
+    assert_non_null(strstr(d.msg, path));
+    evm_gazetteer_close(g);
+    assert_int_equal(evm_gazetteer_verify(gaz, &d), EVM_OK);
+
+    const char *names[] = {"tiny", "half", "magic", "header", "version", "body"};
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "%s/%s.bin", tmpdir, names[i]);
+        unlink(path);
+    }
+    rmdir(tmpdir);
+    free(bad);
+    free(good);
+}
+
+static void test_find(void **state)
+{
+    (void)state;
+    char buf[4096];
+    setenv("EVMAP_GAZETTEER", gaz_path, 1);
+    assert_non_null(evm_gazetteer_find(buf, sizeof buf));
+    assert_string_equal(buf, gaz_path);
+    setenv("EVMAP_GAZETTEER", "/nonexistent/gazetteer.bin", 1);
+    assert_null(evm_gazetteer_find(buf, sizeof buf));
+    assert_string_equal(buf, "/nonexistent/gazetteer.bin");
+    unsetenv("EVMAP_GAZETTEER");
+    assert_non_null(evm_gazetteer_find(buf, sizeof buf));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys),           cmocka_unit_test(test_variant_keys),
+        cmocka_unit_test(test_issue_cases),    cmocka_unit_test(test_countries_and_regions),
+        cmocka_unit_test(test_country_filter), cmocka_unit_test(test_nothing_near),
+        cmocka_unit_test(test_fuzzy),          cmocka_unit_test(test_spotter_api),
+        cmocka_unit_test(test_broken_files),   cmocka_unit_test(test_find),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

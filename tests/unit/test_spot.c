@@ -1,0 +1,227 @@
+/* test_spot.c: unit tests of toponym recognition (spot.c) on short texts of our own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "gazetteer.h"
+#include "segment.h"
+#include "spot.h"
+
+static evm_gaz *gaz;
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[4096];
+    if (!evm_gazetteer_find(path, sizeof path))
+        return -1;
+    evm_diag d;
+    return evm_gazetteer_open(path, &gaz, &d) == EVM_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    evm_gazetteer_close(gaz);
+    return 0;
+}
+
+static evm_doc *spot(const char *text)
+{
+    evm_doc *doc = evm_doc_new();
+    doc->text = evm_xstrdup(text);
+    doc->len = strlen(text);
+    evm_segment_run(doc);
+    evm_diag d;
+    assert_int_equal(evm_spot_run(doc, gaz, &d), EVM_OK);
+    return doc;
+}
+
+/* The mention whose text is exactly `s` (the n-th such), or NULL. */
+static const evm_mention *find(const evm_doc *doc, const char *s, int nth)
+{
+    size_t n = strlen(s);
+    for (size_t k = 0; k < doc->n_mentions; k++) {
+        const evm_mention *m = &doc->mentions[k];
+        if (m->end - m->start == n && memcmp(doc->text + m->start, s, n) == 0 && nth-- == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* True when some mention overlaps the first occurrence of `s`. */
+static bool overlapped(const evm_doc *doc, const char *s)
+{
+    const char *p = strstr(doc->text, s);
+    assert_non_null(p);
+    size_t a = (size_t)(p - doc->text), b = a + strlen(s);
+    for (size_t k = 0; k < doc->n_mentions; k++)
+        if (doc->mentions[k].start < b && a < doc->mentions[k].end)
+            return true;
+    return false;
+}
+
+static void test_tables(void **state)
+{
+    (void)state;
+    assert_true(evm_spot_table_has("titles", "mr", 2));
+    assert_true(evm_spot_table_has("first-names", "Jordan", 6));
+    assert_true(evm_spot_table_has("calendar-words", "august", 6));
+    assert_false(evm_spot_table_has("calendar-words", "kyiv", 4));
+    assert_false(evm_spot_table_has("no-such-table", "mr", 2));
+}
+
+static void test_cues(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("Trains from Lviv were late. Shelling hit the town of Kupiansk and the "
+                        "Donetsk region, and eastern Ukraine lost power.");
+    const evm_mention *m = find(doc, "Lviv", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_LOCATIVE);
+    m = find(doc, "Kupiansk", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_CITY);
+    m = find(doc, "Donetsk", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_REGION);
+    m = find(doc, "Ukraine", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_DIRECTION);
+    assert_int_equal(m->place, -1);
+    evm_doc_free(doc);
+}
+
+static void test_demonym_qualifier(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("A drone struck the Ukrainian city of Dnipro at night.");
+    const evm_mention *m = find(doc, "Dnipro", 0);
+    assert_non_null(m);
+    assert_string_equal(m->spot->qual_country, "UA");
+    assert_false(overlapped(doc, "Ukrainian"));
+    evm_doc_free(doc);
+}
+
+static void test_pairs(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("The band played in Paris, Texas, and then in Ohio, Indiana and Iowa.");
+    const evm_mention *paris = find(doc, "Paris", 0), *texas = find(doc, "Texas", 0);
+    assert_non_null(paris);
+    assert_non_null(texas);
+    assert_int_equal(paris->spot->qualifier, (int)(texas - doc->mentions));
+    assert_true(texas->spot->cues & EVM_SPOT_CUE_QUALIFIES);
+    const evm_mention *ohio = find(doc, "Ohio", 0);
+    assert_non_null(ohio);
+    assert_int_equal(ohio->spot->qualifier, -1); /* a list of states is not a pair */
+    evm_doc_free(doc);
+}
+
+static void test_possessive_and_hyphen(void **state)
+{
+    (void)state;
+    evm_doc *doc =
+        spot("Poland's farmers met a Kharkiv-based charity, and U.S.-Mexico trade grew.");
+    assert_non_null(find(doc, "Poland", 0));
+    assert_non_null(find(doc, "Kharkiv", 0));
+    assert_non_null(find(doc, "Mexico", 0));
+    evm_doc_free(doc);
+}
+
+static void test_organisations(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("He told Fox News and the Washington Post that Paris Saint-Germain had "
+                        "called. Later he flew to Madrid.");
+    assert_false(overlapped(doc, "Fox News"));
+    assert_false(overlapped(doc, "Washington Post"));
+    assert_false(overlapped(doc, "Paris Saint-Germain"));
+    assert_non_null(find(doc, "Madrid", 0));
+    evm_doc_free(doc);
+}
+
+static void test_persons(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("Mr. Lincoln spoke with Gov. Jackson and Raquel Florence in Omaha. "
+                        "Afterwards Florence said the plan was sound.");
+    assert_false(overlapped(doc, "Lincoln"));
+    assert_false(overlapped(doc, "Jackson"));
+    assert_false(overlapped(doc, "Florence in"));
+    assert_false(overlapped(doc, "Florence said"));
+    assert_non_null(find(doc, "Omaha", 0));
+    evm_doc_free(doc);
+}
+
+static void test_common_words(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("Reading the file took an hour. March was wet. She said the "
+                        "West had to act. Police were called to a farm near Reading.");
+    assert_false(overlapped(doc, "Reading the"));
+    assert_false(overlapped(doc, "March"));
+    assert_false(overlapped(doc, "She"));
+    assert_false(overlapped(doc, "West"));
+    assert_false(overlapped(doc, "Police"));
+    assert_non_null(find(doc, "Reading", 0));
+    evm_doc_free(doc);
+}
+
+static void test_metonymy_cues(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("Washington said the deal was off. Officials in Kyiv said nothing. "
+                        "Moscow has rejected the offer.");
+    const evm_mention *m = find(doc, "Washington", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_METONYMY);
+    m = find(doc, "Kyiv", 0);
+    assert_non_null(m);
+    assert_false(m->spot->cues & EVM_SPOT_CUE_METONYMY);
+    m = find(doc, "Moscow", 0);
+    assert_non_null(m);
+    assert_true(m->spot->cues & EVM_SPOT_CUE_METONYMY);
+    evm_doc_free(doc);
+}
+
+static void test_cyrillic(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("Учора Київ і Харків знову пережили тривогу.");
+    assert_non_null(find(doc, "Київ", 0));
+    assert_non_null(find(doc, "Харків", 0));
+    evm_doc_free(doc);
+}
+
+static void test_abbreviations(void **state)
+{
+    (void)state;
+    evm_doc *doc = spot("The mill in Charleston, W.Va., closed.");
+    const evm_mention *c = find(doc, "Charleston", 0), *s = find(doc, "W.Va.", 0);
+    assert_non_null(c);
+    assert_non_null(s);
+    assert_int_equal(c->spot->qualifier, (int)(s - doc->mentions));
+    evm_doc_free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_cues),
+        cmocka_unit_test(test_demonym_qualifier),
+        cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_possessive_and_hyphen),
+        cmocka_unit_test(test_organisations),
+        cmocka_unit_test(test_persons),
+        cmocka_unit_test(test_common_words),
+        cmocka_unit_test(test_metonymy_cues),
+        cmocka_unit_test(test_cyrillic),
+        cmocka_unit_test(test_abbreviations),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
