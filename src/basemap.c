@@ -1,7 +1,9 @@
-/* basemap.c: the render stage's geography: Natural Earth polygons read with OGR (cached per
- * process), the PROJ view, and clipping/projection of rings into Cairo paths. */
+/* basemap.c: the render stage's geography: Natural Earth polygons read with OGR (once per
+ * process, and kept in a disk cache), the PROJ view, and clipping/projection of rings into
+ * Cairo paths. */
 #include "basemap.h"
 
+#include <cpl_error.h>
 #include <gdal.h>
 #include <limits.h>
 #include <math.h>
@@ -462,9 +464,14 @@ static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag
     if (GDALGetDriverByName("TopoJSON") == NULL)
         GDALAllRegister();
     const char *drivers[] = {"TopoJSON", NULL};
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* the message goes into diag, not stderr */
+    CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
+    CPLPopErrorHandler();
     if (!ds)
-        return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s: %s", path + 9, CPLGetLastErrorMsg());
+        return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s: %s", path + 9,
+                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg()
+                                                    : "not a readable TopoJSON file");
     evm_basemap *bm = evm_xcalloc(1, sizeof *bm);
     const char *names[2] = {"countries", "land"};
     for (int li = 0; li < 2; li++) {
