@@ -23,6 +23,7 @@
 #include "outfile.h"
 #include "pipeline.h"
 #include "utf8.h"
+#include "render.h"
 #include "when.h"
 
 /* ---- exit codes ------------------------------------------------------------------------ */
@@ -55,7 +56,8 @@ enum {
     CMD_FORMATS = 1u << 3,
     CMD_EXTRACT = 1u << 4,
     CMD_GEOCODE = 1u << 5,
-    CMD_GEOPARSE = 1u << 6,
+    CMD_RENDER = 1u << 6,
+    CMD_GEOPARSE = 1u << 7,
 };
 #define CMD_ALL 0xFFFFFFFFu
 
@@ -72,6 +74,14 @@ enum opt_id {
     OPT_NUMBER,
     OPT_COUNTRY,
     OPT_JSON,
+    OPT_SIZE,
+    OPT_DPI,
+    OPT_THEME,
+    OPT_CRS,
+    OPT_BBOX,
+    OPT_EXTENT,
+    OPT_TITLE,
+    OPT_KINDS,
     OPT_JOBS,
     OPT_COUNT
 };
@@ -88,7 +98,8 @@ typedef struct option_def {
 static const option_def options[] = {
     {OPT_HELP, 'h', "help", NULL, CMD_ALL, "print help and exit"},
     {OPT_VERSION, 'V', "version", NULL, CMD_ALL, "print the version and exit"},
-    {OPT_OUTPUT, 'o', "output", "DIR", CMD_MAP, "write into DIR/<input stem>/ (default: output)"},
+    {OPT_OUTPUT, 'o', "output", "DIR|FILE", CMD_MAP | CMD_RENDER,
+     "map: write into DIR/<input stem>/ (default: output); render: the PNG file to write"},
     {OPT_DATE, 0, "date", "YYYY-MM-DD", CMD_MAP | CMD_EXTRACT,
      "publication date of articles that have none (overrides theirs)"},
     {OPT_JSONL, 0, "jsonl", NULL, CMD_MAP | CMD_EXTRACT | CMD_GEOPARSE,
@@ -104,6 +115,21 @@ static const option_def options[] = {
      "only places in this country (ISO 3166-1 alpha-2)"},
     {OPT_JSON, 0, "json", NULL, CMD_GEOCODE, "print one JSON array per name, best first"},
     {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
+    {OPT_SIZE, 0, "size", "WxH", CMD_MAP | CMD_RENDER, "map size in pixels (default: 1600x1200)"},
+    {OPT_DPI, 0, "dpi", "N", CMD_MAP | CMD_RENDER,
+     "resolution written to the PNG; text and symbols scale with N/96 (default: 96)"},
+    {OPT_THEME, 0, "theme", "light|dark", CMD_MAP | CMD_RENDER, "map colours (default: light)"},
+    {OPT_CRS, 0, "crs", "CRS", CMD_MAP | CMD_RENDER,
+     "map projection: EPSG code, WKT or PROJ string (default: Lambert azimuthal equal-area "
+     "centred on the events)"},
+    {OPT_BBOX, 0, "bbox", "W,S,E,N", CMD_MAP | CMD_RENDER,
+     "show this lon/lat box instead of fitting the events (W > E crosses 180)"},
+    {OPT_EXTENT, 0, "extent", "X0,Y0,X1,Y1", CMD_MAP | CMD_RENDER,
+     "show exactly this box, in the units of --crs (overrides --bbox)"},
+    {OPT_TITLE, 0, "title", "TEXT", CMD_MAP | CMD_RENDER,
+     "map title (default: the first article's headline)"},
+    {OPT_KINDS, 0, "kinds", "all|strikes|meetings", CMD_RENDER,
+     "which events to draw (default: all)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -131,6 +157,7 @@ static int cmd_man(cli *c);
 static int cmd_formats(cli *c);
 static int cmd_extract(cli *c);
 static int cmd_geoparse(cli *c);
+static int cmd_render(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -148,6 +175,22 @@ static const command_def commands[] = {
      "feature per event, each preceded by an RS character and followed by a line feed, with "
      "the fields of the layers and a 'kind' field.",
      cmd_extract, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
+    {"render", CMD_RENDER, "[options] -o FILE.png LAYER...",
+     "draw point layers (GeoJSON, GeoPackage, any OGR format) as a PNG map",
+     "Reads every layer of each LAYER file that OGR can open (for example the layers 'map' "
+     "wrote, after editing them in QGIS): layers named strikes or meetings, or with a kind "
+     "field, are drawn as events, other layers as places. Writes FILE.png with the same "
+     "styles as the maps of 'map', a world file (.pgw) and FILE.png.aux.xml holding the "
+     "coordinate system, so that GIS software places the picture over the layers.",
+     cmd_render, false},
     {"formats", CMD_FORMATS, "",
      "list the output formats for 'map --format' (name, extension, description)", NULL, cmd_formats,
      false},
@@ -160,14 +203,6 @@ static const command_def commands[] = {
      "per NAME on its own line, each element with geonameid (null for places not from "
      "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
      cmd_geocode, false},
-    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
-     "print the places each article mentions, as JSONL",
-     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
-     "article from FILE or standard input and writes one JSON line per article, in input "
-     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
-     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
-     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
-     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -591,6 +626,25 @@ static int expand_inputs(cli *c, char ***files, size_t *n, char ***owned, size_t
     return EXIT_OK;
 }
 
+/* The map options common to 'map' and 'render' into ro; EXIT_OK or EXIT_USAGE. */
+static int render_opts_from(cli *c, evm_render_opts *ro)
+{
+    static const struct {
+        enum opt_id id;
+        const char *key;
+    } keys[] = {{OPT_SIZE, "size"},   {OPT_DPI, "dpi"},    {OPT_THEME, "theme"},
+                {OPT_CRS, "crs"},     {OPT_BBOX, "bbox"},  {OPT_EXTENT, "extent"},
+                {OPT_TITLE, "title"}, {OPT_KINDS, "kinds"}};
+    evm_render_opts_init(ro);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        evm_diag d;
+        if (c->value[keys[i].id] &&
+            evm_render_opts_set(ro, keys[i].key, c->value[keys[i].id], &d) != EVM_OK)
+            return usage_error("%s", d.msg);
+    }
+    return EXIT_OK;
+}
+
 static int cmd_map(cli *c)
 {
     if (c->npos == 0)
@@ -614,6 +668,10 @@ static int cmd_map(cli *c)
         lo.format = c->value[OPT_FORMAT];
     }
     lo.gpkg = c->value[OPT_NO_GPKG] == NULL;
+    evm_render_opts ro;
+    int rrc = render_opts_from(c, &ro);
+    if (rrc != EXIT_OK)
+        return rrc;
 
     char **files, **owned;
     size_t nfiles, nowned;
@@ -653,6 +711,9 @@ static int cmd_map(cli *c)
             msg("%s", d.msg);
             failed++;
         } else if ((e = evm_layers_write(b, dir, &lo, &d)) != EVM_OK) {
+            msg("%s", d.msg);
+            failed++;
+        } else if ((e = evm_render_maps(b, &ro, dir, &d)) != EVM_OK) {
             msg("%s", d.msg);
             failed++;
         } else if (!po.quiet) {
@@ -883,6 +944,43 @@ static int cmd_geocode(cli *c)
     return EXIT_OK;
 }
 
+/* ---- render ---------------------------------------------------------------------------------- */
+
+static int cmd_render(cli *c)
+{
+    if (c->npos == 0)
+        return usage_error("render: no layer given (any file OGR reads: GeoJSON, GeoPackage, ...)");
+    const char *out = c->value[OPT_OUTPUT];
+    if (!out || !out[0])
+        return usage_error("render: no output file (give -o FILE.png)");
+    evm_render_opts ro;
+    int rc = render_opts_from(c, &ro);
+    if (rc != EXIT_OK)
+        return rc;
+    const char *base = strrchr(c->pos[0], '/');
+    base = base ? base + 1 : c->pos[0];
+    char *stem = evm_xstrndup(base, strcspn(base, "."));
+    evm_batch *b = evm_batch_new(stem);
+    free(stem);
+    evm_diag d;
+    evm_err e = EVM_OK;
+    for (int i = 0; i < c->npos && !e; i++) {
+        size_t before = b->n_events + b->n_places;
+        e = evm_layers_read(c->pos[i], b, &d);
+        if (!e && b->n_events + b->n_places == before) {
+            msg("render: %s: no points to draw", c->pos[i]);
+            evm_batch_free(b);
+            return EXIT_FAILURE_;
+        }
+    }
+    if (!e)
+        e = evm_render_map(b, &ro, out, &d);
+    if (e)
+        msg("%s", d.msg);
+    evm_batch_free(b);
+    return exit_for(e);
+}
+
 /* ---- geoparse ------------------------------------------------------------------------------ */
 
 static void report_skip(void *ctx, const char *text)
@@ -905,9 +1003,15 @@ static int cmd_geoparse(cli *c)
     }
     evm_read_opts ro = {0};
     ro.jsonl = c->value[OPT_JSONL] != NULL;
+    char found[4096];
+    const char *gpath = c->value[OPT_GAZETTEER];
+    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
+        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
+        return EXIT_GAZETTEER;
+    }
     evm_diag d;
     evm_gaz *gaz = NULL;
-    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
+    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
     if (e) {
         msg("%s", d.msg);
         return exit_for(e);

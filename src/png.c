@@ -1,0 +1,227 @@
+/* png.c: the renderer's last step: Cairo's premultiplied ARGB pixels to a PNG file (sRGB,
+ * pHYs, text chunks) through libpng; also the reader the tests use to check pictures. */
+#include "png.h"
+
+#include <errno.h>
+/* src/ is on the include path and holds this module's own png.h: name libpng's by its
+ * versioned folder where it has one. */
+#if defined(__has_include)
+#if __has_include(<libpng16/png.h>)
+#include <libpng16/png.h>
+#else
+#include <png.h>
+#endif
+#else
+#include <png.h>
+#endif
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct png_err_ctx {
+    char msg[256];
+} png_err_ctx;
+
+static void on_png_error(png_structp png, png_const_charp msg)
+{
+    png_err_ctx *ctx = png_get_error_ptr(png);
+    if (ctx)
+        snprintf(ctx->msg, sizeof ctx->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static int is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* Un-premultiplies one Cairo pixel into 8-bit RGB(A), rounding to nearest. */
+static inline void unpremultiply(uint32_t px, unsigned char *out, int alpha)
+{
+    unsigned a = px >> 24, r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+    if (a != 0xff && a != 0) {
+        r = (r * 255 + a / 2) / a;
+        g = (g * 255 + a / 2) / a;
+        b = (b * 255 + a / 2) / a;
+    }
+    out[0] = (unsigned char)(r > 255 ? 255 : r);
+    out[1] = (unsigned char)(g > 255 ? 255 : g);
+    out[2] = (unsigned char)(b > 255 ? 255 : b);
+    if (alpha)
+        out[3] = (unsigned char)a;
+}
+
+evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height, int stride,
+                      double dpi, const evm_png_text *texts, size_t n_texts, evm_diag *diag)
+{
+    if (width <= 0 || height <= 0 || stride < 4 * width)
+        return evm_diag_set(diag, EVM_ERR_INTERNAL, "png: bad image geometry %dx%d", width, height);
+    int alpha = 0;
+    for (int y = 0; y < height && !alpha; y++) {
+        const uint32_t *row = (const uint32_t *)(argb + (size_t)y * stride);
+        for (int x = 0; x < width; x++)
+            if ((row[x] >> 24) != 0xff) {
+                alpha = 1;
+                break;
+            }
+    }
+    int channels = alpha ? 4 : 3;
+    png_err_ctx ectx = {{0}};
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, &ectx, on_png_error, on_png_warning);
+    if (!png)
+        return evm_diag_set(diag, EVM_ERR_RENDER, "png: cannot create the encoder");
+    png_infop info = png_create_info_struct(png);
+    unsigned char *volatile rowbuf = NULL;
+    png_text *volatile chunks = NULL;
+    if (!info || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(rowbuf);
+        free(chunks);
+        if (ferror(fp))
+            return evm_diag_set(diag, EVM_ERR_IO, "png: write failed: %s", strerror(errno));
+        return evm_diag_set(diag, EVM_ERR_RENDER, "png: %s", ectx.msg[0] ? ectx.msg : "failed");
+    }
+    png_init_io(png, fp);
+    /* Maps are mostly flat colour: the fastest deflate level without row filters compresses
+     * them better than with filters, in fewer instructions (measured with callgrind). */
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+    if (dpi > 0) {
+        png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+        png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    }
+    if (n_texts) {
+        chunks = calloc(n_texts, sizeof *chunks);
+        if (!chunks)
+            png_error(png, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; i < n_texts; i++) {
+            if (!texts[i].text || !texts[i].text[0])
+                continue;
+            chunks[k].key = (png_charp)texts[i].key;
+            chunks[k].text = (png_charp)texts[i].text;
+            chunks[k].compression =
+                is_ascii(texts[i].text) ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
+            k++;
+        }
+        if (k)
+            png_set_text(png, info, chunks, (int)k);
+    }
+    png_write_info(png, info);
+    rowbuf = malloc((size_t)width * channels);
+    if (!rowbuf)
+        png_error(png, "out of memory");
+    for (int y = 0; y < height; y++) {
+        const uint32_t *row = (const uint32_t *)(argb + (size_t)y * stride);
+        unsigned char *o = rowbuf;
+        if (!alpha) {
+            /* opaque: premultiplied and straight colours are the same */
+            for (int x = 0; x < width; x++, o += 3) {
+                uint32_t px = row[x];
+                o[0] = (unsigned char)(px >> 16);
+                o[1] = (unsigned char)(px >> 8);
+                o[2] = (unsigned char)px;
+            }
+        } else {
+            for (int x = 0; x < width; x++, o += channels)
+                unpremultiply(row[x], o, alpha);
+        }
+        png_write_row(png, rowbuf);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(rowbuf);
+    free(chunks);
+    if (fflush(fp) != 0 || ferror(fp))
+        return evm_diag_set(diag, EVM_ERR_IO, "png: write failed: %s", strerror(errno));
+    return EVM_OK;
+}
+
+evm_err evm_png_read(const char *path, evm_png_image *img, evm_diag *diag)
+{
+    memset(img, 0, sizeof *img);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return evm_diag_set(diag, EVM_ERR_IO, "%s: %s", path, strerror(errno));
+    unsigned char sig[8];
+    if (fread(sig, 1, 8, fp) != 8 || png_sig_cmp(sig, 0, 8)) {
+        fclose(fp);
+        return evm_diag_set(diag, EVM_ERR_INPUT, "%s: not a PNG file", path);
+    }
+    png_err_ctx ectx = {{0}};
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, &ectx, on_png_error, on_png_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    unsigned char *volatile pixels = NULL;
+    png_bytep *volatile rows = NULL;
+    if (!png || !info || setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        free(pixels);
+        free(rows);
+        fclose(fp);
+        return evm_diag_set(diag, EVM_ERR_INPUT, "%s: %s", path,
+                            ectx.msg[0] ? ectx.msg : "corrupt PNG");
+    }
+    png_init_io(png, fp);
+    png_set_sig_bytes(png, 8);
+    png_read_info(png, info);
+    png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    png_set_expand(png);
+    png_set_strip_16(png);
+    png_set_gray_to_rgb(png);
+    png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
+    png_read_update_info(png, info);
+    pixels = malloc((size_t)w * h * 4);
+    rows = malloc(h * sizeof *rows);
+    if (!pixels || !rows)
+        png_error(png, "out of memory");
+    for (png_uint_32 y = 0; y < h; y++)
+        rows[y] = pixels + (size_t)y * w * 4;
+    png_read_image(png, rows);
+    png_read_end(png, info);
+    png_uint_32 rx, ry;
+    int unit;
+    if (png_get_pHYs(png, info, &rx, &ry, &unit) && unit == PNG_RESOLUTION_METER)
+        img->dpi = rx * 0.0254;
+    png_textp text;
+    int n_text = 0;
+    if (png_get_text(png, info, &text, &n_text))
+        for (int i = 0; i < n_text; i++) {
+            if (strcmp(text[i].key, "Title") == 0 && !img->title)
+                img->title = evm_xstrdup(text[i].text);
+            else if (strcmp(text[i].key, "CRS") == 0 && !img->crs)
+                img->crs = evm_xstrdup(text[i].text);
+        }
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    fclose(fp);
+    img->width = (int)w;
+    img->height = (int)h;
+    img->rgba = pixels;
+    return EVM_OK;
+}
+
+void evm_png_image_clear(evm_png_image *img)
+{
+    if (!img)
+        return;
+    free(img->rgba);
+    free(img->title);
+    free(img->crs);
+    memset(img, 0, sizeof *img);
+}

@@ -1,0 +1,97 @@
+/* test_png.c: PNG encoding: un-premultiplied colours, size, DPI and text chunks survive a
+ * write/read round trip; failures are reported, not printed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "png.h"
+
+static char *tmp_path(const char *name)
+{
+    static char buf[256];
+    snprintf(buf, sizeof buf, "/tmp/evm_test_png_%d_%s", (int)getpid(), name);
+    return buf;
+}
+
+static void test_roundtrip_opaque(void **state)
+{
+    (void)state;
+    enum { W = 7, H = 5 };
+    uint32_t px[W * H];
+    for (int i = 0; i < W * H; i++)
+        px[i] = 0xff000000u | (uint32_t)(i * 7) << 16 | (uint32_t)(255 - i) << 8 | 0x40;
+    const char *path = tmp_path("opaque.png");
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    evm_png_text texts[] = {{"Title", "Frapp\xC3\xA9 map"}, {"CRS", "EPSG:3857"}};
+    evm_diag d = {{0}};
+    assert_int_equal(evm_png_write(fp, (unsigned char *)px, W, H, W * 4, 300, texts, 2, &d),
+                     EVM_OK);
+    fclose(fp);
+    evm_png_image img;
+    assert_int_equal(evm_png_read(path, &img, &d), EVM_OK);
+    assert_int_equal(img.width, W);
+    assert_int_equal(img.height, H);
+    assert_true(img.dpi > 299.9 && img.dpi < 300.1);
+    assert_string_equal(img.title, "Frapp\xC3\xA9 map");
+    assert_string_equal(img.crs, "EPSG:3857");
+    for (int i = 0; i < W * H; i++) {
+        assert_int_equal(img.rgba[4 * i], (i * 7) & 0xff);
+        assert_int_equal(img.rgba[4 * i + 1], 255 - i);
+        assert_int_equal(img.rgba[4 * i + 2], 0x40);
+        assert_int_equal(img.rgba[4 * i + 3], 255);
+    }
+    evm_png_image_clear(&img);
+    unlink(path);
+}
+
+static void test_unpremultiply(void **state)
+{
+    (void)state;
+    /* 50% red premultiplied is (128, 128, 0, 0): straight it is (255, 0, 0) at alpha 128 */
+    uint32_t px[2] = {0x80800000u, 0x00000000u};
+    const char *path = tmp_path("alpha.png");
+    FILE *fp = fopen(path, "wb");
+    evm_diag d = {{0}};
+    assert_int_equal(evm_png_write(fp, (unsigned char *)px, 2, 1, 8, 0, NULL, 0, &d), EVM_OK);
+    fclose(fp);
+    evm_png_image img;
+    assert_int_equal(evm_png_read(path, &img, &d), EVM_OK);
+    assert_int_equal(img.rgba[0], 255);
+    assert_int_equal(img.rgba[1], 0);
+    assert_int_equal(img.rgba[3], 128);
+    assert_int_equal(img.rgba[7], 0);
+    assert_true(img.dpi == 0);
+    evm_png_image_clear(&img);
+    unlink(path);
+}
+
+static void test_read_errors(void **state)
+{
+    (void)state;
+    evm_png_image img;
+    evm_diag d = {{0}};
+    assert_int_equal(evm_png_read("/nonexistent/x.png", &img, &d), EVM_ERR_IO);
+    assert_non_null(strstr(d.msg, "/nonexistent/x.png"));
+    const char *path = tmp_path("text.png");
+    FILE *fp = fopen(path, "wb");
+    fputs("not a png at all", fp);
+    fclose(fp);
+    assert_int_equal(evm_png_read(path, &img, &d), EVM_ERR_INPUT);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roundtrip_opaque),
+        cmocka_unit_test(test_unpremultiply),
+        cmocka_unit_test(test_read_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
