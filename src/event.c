@@ -1565,10 +1565,12 @@ static size_t occ_lower(const ctx *c, uint32_t t)
     return lo;
 }
 
-static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
+/* Adds the people of sentence s between tokens lo and hi who take part to e's participants. */
+static void add_participants(ctx *c, evm_event *e, const evm_sentence *s, uint32_t lo, uint32_t hi)
 {
     evm_doc *d = c->doc;
-    uint32_t first = s->tok_first, end = first + s->tok_count;
+    uint32_t first = lo > s->tok_first ? lo : s->tok_first;
+    uint32_t end = s->tok_first + s->tok_count < hi ? s->tok_first + s->tok_count : hi;
     for (size_t i = occ_lower(c, first); i < c->n_occ && c->occ[i].tok < end; i++) {
         const occurrence *o = &c->occ[i];
         if (!takes_part(c, s, o))
@@ -1853,8 +1855,12 @@ static void sentence_events(ctx *c, uint32_t si)
     /* the attacker named just before carries over ("Russia launched 40 drones overnight.
      * The attack on Kharkiv killed five.") */
     if (strike_ok && actor) {
-        c->last_actor = actor;
-        c->last_actor_sentence = si;
+        /* only from a sentence that strikes no named place: "Ukrainian drones hit Kursk.
+         * In Kharkiv, a drone hit a market." is two attackers */
+        if (!names_place(c, si)) {
+            c->last_actor = actor;
+            c->last_actor_sentence = si;
+        }
     } else if (strike_ok && c->last_actor && si - c->last_actor_sentence <= 2) {
         actor = c->last_actor;
     }
@@ -2073,7 +2079,20 @@ static void sentence_events(ctx *c, uint32_t si)
                 d->n_events--;
                 continue;
             }
-            add_participants(c, e, s);
+            /* with meetings at two places, people go to the nearer one */
+            uint32_t lo = first, hi = end;
+            for (size_t k = 0; k < nc; k++) {
+                const evm_mention *mk = &d->mentions[cands[k].mention];
+                if (k == i || cands[k].kind != EVM_EVENT_MEETING ||
+                    landmark_town(d, mk->place) == landmark_town(d, m->place))
+                    continue;
+                uint32_t mid = (mk->tok_first + m->tok_first) / 2;
+                if (mk->tok_first < m->tok_first && mid + 1 > lo)
+                    lo = mid + 1;
+                if (mk->tok_first > m->tok_first && mid + 1 < hi)
+                    hi = mid + 1;
+            }
+            add_participants(c, e, s, lo, hi);
             e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
                             (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
                             (planned ? 0.0f : 0.1f) + 0.15f * m->score;
@@ -2135,7 +2154,7 @@ static void sentence_events(ctx *c, uint32_t si)
             si - last->sources[last->n_sources - 1].sentence > 2)
             return;
         size_t before = last->n_participants;
-        add_participants(c, last, s);
+        add_participants(c, last, s, first, end);
         if (last->n_participants == before)
             return;
         evm_source *ns = evm_doc_alloc(d, (last->n_sources + 1) * sizeof *ns);
