@@ -49,8 +49,12 @@ import json, sys
 res = json.load(open(sys.argv[1]))["results"]
 size, arts = int(sys.argv[2]), int(sys.argv[3])
 grep = next(r for r in res if r["command"].startswith("grep"))["mean"]
-print(f"{'command':<24} {'mean s':>8} {'± s':>6} {'MB/s':>7} {'articles/s':>11} {'time / grep':>12}")
+grep_cpu = next(r for r in res if r["command"].startswith("grep"))["user"]
+# wall time, and CPU time (user + system), which a busy shared machine disturbs less
+print(f"{'command':<24} {'wall s':>7} {'± s':>6} {'MB/s':>6} {'art/s':>6} {'/grep':>6}"
+      f" {'cpu s':>7} {'MB/cpu-s':>8} {'art/cpu-s':>9} {'/grep':>6}")
 for r in res:
-    m = r["mean"]
-    print(f"{r['command']:<24} {m:8.3f} {r['stddev']:6.3f} {size / m / 1e6:7.1f} {arts / m:11.0f} {m / grep:12.2f}")
+    m, c = r["mean"], r["user"] + r["system"]
+    print(f"{r['command']:<24} {m:7.3f} {r['stddev']:6.3f} {size / m / 1e6:6.1f} {arts / m:6.0f}"
+          f" {m / grep:6.2f} {c:7.3f} {size / c / 1e6:8.1f} {arts / c:9.0f} {c / grep_cpu:6.2f}")
 PY

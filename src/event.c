@@ -1768,10 +1768,11 @@ static size_t others_for(const evm_doc *d, const cand *cands, size_t nc, size_t 
     return n;
 }
 
-static void sentence_events(ctx *c, uint32_t si)
+/* The events of sentence si, read in s: the sentence itself, or one window of a sentence too
+ * long to be prose (see WINDOW). */
+static void sentence_events(ctx *c, uint32_t si, const evm_sentence *s)
 {
     evm_doc *d = c->doc;
-    const evm_sentence *s = &d->sentences[si];
     uint32_t first = s->tok_first, end = first + s->tok_count;
     trig tr[64];
     size_t ntr = 0;
@@ -1895,6 +1896,8 @@ static void sentence_events(ctx *c, uint32_t si)
     for (size_t k = c->sent_mentions[si]; k < c->sent_mentions[si + 1] && nc < 32; k++) {
         size_t mi = c->by_sentence[k];
         const evm_mention *m = &d->mentions[mi];
+        if (m->tok_first < first || m->tok_first >= end)
+            continue;
         uint32_t ws = 0, wm = 0, ds = UINT32_MAX, dm = UINT32_MAX;
         if (strike_ok)
             ds = attach(c, s, m, tr, ntr, EVM_EVENT_STRIKE, prev_att[0], prev_end[0], &ws);
@@ -2585,6 +2588,9 @@ static uint64_t *token_flags(const evm_doc *doc)
 
 /* ---- public ------------------------------------------------------------------------------ */
 
+/* Longest stretch of tokens read as one sentence. */
+#define WINDOW 200
+
 evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
 {
     if (doc->n_sentences == 0 && doc->len > doc->body)
@@ -2614,8 +2620,21 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
         ndip += tin(doc, (uint32_t)t, BIT(diplomatic_words));
     }
     c.doc_diplomatic = ndip >= 3;
-    for (uint32_t si = 0; si < doc->n_sentences; si++)
-        sentence_events(&c, si);
+    for (uint32_t si = 0; si < doc->n_sentences; si++) {
+        const evm_sentence *s = &doc->sentences[si];
+        if (s->tok_count <= WINDOW) {
+            sentence_events(&c, si, s);
+            continue;
+        }
+        /* a "sentence" of thousands of words is not prose (a list, a dump, a run-on line):
+         * read it in windows, so that no rule looks further than prose would let it */
+        for (uint32_t a = s->tok_first; a < s->tok_first + s->tok_count; a += WINDOW) {
+            uint32_t b =
+                a + WINDOW < s->tok_first + s->tok_count ? a + WINDOW : s->tok_first + s->tok_count;
+            evm_sentence w = {doc->tokens[a].start, doc->tokens[b - 1].end, a, b - a};
+            sentence_events(&c, si, &w);
+        }
+    }
     tl_flags = NULL;
     tl_doc = NULL;
     free(flags);

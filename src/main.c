@@ -114,7 +114,6 @@ static const option_def options[] = {
     {OPT_COUNTRY, 0, "country", "CC", CMD_GEOCODE,
      "only places in this country (ISO 3166-1 alpha-2)"},
     {OPT_JSON, 0, "json", NULL, CMD_GEOCODE, "print one JSON array per name, best first"},
-    {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
     {OPT_SIZE, 0, "size", "WxH", CMD_MAP | CMD_RENDER, "map size in pixels (default: 1600x1200)"},
     {OPT_DPI, 0, "dpi", "N", CMD_MAP | CMD_RENDER,
      "resolution written to the PNG; text and symbols scale with N/96 (default: 96)"},
@@ -130,6 +129,7 @@ static const option_def options[] = {
      "map title (default: the first article's headline)"},
     {OPT_KINDS, 0, "kinds", "all|strikes|meetings", CMD_RENDER,
      "which events to draw (default: all)"},
+    {OPT_JOBS, 'j', "jobs", "N", CMD_GEOPARSE, "use N threads (output stays in input order)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -156,8 +156,8 @@ static int cmd_help(cli *c);
 static int cmd_man(cli *c);
 static int cmd_formats(cli *c);
 static int cmd_extract(cli *c);
-static int cmd_geoparse(cli *c);
 static int cmd_render(cli *c);
+static int cmd_geoparse(cli *c);
 
 static const command_def commands[] = {
     {"map", CMD_MAP, "[options] FILE|DIR|-...",
@@ -175,14 +175,6 @@ static const command_def commands[] = {
      "feature per event, each preceded by an RS character and followed by a line feed, with "
      "the fields of the layers and a 'kind' field.",
      cmd_extract, false},
-    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
-     "print the places each article mentions, as JSONL",
-     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
-     "article from FILE or standard input and writes one JSON line per article, in input "
-     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
-     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
-     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
-     cmd_geoparse, false},
     {"render", CMD_RENDER, "[options] -o FILE.png LAYER...",
      "draw point layers (GeoJSON, GeoPackage, any OGR format) as a PNG map",
      "Reads every layer of each LAYER file that OGR can open (for example the layers 'map' "
@@ -203,6 +195,14 @@ static const command_def commands[] = {
      "per NAME on its own line, each element with geonameid (null for places not from "
      "GeoNames), name, country, admin1, lat, lon, population, feature, match and score.",
      cmd_geocode, false},
+    {"geoparse", CMD_GEOPARSE, "[options] [FILE|-]",
+     "print the places each article mentions, as JSONL",
+     "Reads JSONL articles ({\"id\", \"date\", \"title\", \"text\"} a line) or a text "
+     "article from FILE or standard input and writes one JSON line per article, in input "
+     "order: {\"id\", \"toponyms\": [{\"start\", \"end\", \"text\", \"name\", "
+     "\"geonameid\", \"country\", \"admin1\", \"feature\", \"lat\", \"lon\", "
+     "\"score\", \"metonymy\"}]} with start/end in Unicode code points of the text.",
+     cmd_geoparse, false},
     {"help", CMD_HELP, "[COMMAND]", "print help on evmap or on one command", NULL, cmd_help, false},
     {"man", CMD_MAN, "", "print the man page source (roff)", NULL, cmd_man, true},
 };
@@ -1003,15 +1003,9 @@ static int cmd_geoparse(cli *c)
     }
     evm_read_opts ro = {0};
     ro.jsonl = c->value[OPT_JSONL] != NULL;
-    char found[4096];
-    const char *gpath = c->value[OPT_GAZETTEER];
-    if (!gpath && !(gpath = evm_gazetteer_find(found, sizeof found))) {
-        msg("no gazetteer index found (looked for %s); build it or give --gazetteer", found);
-        return EXIT_GAZETTEER;
-    }
     evm_diag d;
     evm_gaz *gaz = NULL;
-    evm_err e = evm_gazetteer_open(gpath, &gaz, &d);
+    evm_err e = evm_gazetteer_open_default(c->value[OPT_GAZETTEER], &gaz, &d);
     if (e) {
         msg("%s", d.msg);
         return exit_for(e);

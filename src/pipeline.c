@@ -5,32 +5,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "segment.h"
+#include "event.h"
+#include "gazetteer.h"
+#include "geoparse.h"
 
 struct evm_pipeline {
     evm_pipeline_opts opts;
+    evm_gaz *gaz;
 };
 
 evm_err evm_pipeline_new(const evm_pipeline_opts *opts, evm_pipeline **out, evm_diag *diag)
 {
-    (void)diag;
+    *out = NULL;
+    evm_gaz *gaz = NULL;
+    evm_err e = evm_gazetteer_open_default(opts->gazetteer, &gaz, diag);
+    if (e)
+        return e;
     evm_pipeline *p = evm_xcalloc(1, sizeof *p);
     p->opts = *opts;
+    p->gaz = gaz;
     *out = p;
     return EVM_OK;
 }
 
 void evm_pipeline_free(evm_pipeline *p)
 {
+    if (!p)
+        return;
+    evm_gazetteer_close(p->gaz);
     free(p);
 }
 
 evm_err evm_pipeline_doc(evm_pipeline *p, evm_doc *doc, evm_diag *diag)
 {
-    (void)p;
-    (void)diag;
-    evm_segment_run(doc);
-    return EVM_OK;
+    evm_err e = evm_geoparse_doc(p->gaz, doc, diag);
+    if (e)
+        return e;
+    return evm_event_extract(doc, diag);
 }
 
 evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, size_t *skipped,
@@ -90,6 +101,7 @@ evm_err evm_pipeline_input(evm_pipeline *p, const char *path, evm_batch **out, s
         evm_batch_free(b);
         return e;
     }
+    evm_event_merge(b);
     *out = b;
     return EVM_OK;
 }

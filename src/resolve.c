@@ -174,7 +174,7 @@ static bool plausible(const rrun *r, size_t o, size_t c)
 {
     if (r->st[o].best < 0)
         return c == 0;
-    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 1.0;
+    return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 0.6;
 }
 
 /* Sum over the other names of the document of how close their nearest plausible
@@ -281,7 +281,12 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_candidate *cd = &in->cands[c];
         double s = prior(cd);
         /* the document's countries and regions */
-        s += 3.0 * vote_share(ctx, cd->country, NULL);
+        /* the document's countries; a village gains less from them than a city, so that
+         * an American story's "Moscow" stays the capital of Russia */
+        double cw = 3.0;
+        if (cd->level == EVM_GEO_POINT && !cd->capital)
+            cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+        s += cw * vote_share(ctx, cd->country, NULL);
         /* a region named after its capital ("Alexandria" governorate): the bare name is
          * the city */
         if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
@@ -293,7 +298,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                     strcmp(pc->country, cd->country) == 0 &&
                     (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
                      strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
-                    s -= 1.5;
+                    /* a city that is its own region ("Saint Petersburg", "Berlin") */
+                    bool same = cd->level == EVM_GEO_ADMIN1 &&
+                                strcasecmp(cand_admin1(pc), cd->name) == 0 &&
+                                (pc->population == 0 || cd->population < 2 * pc->population);
+                    s -= same ? 3.0 : 1.5;
                     break;
                 }
             }
@@ -314,6 +323,9 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         }
         if (in->qual_country[0])
             s += strcmp(in->qual_country, cd->country) == 0 ? 4.0 : -1.0;
+        /* a place that speaks or acts stands for its government: the capital */
+        if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+            s += 1.5;
         /* cue words */
         if (in->cues & EVM_SPOT_CUE_CITY)
             s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;

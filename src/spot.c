@@ -728,6 +728,13 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         *cues |= EVM_SPOT_CUE_DATELINE;
     bool cued = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                           EVM_SPOT_CUE_DIRECTION | EVM_SPOT_CUE_DATELINE)) != 0;
+    /* "at the Royal Free": a common word after an article names a building or a body,
+     * whatever preposition comes first */
+    if (single && i > 0 && is_word(r, i - 1) && !is_cap(r, i - 1) && tlen(r, i - 1) == 3 &&
+        strncmp(ttext(r, i - 1), "the", 3) == 0 && table_row(r->t.common, w, wn)) {
+        cued = false;
+        *cues &= ~(uint32_t)EVM_SPOT_CUE_LOCATIVE;
+    }
     /* "City, State" right after: a strong cue too */
     if (is_punct(r, j + 1, ',') && same_sentence(r, j, j + 2) && is_cap(r, j + 2)) {
         const char *nw = ttext(r, j + 2);
@@ -800,7 +807,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             return DROP;
         /* currency: "US$460" */
         if (i + 1 < doc->n_tokens && doc->tokens[i + 1].start == doc->tokens[i].end &&
-            doc->tokens[i + 1].kind == EVM_TOK_SYMBOL)
+            (doc->tokens[i + 1].kind == EVM_TOK_SYMBOL || ttext(r, i + 1)[0] == '$'))
             return DROP;
     }
 
@@ -884,7 +891,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
                        !in_tab(r, r->t.common, j + 1);
-    if (common && !cued && !institution && (initial || headline || !area_exact))
+    bool exact = false;
+    for (size_t k = 0; k < *n_kept; k++)
+        exact |= kept[k].match == EVM_MATCH_EXACT;
+    institution = institution && exact;
+    /* a capitalised direction word belongs to the name ("Southern University") */
+    bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                            EVM_SPOT_CUE_DATELINE)) ||
+                  ((*cues & EVM_SPOT_CUE_DIRECTION) && i > 0 && !is_cap(r, i - 1));
+    if (common && !strong && !institution && (initial || headline || !area_exact))
         return DROP;
     if (first_name && !cued && (initial || headline || !imp))
         return DROP;

@@ -57,6 +57,41 @@ for k, g in gold.items():
             key = text[t["start"]:t["end"]]
             miss[key] += 1
             ctx["miss", key].append(f'{k}: ...{text[max(0,t["start"]-40):t["end"]+40]}...'.replace("\n", " "))
+# classes for docs/geoparser.md
+import os, re
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+dem = set()
+for line in open(os.path.join(root, "gazetteer", "demonyms.tsv"), encoding="utf-8"):
+    if not line.startswith("#") and line.strip():
+        dem.add(line.split("\t")[0].lower())
+mc = collections.Counter()
+for key, n in miss.items():
+    k = key.lower()
+    if k in dem or k.rstrip("s") in dem:
+        mc["demonym or nationality (not a toponym by design)"] += n
+    elif re.search(r"(River|Lake|Mountains?|Creek|Valley|Sea|Ocean|Bay|Island|Canyon)$", key):
+        mc["natural feature (rivers, lakes: not in the gazetteer)"] += n
+    else:
+        mc["other (absent from cities500, or rejected by a rule)"] += n
+fc = collections.Counter()
+for (kind, key), lines in ctx.items():
+    if kind != "far":
+        continue
+    for l in lines:
+        area = re.search(r"\((COUNTRY|ADM1|CONT|REGION)\)", l)
+        km = float(l.rsplit(" ", 2)[-2])
+        if area and km < 1200:
+            fc["right area, representative point > 161 km from the gold point"] += 1
+        else:
+            fc["wrong place chosen"] += 1
+sc = collections.Counter()
+for (kind, key), lines in ctx.items():
+    if kind == "spur":
+        sc["landmark or seat of power (geocoded, metonymic)" if key in ("White House", "Kremlin", "Pentagon", "Elysee", "Downing Street") else "other"] += len(lines)
+print("== summary")
+print(f"missed {sum(miss.values())}: " + ", ".join(f"{k} {v}" for k, v in mc.most_common()))
+print(f"spurious {sum(spur.values())}: " + ", ".join(f"{k} {v}" for k, v in sc.most_common()))
+print(f"far {sum(far.values())}: " + ", ".join(f"{k} {v}" for k, v in fc.most_common()))
 for name, c in (("spurious", spur), ("missed", miss), ("far", far)):
     print(f"== {name}: {sum(c.values())} ({len(c)} distinct)")
     for key, n in c.most_common(show):
