@@ -1,7 +1,11 @@
-/* basemap.c: the render stage's geography: Natural Earth polygons read with OGR (cached per
- * process), the PROJ view, and clipping/projection of rings into Cairo paths. */
+/* basemap.c: the render stage's geography: Natural Earth polygons read with OGR (once per
+ * process, and kept in a disk cache), the PROJ view, and clipping/projection of rings into
+ * Cairo paths. */
 #include "basemap.h"
 
+#include <zlib.h>
+
+#include <cpl_error.h>
 #include <gdal.h>
 #include <limits.h>
 #include <math.h>
@@ -301,46 +305,69 @@ static void add_country(evm_basemap *bm, const char *name, size_t ring_first)
     bm->names_len += n;
 }
 
-/* ---- the disk cache -------------------------------------------------------------------
+/* ---- the parsed-basemap cache ---------------------------------------------------------
  * Parsing the TopoJSON takes OGR 0.1 s (50m) to 0.8 s (10m); the rings it yields are kept
- * in a small binary file keyed by the source's size and mtime, so later processes read them
- * in a millisecond. Folder: $EVMAP_CACHE, else $XDG_CACHE_HOME/evmap, else ~/.cache/evmap;
- * EVMAP_CACHE set to "" turns the cache off. Any cache failure falls back to OGR. */
+ * in a small binary file keyed by the source's size and CRC-32, so that a process reads them
+ * in a millisecond. The build writes these files next to evmap (evmap-gazbuild --basemap),
+ * where evmap reads them and never writes; $EVMAP_CACHE names a folder to use instead,
+ * read and written (evmap otherwise writes nothing outside the output folder it is
+ * given). A missing, stale or damaged cache falls back to OGR. */
 
-#define CACHE_MAGIC "EVMBM003"
+#define CACHE_MAGIC "EVMBM004"
 
 typedef struct cache_key {
     char magic[8];
     uint64_t size;
-    int64_t mtime_ns;
+    uint64_t crc;
     uint64_t detail;
 } cache_key;
 
-static int cache_path(char *buf, size_t n, evm_basemap_detail detail)
+/* The cache file of a detail: in $EVMAP_CACHE (writable) when set, else the build's copy
+ * next to the executable or in ../share/evmap (read-only). Returns 0 when there is none. */
+static int cache_path(char *buf, size_t n, evm_basemap_detail detail, int *writable)
 {
     const char *dir = getenv("EVMAP_CACHE");
-    if (dir)
-        return dir[0] && snprintf(buf, n, "%s/basemap-%s.bin", dir, detail_names[detail]) < (int)n;
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (xdg && xdg[0])
-        return snprintf(buf, n, "%s/evmap/basemap-%s.bin", xdg, detail_names[detail]) < (int)n;
-    if (home && home[0])
-        return snprintf(buf, n, "%s/.cache/evmap/basemap-%s.bin", home, detail_names[detail]) <
-               (int)n;
+    *writable = 0;
+    if (dir && dir[0]) {
+        *writable = 1;
+        return snprintf(buf, n, "%s/basemap-%s.bin", dir, detail_names[detail]) < (int)n;
+    }
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0)
+        return 0;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    static const char *const where[] = {"%s/basemap-%s.bin", "%s/../share/evmap/basemap-%s.bin"};
+    for (size_t i = 0; i < sizeof where / sizeof where[0]; i++)
+        if (snprintf(buf, n, where[i], exe, detail_names[detail]) < (int)n &&
+            access(buf, R_OK) == 0)
+            return 1;
     return 0;
 }
 
 static int source_key(const char *src, evm_basemap_detail detail, cache_key *k)
 {
-    struct stat st;
-    if (stat(src, &st) != 0)
+    FILE *fp = fopen(src, "rb");
+    if (!fp)
         return 0;
     memset(k, 0, sizeof *k);
     memcpy(k->magic, CACHE_MAGIC, 8);
-    k->size = (uint64_t)st.st_size;
-    k->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    unsigned char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
+        crc = crc32(crc, buf, (uInt)got);
+        k->size += got;
+    }
+    int ok = !ferror(fp);
+    fclose(fp);
+    k->crc = crc;
     k->detail = (uint64_t)detail;
-    return 1;
+    return ok;
 }
 
 static evm_basemap *cache_read(const char *path, const cache_key *key)
@@ -406,7 +433,7 @@ static void mkdirs(char *dir)
     mkdir(dir, 0755);
 }
 
-static void cache_write(const char *path, const cache_key *key, const evm_basemap *bm)
+static int cache_write(const char *path, const cache_key *key, const evm_basemap *bm)
 {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
@@ -419,12 +446,13 @@ static void cache_write(const char *path, const cache_key *key, const evm_basema
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0)
-        return;
+        return 0;
+    fchmod(fd, 0644); /* read by whoever runs evmap, as the index is */
     FILE *fp = fdopen(fd, "wb");
     if (!fp) {
         close(fd);
         unlink(tmp);
-        return;
+        return 0;
     }
     int ok = fwrite(key, sizeof *key, 1, fp) == 1;
     for (int li = 0; li < 3 && ok; li++) {
@@ -440,11 +468,17 @@ static void cache_write(const char *path, const cache_key *key, const evm_basema
          fwrite(bm->names, 1, nl, fp) == nl;
     if (fclose(fp) != 0)
         ok = 0;
-    if (!ok || rename(tmp, path) != 0)
+    if (!ok || rename(tmp, path) != 0) {
         unlink(tmp);
+        return 0;
+    }
+    return 1;
 }
 
-static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag)
+/* Reads one detail: from the cache when it matches the source, else with OGR (then
+ * refreshing a writable cache). `cache_dir`, when not NULL, forces that folder, writable. */
+static evm_err load_with(evm_basemap_detail detail, const char *cache_dir, evm_basemap **out,
+                         evm_diag *diag)
 {
     char dir[PATH_MAX];
     if (!evm_basemap_find_data(dir, sizeof dir))
@@ -454,17 +488,31 @@ static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag
     char src[PATH_MAX + 64], cpath[PATH_MAX];
     snprintf(src, sizeof src, "%s/natural-earth/countries-%s.json.gz", dir, detail_names[detail]);
     cache_key key;
-    int cached = source_key(src, detail, &key) && cache_path(cpath, sizeof cpath, detail);
-    if (cached && (*out = cache_read(cpath, &key)) != NULL)
-        return EVM_OK;
+    int writable = 0, cached;
+    if (cache_dir) {
+        writable = 1;
+        cached = source_key(src, detail, &key) &&
+                 snprintf(cpath, sizeof cpath, "%s/basemap-%s.bin", cache_dir,
+                          detail_names[detail]) < (int)sizeof cpath;
+    } else {
+        cached =
+            cache_path(cpath, sizeof cpath, detail, &writable) && source_key(src, detail, &key);
+        if (cached && (*out = cache_read(cpath, &key)) != NULL)
+            return EVM_OK;
+    }
     char path[PATH_MAX + 80];
     snprintf(path, sizeof path, "/vsigzip/%s", src);
     if (GDALGetDriverByName("TopoJSON") == NULL)
         GDALAllRegister();
     const char *drivers[] = {"TopoJSON", NULL};
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* the message goes into diag, not stderr */
+    CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
+    CPLPopErrorHandler();
     if (!ds)
-        return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s: %s", path + 9, CPLGetLastErrorMsg());
+        return evm_diag_set(diag, EVM_ERR_GDAL, "basemap: %s: %s", path + 9,
+                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg()
+                                                    : "not a readable TopoJSON file");
     evm_basemap *bm = evm_xcalloc(1, sizeof *bm);
     const char *names[2] = {"countries", "land"};
     for (int li = 0; li < 2; li++) {
@@ -491,9 +539,28 @@ static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag
     }
     GDALClose(ds);
     derive_borders(bm);
-    if (cached)
-        cache_write(cpath, &key, bm);
+    if (cached && writable && !cache_write(cpath, &key, bm) && cache_dir) {
+        basemap_free(bm);
+        return evm_diag_set(diag, EVM_ERR_IO, "basemap: cannot write %s", cpath);
+    }
     *out = bm;
+    return EVM_OK;
+}
+
+static evm_err load(evm_basemap_detail detail, evm_basemap **out, evm_diag *diag)
+{
+    return load_with(detail, NULL, out, diag);
+}
+
+evm_err evm_basemap_write_cache(const char *dir, evm_diag *diag)
+{
+    for (int d = 0; d < 3; d++) {
+        evm_basemap *bm = NULL;
+        evm_err e = load_with((evm_basemap_detail)d, dir, &bm, diag);
+        basemap_free(bm);
+        if (e)
+            return e;
+    }
     return EVM_OK;
 }
 

@@ -45,6 +45,11 @@ typedef struct evm_view {
  * and returns true when found. */
 int evm_basemap_find_data(char *buf, size_t n);
 
+/* Parses every detail of the basemap with OGR and writes the parsed rings into `dir`
+ * (basemap-{10m,50m,110m}.bin), which evmap then reads instead of the TopoJSON when the
+ * files sit next to it. The build runs this once (evmap-gazbuild --basemap DIR). */
+evm_err evm_basemap_write_cache(const char *dir, evm_diag *diag);
+
 /* The basemap at one detail, loaded on first use (thread-safe) and kept until exit; the
  * caller does not free it. Errors: EVM_ERR_IO (data not found), EVM_ERR_GDAL (OGR failed). */
 evm_err evm_basemap_get(evm_basemap_detail detail, const evm_basemap **out, evm_diag *diag);

@@ -9,6 +9,8 @@
 #include "evmap.h"
 
 #define WORD_MAX 24
+/* Words read from one text at most (a few sentences of prose is far less). */
+#define WORDS_MAX 8192
 
 /* A word ("people", "twenty-five", "1,200") or one punctuation character. */
 typedef struct word {
@@ -321,7 +323,7 @@ void evm_count_casualties(const char *s, size_t n, evm_casualties *out)
     out->killed = out->injured = -1;
     out->killed_at_least = out->injured_at_least = false;
     out->killed_at = out->injured_at = 0;
-    size_t cap = n + 1;
+    size_t cap = n + 1 < WORDS_MAX ? n + 1 : WORDS_MAX;
     word *w = evm_xmalloc(cap * sizeof *w);
     size_t nw = lex(s, n, w, cap);
 

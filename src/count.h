@@ -27,7 +27,7 @@ typedef struct evm_casualties {
  * flag; a range ("10 to 15", "10-15") gives its lower end with the flag; a count after
  * "including" ("including two children") is a part of the figure already given, not a new
  * one. Numbers that are not casualties (ages, years, "30 countries", "40 drones") are
- * ignored. The first figure of each kind wins. */
+ * ignored. The first figure of each kind wins. Reads the first 8192 words of s at most. */
 void evm_count_casualties(const char *s, size_t n, evm_casualties *out);
 
 #endif

@@ -1565,10 +1565,12 @@ static size_t occ_lower(const ctx *c, uint32_t t)
     return lo;
 }
 
-static void add_participants(ctx *c, evm_event *e, const evm_sentence *s)
+/* Adds the people of sentence s between tokens lo and hi who take part to e's participants. */
+static void add_participants(ctx *c, evm_event *e, const evm_sentence *s, uint32_t lo, uint32_t hi)
 {
     evm_doc *d = c->doc;
-    uint32_t first = s->tok_first, end = first + s->tok_count;
+    uint32_t first = lo > s->tok_first ? lo : s->tok_first;
+    uint32_t end = s->tok_first + s->tok_count < hi ? s->tok_first + s->tok_count : hi;
     for (size_t i = occ_lower(c, first); i < c->n_occ && c->occ[i].tok < end; i++) {
         const occurrence *o = &c->occ[i];
         if (!takes_part(c, s, o))
@@ -1766,10 +1768,11 @@ static size_t others_for(const evm_doc *d, const cand *cands, size_t nc, size_t 
     return n;
 }
 
-static void sentence_events(ctx *c, uint32_t si)
+/* The events of sentence si, read in s: the sentence itself, or one window of a sentence too
+ * long to be prose (see WINDOW). */
+static void sentence_events(ctx *c, uint32_t si, const evm_sentence *s)
 {
     evm_doc *d = c->doc;
-    const evm_sentence *s = &d->sentences[si];
     uint32_t first = s->tok_first, end = first + s->tok_count;
     trig tr[64];
     size_t ntr = 0;
@@ -1853,8 +1856,12 @@ static void sentence_events(ctx *c, uint32_t si)
     /* the attacker named just before carries over ("Russia launched 40 drones overnight.
      * The attack on Kharkiv killed five.") */
     if (strike_ok && actor) {
-        c->last_actor = actor;
-        c->last_actor_sentence = si;
+        /* only from a sentence that strikes no named place: "Ukrainian drones hit Kursk.
+         * In Kharkiv, a drone hit a market." is two attackers */
+        if (!names_place(c, si)) {
+            c->last_actor = actor;
+            c->last_actor_sentence = si;
+        }
     } else if (strike_ok && c->last_actor && si - c->last_actor_sentence <= 2) {
         actor = c->last_actor;
     }
@@ -1889,6 +1896,8 @@ static void sentence_events(ctx *c, uint32_t si)
     for (size_t k = c->sent_mentions[si]; k < c->sent_mentions[si + 1] && nc < 32; k++) {
         size_t mi = c->by_sentence[k];
         const evm_mention *m = &d->mentions[mi];
+        if (m->tok_first < first || m->tok_first >= end)
+            continue;
         uint32_t ws = 0, wm = 0, ds = UINT32_MAX, dm = UINT32_MAX;
         if (strike_ok)
             ds = attach(c, s, m, tr, ntr, EVM_EVENT_STRIKE, prev_att[0], prev_end[0], &ws);
@@ -2073,7 +2082,20 @@ static void sentence_events(ctx *c, uint32_t si)
                 d->n_events--;
                 continue;
             }
-            add_participants(c, e, s);
+            /* with meetings at two places, people go to the nearer one */
+            uint32_t lo = first, hi = end;
+            for (size_t k = 0; k < nc; k++) {
+                const evm_mention *mk = &d->mentions[cands[k].mention];
+                if (k == i || cands[k].kind != EVM_EVENT_MEETING ||
+                    landmark_town(d, mk->place) == landmark_town(d, m->place))
+                    continue;
+                uint32_t mid = (mk->tok_first + m->tok_first) / 2;
+                if (mk->tok_first < m->tok_first && mid + 1 > lo)
+                    lo = mid + 1;
+                if (mk->tok_first > m->tok_first && mid + 1 < hi)
+                    hi = mid + 1;
+            }
+            add_participants(c, e, s, lo, hi);
             e->confidence = 0.45f + (e->n_participants ? 0.15f : 0.0f) +
                             (e->date.precision != EVM_DATE_UNKNOWN ? 0.1f : 0.0f) +
                             (planned ? 0.0f : 0.1f) + 0.15f * m->score;
@@ -2135,7 +2157,7 @@ static void sentence_events(ctx *c, uint32_t si)
             si - last->sources[last->n_sources - 1].sentence > 2)
             return;
         size_t before = last->n_participants;
-        add_participants(c, last, s);
+        add_participants(c, last, s, first, end);
         if (last->n_participants == before)
             return;
         evm_source *ns = evm_doc_alloc(d, (last->n_sources + 1) * sizeof *ns);
@@ -2566,6 +2588,9 @@ static uint64_t *token_flags(const evm_doc *doc)
 
 /* ---- public ------------------------------------------------------------------------------ */
 
+/* Longest stretch of tokens read as one sentence. */
+#define WINDOW 200
+
 evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
 {
     if (doc->n_sentences == 0 && doc->len > doc->body)
@@ -2595,8 +2620,21 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag)
         ndip += tin(doc, (uint32_t)t, BIT(diplomatic_words));
     }
     c.doc_diplomatic = ndip >= 3;
-    for (uint32_t si = 0; si < doc->n_sentences; si++)
-        sentence_events(&c, si);
+    for (uint32_t si = 0; si < doc->n_sentences; si++) {
+        const evm_sentence *s = &doc->sentences[si];
+        if (s->tok_count <= WINDOW) {
+            sentence_events(&c, si, s);
+            continue;
+        }
+        /* a "sentence" of thousands of words is not prose (a list, a dump, a run-on line):
+         * read it in windows, so that no rule looks further than prose would let it */
+        for (uint32_t a = s->tok_first; a < s->tok_first + s->tok_count; a += WINDOW) {
+            uint32_t b =
+                a + WINDOW < s->tok_first + s->tok_count ? a + WINDOW : s->tok_first + s->tok_count;
+            evm_sentence w = {doc->tokens[a].start, doc->tokens[b - 1].end, a, b - a};
+            sentence_events(&c, si, &w);
+        }
+    }
     tl_flags = NULL;
     tl_doc = NULL;
     free(flags);

@@ -1,15 +1,19 @@
 /* gazbuild_main.c: evmap-gazbuild, the build-time tool that compiles gazetteer/ into the
- * memory-mapped index (gazetteer.bin) that evmap opens. */
+ * memory-mapped index (gazetteer.bin) that evmap opens, and (with --basemap) parses the
+ * Natural Earth basemap once into the files evmap reads next to itself. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "basemap.h"
 #include "gazbuild.h"
 
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: evmap-gazbuild [-q] SOURCE_DIR OUTPUT\n"
-               "Builds the gazetteer index OUTPUT from the sources in SOURCE_DIR (gazetteer/).\n");
+               "       evmap-gazbuild --basemap OUTPUT_DIR\n"
+               "Builds the gazetteer index OUTPUT from the sources in SOURCE_DIR (gazetteer/),\n"
+               "or the parsed basemap files basemap-*.bin in OUTPUT_DIR.\n");
 }
 
 int main(int argc, char **argv)
@@ -17,6 +21,15 @@ int main(int argc, char **argv)
     int quiet = 0, argi = 1;
     if (argi < argc && strcmp(argv[argi], "--help") == 0) {
         usage(stdout);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--basemap") == 0) {
+        evm_diag diag = {{0}};
+        evm_err err = evm_basemap_write_cache(argv[2], &diag);
+        if (err) {
+            fprintf(stderr, "evmap-gazbuild: %s\n", diag.msg[0] ? diag.msg : evm_strerror(err));
+            return 1;
+        }
         return 0;
     }
     if (argi < argc && strcmp(argv[argi], "-q") == 0) {

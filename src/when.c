@@ -152,6 +152,8 @@ bool evm_when_compatible(evm_date a, evm_date b)
  * patterns then read the word sequence. */
 
 #define WORD_MAX 24
+/* Words read from one text at most (a few sentences of prose is far less). */
+#define WORDS_MAX 8192
 
 typedef struct word {
     size_t start, end;
@@ -583,7 +585,7 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
 size_t evm_when_scan(const char *s, size_t n, evm_date published, bool future, evm_when_expr *out,
                      size_t max)
 {
-    size_t cap = n + 1, found = 0;
+    size_t cap = n + 1 < WORDS_MAX ? n + 1 : WORDS_MAX, found = 0;
     word *w = evm_xmalloc(cap * sizeof *w);
     size_t nw = lex(s, n, w, cap);
     for (size_t i = 0; i < nw;) {

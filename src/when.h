@@ -45,7 +45,8 @@ typedef struct evm_when_expr {
  * "last night", "N days ago", "last/this/next week|month|year", "earlier this year".
  * A day or month given without a year, and a bare weekday, resolve to the latest such
  * date not after publication, or with `future` (a planned event) the earliest not before
- * it. Writes at most `max` expressions, in text order, and returns how many it found. */
+ * it. Reads the first 8192 words of s at most (callers pass a sentence). Writes at most
+ * `max` expressions, in text order, and returns how many it found. */
 size_t evm_when_scan(const char *s, size_t n, evm_date published, bool future, evm_when_expr *out,
                      size_t max);
 

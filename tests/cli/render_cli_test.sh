@@ -75,6 +75,13 @@ printf 'not a cache' >"$tmp/cache/$(ls "$tmp/cache" | head -1)"
 EVMAP_CACHE="$tmp/cache" "$EVMAP" render -o "$tmp/c4.png" "$tmp/points.geojson" 2>"$tmp/err" && ok || bad "corrupt cache: $(cat "$tmp/err")"
 cmp -s "$tmp/c1.png" "$tmp/c4.png" && ok || bad "a corrupt cache changed the map"
 
+# broken basemap data: a clear error, no output
+mkdir -p "$tmp/baddata/natural-earth"
+echo garbage | gzip >"$tmp/baddata/natural-earth/countries-50m.json.gz"
+EVMAP_CACHE= EVMAP_DATA="$tmp/baddata" "$EVMAP" render -o "$tmp/bd.png" "$tmp/points.geojson" 2>"$tmp/err"
+[[ $? -eq 1 ]] && grep -q "not a readable TopoJSON" "$tmp/err" && [[ ! -e $tmp/bd.png && ! -e $tmp/bd.pgw ]] && ok ||
+  bad "broken basemap: $(cat "$tmp/err")"
+
 # map writes the three maps beside the layers
 printf 'date: 2025-04-17\n\nKYIV\n\nTalks were held in Paris on Thursday.\n' >"$tmp/s.txt"
 "$EVMAP" map -q -o "$tmp/o" --size 640x480 "$tmp/s.txt" >/dev/null 2>"$tmp/err"
