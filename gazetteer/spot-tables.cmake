@@ -3,6 +3,8 @@
 # CMake. Sets EVM_SPOT_TABLES_C for the library's source list.
 file(GLOB _evm_spot_tables CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/spot-*.txt")
 list(SORT _evm_spot_tables)
+# The glob notices added and removed tables; this makes an edited table re-run CMake too.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_evm_spot_tables})
 set(_names "")
 set(_texts "")
 set(_arrays "")
