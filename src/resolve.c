@@ -150,14 +150,47 @@ typedef struct mstate {
     uint32_t members;  /* for the first mention of a key: how many mentions share it */
 } mstate;
 
+/* Coherence of one candidate entry with the rest of the document, kept while the
+ * mentions of one name are scored (it is the same for all of them). */
+typedef struct memo {
+    uint32_t entry;
+    int kind; /* 0 coherence, 1 region coherence */
+    double value;
+} memo;
+
 typedef struct rrun {
     evm_doc *doc;
     const evm_gaz *gaz;
     mstate *st;
     double *cscore; /* per mention, per candidate (flattened, offsets in coff) */
     size_t *coff;
-    votes base; /* dateline and demonyms */
+    votes base;      /* dateline and demonyms */
+    int32_t *leader; /* the first mention of each name (with spot info), in text order */
+    size_t n_leaders;
+    int32_t *next; /* the next mention of the same name, -1 after the last */
+    memo *memo;    /* for the name being scored */
+    size_t n_memo, cap_memo;
 } rrun;
+
+/* Iterates over the mentions of the name whose first mention is g. */
+#define FOR_MEMBERS(r, g, k) for (int32_t k = (int32_t)(g); k >= 0; k = (r)->next[k])
+
+static bool memo_get(const rrun *r, uint32_t entry, int kind, double *value)
+{
+    for (size_t i = 0; i < r->n_memo; i++)
+        if (r->memo[i].entry == entry && r->memo[i].kind == kind) {
+            *value = r->memo[i].value;
+            return true;
+        }
+    return false;
+}
+
+static double memo_put(rrun *r, uint32_t entry, int kind, double value)
+{
+    evm_grow((void **)&r->memo, &r->cap_memo, r->n_memo + 1, sizeof *r->memo);
+    r->memo[r->n_memo++] = (memo){entry, kind, value};
+    return value;
+}
 
 static bool is_region_level(evm_geo_level lv)
 {
@@ -187,8 +220,9 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
 {
     const evm_doc *doc = r->doc;
     double near = 0;
-    for (size_t o = 0; o < doc->n_mentions; o++) {
-        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        size_t o = (size_t)r->leader[li];
+        if (r->st[o].group == r->st[k].group)
             continue;
         const evm_spot_info *oi = doc->mentions[o].spot;
         double best = 0;
@@ -218,8 +252,9 @@ static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
 {
     const evm_doc *doc = r->doc;
     double sum = 0;
-    for (size_t o = 0; o < doc->n_mentions; o++) {
-        if ((size_t)r->st[o].group != o || r->st[o].group == r->st[k].group)
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        size_t o = (size_t)r->leader[li];
+        if (r->st[o].group == r->st[k].group)
             continue;
         const evm_spot_info *oi = doc->mentions[o].spot;
         double best = 0;
@@ -343,10 +378,16 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
-        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
-            s += 1.4 * fmin(2.5, coherence(r, k, cd));
-        else if (cd->level == EVM_GEO_ADMIN1)
-            s += 1.2 * fmin(2.5, region_coherence(r, k, cd));
+        double coh;
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2) {
+            if (!memo_get(r, cd->entry, 0, &coh))
+                coh = memo_put(r, cd->entry, 0, coherence(r, k, cd));
+            s += 1.4 * fmin(2.5, coh);
+        } else if (cd->level == EVM_GEO_ADMIN1) {
+            if (!memo_get(r, cd->entry, 1, &coh))
+                coh = memo_put(r, cd->entry, 1, region_coherence(r, k, cd));
+            s += 1.2 * fmin(2.5, coh);
+        }
         /* the second half of "Atlanta, Georgia": the region that holds the first */
         if (in->cues & EVM_SPOT_CUE_QUALIFIES)
             s += holds_qualified(r, k, cd) ? 3.0 : 0;
@@ -365,9 +406,10 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
         vote_add(ctx, r->base.v[k].cc, r->base.v[k].admin1, r->base.v[k].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
-    for (size_t k = 0; k < doc->n_mentions; k++) {
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        size_t k = (size_t)r->leader[li];
         const evm_spot_info *in = doc->mentions[k].spot;
-        if (!in || r->st[k].group == exclude_group || (size_t)r->st[k].group != k)
+        if (r->st[k].group == exclude_group)
             continue;
         double rep = 1.0 + 0.3 * log((double)r->st[k].members);
         if (first_round) {
@@ -415,50 +457,50 @@ static void choose(rrun *r)
 static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
-    for (size_t k = 0; k < doc->n_mentions; k++) {
-        if ((size_t)r->st[k].group != k || !doc->mentions[k].spot)
+    /* per name: the summed score of every entry its mentions offer */
+    memo *sums = NULL;
+    size_t cap = 0;
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        size_t g = (size_t)r->leader[li];
+        if (r->st[g].members < 2)
             continue;
-        size_t members = 0;
-        for (size_t o = k; o < doc->n_mentions; o++)
-            members += (size_t)r->st[o].group == k;
-        if (members < 2)
-            continue;
-        uint32_t best_entry = 0;
-        double best_sum = -1e300;
-        for (size_t o = k; o < doc->n_mentions; o++) {
-            if ((size_t)r->st[o].group != k)
-                continue;
-            const evm_spot_info *oi = doc->mentions[o].spot;
-            for (size_t c = 0; c < oi->n_cands; c++) {
-                uint32_t e = oi->cands[c].entry;
-                double sum = 0;
-                for (size_t q = k; q < doc->n_mentions; q++) {
-                    const evm_spot_info *qi = doc->mentions[q].spot;
-                    /* "the Sumy region" says nothing about what a bare "Sumy" is */
-                    if ((size_t)r->st[q].group != k || (qi->cues & EVM_SPOT_CUE_REGION))
-                        continue;
-                    for (size_t d = 0; d < qi->n_cands; d++)
-                        if (qi->cands[d].entry == e) {
-                            sum += r->cscore[r->coff[q] + d];
-                            break;
-                        }
+        size_t n_sums = 0;
+        FOR_MEMBERS(r, g, q)
+        {
+            const evm_spot_info *qi = doc->mentions[q].spot;
+            bool region = (qi->cues & EVM_SPOT_CUE_REGION) != 0;
+            for (size_t d = 0; d < qi->n_cands; d++) {
+                uint32_t e = qi->cands[d].entry;
+                size_t i = 0;
+                while (i < n_sums && sums[i].entry != e)
+                    i++;
+                if (i == n_sums) {
+                    evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
+                    sums[n_sums++] = (memo){e, 0, 0};
                 }
-                if (sum > best_sum) {
-                    best_sum = sum;
-                    best_entry = e;
-                }
+                /* "the Sumy region" says nothing about what a bare "Sumy" is */
+                if (!region)
+                    sums[i].value += r->cscore[r->coff[q] + d];
             }
         }
-        for (size_t o = k; o < doc->n_mentions; o++) {
+        uint32_t best_entry = 0;
+        double best_sum = -1e300;
+        for (size_t i = 0; i < n_sums; i++)
+            if (sums[i].value > best_sum) {
+                best_sum = sums[i].value;
+                best_entry = sums[i].entry;
+            }
+        FOR_MEMBERS(r, g, o)
+        {
             const evm_spot_info *oi = doc->mentions[o].spot;
-            if ((size_t)r->st[o].group != k || oi->qualifier >= 0 || oi->qual_country[0] ||
-                (oi->cues & EVM_SPOT_CUE_REGION))
+            if (oi->qualifier >= 0 || oi->qual_country[0] || (oi->cues & EVM_SPOT_CUE_REGION))
                 continue;
             for (size_t c = 0; c < oi->n_cands; c++)
                 if (oi->cands[c].entry == best_entry)
                     r->st[o].best = (int32_t)c;
         }
     }
+    free(sums);
 }
 
 /* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
@@ -521,18 +563,45 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.st = evm_xcalloc(n + 1, sizeof *r.st);
     r.coff = evm_xcalloc(n + 1, sizeof *r.coff);
     size_t total = 0;
+    /* Group the mentions by name key through an open-addressing table of leaders, and link
+     * each group's members in text order. */
+    size_t hcap = 16;
+    while (hcap < 2 * n)
+        hcap *= 2;
+    int32_t *slot = evm_xmalloc(hcap * sizeof *slot);
+    int32_t *last = evm_xmalloc((n + 1) * sizeof *last);
+    for (size_t i = 0; i < hcap; i++)
+        slot[i] = -1;
+    r.leader = evm_xmalloc((n + 1) * sizeof *r.leader);
+    r.next = evm_xmalloc((n + 1) * sizeof *r.next);
     for (size_t k = 0; k < n; k++) {
         r.coff[k] = total;
-        total += doc->mentions[k].spot ? doc->mentions[k].spot->n_cands : 0;
+        const evm_spot_info *in = doc->mentions[k].spot;
+        total += in ? in->n_cands : 0;
         r.st[k].best = -1;
         r.st[k].group = (int32_t)k;
-        for (size_t o = 0; o < k; o++)
-            if (doc->mentions[o].spot && doc->mentions[k].spot &&
-                strcmp(doc->mentions[o].spot->key, doc->mentions[k].spot->key) == 0) {
-                r.st[k].group = r.st[o].group;
-                break;
-            }
+        r.next[k] = -1;
+        if (!in)
+            continue;
+        uint64_t h = 1469598103934665603ull;
+        for (const unsigned char *p = (const unsigned char *)in->key; *p; p++)
+            h = (h ^ *p) * 1099511628211ull;
+        size_t i = (size_t)h & (hcap - 1);
+        while (slot[i] >= 0 && strcmp(doc->mentions[slot[i]].spot->key, in->key) != 0)
+            i = (i + 1) & (hcap - 1);
+        if (slot[i] < 0) {
+            slot[i] = (int32_t)k;
+            r.leader[r.n_leaders++] = (int32_t)k;
+            last[k] = (int32_t)k;
+        } else {
+            int32_t g = slot[i];
+            r.st[k].group = g;
+            r.next[last[g]] = (int32_t)k;
+            last[g] = (int32_t)k;
+        }
     }
+    free(slot);
+    free(last);
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
     r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
@@ -542,13 +611,12 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions */
-        for (size_t g = 0; g < n; g++) {
-            if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
-                continue;
-            build_context(&r, &ctx, round == 0, (int32_t)g);
-            for (size_t k = g; k < n; k++)
-                if ((size_t)r.st[k].group == g)
-                    score_mention(&r, k, &ctx);
+        for (size_t li = 0; li < r.n_leaders; li++) {
+            int32_t g = r.leader[li];
+            build_context(&r, &ctx, round == 0, g);
+            r.n_memo = 0;
+            FOR_MEMBERS(&r, g, k)
+            score_mention(&r, (size_t)k, &ctx);
         }
         choose(&r);
     }
@@ -558,13 +626,14 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     bool *drop = evm_xcalloc(n + 1, sizeof *drop);
     for (size_t k = 0; k < n; k++)
         drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
-    for (size_t g = 0; g < n; g++) {
-        if ((size_t)r.st[g].group != g || !doc->mentions[g].spot)
-            continue;
-        build_context(&r, &ctx, false, (int32_t)g);
-        for (size_t k = g; k < n; k++)
-            if ((size_t)r.st[k].group == g && !drop[k])
-                drop[k] = unsupported(&r, k, &ctx);
+    for (size_t li = 0; li < r.n_leaders; li++) {
+        int32_t g = r.leader[li];
+        build_context(&r, &ctx, false, g);
+        FOR_MEMBERS(&r, g, k)
+        {
+            if (!drop[k])
+                drop[k] = unsupported(&r, (size_t)k, &ctx);
+        }
     }
     /* write the choices; drop what has no place */
     size_t out = 0;
@@ -607,5 +676,8 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.st);
     free(r.coff);
     free(r.cscore);
+    free(r.leader);
+    free(r.next);
+    free(r.memo);
     return EVM_OK;
 }
