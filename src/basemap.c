@@ -1021,12 +1021,11 @@ int evm_basemap_country_anchor(const evm_basemap *bm, size_t i, const evm_view *
             clip_pass(&a, &px, 0, 0, -1.0);
             clip_pass(&px, &a, 1, v->height, 1.0);
             clip_pass(&a, &px, 1, 0, -1.0);
-            double sa = 0, cx = 0, cy = 0;
+            double sa = 0, cy = 0; /* the centroid's row is all that is needed */
             for (size_t j = 0; j < px.n; j++) {
                 const double *p = &px.p[2 * j], *q = &px.p[2 * ((j + 1) % px.n)];
                 double cr = p[0] * q[1] - q[0] * p[1];
                 sa += cr;
-                cx += (p[0] + q[0]) * cr;
                 cy += (p[1] + q[1]) * cr;
             }
             if (fabs(sa / 2) > best && fabs(sa) > 1e-9) {
