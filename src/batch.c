@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "when.h"
+
 static const char *dup_or_null(evm_doc *store, const char *s)
 {
     return s ? evm_doc_strdup(store, s) : NULL;
@@ -41,15 +43,6 @@ int32_t evm_batch_place(evm_batch *b, const evm_place *p)
     return i;
 }
 
-static int date_cmp(evm_date a, evm_date b)
-{
-    if (a.year != b.year)
-        return a.year - b.year;
-    if (a.month != b.month)
-        return a.month - b.month;
-    return a.day - b.day;
-}
-
 static void add_form(evm_batch *b, evm_place *q, const char *s, size_t n)
 {
     for (size_t i = 0; i < q->n_forms; i++)
@@ -68,9 +61,9 @@ void evm_batch_add_doc(evm_batch *b, const evm_doc *doc)
     if (b->n_docs == 0 && doc->title)
         b->title = evm_doc_strdup(st, doc->title);
     if (doc->published.precision != EVM_DATE_UNKNOWN) {
-        if (b->first.precision == EVM_DATE_UNKNOWN || date_cmp(doc->published, b->first) < 0)
+        if (b->first.precision == EVM_DATE_UNKNOWN || evm_when_cmp(doc->published, b->first) < 0)
             b->first = doc->published;
-        if (b->last.precision == EVM_DATE_UNKNOWN || date_cmp(doc->published, b->last) > 0)
+        if (b->last.precision == EVM_DATE_UNKNOWN || evm_when_cmp(doc->published, b->last) > 0)
             b->last = doc->published;
     }
     b->n_docs++;

@@ -646,13 +646,7 @@ static int date_cmp(evm_date a, evm_date b)
     bool ua = a.precision == EVM_DATE_UNKNOWN, ub = b.precision == EVM_DATE_UNKNOWN;
     if (ua != ub)
         return ua ? 1 : -1;
-    if (a.year != b.year)
-        return a.year < b.year ? -1 : 1;
-    if (a.month != b.month)
-        return a.month < b.month ? -1 : 1;
-    if (a.day != b.day)
-        return a.day < b.day ? -1 : 1;
-    return 0;
+    return evm_when_cmp(a, b);
 }
 
 static int cmp_events(const void *pa, const void *pb)

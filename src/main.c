@@ -645,129 +645,29 @@ static int render_opts_from(cli *c, evm_render_opts *ro)
     return EXIT_OK;
 }
 
-static int cmd_map(cli *c)
+/* The options that 'map' and 'extract' share: the pipeline's. */
+static int pipeline_opts_from(cli *c, evm_pipeline_opts *po)
 {
-    if (c->npos == 0)
-        return usage_error("map: no input (give a file, a directory, or - for stdin)");
-    evm_pipeline_opts po = {0};
-    po.gazetteer = c->value[OPT_GAZETTEER];
-    po.quiet = c->value[OPT_QUIET] != NULL;
-    po.read.jsonl = c->value[OPT_JSONL] != NULL;
+    memset(po, 0, sizeof *po);
+    po->gazetteer = c->value[OPT_GAZETTEER];
+    po->quiet = c->value[OPT_QUIET] != NULL;
+    po->read.jsonl = c->value[OPT_JSONL] != NULL;
     if (c->value[OPT_DATE]) {
         const char *d = c->value[OPT_DATE];
-        if (!evm_when_parse_iso(d, strlen(d), &po.read.date))
+        if (!evm_when_parse_iso(d, strlen(d), &po->read.date))
             return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
     }
-    const char *outdir = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "output";
-    evm_layers_opts lo;
-    evm_layers_opts_init(&lo);
-    if (c->value[OPT_FORMAT]) {
-        evm_diag fd;
-        if (evm_layers_check_format(c->value[OPT_FORMAT], &fd) != EVM_OK)
-            return usage_error("%s", fd.msg);
-        lo.format = c->value[OPT_FORMAT];
-    }
-    lo.gpkg = c->value[OPT_NO_GPKG] == NULL;
-    evm_render_opts ro;
-    int rrc = render_opts_from(c, &ro);
-    if (rrc != EXIT_OK)
-        return rrc;
-
-    char **files, **owned;
-    size_t nfiles, nowned;
-    int rc = expand_inputs(c, &files, &nfiles, &owned, &nowned);
-    if (rc != EXIT_OK)
-        return rc;
-
-    evm_diag d;
-    evm_pipeline *p = NULL;
-    evm_err e = evm_pipeline_new(&po, &p, &d);
-    if (e) {
-        msg("%s", d.msg);
-        rc = exit_for(e);
-        goto done;
-    }
-    map_run run = {0};
-    run.quiet = po.quiet;
-    run.tty = isatty(STDERR_FILENO);
-    evm_pipeline_hooks hooks = {&run, report, progress};
-    size_t total_skipped = 0, failed = 0;
-    for (size_t i = 0; i < nfiles; i++) {
-        evm_batch *b = NULL;
-        size_t skipped = 0;
-        run.input = files[i];
-        run.start = run.last = now();
-        e = evm_pipeline_input(p, files[i], &b, &skipped, &hooks, &d);
-        clear_progress(&run);
-        total_skipped += skipped;
-        if (e) {
-            msg("%s", d.msg);
-            failed++;
-            continue;
-        }
-        char *dir = evm_xmalloc(strlen(outdir) + strlen(b->name) + 2);
-        sprintf(dir, "%s/%s", outdir, b->name);
-        if (!make_dirs(dir, &d)) {
-            msg("%s", d.msg);
-            failed++;
-        } else if ((e = evm_layers_write(b, dir, &lo, &d)) != EVM_OK) {
-            msg("%s", d.msg);
-            failed++;
-        } else if ((e = evm_render_maps(b, &ro, dir, &d)) != EVM_OK) {
-            msg("%s", d.msg);
-            failed++;
-        } else if (!po.quiet) {
-            msg("%s: %zu article%s, %zu places, %zu strikes, %zu meetings -> %s/", files[i],
-                b->n_docs, b->n_docs == 1 ? "" : "s", b->n_places,
-                evm_batch_count(b, EVM_EVENT_STRIKE), evm_batch_count(b, EVM_EVENT_MEETING), dir);
-        }
-        free(dir);
-        evm_batch_free(b);
-    }
-    if (failed)
-        rc = EXIT_FAILURE_;
-    else if (total_skipped)
-        rc = EXIT_SKIPPED;
-    if (total_skipped && !po.quiet)
-        msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
-done:
-    evm_pipeline_free(p);
-    for (size_t i = 0; i < nowned; i++)
-        free(owned[i]);
-    free(owned);
-    free(files);
-    return rc;
+    return EXIT_OK;
 }
 
-/* ---- formats, extract ----------------------------------------------------------------------- */
+/* What a command does with each input's batch: 0 done, 1 failed (go on with the next
+ * input), or an exit code + 100 to stop (standard output is gone). */
+typedef int (*batch_fn)(void *ctx, const char *input, evm_batch *b, bool quiet);
 
-static int cmd_formats(cli *c)
+/* Runs the pipeline over every input of the command line (folders expanded) and hands each
+ * batch to `each`; reports skipped articles, and returns the exit code. */
+static int run_inputs(cli *c, const evm_pipeline_opts *po, batch_fn each, void *ctx)
 {
-    if (c->npos > 0)
-        return usage_error("formats: takes no arguments");
-    evm_diag d;
-    evm_err e = evm_layers_list_formats(stdout, &d);
-    if (e)
-        msg("%s", d.msg);
-    return exit_for(e);
-}
-
-static int cmd_extract(cli *c)
-{
-    evm_pipeline_opts po = {0};
-    po.gazetteer = c->value[OPT_GAZETTEER];
-    po.quiet = c->value[OPT_QUIET] != NULL;
-    po.read.jsonl = c->value[OPT_JSONL] != NULL;
-    if (c->value[OPT_DATE]) {
-        const char *d = c->value[OPT_DATE];
-        if (!evm_when_parse_iso(d, strlen(d), &po.read.date))
-            return usage_error("--date '%s' is not a date (expected YYYY-MM-DD)", d);
-    }
-    static char *stdin_only[] = {"-", NULL};
-    if (c->npos == 0) {
-        c->pos[0] = stdin_only[0];
-        c->npos = 1;
-    }
     char **files, **owned;
     size_t nfiles, nowned;
     int rc = expand_inputs(c, &files, &nfiles, &owned, &nowned);
@@ -775,14 +675,14 @@ static int cmd_extract(cli *c)
         return rc;
     evm_diag d;
     evm_pipeline *p = NULL;
-    evm_err e = evm_pipeline_new(&po, &p, &d);
+    evm_err e = evm_pipeline_new(po, &p, &d);
     if (e) {
         msg("%s", d.msg);
         rc = exit_for(e);
         goto done;
     }
     map_run run = {0};
-    run.quiet = po.quiet;
+    run.quiet = po->quiet;
     run.tty = isatty(STDERR_FILENO);
     evm_pipeline_hooks hooks = {&run, report, progress};
     size_t total_skipped = 0, failed = 0;
@@ -799,18 +699,18 @@ static int cmd_extract(cli *c)
             failed++;
             continue;
         }
-        e = evm_layers_write_seq(b, stdout, &d);
+        int r = each(ctx, files[i], b, po->quiet);
         evm_batch_free(b);
-        if (e) { /* standard output is gone: stop */
-            msg("%s", d.msg);
-            rc = exit_for(e);
-        }
+        if (r >= 100)
+            rc = r - 100;
+        else
+            failed += (size_t)r;
     }
     if (rc == EXIT_OK && failed)
         rc = EXIT_FAILURE_;
     else if (rc == EXIT_OK && total_skipped)
         rc = EXIT_SKIPPED;
-    if (total_skipped && !po.quiet)
+    if (total_skipped && !po->quiet)
         msg("%zu article%s skipped", total_skipped, total_skipped == 1 ? "" : "s");
 done:
     evm_pipeline_free(p);
@@ -819,6 +719,101 @@ done:
     free(owned);
     free(files);
     return rc;
+}
+
+typedef struct map_job {
+    const char *outdir;
+    evm_layers_opts lo;
+    evm_render_opts ro;
+} map_job;
+
+/* map: the layers and the maps of one input, in outdir/<stem>/. */
+static int map_batch(void *ctx, const char *input, evm_batch *b, bool quiet)
+{
+    map_job *job = ctx;
+    evm_diag d;
+    int failed = 1;
+    char *dir = evm_xmalloc(strlen(job->outdir) + strlen(b->name) + 2);
+    sprintf(dir, "%s/%s", job->outdir, b->name);
+    if (!make_dirs(dir, &d) || evm_layers_write(b, dir, &job->lo, &d) != EVM_OK ||
+        evm_render_maps(b, &job->ro, dir, &d) != EVM_OK) {
+        msg("%s", d.msg);
+    } else {
+        failed = 0;
+        if (!quiet)
+            msg("%s: %zu article%s, %zu places, %zu strikes, %zu meetings -> %s/", input, b->n_docs,
+                b->n_docs == 1 ? "" : "s", b->n_places, evm_batch_count(b, EVM_EVENT_STRIKE),
+                evm_batch_count(b, EVM_EVENT_MEETING), dir);
+    }
+    free(dir);
+    return failed;
+}
+
+static int cmd_map(cli *c)
+{
+    if (c->npos == 0)
+        return usage_error("map: no input (give a file, a directory, or - for stdin)");
+    evm_pipeline_opts po;
+    int rc = pipeline_opts_from(c, &po);
+    if (rc != EXIT_OK)
+        return rc;
+    map_job job;
+    job.outdir = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "output";
+    evm_layers_opts_init(&job.lo);
+    if (c->value[OPT_FORMAT]) {
+        evm_diag fd;
+        if (evm_layers_check_format(c->value[OPT_FORMAT], &fd) != EVM_OK)
+            return usage_error("%s", fd.msg);
+        job.lo.format = c->value[OPT_FORMAT];
+    }
+    job.lo.gpkg = c->value[OPT_NO_GPKG] == NULL;
+    int rrc = render_opts_from(c, &job.ro);
+    if (rrc != EXIT_OK)
+        return rrc;
+
+    return run_inputs(c, &po, map_batch, &job);
+}
+
+/* ---- formats, extract ----------------------------------------------------------------------- */
+
+static int cmd_formats(cli *c)
+{
+    if (c->npos > 0)
+        return usage_error("formats: takes no arguments");
+    evm_diag d;
+    evm_err e = evm_layers_list_formats(stdout, &d);
+    if (e)
+        msg("%s", d.msg);
+    return exit_for(e);
+}
+
+/* extract: the events of one input to standard output. */
+static int extract_batch(void *ctx, const char *input, evm_batch *b, bool quiet)
+{
+    (void)ctx;
+    (void)input;
+    (void)quiet;
+    evm_diag d;
+    evm_err e = evm_layers_write_seq(b, stdout, &d);
+    if (e) { /* standard output is gone: stop */
+        msg("%s", d.msg);
+        return 100 + exit_for(e);
+    }
+    return 0;
+}
+
+static int cmd_extract(cli *c)
+{
+    evm_pipeline_opts po;
+    int rc = pipeline_opts_from(c, &po);
+    if (rc != EXIT_OK)
+        return rc;
+    static char *stdin_only[] = {"-", NULL};
+    if (c->npos == 0) {
+        c->pos[0] = stdin_only[0];
+        c->npos = 1;
+    }
+    return run_inputs(c, &po, extract_batch, NULL);
 }
 
 /* ---- geocode ----------------------------------------------------------------------------- */

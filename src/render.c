@@ -174,15 +174,6 @@ static void set_rgba(cairo_t *cr, evm_rgb c, double a)
     cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, a);
 }
 
-static int date_cmp(evm_date a, evm_date b)
-{
-    if (a.year != b.year)
-        return a.year - b.year;
-    if (a.month != b.month)
-        return a.month - b.month;
-    return a.day - b.day;
-}
-
 static const char *const month_abbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -890,7 +881,7 @@ static void collect_spots(ctx *c)
         if (e->date.precision != EVM_DATE_UNKNOWN) {
             int seen = 0;
             for (int k = 0; k < sp->n_dates; k++)
-                seen |= date_cmp(sp->dates[k], e->date) == 0;
+                seen |= evm_when_cmp(sp->dates[k], e->date) == 0;
             if (!seen && sp->n_dates < 3)
                 sp->dates[sp->n_dates++] = e->date;
         }
@@ -927,9 +918,9 @@ static void subtitle(const ctx *c, char *buf, size_t n)
                    (e->kind == EVM_EVENT_MEETING && (kinds & EVM_RENDER_MEETINGS));
         if (!want || e->date.precision == EVM_DATE_UNKNOWN || !place_ok(b, e->place))
             continue;
-        if (lo.precision == EVM_DATE_UNKNOWN || date_cmp(e->date, lo) < 0)
+        if (lo.precision == EVM_DATE_UNKNOWN || evm_when_cmp(e->date, lo) < 0)
             lo = e->date;
-        if (hi.precision == EVM_DATE_UNKNOWN || date_cmp(e->date, hi) > 0)
+        if (hi.precision == EVM_DATE_UNKNOWN || evm_when_cmp(e->date, hi) > 0)
             hi = e->date;
     }
     if (lo.precision == EVM_DATE_UNKNOWN) {
