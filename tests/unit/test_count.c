@@ -45,7 +45,7 @@ static void test_casualties(void **state)
 {
     (void)state;
     static const cas_case cases[] = {
-        {"A ballistic missile killed at least 35 people in the city.", 35, -1, true, false},
+        {"The missile strike killed at least 35 civilians in the town.", 35, -1, true, false},
         {"A drone attack killed three people, including a young girl, officials said.", 3, -1,
          false, false},
         {"Two civilians were killed and 12 others were wounded.", 2, 12, false, false},
