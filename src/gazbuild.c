@@ -977,6 +977,20 @@ static evm_err load_countries(build *b)
     return err;
 }
 
+/* Adds the |-separated alternate names of `list` to entry idx (the list is cut in place). */
+static void add_aliases(build *b, char *list, uint32_t idx)
+{
+    for (char *a = list; *a;) {
+        char *bar = strchr(a, '|');
+        if (bar)
+            *bar = '\0';
+        add_name(b, a, idx, 0.95f, EVM_MATCH_ALTERNATE, true);
+        if (!bar)
+            break;
+        a = bar + 1;
+    }
+}
+
 /* regions.tsv: name<TAB>CONT|REGION<TAB>CC or -<TAB>lat<TAB>lon<TAB>aliases (|-separated) */
 static evm_err load_regions(build *b)
 {
@@ -1007,15 +1021,7 @@ static evm_err load_regions(build *b)
         uint32_t idx = add_entry(b, &e);
         b->st.n_regions++;
         add_name(b, f[0], idx, 1.0f, EVM_MATCH_EXACT, true);
-        for (char *a = f[5]; *a;) {
-            char *bar = strchr(a, '|');
-            if (bar)
-                *bar = '\0';
-            add_name(b, a, idx, 0.95f, EVM_MATCH_ALTERNATE, true);
-            if (!bar)
-                break;
-            a = bar + 1;
-        }
+        add_aliases(b, f[5], idx);
     }
     reader_close(&r);
     return EVM_OK;
@@ -1055,15 +1061,7 @@ static evm_err load_landmarks(build *b)
         uint32_t idx = add_entry(b, &e);
         b->st.n_landmarks++;
         add_name(b, f[0], idx, 1.0f, EVM_MATCH_EXACT, true);
-        for (char *a = f[3]; *a;) {
-            char *bar = strchr(a, '|');
-            if (bar)
-                *bar = '\0';
-            add_name(b, a, idx, 0.95f, EVM_MATCH_ALTERNATE, true);
-            if (!bar)
-                break;
-            a = bar + 1;
-        }
+        add_aliases(b, f[3], idx);
     }
     reader_close(&r);
     return EVM_OK;
