@@ -170,10 +170,10 @@ cmp -s "$tmp/good.jsonl" "$tmp/good2.jsonl" && ok || bad "JSONL input modified"
 # Progress: on a terminal, a long batch shows articles done, rate and time left; with -q,
 # or when stderr is not a terminal, nothing.
 if command -v script >/dev/null; then
-  timeout -s INT 4 script -qfec "$EVMAP map -o $tmp/prog $tmp/good2.jsonl" /dev/null >"$tmp/tty.out" 2>&1
+  timeout -s INT 4 script -qfec "$EVMAP map -o $tmp/prog $tmp/good2.jsonl" /dev/null </dev/null >"$tmp/tty.out" 2>&1
   grep -qE "good2.jsonl: [0-9]+ articles, [0-9]+/s, [0-9]+%, [0-9]+ s left" "$tmp/tty.out" && ok ||
     bad "no progress line on a terminal: $(head -c 200 "$tmp/tty.out")"
-  timeout -s INT 4 script -qfec "$EVMAP map -q -o $tmp/prog $tmp/good2.jsonl" /dev/null >"$tmp/tty.out" 2>&1
+  timeout -s INT 4 script -qfec "$EVMAP map -q -o $tmp/prog $tmp/good2.jsonl" /dev/null </dev/null >"$tmp/tty.out" 2>&1
   grep -q "articles," "$tmp/tty.out" && bad "progress shown despite -q" || ok
   timeout -s INT 4 "$EVMAP" map -o "$tmp/prog" "$tmp/good2.jsonl" >/dev/null 2>"$tmp/stderr"
   grep -q "articles," "$tmp/stderr" && bad "progress shown when stderr is not a terminal" || ok
