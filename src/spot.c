@@ -198,8 +198,10 @@ typedef struct run {
     uint8_t *headline; /* per sentence: title case or all caps, capitals say nothing */
     hashset lower;     /* words seen in lowercase in this document */
     hashset surnames;  /* last words of person names seen in this document */
-    evm_candidate cbuf[MAX_CANDS];
-    evm_candidate raw[MAX_RAW];
+    evm_candidate *cbuf; /* MAX_CANDS: the candidates of the last key gz_cands looked up */
+    evm_candidate *raw;  /* MAX_RAW: gz_cands' scratch */
+    char cbuf_key[KEY_MAX]; /* the key cbuf holds the candidates of ("" = none yet) */
+    size_t cbuf_keylen, cbuf_n;
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -286,9 +288,12 @@ static int cand_cmp(const void *a, const void *b)
     return (x->population < y->population) - (x->population > y->population);
 }
 
-/* Candidates of an exact key into r->cbuf, best prior first; returns how many. */
+/* Candidates of an exact key into r->cbuf, best prior first; returns how many. The
+ * judgement asks for the same key again after probing others, so the last one is kept. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
+    if (r->cbuf_keylen && n == r->cbuf_keylen && memcmp(key, r->cbuf_key, n) == 0)
+        return r->cbuf_n;
     size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
     if (nc > MAX_RAW)
         nc = MAX_RAW;
@@ -296,6 +301,11 @@ static size_t gz_cands(run *r, const char *key, size_t n)
     if (nc > MAX_CANDS)
         nc = MAX_CANDS;
     memcpy(r->cbuf, r->raw, nc * sizeof *r->cbuf);
+    if (n < KEY_MAX) {
+        memcpy(r->cbuf_key, key, n);
+        r->cbuf_keylen = n;
+        r->cbuf_n = nc;
+    }
     return nc;
 }
 
@@ -1201,7 +1211,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "spot: no gazetteer");
     doc->n_mentions = 0;
-    run r = {.doc = doc, .gaz = gaz};
+    /* the candidate buffers (tens of kB) are not zeroed: gz_cands fills what it reports */
+    evm_candidate cbuf[MAX_CANDS], raw[MAX_RAW];
+    run r = {.doc = doc, .gaz = gaz, .cbuf = cbuf, .raw = raw};
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
