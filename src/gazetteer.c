@@ -216,31 +216,30 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     char *folded = NULL;
     const char *f = stackbuf;
     size_t fn = 0;
-    pthread_once(&fold_once, fold_init);
     for (size_t i = 0; i < n && !folded;) {
         unsigned char c = (unsigned char)s[i];
-        int32_t cp = c;
-        size_t len = c < 0x80 ? 1 : evm_utf8_decode(s + i, n - i, &cp);
-        const char *add;
-        size_t addn;
-        char one = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        if (c < 0x80) {
-            add = &one;
-            addn = 1;
-        } else if (cp >= 0x80 && cp < FOLD_TABLE_END && fold_len[cp - 0x80] <= 8) {
-            add = fold_tab[cp - 0x80];
-            addn = fold_len[cp - 0x80];
-        } else {
-            add = NULL; /* anything else: fold the whole name with utf8proc */
-            addn = 0;
+        if (c < 0x80) { /* ASCII, most of news text: lowercase in place */
+            if (fn + 1 > sizeof stackbuf) {
+                folded = evm_utf8_fold(s, n, &fn);
+                f = folded;
+                break;
+            }
+            stackbuf[fn++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            i++;
+            continue;
         }
-        if (!add || fn + addn > sizeof stackbuf) {
+        pthread_once(&fold_once, fold_init);
+        int32_t cp;
+        size_t len = evm_utf8_decode(s + i, n - i, &cp);
+        /* anything not tabled (or invalid): fold the whole name with utf8proc */
+        if (cp < 0x80 || cp >= FOLD_TABLE_END || fold_len[cp - 0x80] > 8 ||
+            fn + fold_len[cp - 0x80] > sizeof stackbuf) {
             folded = evm_utf8_fold(s, n, &fn);
             f = folded;
             break;
         }
-        memcpy(stackbuf + fn, add, addn);
-        fn += addn;
+        memcpy(stackbuf + fn, fold_tab[cp - 0x80], fold_len[cp - 0x80]);
+        fn += fold_len[cp - 0x80];
         i += len;
     }
 
@@ -267,8 +266,18 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     size_t wn = 0, words = 0;
     bool word_over = false;
     for (size_t i = 0; i < end;) {
-        int32_t cp = (unsigned char)f[i];
-        size_t len = cp < 0x80 ? 1 : evm_utf8_decode(f + i, end - i, &cp);
+        unsigned char c = (unsigned char)f[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.') {
+            /* the common case first: an ASCII letter, digit or period of a word */
+            if (wn + 1 < sizeof word)
+                word[wn++] = (char)c;
+            else
+                word_over = true;
+            i++;
+            continue;
+        }
+        int32_t cp = c;
+        size_t len = c < 0x80 ? 1 : evm_utf8_decode(f + i, end - i, &cp);
         const char *add = NULL;
         size_t addn = 0;
         bool sep = false;
@@ -305,7 +314,8 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     }
     if (wn)
         emit_word(&b, word, wn, &words);
-    free(folded);
+    if (folded)
+        free(folded);
     if (b.over || word_over) {
         out[0] = '\0';
         return 0;
@@ -313,10 +323,12 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     /* A final "Co." or "Twp." after a name is "County" or "Township" ("Loudon Co."). */
     static const struct {
         const char *from, *to;
-    } tail[] = {{" co", " county"}, {" cnty", " county"}, {" twp", " township"}};
+        size_t fl, tl;
+    } tail[] = {{" co", " county", 3, 7}, {" cnty", " county", 5, 7}, {" twp", " township", 4, 9}};
     for (size_t t = 0; t < sizeof tail / sizeof tail[0]; t++) {
-        size_t fl = strlen(tail[t].from), tl = strlen(tail[t].to);
-        if (b.n > fl && memcmp(out + b.n - fl, tail[t].from, fl) == 0 && b.n - fl + tl < cap) {
+        size_t fl = tail[t].fl, tl = tail[t].tl;
+        if (b.n > fl && out[b.n - fl] == ' ' && memcmp(out + b.n - fl, tail[t].from, fl) == 0 &&
+            b.n - fl + tl < cap) {
             memcpy(out + b.n - fl, tail[t].to, tl + 1);
             b.n = b.n - fl + tl;
             break;
@@ -325,8 +337,8 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     /* The word "the" goes when something else remains ("The Hague" -> "hague",
      * "Democratic Republic of the Congo" -> "democratic republic of congo"). */
     for (size_t i = 0; i + 3 <= b.n;) {
-        bool word = (i == 0 || out[i - 1] == ' ') && memcmp(out + i, "the", 3) == 0 &&
-                    (i + 3 == b.n || out[i + 3] == ' ');
+        bool word = (i == 0 || out[i - 1] == ' ') && out[i] == 't' && out[i + 1] == 'h' &&
+                    out[i + 2] == 'e' && (i + 3 == b.n || out[i + 3] == ' ');
         if (!word || b.n == 3) {
             i++;
             continue;

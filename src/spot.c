@@ -21,11 +21,27 @@ typedef struct wordtab {
     size_t n;
     uint32_t *slot; /* open-addressing hash of the first fields: row index + 1, 0 = empty */
     size_t mask;
+    uint32_t bit; /* this table's bit in the word masks (0 past the 31st table) */
 } wordtab;
+
+/* Every table's first fields in one hash, each with the mask of the tables that hold it,
+ * so that a token is looked up once for all the tables (see token_mask). */
+typedef struct wordent {
+    const char *word; /* a row's first field, lowercase */
+    size_t len;
+    uint32_t mask;
+} wordent;
 
 static wordtab *tables;
 static size_t n_tables;
+static wordent *words;
+static size_t n_words;
+static uint32_t *word_slot; /* open addressing: index into words + 1, 0 = empty */
+static size_t word_slot_mask;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+/* Words longer than this are in no table (table_row's limit). */
+#define WORD_MAX 96
 
 static uint64_t word_hash(const char *s, size_t n)
 {
@@ -35,13 +51,31 @@ static uint64_t word_hash(const char *s, size_t n)
     return h;
 }
 
+/* The entry of words for the lowercase w[0..n), adding it when add is set; else NULL. */
+static wordent *word_find(const char *w, size_t n, bool add)
+{
+    size_t h = word_hash(w, n) & word_slot_mask;
+    for (; word_slot[h]; h = (h + 1) & word_slot_mask) {
+        wordent *e = &words[word_slot[h] - 1];
+        if (e->len == n && memcmp(e->word, w, n) == 0)
+            return e;
+    }
+    if (!add)
+        return NULL;
+    words[n_words] = (wordent){w, n, 0};
+    word_slot[h] = (uint32_t)++n_words;
+    return &words[n_words - 1];
+}
+
 static void tables_load(void)
 {
     n_tables = evm_spot_n_tables;
     tables = evm_xcalloc(n_tables ? n_tables : 1, sizeof *tables);
+    size_t total = 0;
     for (size_t t = 0; t < n_tables; t++) {
         wordtab *tab = &tables[t];
         tab->name = evm_spot_table_names[t];
+        tab->bit = t < 31 ? 1u << t : 0;
         size_t cap = 0;
         for (const char *const *row = evm_spot_table_rows[t]; *row; row++) {
             char *line = evm_xstrdup(*row);
@@ -63,7 +97,20 @@ static void tables_load(void)
                 h = (h + 1) & tab->mask;
             tab->slot[h] = (uint32_t)k + 1;
         }
+        total += tab->n;
     }
+    size_t size = 16;
+    while (size < total * 2)
+        size *= 2;
+    word_slot_mask = size - 1;
+    word_slot = evm_xcalloc(size, sizeof *word_slot);
+    words = evm_xcalloc(total ? total : 1, sizeof *words);
+    for (size_t t = 0; t < n_tables; t++)
+        for (size_t k = 0; k < tables[t].n; k++) {
+            size_t len = strcspn(tables[t].rows[k], "\t");
+            if (len > 0 && len < WORD_MAX)
+                word_find(tables[t].rows[k], len, true)->mask |= tables[t].bit;
+        }
 }
 
 static const wordtab *table_get(const char *name)
@@ -78,7 +125,7 @@ static const wordtab *table_get(const char *name)
 /* The row of `tab` whose first field is the lowercased w[0..n), or NULL. */
 static const char *table_row(const wordtab *tab, const char *w, size_t n)
 {
-    char buf[96];
+    char buf[WORD_MAX];
     if (!tab || !tab->n || n == 0 || n >= sizeof buf)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -91,20 +138,52 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
     return NULL;
 }
 
-bool evm_spot_table_has(const char *table, const char *w, size_t n)
+/* The mask of the tables whose rows start with the lowercased w[0..n) (one lookup). */
+static uint32_t word_mask(const char *w, size_t n)
 {
-    return table_row(table_get(table), w, n) != NULL;
+    char buf[WORD_MAX];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
+    const wordent *e = word_find(buf, n, false);
+    return e ? e->mask : 0;
 }
 
-/* The tables spot.c uses, looked up once per run. */
+/* Is the word w[0..n), whose word_mask is m, in table tab? */
+static bool mask_has(uint32_t m, const wordtab *tab, const char *w, size_t n)
+{
+    if (!tab)
+        return false;
+    if (!tab->bit)
+        return table_row(tab, w, n) != NULL;
+    return (m & tab->bit) != 0;
+}
+
+/* Is the word w[0..n) in table tab? */
+static bool word_in(const wordtab *tab, const char *w, size_t n)
+{
+    return mask_has(tab && tab->bit ? word_mask(w, n) : 0, tab, w, n);
+}
+
+bool evm_spot_table_has(const char *table, const char *w, size_t n)
+{
+    return word_in(table_get(table), w, n);
+}
+
+/* The tables spot.c uses, looked up once per process. */
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
         *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
         *speech;
 } tabs;
 
-static void tabs_init(tabs *t)
+static tabs the_tabs;
+static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
+
+static void tabs_load(void)
 {
+    tabs *t = &the_tabs;
     t->common = table_get("common-words");
     t->first = table_get("first-names");
     t->titles = table_get("titles");
@@ -124,6 +203,12 @@ static void tabs_init(tabs *t)
     t->calendar = table_get("calendar-words");
     t->street = table_get("street-words");
     t->speech = table_get("speech-verbs");
+}
+
+static void tabs_init(tabs *t)
+{
+    pthread_once(&tabs_once, tabs_load);
+    *t = the_tabs;
 }
 
 /* ---- the run's state ------------------------------------------------------------------ */
@@ -194,10 +279,11 @@ typedef struct run {
     evm_doc *doc;
     const evm_gaz *gaz;
     tabs t;
-    uint8_t *person;   /* per token: part of a person's name */
-    uint8_t *headline; /* per sentence: title case or all caps, capitals say nothing */
-    hashset lower;     /* words seen in lowercase in this document */
-    hashset surnames;  /* last words of person names seen in this document */
+    uint8_t *person;     /* per token: part of a person's name */
+    uint8_t *headline;   /* per sentence: title case or all caps, capitals say nothing */
+    uint32_t *tmask;     /* per token: word_mask of the word (final period dropped) | TMASK_SET */
+    hashset lower;       /* words seen in lowercase in this document */
+    hashset surnames;    /* last words of person names seen in this document */
     evm_candidate *cbuf; /* MAX_CANDS: the candidates of the last key gz_cands looked up */
     evm_candidate *raw;  /* MAX_RAW: gz_cands' scratch */
     char cbuf_key[KEY_MAX]; /* the key cbuf holds the candidates of ("" = none yet) */
@@ -244,11 +330,30 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
+#define TMASK_SET (1u << 31)
+
+/* The tables token i (a word, its final period dropped) is in, looked up once per token. */
+static uint32_t token_mask(const run *r, size_t i)
+{
+    if (!is_word(r, i))
+        return 0;
+    if (!(r->tmask[i] & TMASK_SET)) {
+        size_t n = tlen(r, i);
+        const char *w = ttext(r, i);
+        if (n > 1 && w[n - 1] == '.')
+            n--;
+        r->tmask[i] = word_mask(w, n) | TMASK_SET;
+    }
+    return r->tmask[i] & ~TMASK_SET;
+}
+
 /* Token i (a word, its final period dropped) is in table tab. */
 static bool in_tab(const run *r, const wordtab *tab, size_t i)
 {
-    if (!is_word(r, i))
+    if (!tab || !is_word(r, i))
         return false;
+    if (tab->bit)
+        return (token_mask(r, i) & tab->bit) != 0;
     size_t n = tlen(r, i);
     const char *w = ttext(r, i);
     if (n > 1 && w[n - 1] == '.')
@@ -722,6 +827,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool single = i == j;
     const char *w;
     size_t wn = span_word(r, sp, &w);
+    uint32_t wm = word_mask(w, wn);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
     bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
@@ -741,7 +847,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     /* "at the Royal Free": a common word after an article names a building or a body,
      * whatever preposition comes first */
     if (single && i > 0 && is_word(r, i - 1) && !is_cap(r, i - 1) && tlen(r, i - 1) == 3 &&
-        strncmp(ttext(r, i - 1), "the", 3) == 0 && table_row(r->t.common, w, wn)) {
+        strncmp(ttext(r, i - 1), "the", 3) == 0 && mask_has(wm, r->t.common, w, wn)) {
         cued = false;
         *cues &= ~(uint32_t)EVM_SPOT_CUE_LOCATIVE;
     }
@@ -751,7 +857,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         size_t nn = tlen(r, j + 2);
         char key[KEY_MAX];
         size_t kn = gz_key(nw, nn, key);
-        bool region_next = table_row(r->t.abbrev, nw, nn) != NULL;
+        bool region_next = word_in(r->t.abbrev, nw, nn);
         size_t nc = kn ? gz_cands(r, key, kn) : 0;
         for (size_t k = 0; k < nc; k++)
             if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
@@ -803,13 +909,13 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (is_demonym(r, w, wn))
             return DROP;
         /* words that are never a place alone: "She", "But", "West", "August", "D" */
-        if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
-            table_row(r->t.calendar, w, wn) || wn < 2)
+        if (mask_has(wm, r->t.function, w, wn) || mask_has(wm, r->t.direction, w, wn) ||
+            mask_has(wm, r->t.calendar, w, wn) || wn < 2)
             return DROP;
         /* an abbreviation alone ("St.", "Mt.", "St") is not a name; initials ("U.S.")
          * may be; nor is a contraction ("I'll") or a title ("Miss") */
         if ((has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn)) || (wn == 2 && !upper) ||
-            memchr(w, '\'', wn) || table_row(r->t.titles, w, wn))
+            memchr(w, '\'', wn) || mask_has(wm, r->t.titles, w, wn))
             return DROP;
         /* a model year before it: "a 1992 Toyota" */
         if (!upper && i > 1 && same_sentence(r, i - 1, i) &&
@@ -833,7 +939,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     for (size_t n = j + 1; n <= j + 3 && is_word(r, n) && same_sentence(r, j, n); n++) {
         if (!is_cap(r, n) && !in_tab(r, r->t.street, n) && tlen(r, n) > 1 &&
             ttext(r, n)[tlen(r, n) - 1] == 's' &&
-            table_row(r->t.street, ttext(r, n), tlen(r, n) - 1)) {
+            word_in(r->t.street, ttext(r, n), tlen(r, n) - 1)) {
             if (local_only)
                 return DROP;
             break;
@@ -908,9 +1014,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     /* common words that are also place names need a cue, or importance mid-sentence */
-    bool common =
-        single && !upper && (table_row(r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
-    bool first_name = single && table_row(r->t.first, w, wn);
+    bool common = single && !upper &&
+                  (mask_has(wm, r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
+    bool first_name = single && mask_has(wm, r->t.first, w, wn);
     /* "the Concord Police": a place's institution or feature after it is a cue too */
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
@@ -1004,9 +1110,9 @@ static void spot_hyphenated(run *r, size_t i)
     }
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
-        if (b - a < 2 || is_demonym(r, w + a, b - a) || table_row(r->t.common, w + a, b - a) ||
-            hs_has(&r->surnames, hash_lower(w + a, b - a)) || table_row(r->t.first, w + a, b - a) ||
-            table_row(r->t.direction, w + a, b - a))
+        if (b - a < 2 || is_demonym(r, w + a, b - a) || word_in(r->t.common, w + a, b - a) ||
+            hs_has(&r->surnames, hash_lower(w + a, b - a)) || word_in(r->t.first, w + a, b - a) ||
+            word_in(r->t.direction, w + a, b - a))
             continue;
         span sp = {.i = i, .j = i};
         sp.keylen = gz_key(w + a, b - a, sp.key);
@@ -1217,6 +1323,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
+    r.tmask = evm_xcalloc(doc->n_tokens + 1, sizeof *r.tmask);
     find_headlines(&r);
     find_persons(&r);
 
@@ -1298,6 +1405,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 
     free(r.person);
     free(r.headline);
+    free(r.tmask);
     free(r.lower.slot);
     free(r.surnames.slot);
     return EVM_OK;
