@@ -209,6 +209,27 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     out[0] = '\0';
     if (!s || n == 0)
         return 0;
+    if (n + 1 < EVM_GAZ_KEY_MAX && n < cap) {
+        /* One ASCII word of letters and digits, most of what the spotter asks: its key is
+         * its lowercase form but for the abbreviations emit_word expands. */
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c + 32);
+            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+                break;
+            out[i] = (char)c;
+        }
+        if (i == n && !((n == 2 && (memcmp(out, "st", 2) == 0 || memcmp(out, "mt", 2) == 0 ||
+                                    memcmp(out, "ft", 2) == 0)) ||
+                        (n == 3 && memcmp(out, "ste", 3) == 0) ||
+                        (n == 6 && memcmp(out, "sainte", 6) == 0))) {
+            out[n] = '\0';
+            return n;
+        }
+        out[0] = '\0';
+    }
 
     /* Fold: case, compatibility forms, marks removed (utf8proc through evm_utf8_fold);
      * ASCII and two-byte characters (Latin, Greek, Cyrillic, ...) through a table. */

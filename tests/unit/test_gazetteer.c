@@ -70,6 +70,73 @@ static void test_keys(void **state)
     assert_int_equal(evm_gazetteer_key("--", 2, small, sizeof small), 0);
 }
 
+/* The key of w[0..n) with cap bytes, into out; its length. */
+static size_t key_n(const char *w, size_t n, char *out, size_t cap)
+{
+    return evm_gazetteer_key(w, n, out, cap);
+}
+
+/* One ASCII word of letters and digits takes a fast path; with a space before or after it
+ * (which the key drops) it takes the general one. Both must agree on every such word. */
+static void check_fast_path(const char *w, size_t cap)
+{
+    size_t n = strlen(w);
+    char padded[EVM_GAZ_KEY_MAX + 8];
+    char fast[EVM_GAZ_KEY_MAX + 8], slow[EVM_GAZ_KEY_MAX + 8];
+    assert_true(n + 2 <= sizeof padded && cap <= sizeof fast);
+    size_t fn = key_n(w, n, fast, cap);
+    memcpy(padded, w, n);
+    padded[n] = ' ';
+    size_t sn = key_n(padded, n + 1, slow, cap);
+    assert_int_equal(fn, sn);
+    assert_string_equal(fast, slow);
+    padded[0] = ' ';
+    memcpy(padded + 1, w, n);
+    sn = key_n(padded, n + 1, slow, cap);
+    assert_int_equal(fn, sn);
+    assert_string_equal(fast, slow);
+}
+
+static void test_key_fast_path(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "Paris", "PARIS", "paris", "St",  "ST",     "st",      "sT",    "Mt",  "MT",
+        "Ft",    "ft",    "Ste",   "STE", "Sainte", "SAINTE",  "Saint", "The", "the",
+        "THE",   "Co",    "co",    "Twp", "Cnty",   "A",       "a",     "Z",   "0",
+        "2024",  "B52",   "Sts",   "Mts", "Stes",   "Saintes", "St1",   "1st", "M",
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        check_fast_path(words[k], EVM_GAZ_KEY_MAX);
+        check_fast_path(words[k], strlen(words[k]) + 1);
+        check_fast_path(words[k], strlen(words[k]));
+    }
+    /* every letter and digit alone, and random words of them, short and at the limits */
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char w[EVM_GAZ_KEY_MAX + 2];
+    for (size_t k = 0; k < sizeof alnum - 1; k++) {
+        w[0] = alnum[k];
+        w[1] = '\0';
+        check_fast_path(w, EVM_GAZ_KEY_MAX);
+    }
+    uint32_t seed = 12345;
+    for (int round = 0; round < 3000; round++) {
+        size_t n =
+            round < 2990 ? (size_t)(1 + round % 12) : (size_t)(EVM_GAZ_KEY_MAX - 6 + round % 10);
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            w[k] = alnum[(seed >> 16) % (sizeof alnum - 1)];
+        }
+        w[n] = '\0';
+        check_fast_path(w, EVM_GAZ_KEY_MAX);
+        check_fast_path(w, n + 1 <= EVM_GAZ_KEY_MAX ? n + 1 : EVM_GAZ_KEY_MAX);
+    }
+    /* not one word of letters and digits: the general path ("U.S.", "Kyiv's", "Łódź") */
+    assert_string_equal(key_of("Mt"), "mount");
+    assert_string_equal(key_of("FT"), "fort");
+    assert_string_equal(key_of("Stes"), "stes");
+}
+
 static const char *variant_of(const char *s)
 {
     static char bufs[2][EVM_GAZ_KEY_MAX];
@@ -387,11 +454,17 @@ static void test_find(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keys),           cmocka_unit_test(test_variant_keys),
-        cmocka_unit_test(test_issue_cases),    cmocka_unit_test(test_countries_and_regions),
-        cmocka_unit_test(test_country_filter), cmocka_unit_test(test_nothing_near),
-        cmocka_unit_test(test_fuzzy),          cmocka_unit_test(test_spotter_api),
-        cmocka_unit_test(test_broken_files),   cmocka_unit_test(test_find),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_key_fast_path),
+        cmocka_unit_test(test_variant_keys),
+        cmocka_unit_test(test_issue_cases),
+        cmocka_unit_test(test_countries_and_regions),
+        cmocka_unit_test(test_country_filter),
+        cmocka_unit_test(test_nothing_near),
+        cmocka_unit_test(test_fuzzy),
+        cmocka_unit_test(test_spotter_api),
+        cmocka_unit_test(test_broken_files),
+        cmocka_unit_test(test_find),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

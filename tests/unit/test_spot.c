@@ -4,7 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gazetteer.h"
 #include "segment.h"
@@ -72,6 +76,79 @@ static void test_tables(void **state)
     assert_true(evm_spot_table_has("calendar-words", "august", 6));
     assert_false(evm_spot_table_has("calendar-words", "kyiv", 4));
     assert_false(evm_spot_table_has("no-such-table", "mr", 2));
+}
+
+/* Every table of gazetteer/spot-*.txt answers for exactly its own words (the tables share
+ * one hash that gives each word the set of tables holding it). */
+static void test_tables_complete(void **state)
+{
+    (void)state;
+    char pat[4096];
+    snprintf(pat, sizeof pat, "%s/../gazetteer/spot-*.txt", EVM_TEST_DATA);
+    glob_t g;
+    assert_int_equal(glob(pat, 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 10);
+    /* every table's first fields */
+    char *names[64];
+    char **fields[64];
+    size_t counts[64];
+    size_t nt = g.gl_pathc < 64 ? g.gl_pathc : 64;
+    for (size_t t = 0; t < nt; t++) {
+        const char *base = strrchr(g.gl_pathv[t], '/') + 1 + strlen("spot-");
+        names[t] = evm_xstrndup(base, strlen(base) - strlen(".txt"));
+        fields[t] = NULL;
+        counts[t] = 0;
+        size_t cap = 0;
+        FILE *f = fopen(g.gl_pathv[t], "r");
+        assert_non_null(f);
+        char line[512];
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\t\r\n")] = '\0';
+            if (line[0] == '#' || line[0] == '\0')
+                continue;
+            evm_grow((void **)&fields[t], &cap, counts[t] + 1, sizeof *fields[t]);
+            fields[t][counts[t]++] = evm_xstrdup(line);
+        }
+        fclose(f);
+    }
+    size_t checked = 0;
+    for (size_t t = 0; t < nt; t++)
+        for (size_t k = 0; k < counts[t]; k++) {
+            const char *w = fields[t][k];
+            char up[512], more[512];
+            size_t n = strlen(w);
+            for (size_t i = 0; i <= n; i++)
+                up[i] = (char)(w[i] >= 'a' && w[i] <= 'z' ? w[i] - 32 : w[i]);
+            snprintf(more, sizeof more, "%sq", w);
+            for (size_t u = 0; u < nt; u++) {
+                bool has = false, has_more = false;
+                for (size_t x = 0; x < counts[u]; x++) {
+                    has |= strcasecmp(fields[u][x], w) == 0;
+                    has_more |= strcasecmp(fields[u][x], more) == 0;
+                }
+                assert_int_equal(evm_spot_table_has(names[u], w, n), has);
+                assert_int_equal(evm_spot_table_has(names[u], up, n), has);
+                assert_int_equal(evm_spot_table_has(names[u], more, n + 1), has_more);
+                /* a prefix of the word is another word */
+                if (n > 1) {
+                    bool has_less = false;
+                    for (size_t x = 0; x < counts[u]; x++)
+                        has_less |= strlen(fields[u][x]) == n - 1 &&
+                                    strncasecmp(fields[u][x], w, n - 1) == 0;
+                    assert_int_equal(evm_spot_table_has(names[u], w, n - 1), has_less);
+                }
+                checked++;
+            }
+            assert_true(evm_spot_table_has(names[t], w, n));
+        }
+    assert_true(checked > 1000);
+    for (size_t t = 0; t < nt; t++) {
+        for (size_t k = 0; k < counts[t]; k++)
+            free(fields[t][k]);
+        free(fields[t]);
+        free(names[t]);
+    }
+    globfree(&g);
 }
 
 static void test_cues(void **state)
@@ -211,17 +288,12 @@ static void test_abbreviations(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tables),
-        cmocka_unit_test(test_cues),
-        cmocka_unit_test(test_demonym_qualifier),
-        cmocka_unit_test(test_pairs),
-        cmocka_unit_test(test_possessive_and_hyphen),
-        cmocka_unit_test(test_organisations),
-        cmocka_unit_test(test_persons),
-        cmocka_unit_test(test_common_words),
-        cmocka_unit_test(test_metonymy_cues),
-        cmocka_unit_test(test_cyrillic),
-        cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_tables),        cmocka_unit_test(test_tables_complete),
+        cmocka_unit_test(test_cues),          cmocka_unit_test(test_demonym_qualifier),
+        cmocka_unit_test(test_pairs),         cmocka_unit_test(test_possessive_and_hyphen),
+        cmocka_unit_test(test_organisations), cmocka_unit_test(test_persons),
+        cmocka_unit_test(test_common_words),  cmocka_unit_test(test_metonymy_cues),
+        cmocka_unit_test(test_cyrillic),      cmocka_unit_test(test_abbreviations),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
