@@ -25,7 +25,7 @@ typedef struct wordtab {
 } wordtab;
 
 /* Every table's first fields in one hash, each with the mask of the tables that hold it,
- * so that a token is looked up once for all the tables (see token_mask). */
+ * so that a token is looked up once for all the tables (see token_words). */
 typedef struct wordent {
     const char *word; /* a row's first field, lowercase */
     size_t len;
@@ -138,16 +138,41 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
     return NULL;
 }
 
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
+static uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
+{
+    if (n == 0 || n >= WORD_MAX)
+        return 0;
+    for (size_t k = h & word_slot_mask; word_slot[k]; k = (k + 1) & word_slot_mask) {
+        const wordent *e = &words[word_slot[k] - 1];
+        if (e->len != n)
+            continue;
+        size_t i = 0;
+        while (i < n && (unsigned char)e->word[i] == ascii_lower((unsigned char)w[i]))
+            i++;
+        if (i == n)
+            return e->mask;
+    }
+    return 0;
+}
+
 /* The mask of the tables whose rows start with the lowercased w[0..n) (one lookup). */
 static uint32_t word_mask(const char *w, size_t n)
 {
-    char buf[WORD_MAX];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= WORD_MAX)
         return 0;
+    uint64_t h = FNV_OFFSET;
     for (size_t i = 0; i < n; i++)
-        buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
-    const wordent *e = word_find(buf, n, false);
-    return e ? e->mask : 0;
+        h = (h ^ ascii_lower((unsigned char)w[i])) * FNV_PRIME;
+    return word_mask_hashed(w, n, h);
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -279,13 +304,14 @@ typedef struct run {
     evm_doc *doc;
     const evm_gaz *gaz;
     tabs t;
-    uint8_t *person;     /* per token: part of a person's name */
-    uint8_t *headline;   /* per sentence: title case or all caps, capitals say nothing */
-    uint32_t *tmask;     /* per token: word_mask of the word (final period dropped) | TMASK_SET */
-    hashset lower;       /* words seen in lowercase in this document */
-    hashset surnames;    /* last words of person names seen in this document */
-    evm_candidate *cbuf; /* MAX_CANDS: the candidates of the last key gz_cands looked up */
-    evm_candidate *raw;  /* MAX_RAW: gz_cands' scratch */
+    uint8_t *person;        /* per token: part of a person's name */
+    uint8_t *headline;      /* per sentence: title case or all caps, capitals say nothing */
+    uint32_t *tmask;        /* per word token: word_mask of the word, final period dropped */
+    uint64_t *thash;        /* per word token: hash_lower of the whole token */
+    hashset lower;          /* words seen in lowercase in this document */
+    hashset surnames;       /* last words of person names seen in this document */
+    evm_candidate *cbuf;    /* MAX_CANDS: the candidates of the last key gz_cands looked up */
+    evm_candidate *raw;     /* MAX_RAW: gz_cands' scratch */
     char cbuf_key[KEY_MAX]; /* the key cbuf holds the candidates of ("" = none yet) */
     size_t cbuf_keylen, cbuf_n;
 } run;
@@ -330,21 +356,28 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
-#define TMASK_SET (1u << 31)
-
-/* The tables token i (a word, its final period dropped) is in, looked up once per token. */
-static uint32_t token_mask(const run *r, size_t i)
+/* Fills r->tmask and r->thash for every word token: one pass over its bytes, one lookup
+ * in the word tables. */
+static void token_words(run *r)
 {
-    if (!is_word(r, i))
-        return 0;
-    if (!(r->tmask[i] & TMASK_SET)) {
-        size_t n = tlen(r, i);
+    const evm_doc *doc = r->doc;
+    for (size_t i = 0; i < doc->n_tokens; i++) {
+        if (doc->tokens[i].kind != EVM_TOK_WORD)
+            continue;
         const char *w = ttext(r, i);
-        if (n > 1 && w[n - 1] == '.')
-            n--;
-        r->tmask[i] = word_mask(w, n) | TMASK_SET;
+        size_t n = tlen(r, i);
+        if (n == 0) {
+            r->thash[i] = FNV_OFFSET;
+            continue;
+        }
+        uint64_t h = FNV_OFFSET;
+        for (size_t k = 0; k + 1 < n; k++)
+            h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
+        uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
+        bool dot = n > 1 && w[n - 1] == '.';
+        r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
+        r->thash[i] = full ? full : 1;
     }
-    return r->tmask[i] & ~TMASK_SET;
 }
 
 /* Token i (a word, its final period dropped) is in table tab. */
@@ -353,7 +386,7 @@ static bool in_tab(const run *r, const wordtab *tab, size_t i)
     if (!tab || !is_word(r, i))
         return false;
     if (tab->bit)
-        return (token_mask(r, i) & tab->bit) != 0;
+        return (r->tmask[i] & tab->bit) != 0;
     size_t n = tlen(r, i);
     const char *w = ttext(r, i);
     if (n > 1 && w[n - 1] == '.')
@@ -452,7 +485,7 @@ static void mark_person_run(run *r, size_t from, size_t stop)
             j++;
     }
     if (last != SIZE_MAX && tlen(r, last) > 2)
-        hs_add(&r->surnames, hash_lower(ttext(r, last), tlen(r, last)));
+        hs_add(&r->surnames, r->thash[last]);
 }
 
 /* Is a gazetteer name of more than one token starting at token i? (Keeps "Virginia Beach"
@@ -543,7 +576,7 @@ static void find_headlines(run *r)
     for (size_t i = 0; i < doc->n_tokens; i++) {
         const evm_token *t = &doc->tokens[i];
         if (t->kind == EVM_TOK_WORD && !(t->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-            hs_add(&r->lower, hash_lower(ttext(r, i), tlen(r, i)));
+            hs_add(&r->lower, r->thash[i]);
     }
 }
 
@@ -1324,6 +1357,8 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
     r.tmask = evm_xcalloc(doc->n_tokens + 1, sizeof *r.tmask);
+    r.thash = evm_xcalloc(doc->n_tokens + 1, sizeof *r.thash);
+    token_words(&r);
     find_headlines(&r);
     find_persons(&r);
 
@@ -1406,6 +1441,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.person);
     free(r.headline);
     free(r.tmask);
+    free(r.thash);
     free(r.lower.slot);
     free(r.surnames.slot);
     return EVM_OK;
