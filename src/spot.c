@@ -435,10 +435,21 @@ static size_t gz_cands(run *r, const char *key, size_t n)
     size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
     if (nc > MAX_RAW)
         nc = MAX_RAW;
-    qsort(r->raw, nc, sizeof *r->raw, cand_cmp);
+    /* A stable sort (as glibc's qsort is): the postings come nearly in this order already,
+     * so an insertion sort of their indices does little work. */
+    uint16_t ord[MAX_RAW];
+    for (size_t k = 0; k < nc; k++) {
+        size_t j = k;
+        while (j > 0 && cand_cmp(&r->raw[ord[j - 1]], &r->raw[k]) > 0) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = (uint16_t)k;
+    }
     if (nc > MAX_CANDS)
         nc = MAX_CANDS;
-    memcpy(r->cbuf, r->raw, nc * sizeof *r->cbuf);
+    for (size_t k = 0; k < nc; k++)
+        r->cbuf[k] = r->raw[ord[k]];
     if (n < KEY_MAX) {
         memcpy(r->cbuf_key, key, n);
         r->cbuf_keylen = n;
