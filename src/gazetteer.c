@@ -202,6 +202,51 @@ static void emit_word(kbuf *b, const char *w, size_t n, size_t *words)
     }
 }
 
+/* Is w[0..n) a word that the key rewrites: an abbreviation emit_word expands, "the" (dropped
+ * when something else remains), or a final "co", "cnty", "twp" after another word? */
+static bool key_rewrites(const char *w, size_t n, bool last)
+{
+    switch (n) {
+    case 2:
+        return (w[1] == 't' && (w[0] == 's' || w[0] == 'm' || w[0] == 'f')) ||
+               (last && w[0] == 'c' && w[1] == 'o');
+    case 3:
+        return memcmp(w, "ste", 3) == 0 || memcmp(w, "the", 3) == 0 ||
+               (last && memcmp(w, "twp", 3) == 0);
+    case 4:
+        return last && memcmp(w, "cnty", 4) == 0;
+    case 6:
+        return memcmp(w, "sainte", 6) == 0;
+    default:
+        return false;
+    }
+}
+
+/* The fast path of evm_gazetteer_key for most of what the spotter asks: ASCII words of
+ * letters and digits separated by single spaces ("Paris", "New York"), none of which the
+ * key rewrites. Their key is their lowercase form: writes it into out (n + 1 bytes) and
+ * returns true; false (out unspecified) sends the name through the general path. */
+static bool ascii_words_key(const char *s, size_t n, char *out)
+{
+    size_t word = 0; /* start of the current word */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        else if (c == ' ') {
+            if (i == word || key_rewrites(out + word, i - word, false))
+                return false; /* a leading or a double space, or a rewritten word */
+            word = i + 1;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return false;
+        out[i] = (char)c;
+    }
+    if (word == n || key_rewrites(out + word, n - word, word > 0))
+        return false;
+    out[n] = '\0';
+    return true;
+}
+
 size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -210,24 +255,8 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     if (!s || n == 0)
         return 0;
     if (n + 1 < EVM_GAZ_KEY_MAX && n < cap) {
-        /* One ASCII word of letters and digits, most of what the spotter asks: its key is
-         * its lowercase form but for the abbreviations emit_word expands. */
-        size_t i = 0;
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c + 32);
-            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-                break;
-            out[i] = (char)c;
-        }
-        if (i == n && !((n == 2 && (memcmp(out, "st", 2) == 0 || memcmp(out, "mt", 2) == 0 ||
-                                    memcmp(out, "ft", 2) == 0)) ||
-                        (n == 3 && memcmp(out, "ste", 3) == 0) ||
-                        (n == 6 && memcmp(out, "sainte", 6) == 0))) {
-            out[n] = '\0';
+        if (ascii_words_key(s, n, out))
             return n;
-        }
         out[0] = '\0';
     }
 

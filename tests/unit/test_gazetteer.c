@@ -76,8 +76,8 @@ static size_t key_n(const char *w, size_t n, char *out, size_t cap)
     return evm_gazetteer_key(w, n, out, cap);
 }
 
-/* One ASCII word of letters and digits takes a fast path; with a space before or after it
- * (which the key drops) it takes the general one. Both must agree on every such word. */
+/* ASCII words of letters and digits take a fast path; with a space before or after them
+ * (which the key drops) they take the general one. Both must agree on every such name. */
 static void check_fast_path(const char *w, size_t cap)
 {
     size_t n = strlen(w);
@@ -101,10 +101,67 @@ static void test_key_fast_path(void **state)
 {
     (void)state;
     static const char *const words[] = {
-        "Paris", "PARIS", "paris", "St",  "ST",     "st",      "sT",    "Mt",  "MT",
-        "Ft",    "ft",    "Ste",   "STE", "Sainte", "SAINTE",  "Saint", "The", "the",
-        "THE",   "Co",    "co",    "Twp", "Cnty",   "A",       "a",     "Z",   "0",
-        "2024",  "B52",   "Sts",   "Mts", "Stes",   "Saintes", "St1",   "1st", "M",
+        "Paris",
+        "PARIS",
+        "paris",
+        "St",
+        "ST",
+        "st",
+        "sT",
+        "Mt",
+        "MT",
+        "Ft",
+        "ft",
+        "Ste",
+        "STE",
+        "Sainte",
+        "SAINTE",
+        "Saint",
+        "The",
+        "the",
+        "THE",
+        "Co",
+        "co",
+        "Twp",
+        "Cnty",
+        "A",
+        "a",
+        "Z",
+        "0",
+        "2024",
+        "B52",
+        "Sts",
+        "Mts",
+        "Stes",
+        "Saintes",
+        "St1",
+        "1st",
+        "M",
+        /* several words: "the", abbreviations and a final "Co." are rewritten */
+        "New York",
+        "NEW YORK CITY",
+        "St Louis",
+        "Mount St Helens",
+        "Loudon Co",
+        "Loudon Cnty",
+        "Madison Twp",
+        "Co Kerry",
+        "Twp Road",
+        "The Hague",
+        "Bay of the",
+        "Ste Foy",
+        "Sainte Anne",
+        "Ft Worth",
+        "Mt Vernon",
+        "Theodore Roosevelt",
+        "Cole County",
+        "a b c",
+        "City of 42",
+        "Port Au Prince",
+        "Coco",
+        "Twpx",
+        "Mst",
+        "Sto",
     };
     for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
         check_fast_path(words[k], EVM_GAZ_KEY_MAX);
@@ -113,6 +170,8 @@ static void test_key_fast_path(void **state)
     }
     /* every letter and digit alone, and random words of them, short and at the limits */
     static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static const char *const parts[] = {"St", "the", "Co",  "TWP",  "cnty", "Ste", "sainte",
+                                        "mt", "FT",  "New", "York", "x",    "9",   "Saint"};
     char w[EVM_GAZ_KEY_MAX + 2];
     for (size_t k = 0; k < sizeof alnum - 1; k++) {
         w[0] = alnum[k];
@@ -131,6 +190,30 @@ static void test_key_fast_path(void **state)
         check_fast_path(w, EVM_GAZ_KEY_MAX);
         check_fast_path(w, n + 1 <= EVM_GAZ_KEY_MAX ? n + 1 : EVM_GAZ_KEY_MAX);
     }
+    /* random names of one to four words, from words the key rewrites and others */
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t nw = 1 + (seed >> 16) % 4;
+        for (size_t k = 0; k < nw; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+            if (k)
+                w[n++] = ' ';
+            memcpy(w + n, p, strlen(p));
+            n += strlen(p);
+        }
+        w[n] = '\0';
+        check_fast_path(w, EVM_GAZ_KEY_MAX);
+        check_fast_path(w, n + 1);
+        check_fast_path(w, n);
+    }
+    /* spaces the fast path leaves to the general one */
+    assert_string_equal(key_of("New  York"), "new york");
+    assert_string_equal(key_of(" New York"), "new york");
+    assert_string_equal(key_of("Loudon Co"), "loudon county");
+    assert_string_equal(key_of("St Louis"), "saint louis");
+    assert_string_equal(key_of("the"), "the");
     /* not one word of letters and digits: the general path ("U.S.", "Kyiv's", "Łódź") */
     assert_string_equal(key_of("Mt"), "mount");
     assert_string_equal(key_of("FT"), "fort");
