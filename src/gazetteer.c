@@ -443,14 +443,19 @@ static const char *cyrillic_latin(int32_t cp)
     }
 }
 
+/* Tried in order at each position; the first that matches applies. */
 static const struct {
     const char *from, *to;
+    size_t fl, tl;
 } variant_rules[] = {
-    {"shch", "s"}, {"sch", "s"}, {"tch", "c"}, {"ch", "c"}, {"sh", "s"}, {"zh", "z"},
-    {"kh", "h"},   {"ts", "c"},  {"tz", "c"},  {"cz", "c"}, {"ph", "f"}, {"ck", "k"},
-    {"ye", "e"},   {"je", "e"},  {"yu", "u"},  {"ju", "u"}, {"iu", "u"}, {"ya", "a"},
-    {"ja", "a"},   {"ia", "a"},  {"yo", "o"},  {"jo", "o"}, {"io", "o"}, {"g", "h"},
-    {"j", "i"},    {"y", "i"},   {"w", "v"},   {"q", "k"},  {"x", "ks"},
+    {"shch", "s", 4, 1}, {"sch", "s", 3, 1}, {"tch", "c", 3, 1}, {"ch", "c", 2, 1},
+    {"sh", "s", 2, 1},   {"zh", "z", 2, 1},  {"kh", "h", 2, 1},  {"ts", "c", 2, 1},
+    {"tz", "c", 2, 1},   {"cz", "c", 2, 1},  {"ph", "f", 2, 1},  {"ck", "k", 2, 1},
+    {"ye", "e", 2, 1},   {"je", "e", 2, 1},  {"yu", "u", 2, 1},  {"ju", "u", 2, 1},
+    {"iu", "u", 2, 1},   {"ya", "a", 2, 1},  {"ja", "a", 2, 1},  {"ia", "a", 2, 1},
+    {"yo", "o", 2, 1},   {"jo", "o", 2, 1},  {"io", "o", 2, 1},  {"g", "h", 1, 1},
+    {"j", "i", 1, 1},    {"y", "i", 1, 1},   {"w", "v", 1, 1},   {"q", "k", 1, 1},
+    {"x", "ks", 1, 2},
 };
 
 size_t evm_gazetteer_variant_key(const char *key, size_t n, char *out, size_t cap)
@@ -476,16 +481,18 @@ size_t evm_gazetteer_variant_key(const char *key, size_t n, char *out, size_t ca
     for (size_t i = 0; i < ln;) {
         const char *rep = NULL;
         size_t used = 1;
+        size_t sn = 1;
         for (size_t r = 0; r < sizeof variant_rules / sizeof variant_rules[0]; r++) {
-            size_t fl = strlen(variant_rules[r].from);
-            if (fl <= ln - i && memcmp(lat + i, variant_rules[r].from, fl) == 0) {
+            size_t fl = variant_rules[r].fl;
+            if (variant_rules[r].from[0] == lat[i] && fl <= ln - i &&
+                memcmp(lat + i, variant_rules[r].from, fl) == 0) {
                 rep = variant_rules[r].to;
                 used = fl;
+                sn = variant_rules[r].tl;
                 break;
             }
         }
         const char *src = rep ? rep : lat + i;
-        size_t sn = rep ? strlen(rep) : 1;
         for (size_t k = 0; k < sn; k++) {
             char c = src[k];
             /* Doubled letters collapse ("kryvyy" -> "krivi", "ss" -> "s"). */
