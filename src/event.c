@@ -99,6 +99,7 @@ enum {
     B_figurative_objects,
     B_demonyms,
     B_meeting_words,
+    B_victim_nouns,
     B_COUNT
 };
 #define BIT(name) (1ull << B_##name)
@@ -196,6 +197,10 @@ static wordlist strike_blockers = {
     "since",   "although",  "though",   "whereas",    "from",       "launched",   "fired",
     "over",    "condemned", "condemns", "denounced",  "criticised", "criticized", "urged",
     "mourned", "discussed", "praised",  NULL};
+/* People named by where they live: "killed four residents of Kharkiv" strikes Kharkiv. */
+static wordlist victim_nouns = {"residents",  "inhabitants", "civilians", "people",
+                                "villagers",  "citizens",    "locals",    "townspeople",
+                                "passengers", NULL};
 static wordlist passive_aux = {"was",  "were",  "has",        "have", "had", "been",
                                "came", "come",  "comes",      "is",   "are", "again",
                                "also", "under", "repeatedly", NULL};
@@ -1666,12 +1671,18 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
     uint32_t p = back_over_fillers(c, a, first);
     bool is_strike = kind == EVM_EVENT_STRIKE;
     uint64_t blockers = is_strike ? BIT(strike_blockers) : BIT(meeting_blockers);
-    bool prep_ok = false, framing = false;
+    bool prep_ok = false, framing = false, victims = false;
     if (p != UINT32_MAX) {
-        if (is_strike)
+        if (is_strike) {
             prep_ok = tin(d, p, BIT(strike_preps)) ||
                       (teq(d, p + 1, "of") && strike_class(d, p, first).kind != 0);
-        else {
+            /* "killed four residents of Kharkiv", "wounding 12 civilians of Kherson" ("of"
+             * is a filler, so p is the noun): a casualty word at most three tokens before it */
+            if (!prep_ok && teq(d, p + 1, "of") && tin(d, p, BIT(victim_nouns)))
+                for (uint32_t q = p; q-- > first && q + 3 >= p && !victims;)
+                    victims = tin(d, q, BIT(casualty_words));
+            prep_ok = prep_ok || victims;
+        } else {
             prep_ok = tin(d, p, BIT(meeting_preps)) &&
                       !(p > first && (teq(d, p - 1, "speaking") || teq(d, p - 1, "said") ||
                                       teq(d, p - 1, "born") || teq(d, p - 1, "based")));
@@ -1724,6 +1735,17 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
             /* a weapon right after a name is its model ("Grad missile"), not its target */
             bool compound = t == b && (!is_strike || tr[k].sw.kind != 1);
             if (q == t && (compound || passive || teq(d, b, "region") || teq(d, b, "oblast")))
+                dist = t - b + 1;
+        }
+        /* the weapon named right after the place: "killed two people in Kharkiv with a
+         * missile", "residents of Kherson by a drone" */
+        if (dist == UINT32_MAX && is_strike && prep_ok && tr[k].sw.kind == 1 && t > b &&
+            t - b <= 6 && (teq(d, b, "with") || teq(d, b, "by")) &&
+            !any_between(d, b, t, blockers)) {
+            bool plain = true;
+            for (uint32_t q = b; q < t; q++)
+                plain = plain && d->tokens[q].kind == EVM_TOK_WORD;
+            if (plain)
                 dist = t - b + 1;
         }
         if (dist == UINT32_MAX && framing && t > b && !any_between(d, b, t, blockers))
@@ -2487,6 +2509,7 @@ static void build_lexicon(void)
         {damage_words, B_damage_words},
         {fillers, B_fillers},
         {strike_preps, B_strike_preps},
+        {victim_nouns, B_victim_nouns},
         {strike_blockers, B_strike_blockers},
         {passive_aux, B_passive_aux},
         {passive_hits, B_passive_hits},
