@@ -789,8 +789,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     if (single) {
-        /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
-        if (is_demonym(r, w, wn))
+        /* demonyms are context, not toponyms ("Ukrainian", "Russians"); a country's own
+         * name that reads as a plural demonym ("Laos", from "Lao") stays a place */
+        if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
             return DROP;
         /* words that are never a place alone: "She", "But", "West", "August", "D" */
         if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
