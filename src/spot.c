@@ -436,9 +436,30 @@ static void find_headlines(run *r)
 
 /* Can token j continue a name that started earlier? Capitalised words, lowercase
  * connectors ("of", "de", "upon"), and periods or hyphens glued to the previous word. */
+/* A lowercase elision before a capital inside a name: "d'Ivoire", "dell'Aquila". */
+static bool elided_cap(const run *r, size_t j)
+{
+    if (!is_word(r, j))
+        return false;
+    const char *w = ttext(r, j);
+    size_t n = tlen(r, j), k = 0;
+    while (k < n && k < 4 && w[k] >= 'a' && w[k] <= 'z')
+        k++;
+    if (k == 0)
+        return false;
+    if (k < n && w[k] == '\'')
+        k++;
+    else if (k + 2 < n && memcmp(w + k, "\xe2\x80\x99", 3) == 0)
+        k += 3;
+    else
+        return false;
+    int32_t cp;
+    return k < n && evm_utf8_decode(w + k, n - k, &cp) > 0 && evm_utf8_is_upper(cp);
+}
+
 static bool name_inner(const run *r, size_t j)
 {
-    if (is_cap(r, j))
+    if (is_cap(r, j) || elided_cap(r, j))
         return true;
     const evm_token *t = &r->doc->tokens[j];
     if (t->kind == EVM_TOK_WORD)
@@ -476,7 +497,7 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
         size_t kn = gz_key(doc->text + a, b - a, key);
         if (!kn)
             continue;
-        bool ends_ok = is_cap(r, j);
+        bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
         if (ends_ok) {
             size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
             if (nc) {
