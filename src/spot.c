@@ -639,6 +639,17 @@ static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
         return false;
     if (in_tab(r, r->t.agent, n))
         return true;
+    /* "Washington and its partners", "Kyiv and its allies": the place acts with others */
+    if (tlen(r, n) == 3 && strncmp(ttext(r, n), "and", 3) == 0 && is_word(r, n + 1) &&
+        same_sentence(r, n + 1, j) &&
+        ((tlen(r, n + 1) == 3 && strncmp(ttext(r, n + 1), "its", 3) == 0) ||
+         (tlen(r, n + 1) == 5 && strncmp(ttext(r, n + 1), "their", 5) == 0))) {
+        size_t a = n + 2;
+        if (is_word(r, a) && !in_tab(r, r->t.agent, a) && same_sentence(r, a, j))
+            a++; /* one adjective: "its Western partners" */
+        if (is_word(r, a) && same_sentence(r, a, j) && in_tab(r, r->t.agent, a))
+            return true;
+    }
     /* "Ukraine's foreign ministry": possessive, optional adjective, agent noun */
     if (has_flag(r, j, EVM_TOKF_POSSESSIVE) && is_word(r, n + 1) && same_sentence(r, n + 1, j) &&
         in_tab(r, r->t.agent, n + 1) && !in_tab(r, r->t.agent, n))
