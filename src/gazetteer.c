@@ -845,6 +845,46 @@ size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm
     return r->n_post;
 }
 
+/* Like the spotter's comparison of candidates: > 0 when entry a ranks after entry b. */
+static int prior_cmp(const evm_gaz_entry *a, const evm_gaz_entry *b)
+{
+    if (a->prior != b->prior)
+        return a->prior < b->prior ? 1 : -1;
+    return (a->population < b->population) - (a->population > b->population);
+}
+
+size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size_t n, size_t pool,
+                                         evm_candidate *out, size_t max)
+{
+    const evm_gaz_rec *r = dict_find(&g->names, key, n);
+    if (!r || max == 0)
+        return 0;
+    if (pool > POOL_MAX)
+        pool = POOL_MAX;
+    const evm_gaz_post *p = rec_posts(r);
+    uint32_t ord[POOL_MAX];
+    size_t m = 0;
+    /* a stable insertion sort of the postings' indices: they come nearly in this order */
+    for (uint32_t i = 0; i < r->n_post && m < pool; i++) {
+        if (p[i].entry >= g->n_entries)
+            continue;
+        const evm_gaz_entry *e = &g->entries[p[i].entry];
+        size_t j = m++;
+        while (j > 0 && prior_cmp(&g->entries[p[ord[j - 1]].entry], e) > 0) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = i;
+    }
+    if (m > max)
+        m = max;
+    for (size_t k = 0; k < m; k++) {
+        const evm_gaz_post *q = &p[ord[k]];
+        fill(g, q->entry, (evm_match)q->match, q->flags, q->score / 65535.0f, &out[k]);
+    }
+    return m;
+}
+
 bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
 {
     if (n == 0)

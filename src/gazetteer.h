@@ -112,6 +112,12 @@ size_t evm_gazetteer_lookup(const evm_gaz *g, const char *name, size_t n,
 size_t evm_gazetteer_lookup_key(const evm_gaz *g, const char *key, size_t n, evm_candidate *out,
                                 size_t max);
 
+/* The spotter's ranking of an exact key's candidates: its first `pool` postings (the best
+ * by score; at most 512) ordered by prior, best first, population breaking ties and the
+ * postings' order after that. Fills out[0..max) and returns how many were written. */
+size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size_t n, size_t pool,
+                                         evm_candidate *out, size_t max);
+
 /* True when some name key starts with key[0..n) followed by a space ("new" for
  * "new york"), so that a longest-match over token n-grams knows whether to go on. */
 bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n);

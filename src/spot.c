@@ -239,7 +239,7 @@ static void tabs_init(tabs *t)
 /* ---- the run's state ------------------------------------------------------------------ */
 
 #define MAX_CANDS 48
-#define MAX_RAW 256 /* candidates read from the index before ranking */
+#define MAX_RAW 256 /* postings read from the index before ranking */
 #define MAX_NGRAM 7
 #define KEY_MAX 256
 
@@ -311,7 +311,6 @@ typedef struct run {
     hashset lower;          /* words seen in lowercase in this document */
     hashset surnames;       /* last words of person names seen in this document */
     evm_candidate *cbuf;    /* MAX_CANDS: the candidates of the last key gz_cands looked up */
-    evm_candidate *raw;     /* MAX_RAW: gz_cands' scratch */
     char cbuf_key[KEY_MAX]; /* the key cbuf holds the candidates of ("" = none yet) */
     size_t cbuf_keylen, cbuf_n;
 } run;
@@ -417,39 +416,14 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
-/* Best prior first; population breaks ties. */
-static int cand_cmp(const void *a, const void *b)
-{
-    const evm_candidate *x = a, *y = b;
-    if (x->prior != y->prior)
-        return x->prior < y->prior ? 1 : -1;
-    return (x->population < y->population) - (x->population > y->population);
-}
-
-/* Candidates of an exact key into r->cbuf, best prior first; returns how many. The
+/* Candidates of an exact key into r->cbuf, best prior first (population breaking ties),
+ * taken from its best MAX_RAW postings; returns how many. The
  * judgement asks for the same key again after probing others, so the last one is kept. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
     if (r->cbuf_keylen && n == r->cbuf_keylen && memcmp(key, r->cbuf_key, n) == 0)
         return r->cbuf_n;
-    size_t nc = evm_gazetteer_lookup_key(r->gaz, key, n, r->raw, MAX_RAW);
-    if (nc > MAX_RAW)
-        nc = MAX_RAW;
-    /* A stable sort (as glibc's qsort is): the postings come nearly in this order already,
-     * so an insertion sort of their indices does little work. */
-    uint16_t ord[MAX_RAW];
-    for (size_t k = 0; k < nc; k++) {
-        size_t j = k;
-        while (j > 0 && cand_cmp(&r->raw[ord[j - 1]], &r->raw[k]) > 0) {
-            ord[j] = ord[j - 1];
-            j--;
-        }
-        ord[j] = (uint16_t)k;
-    }
-    if (nc > MAX_CANDS)
-        nc = MAX_CANDS;
-    for (size_t k = 0; k < nc; k++)
-        r->cbuf[k] = r->raw[ord[k]];
+    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->cbuf, MAX_CANDS);
     if (n < KEY_MAX) {
         memcpy(r->cbuf_key, key, n);
         r->cbuf_keylen = n;
@@ -1222,7 +1196,7 @@ static bool spot_variant(run *r, size_t i, size_t stop)
     evm_doc *doc = r->doc;
     if (r->headline[doc->tokens[i].sentence] || has_flag(r, i, EVM_TOKF_UPPER) ||
         in_tab(r, r->t.common, i) || in_tab(r, r->t.first, i) || in_tab(r, r->t.function, i) ||
-        in_tab(r, r->t.calendar, i) || is_demonym(r, ttext(r, i), tlen(r, i)) || tlen(r, i) < 4)
+        in_tab(r, r->t.calendar, i) || tlen(r, i) < 4 || is_demonym(r, ttext(r, i), tlen(r, i)))
         return false;
     char qc[3];
     uint32_t cues = context_cues(r, i, i, qc);
@@ -1394,9 +1368,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "spot: no gazetteer");
     doc->n_mentions = 0;
-    /* the candidate buffers (tens of kB) are not zeroed: gz_cands fills what it reports */
-    evm_candidate cbuf[MAX_CANDS], raw[MAX_RAW];
-    run r = {.doc = doc, .gaz = gaz, .cbuf = cbuf, .raw = raw};
+    /* the candidate buffer (7 kB) is not zeroed: gz_cands fills what it reports */
+    evm_candidate cbuf[MAX_CANDS];
+    run r = {.doc = doc, .gaz = gaz, .cbuf = cbuf};
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);

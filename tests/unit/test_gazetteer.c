@@ -370,6 +370,43 @@ static void test_fuzzy(void **state)
     assert_int_equal(evm_gazetteer_lookup(gaz, "Kyv", 3, &o, c, 5), 0);
 }
 
+/* Does candidate a rank strictly before b by prior, then population? */
+static bool ranks_before(const evm_candidate *a, const evm_candidate *b)
+{
+    return a->prior > b->prior || (a->prior == b->prior && a->population > b->population);
+}
+
+/* The spotter's ranking: by prior then population, the best `max` of all the postings. */
+static void test_by_prior(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"springfield", "washington", "paris",   "london",
+                                       "georgia",     "kyiv",       "new york"};
+    static evm_candidate all[512], best[48];
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t kn = strlen(keys[k]);
+        size_t total = evm_gazetteer_lookup_key(gaz, keys[k], kn, all, 512);
+        assert_true(total > 0 && total <= 512);
+        for (size_t max = 1; max <= 48; max += 47) {
+            size_t nb = evm_gazetteer_lookup_key_by_prior(gaz, keys[k], kn, 256, best, max);
+            assert_int_equal(nb, total < max ? total : max);
+            for (size_t i = 1; i < nb; i++)
+                assert_false(ranks_before(&best[i], &best[i - 1]));
+            /* every candidate left out ranks no better than the last one kept */
+            for (size_t a = 0; a < total; a++) {
+                bool kept = false;
+                for (size_t b = 0; b < nb; b++)
+                    kept |= best[b].entry == all[a].entry;
+                if (!kept)
+                    assert_false(ranks_before(&all[a], &best[nb - 1]));
+            }
+        }
+    }
+    evm_candidate c[4];
+    assert_int_equal(evm_gazetteer_lookup_key_by_prior(gaz, "qqqzzz", 6, 256, c, 4), 0);
+    assert_int_equal(evm_gazetteer_lookup_key_by_prior(gaz, "paris", 5, 256, c, 0), 0);
+}
+
 static void test_spotter_api(void **state)
 {
     (void)state;
@@ -546,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_nothing_near),
         cmocka_unit_test(test_fuzzy),
         cmocka_unit_test(test_spotter_api),
+        cmocka_unit_test(test_by_prior),
         cmocka_unit_test(test_broken_files),
         cmocka_unit_test(test_find),
     };
