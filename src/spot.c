@@ -300,19 +300,33 @@ static bool hs_has(const hashset *hs, uint64_t h)
     return false;
 }
 
+/* The candidates of one key, kept for the document: a name met again costs one probe. */
+typedef struct candset {
+    const char *key; /* NULL: an empty slot */
+    size_t keylen;
+    uint64_t hash;
+    const evm_candidate *cands;
+    size_t n;
+} candset;
+
 typedef struct run {
     evm_doc *doc;
     const evm_gaz *gaz;
     tabs t;
-    uint8_t *person;        /* per token: part of a person's name */
-    uint8_t *headline;      /* per sentence: title case or all caps, capitals say nothing */
-    uint32_t *tmask;        /* per word token: word_mask of the word, final period dropped */
-    uint64_t *thash;        /* per word token: hash_lower of the whole token */
-    hashset lower;          /* words seen in lowercase in this document */
-    hashset surnames;       /* last words of person names seen in this document */
-    evm_candidate *cbuf;    /* MAX_CANDS: the candidates of the last key gz_cands looked up */
-    char cbuf_key[KEY_MAX]; /* the key cbuf holds the candidates of ("" = none yet) */
-    size_t cbuf_keylen, cbuf_n;
+    uint8_t *person;           /* per token: part of a person's name */
+    uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
+    uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
+    uint64_t *thash;           /* per word token: hash_lower of the whole token */
+    hashset lower;             /* words seen in lowercase in this document */
+    hashset surnames;          /* last words of person names seen in this document */
+    const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
+    evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
+    candset *sets;             /* open addressing: every key gz_cands looked up */
+    size_t sets_cap, sets_n;
+    char **blocks; /* memory of the sets' keys and candidates, freed with the run */
+    size_t n_blocks, blocks_cap;
+    char *room; /* the free end of the last block */
+    size_t room_left;
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -416,19 +430,59 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
+/* n bytes (aligned for candidates) that live as long as the run and never move. */
+static void *run_alloc(run *r, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n > r->room_left) {
+        size_t size = n > 16384 ? n : 16384;
+        evm_grow((void **)&r->blocks, &r->blocks_cap, r->n_blocks + 1, sizeof *r->blocks);
+        r->blocks[r->n_blocks++] = r->room = evm_xmalloc(size);
+        r->room_left = size;
+    }
+    void *p = r->room;
+    r->room += n;
+    r->room_left -= n;
+    return p;
+}
+
 /* Candidates of an exact key into r->cbuf, best prior first (population breaking ties),
- * taken from its best MAX_RAW postings; returns how many. The
- * judgement asks for the same key again after probing others, so the last one is kept. */
+ * taken from its best MAX_RAW postings; returns how many. Each key's candidates are kept
+ * for the document (the judgement asks for a key again after probing others, and names
+ * recur), so r->cbuf points into memory that does not move until the run ends. */
 static size_t gz_cands(run *r, const char *key, size_t n)
 {
-    if (r->cbuf_keylen && n == r->cbuf_keylen && memcmp(key, r->cbuf_key, n) == 0)
-        return r->cbuf_n;
-    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->cbuf, MAX_CANDS);
-    if (n < KEY_MAX) {
-        memcpy(r->cbuf_key, key, n);
-        r->cbuf_keylen = n;
-        r->cbuf_n = nc;
+    uint64_t h = word_hash(key, n);
+    if ((r->sets_n + 1) * 2 > r->sets_cap) {
+        size_t ncap = r->sets_cap ? r->sets_cap * 2 : 64;
+        candset *ns = evm_xcalloc(ncap, sizeof *ns);
+        for (size_t i = 0; i < r->sets_cap; i++)
+            if (r->sets[i].key) {
+                size_t k = r->sets[i].hash & (ncap - 1);
+                while (ns[k].key)
+                    k = (k + 1) & (ncap - 1);
+                ns[k] = r->sets[i];
+            }
+        free(r->sets);
+        r->sets = ns;
+        r->sets_cap = ncap;
     }
+    size_t k = h & (r->sets_cap - 1);
+    for (; r->sets[k].key; k = (k + 1) & (r->sets_cap - 1)) {
+        const candset *c = &r->sets[k];
+        if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
+            r->cbuf = c->cands;
+            return c->n;
+        }
+    }
+    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->scratch, MAX_CANDS);
+    evm_candidate *cands = run_alloc(r, nc * sizeof *cands);
+    memcpy(cands, r->scratch, nc * sizeof *cands);
+    char *kc = run_alloc(r, n);
+    memcpy(kc, key, n);
+    r->sets[k] = (candset){kc, n, h, cands, nc};
+    r->sets_n++;
+    r->cbuf = cands;
     return nc;
 }
 
@@ -1368,9 +1422,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "spot: no gazetteer");
     doc->n_mentions = 0;
-    /* the candidate buffer (7 kB) is not zeroed: gz_cands fills what it reports */
-    evm_candidate cbuf[MAX_CANDS];
-    run r = {.doc = doc, .gaz = gaz, .cbuf = cbuf};
+    /* gz_cands' scratch (7 kB) is not zeroed: it fills what it reports */
+    evm_candidate scratch[MAX_CANDS];
+    run r = {.doc = doc, .gaz = gaz, .cbuf = scratch, .scratch = scratch};
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
@@ -1459,6 +1513,10 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.person);
     free(r.headline);
     free(r.tmask);
+    free(r.sets);
+    for (size_t k = 0; k < r.n_blocks; k++)
+        free(r.blocks[k]);
+    free(r.blocks);
     free(r.thash);
     free(r.lower.slot);
     free(r.surnames.slot);
