@@ -393,18 +393,25 @@ static void token_words(run *r)
     }
 }
 
-/* Token i (a word, its final period dropped) is in table tab. */
-static bool in_tab(const run *r, const wordtab *tab, size_t i)
+/* in_tab for a table past the 31st (no bit in the masks). */
+static bool in_tab_row(const run *r, const wordtab *tab, size_t i)
 {
-    if (!tab || !is_word(r, i))
+    if (!is_word(r, i))
         return false;
-    if (tab->bit)
-        return (r->tmask[i] & tab->bit) != 0;
     size_t n = tlen(r, i);
     const char *w = ttext(r, i);
     if (n > 1 && w[n - 1] == '.')
         n--;
     return table_row(tab, w, n) != NULL;
+}
+
+/* Token i (a word, its final period dropped) is in table tab. (r->tmask is 0 for tokens
+ * that are no words.) */
+static inline bool in_tab(const run *r, const wordtab *tab, size_t i)
+{
+    if (!tab || i >= r->doc->n_tokens)
+        return false;
+    return tab->bit ? (r->tmask[i] & tab->bit) != 0 : in_tab_row(r, tab, i);
 }
 
 /* The word before token i in the same sentence, skipping "the"/"a", or SIZE_MAX. */
