@@ -261,22 +261,27 @@ static uint64_t hash_lower(const char *s, size_t n)
     return h ? h : 1;
 }
 
-static void hs_add(hashset *hs, uint64_t h)
+/* Doubles hs (256 slots at first), rehashing what it holds. */
+static void hs_grow(hashset *hs)
 {
-    if ((hs->n + 1) * 2 > hs->cap) {
-        size_t ncap = hs->cap ? hs->cap * 2 : 256;
-        uint64_t *ns = evm_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < hs->cap; i++)
-            if (hs->slot[i]) {
-                size_t k = hs->slot[i] & (ncap - 1);
-                while (ns[k])
-                    k = (k + 1) & (ncap - 1);
-                ns[k] = hs->slot[i];
-            }
-        free(hs->slot);
-        hs->slot = ns;
-        hs->cap = ncap;
-    }
+    size_t ncap = hs->cap ? hs->cap * 2 : 256;
+    uint64_t *ns = evm_xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < hs->cap; i++)
+        if (hs->slot[i]) {
+            size_t k = hs->slot[i] & (ncap - 1);
+            while (ns[k])
+                k = (k + 1) & (ncap - 1);
+            ns[k] = hs->slot[i];
+        }
+    free(hs->slot);
+    hs->slot = ns;
+    hs->cap = ncap;
+}
+
+static inline void hs_add(hashset *hs, uint64_t h)
+{
+    if ((hs->n + 1) * 2 > hs->cap)
+        hs_grow(hs);
     size_t k = h & (hs->cap - 1);
     while (hs->slot[k]) {
         if (hs->slot[k] == h)
