@@ -224,27 +224,46 @@ static bool key_rewrites(const char *w, size_t n, bool last)
 
 /* The fast path of evm_gazetteer_key for most of what the spotter asks: ASCII words of
  * letters and digits separated by single spaces ("Paris", "New York"), none of which the
- * key rewrites. Their key is their lowercase form: writes it into out (n + 1 bytes) and
- * returns true; false (out unspecified) sends the name through the general path. */
-static bool ascii_words_key(const char *s, size_t n, char *out)
+ * key rewrites, perhaps followed by what the key trims (periods, commas, closing brackets
+ * and quotes, a possessive 's or ’s). Their key is their lowercase form: writes it into out
+ * (n + 1 bytes) and returns its length; 0 (out unspecified) sends the name through the
+ * general path. */
+static size_t ascii_words_key(const char *s, size_t n, char *out)
 {
+    /* the same trimming as the general path's, on bytes that fold to themselves */
+    size_t end = n;
+    for (;;) {
+        while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '.' || s[end - 1] == ',' ||
+                           s[end - 1] == ')' || s[end - 1] == '"'))
+            end--;
+        bool ess = end >= 2 && (s[end - 1] == 's' || s[end - 1] == 'S');
+        if (ess && s[end - 2] == '\'') {
+            end -= 2;
+            continue;
+        }
+        if (ess && end >= 4 && memcmp(s + end - 4, "\xe2\x80\x99", 3) == 0) {
+            end -= 4;
+            continue;
+        }
+        break;
+    }
     size_t word = 0; /* start of the current word */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < end; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c + 32);
         else if (c == ' ') {
             if (i == word || key_rewrites(out + word, i - word, false))
-                return false; /* a leading or a double space, or a rewritten word */
+                return 0; /* a leading or a double space, or a rewritten word */
             word = i + 1;
         } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return false;
+            return 0;
         out[i] = (char)c;
     }
-    if (word == n || key_rewrites(out + word, n - word, word > 0))
-        return false;
-    out[n] = '\0';
-    return true;
+    if (word >= end || key_rewrites(out + word, end - word, word > 0))
+        return 0;
+    out[end] = '\0';
+    return end;
 }
 
 size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
@@ -255,8 +274,9 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     if (!s || n == 0)
         return 0;
     if (n + 1 < EVM_GAZ_KEY_MAX && n < cap) {
-        if (ascii_words_key(s, n, out))
-            return n;
+        size_t kn = ascii_words_key(s, n, out);
+        if (kn)
+            return kn;
         out[0] = '\0';
     }
 

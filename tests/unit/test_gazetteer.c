@@ -76,8 +76,9 @@ static size_t key_n(const char *w, size_t n, char *out, size_t cap)
     return evm_gazetteer_key(w, n, out, cap);
 }
 
-/* ASCII words of letters and digits take a fast path; with a space before or after them
- * (which the key drops) they take the general one. Both must agree on every such name. */
+/* ASCII words of letters and digits (and what the key trims after them) take a fast path;
+ * with a space before them (which the key drops) they take the general one. Both must
+ * agree on every such name. */
 static void check_fast_path(const char *w, size_t cap)
 {
     size_t n = strlen(w);
@@ -162,6 +163,42 @@ static void test_key_fast_path(void **state)
         "Twpx",
         "Mst",
         "Sto",
+        /* what the key trims after a name */
+        "Ukraine's",
+        "UKRAINE'S",
+        "Kyiv\xe2\x80\x99s",
+        "Calif.",
+        "Paris.",
+        "Paris,",
+        "Paris)",
+        "Paris\"",
+        "Paris.)",
+        "St.",
+        "U.S.",
+        "Washington's.",
+        "New York's",
+        "it's",
+        "'s",
+        "s",
+        "Co.",
+        "Loudon Co.",
+        "Loudon Co's",
+        "a's",
+        "Mt.'s",
+        "Boss",
+        "James's's",
+        "O'Brien",
+        "Cote d'Ivoire",
+        "the.",
+        "The Hague's",
+        "x \xe2\x80\x99s",
+        "\xe2\x80\x99s",
+        "Paris ,",
+        "Paris.,",
+        "Paris\xe2\x80\x99S",
+        "New York'S)",
+        "New  York's",
+        "Kyiv\xe2\x80\x98s",
     };
     for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
         check_fast_path(words[k], EVM_GAZ_KEY_MAX);
@@ -170,8 +207,25 @@ static void test_key_fast_path(void **state)
     }
     /* every letter and digit alone, and random words of them, short and at the limits */
     static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    static const char *const parts[] = {"St", "the", "Co",  "TWP",  "cnty", "Ste", "sainte",
-                                        "mt", "FT",  "New", "York", "x",    "9",   "Saint"};
+    static const char *const parts[] = {"St",
+                                        "the",
+                                        "Co",
+                                        "TWP",
+                                        "cnty",
+                                        "Ste",
+                                        "sainte",
+                                        "mt",
+                                        "FT",
+                                        "New",
+                                        "York",
+                                        "x",
+                                        "9",
+                                        "Saint",
+                                        "York's",
+                                        "Paris.",
+                                        "s",
+                                        "U.S.",
+                                        "Kyiv\xe2\x80\x99s"};
     char w[EVM_GAZ_KEY_MAX + 2];
     for (size_t k = 0; k < sizeof alnum - 1; k++) {
         w[0] = alnum[k];
