@@ -21,7 +21,8 @@ typedef struct wordtab {
     size_t n;
     uint32_t *slot; /* open-addressing hash of the first fields: row index + 1, 0 = empty */
     size_t mask;
-    uint32_t bit; /* this table's bit in the word masks (0 past the 31st table) */
+    uint32_t bit;  /* this table's bit in the word masks (0 past the 31st table) */
+    size_t maxlen; /* the longest first field */
 } wordtab;
 
 /* Every table's first fields in one hash, each with the mask of the tables that hold it,
@@ -92,6 +93,8 @@ static void tables_load(void)
         tab->slot = evm_xcalloc(size, sizeof *tab->slot);
         for (size_t k = 0; k < tab->n; k++) {
             size_t len = strcspn(tab->rows[k], "\t");
+            if (len > tab->maxlen)
+                tab->maxlen = len;
             size_t h = word_hash(tab->rows[k], len) & tab->mask;
             while (tab->slot[h])
                 h = (h + 1) & tab->mask;
@@ -126,7 +129,7 @@ static const wordtab *table_get(const char *name)
 static const char *table_row(const wordtab *tab, const char *w, size_t n)
 {
     char buf[WORD_MAX];
-    if (!tab || !tab->n || n == 0 || n >= sizeof buf)
+    if (!tab || !tab->n || n == 0 || n >= sizeof buf || n > tab->maxlen)
         return NULL;
     for (size_t i = 0; i < n; i++)
         buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
@@ -1262,7 +1265,7 @@ static bool spot_variant(run *r, size_t i, size_t stop)
     evm_doc *doc = r->doc;
     if (r->headline[doc->tokens[i].sentence] || has_flag(r, i, EVM_TOKF_UPPER) ||
         in_tab(r, r->t.common, i) || in_tab(r, r->t.first, i) || in_tab(r, r->t.function, i) ||
-        in_tab(r, r->t.calendar, i) || tlen(r, i) < 4 || is_demonym(r, ttext(r, i), tlen(r, i)))
+        in_tab(r, r->t.calendar, i) || tlen(r, i) < 4)
         return false;
     char qc[3];
     uint32_t cues = context_cues(r, i, i, qc);
@@ -1278,6 +1281,8 @@ static bool spot_variant(run *r, size_t i, size_t stop)
             cues |= pm->spot->cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION);
     }
     if (!listed && !(cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)))
+        return false;
+    if (is_demonym(r, ttext(r, i), tlen(r, i))) /* last: the costliest test */
         return false;
     evm_lookup_opts opts = {.variants = true};
     evm_candidate c[MAX_CANDS];
