@@ -144,9 +144,22 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
 #define FNV_OFFSET 1469598103934665603ull
 #define FNV_PRIME 1099511628211ull
 
+/* Every byte with ASCII capitals lowercased. */
+static const unsigned char lower_tab[256] = {
+#define L1(c) (unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define L4(c) L1(c), L1(c + 1), L1(c + 2), L1(c + 3)
+#define L16(c) L4(c), L4(c + 4), L4(c + 8), L4(c + 12)
+#define L64(c) L16(c), L16(c + 16), L16(c + 32), L16(c + 48)
+    L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L1
+#undef L4
+};
+
 static unsigned char ascii_lower(unsigned char c)
 {
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+    return lower_tab[c];
 }
 
 /* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
@@ -684,8 +697,9 @@ typedef struct span {
 } span;
 
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
- * sp (and r->cbuf with its candidates). Returns false when none matches. */
-static bool longest_match(run *r, size_t i, size_t stop, span *sp)
+ * sp, and r->cbuf with its candidates when cands is set (else sp->n_cands is only their
+ * number). Returns false when none matches. */
+static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands)
 {
     const evm_doc *doc = r->doc;
     bool found = false;
@@ -717,15 +731,20 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
         if (!evm_gazetteer_has_prefix(r->gaz, key, kn))
             break;
     }
-    if (found) /* refill cbuf for the winner (later probes overwrote it) */
+    if (found && cands) /* refill cbuf for the winner (later probes overwrote it) */
         sp->n_cands = gz_cands(r, sp->key, sp->keylen);
     return found;
+}
+
+static bool longest_match(run *r, size_t i, size_t stop, span *sp)
+{
+    return longest_match_ex(r, i, stop, sp, true);
 }
 
 static size_t longest_key_tokens(run *r, size_t i, size_t stop)
 {
     span sp;
-    if (!is_cap(r, i) || !longest_match(r, i, stop, &sp))
+    if (!is_cap(r, i) || !longest_match_ex(r, i, stop, &sp, false))
         return 0;
     return sp.j - sp.i + 1;
 }
@@ -832,7 +851,7 @@ static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
     if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && tlen(r, j + 1) == 3 &&
         strncmp(ttext(r, j + 1), "and", 3) == 0 && is_cap(r, j + 2)) {
         span sp;
-        if (longest_match(r, j + 2, r->doc->n_tokens, &sp) && same_sentence(r, j, sp.j) &&
+        if (longest_match_ex(r, j + 2, r->doc->n_tokens, &sp, false) && same_sentence(r, j, sp.j) &&
             verb_follows(r, sp.j))
             return true;
     }
