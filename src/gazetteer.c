@@ -780,11 +780,10 @@ static const char *str_at(const evm_gaz *g, uint32_t off)
     return off < g->strings_size ? g->strings + off : "";
 }
 
-static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_t n)
+/* The record of key[0..n) in d, h being evm_gaz_hash of the key; NULL when none. */
+static const evm_gaz_rec *dict_find_hashed(const struct dict *d, const char *key, size_t n,
+                                           uint64_t h)
 {
-    if (n == 0)
-        return NULL;
-    uint64_t h = evm_gaz_hash(key, n);
     uint32_t h32 = (uint32_t)h;
     for (uint32_t i = (uint32_t)(h >> 32) & d->mask, probes = 0; probes <= d->mask;
          i = (i + 1) & d->mask, probes++) {
@@ -800,6 +799,11 @@ static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_
             return r;
     }
     return NULL;
+}
+
+static const evm_gaz_rec *dict_find(const struct dict *d, const char *key, size_t n)
+{
+    return n ? dict_find_hashed(d, key, n, evm_gaz_hash(key, n)) : NULL;
 }
 
 static void fill(const evm_gaz *g, uint32_t idx, evm_match m, unsigned flags, float score,
@@ -905,11 +909,9 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
     return m;
 }
 
-bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
+/* Is h (evm_gaz_hash of a key) the hash of a word prefix of some name key? */
+static bool prefix_hashed(const evm_gaz *g, uint64_t h)
 {
-    if (n == 0)
-        return false;
-    uint64_t h = evm_gaz_hash(key, n);
     for (uint32_t i = (uint32_t)(h >> 32) & g->prefix_mask, probes = 0; probes <= g->prefix_mask;
          i = (i + 1) & g->prefix_mask, probes++) {
         if (g->prefix[i] == 0)
@@ -918,6 +920,25 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
             return true;
     }
     return false;
+}
+
+bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
+{
+    return n ? prefix_hashed(g, evm_gaz_hash(key, n)) : false;
+}
+
+bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t *n_cands)
+{
+    if (n_cands)
+        *n_cands = 0;
+    if (n == 0)
+        return false;
+    uint64_t h = evm_gaz_hash(key, n);
+    if (n_cands) {
+        const evm_gaz_rec *r = dict_find_hashed(&g->names, key, n, h);
+        *n_cands = r ? r->n_post : 0;
+    }
+    return prefix_hashed(g, h);
 }
 
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n)

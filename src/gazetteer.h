@@ -122,6 +122,11 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
  * "new york"), so that a longest-match over token n-grams knows whether to go on. */
 bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n);
 
+/* Both questions a longest match asks of a key, with one hash of it: stores in *n_cands
+ * (when not NULL) what evm_gazetteer_lookup_key(g, key, n, NULL, 0) returns, and returns
+ * evm_gazetteer_has_prefix(g, key, n). */
+bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t *n_cands);
+
 /* The country (alpha-2) of a demonym as written ("Ukrainian" -> "UA"), or NULL. The
  * returned string lives as long as g. */
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n);

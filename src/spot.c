@@ -714,8 +714,9 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
         if (!kn)
             continue;
         bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
+        size_t nc = 0;
+        bool more = evm_gazetteer_probe_key(r->gaz, key, kn, ends_ok ? &nc : NULL);
         if (ends_ok) {
-            size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
             if (nc) {
                 found = true;
                 sp->i = i;
@@ -728,7 +729,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
                 sp->n_cands = nc;
             }
         }
-        if (!evm_gazetteer_has_prefix(r->gaz, key, kn))
+        if (!more)
             break;
     }
     if (found && cands) /* refill cbuf for the winner (later probes overwrote it) */

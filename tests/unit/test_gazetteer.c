@@ -424,6 +424,26 @@ static void test_fuzzy(void **state)
     assert_int_equal(evm_gazetteer_lookup(gaz, "Kyv", 3, &o, c, 5), 0);
 }
 
+/* The longest match's probe answers as the two lookups it stands for. */
+static void test_probe_key(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"new",        "new york",       "new yor",       "kryvyy",
+                                       "kryvyi rih", "donetsk oblast", "paris",         "qqqzzz",
+                                       "saint",      "united",         "united states", "x"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t n = strlen(keys[k]), nc = 99;
+        bool prefix = evm_gazetteer_probe_key(gaz, keys[k], n, &nc);
+        assert_int_equal(prefix, evm_gazetteer_has_prefix(gaz, keys[k], n));
+        assert_int_equal(nc, evm_gazetteer_lookup_key(gaz, keys[k], n, NULL, 0));
+        assert_int_equal(evm_gazetteer_probe_key(gaz, keys[k], n, NULL), prefix);
+    }
+    size_t nc = 99;
+    assert_false(evm_gazetteer_probe_key(gaz, "", 0, &nc));
+    assert_int_equal(nc, 0);
+    assert_true(evm_gazetteer_probe_key(gaz, "new", 3, NULL));
+}
+
 /* Does candidate a rank strictly before b by prior, then population? */
 static bool ranks_before(const evm_candidate *a, const evm_candidate *b)
 {
@@ -638,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_fuzzy),
         cmocka_unit_test(test_spotter_api),
         cmocka_unit_test(test_by_prior),
+        cmocka_unit_test(test_probe_key),
         cmocka_unit_test(test_broken_files),
         cmocka_unit_test(test_find),
     };
