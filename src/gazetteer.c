@@ -204,7 +204,7 @@ static void emit_word(kbuf *b, const char *w, size_t n, size_t *words)
 
 /* Is w[0..n) a word that the key rewrites: an abbreviation emit_word expands, "the" (dropped
  * when something else remains), or a final "co", "cnty", "twp" after another word? */
-static bool key_rewrites(const char *w, size_t n, bool last)
+static inline bool key_rewrites(const char *w, size_t n, bool last)
 {
     switch (n) {
     case 2:
@@ -221,6 +221,20 @@ static bool key_rewrites(const char *w, size_t n, bool last)
         return false;
     }
 }
+
+/* What ascii_words_key makes of each byte: letters lowercased, digits and spaces kept,
+ * 0 for anything else. */
+static const char ascii_key_byte[256] = {
+    [' '] = ' ', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c',
+    ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q',
+    ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+    ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+    ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+    ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
 
 /* The fast path of evm_gazetteer_key for most of what the spotter asks: ASCII words of
  * letters and digits separated by single spaces ("Paris", "New York"), none of which the
@@ -249,16 +263,15 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
     }
     size_t word = 0; /* start of the current word */
     for (size_t i = 0; i < end; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        else if (c == ' ') {
+        char c = ascii_key_byte[(unsigned char)s[i]];
+        if (c == ' ') {
             if (i == word || key_rewrites(out + word, i - word, false))
                 return 0; /* a leading or a double space, or a rewritten word */
             word = i + 1;
-        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+        } else if (!c) {
             return 0;
-        out[i] = (char)c;
+        }
+        out[i] = c;
     }
     if (word >= end || key_rewrites(out + word, end - word, word > 0))
         return 0;
