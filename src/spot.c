@@ -1338,6 +1338,10 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
     char buf[32];
     if (n + 1 >= sizeof buf)
         return false;
+    /* most capitalised words end in no period: their table mask answers */
+    if (w[n - 1] != '.' && !dot_tok && r->t.abbrev && r->t.abbrev->bit &&
+        !(r->tmask[i] & r->t.abbrev->bit))
+        return false;
     memcpy(buf, w, n);
     size_t bn = n;
     if (w[n - 1] != '.' && dot_tok)
