@@ -504,8 +504,9 @@ static size_t gz_cands(run *r, const char *key, size_t n)
         }
     }
     size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->scratch, MAX_CANDS);
-    evm_candidate *cands = run_alloc(r, nc * sizeof *cands);
-    memcpy(cands, r->scratch, nc * sizeof *cands);
+    evm_candidate *cands = nc ? run_alloc(r, nc * sizeof *cands) : NULL;
+    if (nc)
+        memcpy(cands, r->scratch, nc * sizeof *cands);
     char *kc = run_alloc(r, n);
     memcpy(kc, key, n);
     r->sets[k] = (candset){kc, n, h, cands, nc};
