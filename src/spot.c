@@ -499,7 +499,7 @@ static size_t gz_cands(run *r, const char *key, size_t n)
     for (; r->sets[k].key; k = (k + 1) & (r->sets_cap - 1)) {
         const candset *c = &r->sets[k];
         if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
-            r->cbuf = c->cands;
+            r->cbuf = c->cands ? c->cands : r->scratch;
             return c->n;
         }
     }
@@ -511,7 +511,7 @@ static size_t gz_cands(run *r, const char *key, size_t n)
     memcpy(kc, key, n);
     r->sets[k] = (candset){kc, n, h, cands, nc};
     r->sets_n++;
-    r->cbuf = cands;
+    r->cbuf = cands ? cands : r->scratch; /* never NULL */
     return nc;
 }
 
