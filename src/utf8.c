@@ -1,6 +1,7 @@
 /* utf8.c: UTF-8 decoding, repair, folding (through utf8proc) and offset conversion. */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -9,6 +10,10 @@
 
 size_t evm_utf8_decode(const char *s, size_t n, int32_t *cp)
 {
+    if (n > 0 && (unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t k =
         utf8proc_iterate((const utf8proc_uint8_t *)s, n > 4 ? 4 : (utf8proc_ssize_t)n, &c);
@@ -127,25 +132,50 @@ char *evm_utf8_fold(const char *s, size_t n, size_t *out_len)
     return (char *)dst;
 }
 
+/* The classes of ASCII code points are answered without utf8proc (they are most of the
+ * text); the answers agree with utf8proc's categories. */
+static bool ascii(int32_t cp)
+{
+    return cp >= 0 && cp < 0x80;
+}
+
+static bool ascii_upper(int32_t cp)
+{
+    return cp >= 'A' && cp <= 'Z';
+}
+
+static bool ascii_lower(int32_t cp)
+{
+    return cp >= 'a' && cp <= 'z';
+}
+
 int evm_utf8_is_letter(int32_t cp)
 {
+    if (ascii(cp))
+        return ascii_upper(cp) || ascii_lower(cp);
     utf8proc_category_t c = utf8proc_category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
 int evm_utf8_is_upper(int32_t cp)
 {
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+    if (ascii(cp))
+        return ascii_upper(cp);
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
 
 int evm_utf8_is_lower(int32_t cp)
 {
+    if (ascii(cp))
+        return ascii_lower(cp);
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
 int evm_utf8_is_digit(int32_t cp)
 {
+    if (ascii(cp))
+        return cp >= '0' && cp <= '9';
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
@@ -153,12 +183,16 @@ int evm_utf8_is_space(int32_t cp)
 {
     if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
         return 1;
+    if (ascii(cp))
+        return cp == ' ';
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
 int evm_utf8_is_mark(int32_t cp)
 {
+    if (ascii(cp))
+        return 0;
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }

@@ -1,11 +1,13 @@
 /* test_utf8.c: decoding, repair, folding and byte/code-point offsets. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "utf8.h"
 
@@ -87,11 +89,48 @@ static void test_classes(void **state)
     assert_true(evm_utf8_is_digit('7'));
 }
 
+/* The ASCII fast paths agree with utf8proc's categories on every ASCII code point, and
+ * decoding an ASCII byte gives the byte. */
+static void test_ascii_classes(void **state)
+{
+    (void)state;
+    for (int32_t cp = 0; cp < 0x80; cp++) {
+        utf8proc_category_t c = utf8proc_category(cp);
+        assert_int_equal(evm_utf8_is_letter(cp) != 0,
+                         c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO);
+        assert_int_equal(evm_utf8_is_upper(cp) != 0,
+                         c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT);
+        assert_int_equal(evm_utf8_is_lower(cp) != 0, c == UTF8PROC_CATEGORY_LL);
+        assert_int_equal(evm_utf8_is_digit(cp) != 0, c == UTF8PROC_CATEGORY_ND);
+        assert_int_equal(evm_utf8_is_mark(cp) != 0, c == UTF8PROC_CATEGORY_MN ||
+                                                        c == UTF8PROC_CATEGORY_MC ||
+                                                        c == UTF8PROC_CATEGORY_ME);
+        bool space = cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+                     c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
+                     c == UTF8PROC_CATEGORY_ZP;
+        assert_int_equal(evm_utf8_is_space(cp) != 0, space);
+        char b[2] = {(char)cp, 'x'};
+        int32_t got = -2;
+        assert_int_equal(evm_utf8_decode(b, 2, &got), 1);
+        assert_int_equal(got, cp);
+    }
+    /* Outside ASCII and invalid input still go through utf8proc. */
+    assert_false(evm_utf8_is_letter(-1));
+    assert_true(evm_utf8_is_lower(0x00E9)); /* é */
+    assert_true(evm_utf8_is_mark(0x0301));  /* combining acute */
+    int32_t got = 0;
+    assert_int_equal(evm_utf8_decode("\x80", 1, &got), 1);
+    assert_int_equal(got, -1);
+    assert_int_equal(evm_utf8_decode("\xC3\xA9", 2, &got), 2);
+    assert_int_equal(got, 0xE9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),  cmocka_unit_test(test_repair),  cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_offsets), cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_decode),  cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_fold),    cmocka_unit_test(test_offsets),
+        cmocka_unit_test(test_classes), cmocka_unit_test(test_ascii_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
