@@ -3,7 +3,7 @@
  * geoparsed in parallel and written in input order before the next is read. */
 #include "geoparse.h"
 
-#include <json-c/json.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,49 +22,191 @@ evm_err evm_geoparse_doc(const evm_gaz *gaz, evm_doc *doc, evm_diag *diag)
     return evm_resolve_run(doc, gaz, diag);
 }
 
-static json_object *json_fixed(double v, const char *fmt)
+/* ---- the JSON writer ------------------------------------------------------------------
+ * The line is written straight into a growing buffer, in json-c's spaced layout
+ * (`{ "key": value, ... }`, `[ ]` when empty), with the same string escapes as json-c. */
+
+typedef struct jbuf {
+    char *p;
+    size_t n, cap;
+} jbuf;
+
+static char *jb_room(jbuf *b, size_t more)
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, fmt, v);
-    return json_object_new_double_s(v, buf);
+    if (b->cap - b->n < more)
+        evm_grow((void **)&b->p, &b->cap, b->n + more, 1);
+    return b->p + b->n;
+}
+
+static void jb_put(jbuf *b, const char *s, size_t n)
+{
+    memcpy(jb_room(b, n), s, n);
+    b->n += n;
+}
+
+#define JB_LIT(b, lit) jb_put((b), lit, sizeof lit - 1)
+
+static void jb_string(jbuf *b, const char *s, size_t n)
+{
+    b->n += evm_geoparse_json_escape(jb_room(b, n * 6 + 2), s, n);
+}
+
+static void jb_int(jbuf *b, int64_t v)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t k = sizeof tmp;
+    do {
+        tmp[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--k] = '-';
+    jb_put(b, tmp + k, sizeof tmp - k);
+}
+
+size_t evm_geoparse_json_escape(char *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            *o++ = (char)c;
+            break;
+        case '\b':
+            *o++ = 'b';
+            break;
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        case '\f':
+            *o++ = 'f';
+            break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xF];
+        }
+    }
+    *o++ = '"';
+    return (size_t)(o - out);
+}
+
+size_t evm_geoparse_fixed(char *out, double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    /* Below 1e8, v * 10^decimals is computed with an error under 1e-8, so when its
+     * fraction is not within 1e-6 of one half the rounding is the one printf makes from
+     * the exact binary value; ties, large values, NaN and infinities are left to printf. */
+    double x = fabs(v) * scale[decimals < 0 || decimals > 6 ? 0 : decimals];
+    if (decimals < 0 || decimals > 6 || !(x < 1e8))
+        return (size_t)snprintf(out, EVM_GEOPARSE_FIXED_MAX, "%.*f", decimals, v);
+    double fl = floor(x);
+    double frac = x - fl;
+    if (fabs(frac - 0.5) < 1e-6)
+        return (size_t)snprintf(out, EVM_GEOPARSE_FIXED_MAX, "%.*f", decimals, v);
+    uint64_t r = (uint64_t)fl + (frac > 0.5);
+    uint64_t unit = (uint64_t)scale[decimals];
+    uint64_t ip = r / unit, fp = r % unit;
+    char tmp[32];
+    size_t k = sizeof tmp;
+    for (int d = 0; d < decimals; d++) {
+        tmp[--k] = (char)('0' + fp % 10);
+        fp /= 10;
+    }
+    if (decimals > 0)
+        tmp[--k] = '.';
+    do {
+        tmp[--k] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (signbit(v))
+        tmp[--k] = '-';
+    memcpy(out, tmp + k, sizeof tmp - k);
+    out[sizeof tmp - k] = '\0';
+    return sizeof tmp - k;
+}
+
+static void jb_fixed(jbuf *b, double v, int decimals)
+{
+    b->n += evm_geoparse_fixed(jb_room(b, EVM_GEOPARSE_FIXED_MAX), v, decimals);
+}
+
+static void jb_cstr(jbuf *b, const char *s)
+{
+    s = s ? s : "";
+    jb_string(b, s, strlen(s));
 }
 
 char *evm_geoparse_json(const evm_doc *doc)
 {
-    json_object *root = json_object_new_object();
-    json_object_object_add(root, "id", json_object_new_string(doc->id ? doc->id : ""));
-    json_object *arr = json_object_new_array();
+    jbuf b = {0};
+    JB_LIT(&b, "{ \"id\": ");
+    jb_cstr(&b, doc->id);
+    JB_LIT(&b, ", \"toponyms\": [ ");
     evm_utf8_index *ix = evm_utf8_index_new(doc->text, doc->len);
+    bool first = true;
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_mention *m = &doc->mentions[k];
         if (m->place < 0)
             continue;
         const evm_place *p = &doc->places[m->place];
-        json_object *t = json_object_new_object();
-        json_object_object_add(t, "start",
-                               json_object_new_int64((int64_t)evm_utf8_index_cp(ix, m->start)));
-        json_object_object_add(t, "end",
-                               json_object_new_int64((int64_t)evm_utf8_index_cp(ix, m->end)));
-        json_object_object_add(
-            t, "text", json_object_new_string_len(doc->text + m->start, (int)(m->end - m->start)));
-        json_object_object_add(t, "name", json_object_new_string(p->name));
-        json_object_object_add(t, "geonameid",
-                               p->geonameid >= 0 ? json_object_new_int64(p->geonameid) : NULL);
-        json_object_object_add(t, "country", json_object_new_string(p->country));
-        json_object_object_add(t, "admin1", json_object_new_string(p->admin1));
-        json_object_object_add(t, "feature", json_object_new_string(p->feature));
-        json_object_object_add(t, "lat", json_fixed(p->lat, "%.5f"));
-        json_object_object_add(t, "lon", json_fixed(p->lon, "%.5f"));
-        json_object_object_add(t, "score", json_fixed(m->score, "%.3f"));
-        json_object_object_add(t, "metonymy", json_object_new_boolean(m->metonymy));
-        json_object_array_add(arr, t);
+        if (!first)
+            JB_LIT(&b, ", ");
+        first = false;
+        JB_LIT(&b, "{ \"start\": ");
+        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->start));
+        JB_LIT(&b, ", \"end\": ");
+        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->end));
+        JB_LIT(&b, ", \"text\": ");
+        jb_string(&b, doc->text + m->start, m->end - m->start);
+        JB_LIT(&b, ", \"name\": ");
+        jb_cstr(&b, p->name);
+        JB_LIT(&b, ", \"geonameid\": ");
+        if (p->geonameid >= 0)
+            jb_int(&b, p->geonameid);
+        else
+            JB_LIT(&b, "null");
+        JB_LIT(&b, ", \"country\": ");
+        jb_cstr(&b, p->country);
+        JB_LIT(&b, ", \"admin1\": ");
+        jb_cstr(&b, p->admin1);
+        JB_LIT(&b, ", \"feature\": ");
+        jb_cstr(&b, p->feature);
+        JB_LIT(&b, ", \"lat\": ");
+        jb_fixed(&b, p->lat, 5);
+        JB_LIT(&b, ", \"lon\": ");
+        jb_fixed(&b, p->lon, 5);
+        JB_LIT(&b, ", \"score\": ");
+        jb_fixed(&b, m->score, 3);
+        if (m->metonymy)
+            JB_LIT(&b, ", \"metonymy\": true }");
+        else
+            JB_LIT(&b, ", \"metonymy\": false }");
     }
     evm_utf8_index_free(ix);
-    json_object_object_add(root, "toponyms", arr);
-    char *s = evm_xstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_SPACED |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(root);
-    return s;
+    if (!first)
+        JB_LIT(&b, " ");
+    JB_LIT(&b, "] }");
+    *jb_room(&b, 1) = '\0';
+    return b.p;
 }
 
 /* ---- the threaded run ---------------------------------------------------------------- */

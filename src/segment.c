@@ -38,25 +38,26 @@ static const char *const openers[] = {
     "her",  "their", "its",  "our", "after", "before", "when",      "while",  "as",         "if",
     "some", "many",  "most", "one", "two",   "three",  "officials", "police", "authorities"};
 
+/* Is a[0..n) the lowercase word b, ignoring ASCII case? (b is NUL-terminated.) */
 static bool ascii_ieq(const char *a, size_t n, const char *b)
 {
-    size_t m = strlen(b);
-    if (m != n)
-        return false;
     for (size_t i = 0; i < n; i++) {
         char c = a[i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c + 32);
-        if (c != b[i])
+        if (c != b[i]) /* also stops at b's NUL: a has none */
             return false;
     }
-    return true;
+    return b[n] == '\0';
 }
 
 static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
 {
+    if (n == 0)
+        return false;
+    char first = w[0] >= 'A' && w[0] <= 'Z' ? (char)(w[0] + 32) : w[0];
     for (size_t i = 0; i < count; i++)
-        if (ascii_ieq(w, n, list[i]))
+        if (list[i][0] == first && ascii_ieq(w, n, list[i]))
             return true;
     return false;
 }
@@ -73,13 +74,53 @@ bool evm_segment_is_abbrev(const char *w, size_t n)
     return is_title_abbrev(w, n) || in_list(w, n, other_abbrevs, COUNT(other_abbrevs));
 }
 
-static int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+/* The code point at s[i] and its length; ASCII without a call (most of the text). */
+static inline int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
 {
+    if (i < n && (unsigned char)s[i] < 0x80) {
+        if (len)
+            *len = 1;
+        return (unsigned char)s[i];
+    }
     int32_t cp;
     size_t k = evm_utf8_decode(s + i, n - i, &cp);
     if (len)
         *len = k;
     return cp;
+}
+
+/* Character classes with the ASCII answers inline (the same as utf8.c's). */
+static inline bool is_letter(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)((cp | 0x20) - 'a') < 26;
+    return evm_utf8_is_letter(cp);
+}
+
+static inline bool is_upper(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)(cp - 'A') < 26;
+    return evm_utf8_is_upper(cp);
+}
+
+static inline bool is_digit(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)(cp - '0') < 10;
+    return evm_utf8_is_digit(cp);
+}
+
+static inline bool is_mark(int32_t cp)
+{
+    return cp >= 0x80 && evm_utf8_is_mark(cp);
+}
+
+static inline bool is_space(int32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    return evm_utf8_is_space(cp);
 }
 
 static bool is_apostrophe(int32_t cp)
@@ -92,8 +133,10 @@ static bool is_hyphen(int32_t cp)
     return cp == '-' || cp == 0x2010 || cp == 0x2011;
 }
 
-static bool is_word_char(int32_t cp)
+static inline bool is_word_char(int32_t cp)
 {
+    if (cp < 0x80)
+        return is_letter(cp) || is_digit(cp);
     return evm_utf8_is_letter(cp) || evm_utf8_is_mark(cp) || evm_utf8_is_digit(cp);
 }
 
@@ -108,7 +151,7 @@ static bool is_initials_chain(const char *w, size_t n)
             if (seg != 1)
                 return false;
             seg = 0;
-        } else if (evm_utf8_is_letter(cp)) {
+        } else if (is_letter(cp)) {
             seg++;
         } else {
             return false;
@@ -133,7 +176,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
             break;
         size_t k2;
         int32_t next = cp_at(s, n, j + k, &k2);
-        if (is_apostrophe(cp) && evm_utf8_is_letter(next)) {
+        if (is_apostrophe(cp) && is_letter(next)) {
             /* A possessive 's ends the word: "Ukraine's", "Ukraine’s". */
             if ((next == 's' || next == 'S')) {
                 size_t after = j + k + k2;
@@ -150,7 +193,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
             j += k;
             continue;
         }
-        if (cp == '.' && evm_utf8_is_letter(next) && is_initials_chain(s + i, j - i)) {
+        if (cp == '.' && is_letter(next) && is_initials_chain(s + i, j - i)) {
             j += k;
             continue;
         }
@@ -163,7 +206,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         bool single_cap = false;
         size_t k;
         int32_t first = cp_at(s, n, i, &k);
-        if (k == wl && evm_utf8_is_upper(first))
+        if (k == wl && is_upper(first))
             single_cap = true;
         if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
             evm_segment_is_abbrev(s + i, wl)) {
@@ -180,7 +223,7 @@ static size_t scan_number(const char *s, size_t n, size_t i)
     while (j < n) {
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (evm_utf8_is_digit(cp) || evm_utf8_is_letter(cp)) {
+        if (is_digit(cp) || is_letter(cp)) {
             j += k;
             continue;
         }
@@ -202,9 +245,9 @@ static uint16_t case_flags(const char *s, size_t start, size_t end)
     for (size_t i = start; i < end;) {
         size_t k;
         int32_t cp = cp_at(s, end, i, &k);
-        if (evm_utf8_is_letter(cp)) {
+        if (is_letter(cp)) {
             letters++;
-            if (evm_utf8_is_upper(cp)) {
+            if (is_upper(cp)) {
                 upper++;
                 if (first)
                     f |= EVM_TOKF_CAP;
@@ -242,7 +285,7 @@ static void tokenize(evm_doc *doc)
     for (size_t i = doc->body; i < n;) {
         size_t k;
         int32_t cp = cp_at(s, n, i, &k);
-        if (evm_utf8_is_space(cp) || cp == 0xFEFF) {
+        if (is_space(cp) || cp == 0xFEFF) {
             space = true;
             i += k;
             continue;
@@ -250,7 +293,7 @@ static void tokenize(evm_doc *doc)
         uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
         uint16_t kind;
         size_t end, next;
-        if (evm_utf8_is_letter(cp)) {
+        if (is_letter(cp)) {
             kind = EVM_TOK_WORD;
             end = scan_word(s, n, i, &flags);
             next = end;
@@ -259,12 +302,12 @@ static void tokenize(evm_doc *doc)
                 cp_at(s, n, end, &ka);
                 next = end + ka + 1; /* the apostrophe and the s */
             }
-        } else if (evm_utf8_is_digit(cp)) {
+        } else if (is_digit(cp)) {
             kind = EVM_TOK_NUMBER;
             end = next = scan_number(s, n, i);
         } else {
-            kind = (evm_utf8_is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) ||
-                    cp == 0x00AB || cp == 0x00BB)
+            kind = (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
+                    cp == 0x00BB)
                        ? EVM_TOK_PUNCT
                        : EVM_TOK_SYMBOL;
             end = next = i + k;
