@@ -31,12 +31,44 @@ size_t evm_utf8_encode(int32_t cp, char *buf)
     return k > 0 ? (size_t)k : 0;
 }
 
+/* The length of the valid prefix of s[0..n) without NUL bytes. */
+static size_t valid_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c - 1u < 0x7Fu) { /* 0x01..0x7F */
+            i++;
+            continue;
+        }
+        if (c == 0)
+            break;
+        int32_t cp;
+        size_t k = evm_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            break;
+        i += k;
+    }
+    return i;
+}
+
 size_t evm_utf8_repair(const char *s, size_t n, char **out, size_t *out_len)
 {
+    /* Most texts need no repair: one copy. */
+    size_t valid = valid_prefix(s, n);
+    if (valid == n) {
+        char *p = evm_xmalloc(n + 1);
+        memcpy(p, s, n);
+        p[n] = '\0';
+        *out = p;
+        *out_len = n;
+        return 0;
+    }
     /* Worst case: every byte becomes U+FFFD (3 bytes). */
     char *buf = evm_xmalloc(n * 3 + 1);
-    size_t o = 0, replaced = 0;
-    for (size_t i = 0; i < n;) {
+    memcpy(buf, s, valid);
+    size_t o = valid, replaced = 0;
+    for (size_t i = valid; i < n;) {
         int32_t cp;
         size_t k = evm_utf8_decode(s + i, n - i, &cp);
         if (cp < 0 || cp == 0) {

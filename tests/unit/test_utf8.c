@@ -46,6 +46,68 @@ static void test_repair(void **state)
     free(out);
 }
 
+/* The repair as the plain loop over evm_utf8_decode: the reference for the fast path. */
+static size_t repair_reference(const char *s, size_t n, char *buf, size_t *len)
+{
+    size_t o = 0, replaced = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = evm_utf8_decode(s + i, n - i, &cp);
+        if (cp <= 0) {
+            memcpy(buf + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            replaced++;
+        } else {
+            memcpy(buf + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    *len = o;
+    return replaced;
+}
+
+/* Valid prefixes of any length followed by bad bytes, truncated sequences at the end, and
+ * random byte soup all repair exactly as the reference loop does. */
+static void test_repair_cases(void **state)
+{
+    (void)state;
+    const char *pieces[] = {"a",        "Київ",     "\xE2\x80\x99",     "\xFF",         "\0",
+                            "\xC0\xAF", "\xE2\x80", "\xF0\x9F\x8C\x8D", "\xED\xA0\x80", "\x7F",
+                            " "};
+    size_t lens[] = {1, 8, 3, 1, 1, 2, 2, 4, 3, 1, 1};
+    char in[256], want[1024];
+    srand(7);
+    for (int t = 0; t < 20000; t++) {
+        size_t n = 0;
+        int parts = rand() % 12;
+        for (int p = 0; p < parts; p++) {
+            if (rand() % 4 == 0) {
+                in[n++] = (char)(rand() % 256);
+            } else {
+                size_t q = (size_t)rand() % (sizeof lens / sizeof lens[0]);
+                memcpy(in + n, pieces[q], lens[q]);
+                n += lens[q];
+            }
+        }
+        size_t wn;
+        size_t wr = repair_reference(in, n, want, &wn);
+        char *out;
+        size_t on;
+        assert_int_equal(evm_utf8_repair(in, n, &out, &on), wr);
+        assert_int_equal(on, wn);
+        assert_memory_equal(out, want, wn);
+        assert_int_equal(out[on], '\0');
+        free(out);
+    }
+    char *out;
+    size_t on;
+    assert_int_equal(evm_utf8_repair("", 0, &out, &on), 0);
+    assert_int_equal(on, 0);
+    assert_string_equal(out, "");
+    free(out);
+}
+
 static void test_fold(void **state)
 {
     (void)state;
@@ -128,9 +190,10 @@ static void test_ascii_classes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),  cmocka_unit_test(test_repair),
-        cmocka_unit_test(test_fold),    cmocka_unit_test(test_offsets),
-        cmocka_unit_test(test_classes), cmocka_unit_test(test_ascii_classes),
+        cmocka_unit_test(test_decode),        cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_repair_cases),  cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_offsets),       cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_ascii_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
