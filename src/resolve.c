@@ -31,6 +31,19 @@ typedef struct votes {
     double total_cc, total_a1;
 } votes;
 
+/* strcmp(a, b) == 0 for a vote's country code a (at most two characters). */
+static inline bool cc_eq(const char *a, const char *b)
+{
+    return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && (a[1] == '\0' || b[2] == '\0')));
+}
+
+/* Is the vote x the one for country cc and region admin1 (NULL: the country's vote)? */
+static inline bool vote_is(const vote *x, const char *cc, const char *admin1)
+{
+    return cc_eq(x->cc, cc) && (!x->admin1) == (!admin1) &&
+           (!admin1 || x->admin1 == admin1 || strcasecmp(x->admin1, admin1) == 0);
+}
+
 static void vote_add(votes *vs, const char *cc, const char *admin1, double w)
 {
     if (!cc || !cc[0] || w <= 0)
@@ -39,8 +52,7 @@ static void vote_add(votes *vs, const char *cc, const char *admin1, double w)
         return;
     for (size_t k = 0; k < vs->n; k++) {
         vote *x = &vs->v[k];
-        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
-            (!admin1 || strcasecmp(x->admin1, admin1) == 0)) {
+        if (vote_is(x, cc, admin1)) {
             x->w += w;
             goto total;
         }
@@ -65,8 +77,7 @@ static double vote_share(const votes *vs, const char *cc, const char *admin1)
         return 0;
     for (size_t k = 0; k < vs->n; k++) {
         const vote *x = &vs->v[k];
-        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
-            (!admin1 || strcasecmp(x->admin1, admin1) == 0))
+        if (vote_is(x, cc, admin1))
             return x->w / fmax(total, 1.0); /* one weak vote is not a consensus */
     }
     return 0;
@@ -80,14 +91,23 @@ static const char *cand_admin1(const evm_candidate *c)
     return c->admin1 ? c->admin1 : "";
 }
 
-/* Adds the votes one chosen candidate casts: its country and its first-level region. */
-static void vote_for(votes *vs, const evm_candidate *c, double w)
+/* How much a candidate's vote counts: a neighbourhood or a hamlet says less about the
+ * document's country than a city. */
+static double vote_factor(const evm_candidate *c)
+{
+    if (c->level == EVM_GEO_POINT && !c->capital)
+        return fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
+    return 1.0;
+}
+
+/* Adds the votes one chosen candidate casts: its country and its first-level region;
+ * factor is vote_factor(c). */
+static void vote_for(votes *vs, const evm_candidate *c, double factor, double w)
 {
     if (c->level == EVM_GEO_REGION)
         return;
-    /* a neighbourhood or a hamlet says less about the document's country than a city */
     if (c->level == EVM_GEO_POINT && !c->capital)
-        w *= fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
+        w *= factor;
     vote_add(vs, c->country, NULL, w);
     if (c->level != EVM_GEO_COUNTRY)
         vote_add(vs, c->country, cand_admin1(c), c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
@@ -158,14 +178,32 @@ typedef struct memo {
     double value;
 } memo;
 
+/* What score_mention needs of a candidate that does not change between rounds. */
+typedef struct cfixed {
+    double prior;   /* prior() */
+    double cw;      /* weight of the document's countries */
+    double penalty; /* a region named after its capital city, else 0 */
+    double vfac;    /* vote_factor() */
+} cfixed;
+
+/* A plausible point of a name, for coherence. */
+typedef struct cpoint {
+    double lat, lon;
+    bool country;
+} cpoint;
+
 typedef struct rrun {
     evm_doc *doc;
     const evm_gaz *gaz;
     mstate *st;
     double *cscore; /* per mention, per candidate (flattened, offsets in coff) */
     size_t *coff;
-    votes base;      /* dateline and demonyms */
-    int32_t *leader; /* the first mention of each name (with spot info), in text order */
+    cfixed *fixed;      /* per mention, per candidate, like cscore */
+    double *rep;        /* per mention: the weight of a name repeated `members` times */
+    cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
+    uint32_t *n_points; /* per mention (leaders only) */
+    votes base;         /* dateline and demonyms */
+    int32_t *leader;    /* the first mention of each name (with spot info), in text order */
     size_t n_leaders;
     int32_t *next; /* the next mention of the same name, -1 after the last */
     memo *memo;    /* for the name being scored */
@@ -218,23 +256,20 @@ static bool plausible(const rrun *r, size_t o, size_t c)
  * its point is within 300 km (a town by the border of a small country). */
 static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
 {
-    const evm_doc *doc = r->doc;
     double near = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t o = (size_t)r->leader[li];
         if (r->st[o].group == r->st[k].group)
             continue;
-        const evm_spot_info *oi = doc->mentions[o].spot;
+        const cpoint *pts = &r->points[r->coff[o]];
         double best = 0;
-        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
-            const evm_candidate *oc = &oi->cands[c];
-            if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
-                continue;
+        for (size_t c = 0; c < r->n_points[o] && best < 1.0; c++) {
+            const cpoint *oc = &pts[c];
             if (fabs(oc->lat - cd->lat) > 6.0)
                 continue;
             double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
             double f;
-            if (oc->level == EVM_GEO_COUNTRY)
+            if (oc->country)
                 f = km < 300 ? 0.5 : 0;
             else
                 f = km < 30 ? 1.0 : km < 100 ? 0.6 : km < 250 ? 0.2 : 0;
@@ -244,6 +279,29 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
         near += best;
     }
     return near;
+}
+
+/* Collects the plausible candidates of the leader o that coherence looks at (not regions
+ * nor first-level regions), in candidate order; again whenever o's scores or choice
+ * change. */
+static void collect_points(rrun *r, size_t o)
+{
+    const evm_spot_info *oi = r->doc->mentions[o].spot;
+    cpoint *pts = &r->points[r->coff[o]];
+    uint32_t n = 0;
+    for (size_t c = 0; c < oi->n_cands; c++) {
+        const evm_candidate *oc = &oi->cands[c];
+        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+            continue;
+        pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
+    }
+    r->n_points[o] = n;
+}
+
+static void collect_all_points(rrun *r)
+{
+    for (size_t li = 0; li < r->n_leaders; li++)
+        collect_points(r, (size_t)r->leader[li]);
 }
 
 /* For a first-level region: how many other names of the document have a plausible
@@ -300,6 +358,41 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
+/* The parts of candidate c of mention k's score that do not depend on the context. */
+static void fix_candidate(rrun *r, size_t k, size_t c)
+{
+    const evm_spot_info *in = r->doc->mentions[k].spot;
+    const evm_candidate *cd = &in->cands[c];
+    cfixed *fx = &r->fixed[r->coff[k] + c];
+    fx->prior = prior(cd);
+    /* the document's countries; a village gains less from them than a city, so that an
+     * American story's "Moscow" stays the capital of Russia */
+    fx->cw = 3.0;
+    if (cd->level == EVM_GEO_POINT && !cd->capital)
+        fx->cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+    /* a region named after its capital ("Alexandria" governorate): the bare name is the
+     * city */
+    fx->penalty = 0;
+    if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
+        for (size_t o = 0; o < in->n_cands; o++) {
+            const evm_candidate *pc = &in->cands[o];
+            if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
+                strncmp(pc->feature, "PPL", 3) == 0 &&
+                (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                strcmp(pc->country, cd->country) == 0 &&
+                (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                 strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
+                /* a city that is its own region ("Saint Petersburg", "Berlin") */
+                bool same = cd->level == EVM_GEO_ADMIN1 &&
+                            strcasecmp(cand_admin1(pc), cd->name) == 0 &&
+                            (pc->population == 0 || cd->population < 2 * pc->population);
+                fx->penalty = same ? 3.0 : 2.5;
+                break;
+            }
+        }
+    fx->vfac = vote_factor(cd);
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -314,38 +407,17 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     }
     for (size_t c = 0; c < in->n_cands; c++) {
         const evm_candidate *cd = &in->cands[c];
-        double s = prior(cd);
+        const cfixed *fx = &r->fixed[r->coff[k] + c];
+        double s = fx->prior;
         /* the document's countries and regions */
-        /* the document's countries; a village gains less from them than a city, so that
-         * an American story's "Moscow" stays the capital of Russia */
-        double cw = 3.0;
-        if (cd->level == EVM_GEO_POINT && !cd->capital)
-            cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
         double cshare = vote_share(ctx, cd->country, NULL);
-        s += cw * cshare;
+        s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
         if (cd->level == EVM_GEO_ADMIN1 && ctx->total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
-        /* a region named after its capital ("Alexandria" governorate): the bare name is
-         * the city */
-        if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
-            for (size_t o = 0; o < in->n_cands; o++) {
-                const evm_candidate *pc = &in->cands[o];
-                if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
-                    strncmp(pc->feature, "PPL", 3) == 0 &&
-                    (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
-                    strcmp(pc->country, cd->country) == 0 &&
-                    (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
-                     strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
-                    /* a city that is its own region ("Saint Petersburg", "Berlin") */
-                    bool same = cd->level == EVM_GEO_ADMIN1 &&
-                                strcasecmp(cand_admin1(pc), cd->name) == 0 &&
-                                (pc->population == 0 || cd->population < 2 * pc->population);
-                    s -= same ? 3.0 : 2.5;
-                    break;
-                }
-            }
+        if (fx->penalty != 0)
+            s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
         /* explicit qualifiers */
@@ -400,10 +472,17 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
 static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
 {
     evm_doc *doc = r->doc;
+    /* the base votes are distinct: adding them to an empty context copies them */
     ctx->n = 0;
     ctx->total_a1 = ctx->total_cc = 0;
-    for (size_t k = 0; k < r->base.n; k++)
-        vote_add(ctx, r->base.v[k].cc, r->base.v[k].admin1, r->base.v[k].w);
+    evm_grow((void **)&ctx->v, &ctx->cap, r->base.n, sizeof *ctx->v);
+    for (size_t k = 0; k < r->base.n; k++) {
+        ctx->v[ctx->n++] = r->base.v[k];
+        if (r->base.v[k].admin1)
+            ctx->total_a1 += r->base.v[k].w;
+        else
+            ctx->total_cc += r->base.v[k].w;
+    }
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
     for (size_t li = 0; li < r->n_leaders; li++) {
@@ -411,7 +490,7 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
         const evm_spot_info *in = doc->mentions[k].spot;
         if (r->st[k].group == exclude_group)
             continue;
-        double rep = 1.0 + 0.3 * log((double)r->st[k].members);
+        double rep = r->rep[k];
         if (first_round) {
             /* only the unambiguous speak in the first round */
             if (in->n_cands == 0)
@@ -420,12 +499,13 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, rep);
+                vote_for(ctx, c0, r->fixed[r->coff[k]].vfac, rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], (0.3 + 0.7 * r->st[k].conf) * rep);
+        vote_for(ctx, &in->cands[r->st[k].best], r->fixed[r->coff[k] + (size_t)r->st[k].best].vfac,
+                 (0.3 + 0.7 * r->st[k].conf) * rep);
     }
 }
 
@@ -605,7 +685,19 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
     r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
+    r.fixed = evm_xmalloc((total + 1) * sizeof *r.fixed);
+    r.points = evm_xmalloc((total + 1) * sizeof *r.points);
+    r.n_points = evm_xcalloc(n + 1, sizeof *r.n_points);
+    r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
+    for (size_t k = 0; k < n; k++) {
+        const evm_spot_info *in = doc->mentions[k].spot;
+        for (size_t c = 0; in && c < in->n_cands; c++)
+            fix_candidate(&r, k, c);
+        if (r.st[k].members)
+            r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
+    }
     base_context(&r);
+    collect_all_points(&r);
 
     votes ctx = {0};
     for (int round = 0; round < 3; round++) {
@@ -617,8 +709,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             r.n_memo = 0;
             FOR_MEMBERS(&r, g, k)
             score_mention(&r, (size_t)k, &ctx);
+            collect_points(&r, (size_t)g);
         }
         choose(&r);
+        collect_all_points(&r);
     }
     one_sense(&r);
 
@@ -676,6 +770,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.st);
     free(r.coff);
     free(r.cscore);
+    free(r.fixed);
+    free(r.points);
+    free(r.n_points);
+    free(r.rep);
     free(r.leader);
     free(r.next);
     free(r.memo);
