@@ -209,39 +209,95 @@ char *evm_geoparse_json(const evm_doc *doc)
     return b.p;
 }
 
-/* ---- the threaded run ---------------------------------------------------------------- */
+/* ---- the threaded run ----------------------------------------------------------------
+ * The calling thread reads articles into a ring of slots and writes the finished lines in
+ * input order; the workers take the slots in order and geoparse them. Reading, geoparsing
+ * and writing overlap, and no barrier waits for the slowest article of a chunk. */
 
-#define CHUNK 256
+#define RING 64 /* articles in flight */
 
 typedef struct slot {
     evm_doc *doc;
     char *line; /* the JSON line, or NULL when the article failed */
+    bool done;  /* under mu */
     evm_diag diag;
 } slot;
 
 typedef struct pool {
     const evm_gaz *gaz;
-    slot *slots;
-    size_t n;
-    size_t next; /* next slot to take, under mu */
+    slot *ring;
+    size_t n_read;  /* articles put in the ring, under mu */
+    size_t n_taken; /* articles taken by a worker, under mu */
+    bool end;       /* no more articles will come, under mu */
     pthread_mutex_t mu;
+    pthread_cond_t work; /* an article came, or the end */
+    pthread_cond_t done; /* an article was geoparsed */
 } pool;
+
+/* Geoparses the article of a slot into its line and frees the article. */
+static void process(const evm_gaz *gaz, slot *s)
+{
+    s->diag.msg[0] = '\0';
+    s->line = NULL;
+    if (evm_geoparse_doc(gaz, s->doc, &s->diag) == EVM_OK)
+        s->line = evm_geoparse_json(s->doc);
+    evm_doc_free(s->doc);
+    s->doc = NULL;
+}
 
 static void *worker(void *arg)
 {
     pool *p = arg;
+    pthread_mutex_lock(&p->mu);
     for (;;) {
-        pthread_mutex_lock(&p->mu);
-        size_t i = p->next++;
+        while (p->n_taken == p->n_read && !p->end)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->n_taken == p->n_read)
+            break;
+        slot *s = &p->ring[p->n_taken++ % RING];
         pthread_mutex_unlock(&p->mu);
-        if (i >= p->n)
-            return NULL;
-        slot *s = &p->slots[i];
-        s->diag.msg[0] = '\0';
-        if (evm_geoparse_doc(p->gaz, s->doc, &s->diag) == EVM_OK)
-            s->line = evm_geoparse_json(s->doc);
-        evm_doc_free(s->doc);
-        s->doc = NULL;
+        process(p->gaz, s);
+        pthread_mutex_lock(&p->mu);
+        s->done = true;
+        pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Writes a finished slot's line (or reports why there is none). */
+static void emit(slot *s, FILE *out, size_t *skipped, void (*report)(void *ctx, const char *msg),
+                 void *ctx)
+{
+    if (s->line) {
+        fputs(s->line, out);
+        fputc('\n', out);
+        free(s->line);
+        s->line = NULL;
+    } else {
+        (*skipped)++;
+        if (report)
+            report(ctx, s->diag.msg);
+    }
+}
+
+/* The next article, skipping (and reporting) bad ones: EVM_OK with *doc NULL at the end. */
+static evm_err next_article(evm_reader *r, evm_doc **doc, size_t *skipped,
+                            void (*report)(void *ctx, const char *msg), void *ctx, evm_diag *diag)
+{
+    for (;;) {
+        evm_diag d;
+        d.msg[0] = '\0';
+        evm_err e = evm_article_next(r, doc, &d);
+        if (e == EVM_ERR_INPUT) {
+            (*skipped)++;
+            if (report)
+                report(ctx, d.msg);
+            continue;
+        }
+        if (e)
+            *diag = d;
+        return e;
     }
 }
 
@@ -253,72 +309,82 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
     evm_err e = evm_article_open(path, opts, &r, diag);
     if (e)
         return e;
-    if (threads < 1)
-        threads = 1;
-    pool p = {.gaz = gaz};
-    p.slots = evm_xcalloc(CHUNK, sizeof *p.slots);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_t *tids = evm_xcalloc((size_t)threads, sizeof *tids);
     *skipped = 0;
-    bool end = false;
-    while (!end && e == EVM_OK) {
-        p.n = 0;
-        p.next = 0;
-        while (p.n < CHUNK) {
+    pool p = {.gaz = gaz};
+    p.ring = evm_xcalloc(RING, sizeof *p.ring);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.done, NULL);
+    pthread_t *tids = evm_xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *tids);
+    int started = 0;
+    for (int t = 0; threads > 1 && t < threads; t++)
+        if (pthread_create(&tids[t], NULL, worker, &p) == 0)
+            started++;
+    bool reading = true;
+    size_t n_written = 0;
+    for (;;) {
+        /* read while the ring has room */
+        if (reading && p.n_read - n_written < RING) {
             evm_doc *doc = NULL;
-            evm_diag d;
-            d.msg[0] = '\0';
-            evm_err re = evm_article_next(r, &doc, &d);
-            if (re == EVM_ERR_INPUT) {
-                (*skipped)++;
-                if (report)
-                    report(ctx, d.msg);
+            evm_err re = next_article(r, &doc, skipped, report, ctx, diag);
+            if (re || !doc) {
+                e = re;
+                reading = false;
+                pthread_mutex_lock(&p.mu);
+                p.end = true;
+                pthread_cond_broadcast(&p.work);
+                pthread_mutex_unlock(&p.mu);
                 continue;
             }
-            if (re) {
-                *diag = d;
-                e = re;
-                break;
-            }
-            if (!doc) {
-                end = true;
-                break;
-            }
-            p.slots[p.n].doc = doc;
-            p.slots[p.n].line = NULL;
-            p.n++;
-        }
-        if (threads == 1 || p.n < 2) {
-            worker(&p);
-        } else {
-            int started = 0;
-            for (int t = 0; t < threads; t++)
-                if (pthread_create(&tids[t], NULL, worker, &p) == 0)
-                    started++;
-            if (!started)
-                worker(&p);
-            for (int t = 0; t < started; t++)
-                pthread_join(tids[t], NULL);
-        }
-        for (size_t i = 0; i < p.n; i++) {
-            slot *s = &p.slots[i];
-            if (s->line) {
-                fputs(s->line, out);
-                fputc('\n', out);
-                free(s->line);
-                s->line = NULL;
+            slot *s = &p.ring[p.n_read % RING];
+            s->doc = doc;
+            s->done = false;
+            if (!started) {
+                process(gaz, s);
+                s->done = true;
+                p.n_read++;
             } else {
-                (*skipped)++;
-                if (report)
-                    report(ctx, s->diag.msg);
+                pthread_mutex_lock(&p.mu);
+                p.n_read++;
+                pthread_cond_signal(&p.work);
+                pthread_mutex_unlock(&p.mu);
+                if (p.n_read - n_written < RING)
+                    continue; /* keep the workers fed; write when the ring is full */
             }
         }
-        if (ferror(out) && e == EVM_OK)
+        if (n_written == p.n_read) {
+            if (!reading)
+                break;
+            continue;
+        }
+        /* write the next article in input order once it is done */
+        slot *s = &p.ring[n_written % RING];
+        if (started) {
+            pthread_mutex_lock(&p.mu);
+            while (!s->done)
+                pthread_cond_wait(&p.done, &p.mu);
+            pthread_mutex_unlock(&p.mu);
+        }
+        emit(s, out, skipped, report, ctx);
+        n_written++;
+        if (reading && ferror(out)) {
             e = evm_diag_set(diag, EVM_ERR_IO, "error writing the output");
+            reading = false;
+            pthread_mutex_lock(&p.mu);
+            p.end = true;
+            pthread_cond_broadcast(&p.work);
+            pthread_mutex_unlock(&p.mu);
+        }
     }
+    for (int t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    if (e == EVM_OK && ferror(out))
+        e = evm_diag_set(diag, EVM_ERR_IO, "error writing the output");
+    pthread_cond_destroy(&p.done);
+    pthread_cond_destroy(&p.work);
     pthread_mutex_destroy(&p.mu);
     free(tids);
-    free(p.slots);
+    free(p.ring);
     evm_article_close(r);
     return e;
 }
