@@ -13,52 +13,62 @@
 #include "utf8.h"
 
 /* Abbreviations whose period never ends a sentence (titles, months, "St."). Lowercase,
- * compared after folding ASCII case. */
+ * compared after folding ASCII case; every list here is sorted in strcmp order, for
+ * binary search. */
 static const char *const title_abbrevs[] = {
-    "mr",   "mrs",  "ms",   "dr",  "prof", "gen",    "lt",  "col",    "maj",  "capt", "cpt",
-    "sgt",  "adm",  "cmdr", "gov", "sen",  "rep",    "rev", "hon",    "pres", "supt", "st",
-    "ste",  "mt",   "ft",   "jan", "feb",  "mar",    "apr", "jun",    "jul",  "aug",  "sep",
-    "sept", "oct",  "nov",  "dec", "no",   "nos",    "vs",  "v",      "gov",  "atty", "insp",
-    "det",  "cpl",  "pvt",  "sr",  "jr",   "messrs", "mme", "mlle",   "fr",   "msgr", "brig",
-    "gens", "reps", "sens", "ave", "blvd", "rd",     "hwy", "approx", "est",  "dept", "univ",
-    "inc",  "corp", "co",   "ltd", "bros", "ca",     "cf",  "al",     "etc",  "e.g",  "i.e"};
+    "adm",  "al",     "approx", "apr",  "atty", "aug",  "ave",  "blvd", "brig", "bros", "ca",
+    "capt", "cf",     "cmdr",   "co",   "col",  "corp", "cpl",  "cpt",  "dec",  "dept", "det",
+    "dr",   "e.g",    "est",    "etc",  "feb",  "fr",   "ft",   "gen",  "gens", "gov",  "hon",
+    "hwy",  "i.e",    "inc",    "insp", "jan",  "jr",   "jul",  "jun",  "lt",   "ltd",  "maj",
+    "mar",  "messrs", "mlle",   "mme",  "mr",   "mrs",  "ms",   "msgr", "mt",   "no",   "nos",
+    "nov",  "oct",    "pres",   "prof", "pvt",  "rd",   "rep",  "reps", "rev",  "sen",  "sens",
+    "sep",  "sept",   "sgt",    "sr",   "st",   "ste",  "supt", "univ", "v",    "vs"};
 
 /* US state abbreviations in AP style: they take a period and often end a sentence. */
 static const char *const other_abbrevs[] = {
-    "ala", "ariz", "ark",  "calif", "colo", "conn", "del",  "fla",  "ga",   "ill",  "ind",
-    "kan", "kans", "ky",   "la",    "md",   "mass", "mich", "minn", "miss", "mo",   "mont",
-    "neb", "nev",  "okla", "ore",   "pa",   "tenn", "tex",  "va",   "vt",   "wash", "wis",
-    "wyo", "d.c",  "u.s",  "u.k",   "u.n",  "e.u",  "n.y",  "n.j",  "n.c",  "s.c",  "n.d",
-    "s.d", "n.h",  "n.m",  "r.i",   "w.va", "p.m",  "a.m",  "u.s.a"};
+    "a.m",  "ala",   "ariz", "ark", "calif", "colo", "conn", "d.c",  "del", "e.u",  "fla",
+    "ga",   "ill",   "ind",  "kan", "kans",  "ky",   "la",   "mass", "md",  "mich", "minn",
+    "miss", "mo",    "mont", "n.c", "n.d",   "n.h",  "n.j",  "n.m",  "n.y", "neb",  "nev",
+    "okla", "ore",   "p.m",  "pa",  "r.i",   "s.c",  "s.d",  "tenn", "tex", "u.k",  "u.n",
+    "u.s",  "u.s.a", "va",   "vt",  "w.va",  "wash", "wis",  "wyo"};
 
 /* Words that typically open a sentence; after an abbreviation they mark a break. */
 static const char *const openers[] = {
-    "the",  "a",     "an",   "he",  "she",   "it",     "they",      "we",     "i",          "but",
-    "and",  "in",    "on",   "at",  "this",  "that",   "these",     "those",  "there",      "his",
-    "her",  "their", "its",  "our", "after", "before", "when",      "while",  "as",         "if",
-    "some", "many",  "most", "one", "two",   "three",  "officials", "police", "authorities"};
+    "a",    "after", "an",    "and",       "as",    "at",    "authorities", "before",
+    "but",  "he",    "her",   "his",       "i",     "if",    "in",          "it",
+    "its",  "many",  "most",  "officials", "on",    "one",   "our",         "police",
+    "she",  "some",  "that",  "the",       "their", "there", "these",       "they",
+    "this", "those", "three", "two",       "we",    "when",  "while"};
 
-/* Is a[0..n) the lowercase word b, ignoring ASCII case? (b is NUL-terminated.) */
-static bool ascii_ieq(const char *a, size_t n, const char *b)
+/* Compares a[0..n) with ASCII case folded against the lowercase word b, as strcmp does. */
+static int ascii_icmp(const char *a, size_t n, const char *b)
 {
     for (size_t i = 0; i < n; i++) {
-        char c = a[i];
+        unsigned char c = (unsigned char)a[i];
         if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (c != b[i]) /* also stops at b's NUL: a has none */
-            return false;
+            c = (unsigned char)(c + 32);
+        unsigned char d = (unsigned char)b[i];
+        if (d == '\0')
+            return 1;
+        if (c != d)
+            return c < d ? -1 : 1;
     }
-    return b[n] == '\0';
+    return b[n] == '\0' ? 0 : -1;
 }
 
 static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
 {
-    if (n == 0)
-        return false;
-    char first = w[0] >= 'A' && w[0] <= 'Z' ? (char)(w[0] + 32) : w[0];
-    for (size_t i = 0; i < count; i++)
-        if (list[i][0] == first && ascii_ieq(w, n, list[i]))
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = ascii_icmp(w, n, list[mid]);
+        if (c == 0)
             return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return false;
 }
 
@@ -133,6 +143,12 @@ static bool is_hyphen(int32_t cp)
     return cp == '-' || cp == 0x2010 || cp == 0x2011;
 }
 
+/* An ASCII letter or digit (the byte is a whole character). */
+static inline bool ascii_alnum(unsigned char b)
+{
+    return (uint32_t)((b | 0x20) - 'a') < 26 || (uint32_t)(b - '0') < 10;
+}
+
 static inline bool is_word_char(int32_t cp)
 {
     if (cp < 0x80)
@@ -166,6 +182,10 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
 {
     size_t j = i;
     while (j < n) {
+        if (ascii_alnum((unsigned char)s[j])) {
+            j++;
+            continue;
+        }
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
         if (is_word_char(cp)) {
@@ -243,6 +263,20 @@ static uint16_t case_flags(const char *s, size_t start, size_t end)
     size_t letters = 0, upper = 0;
     bool first = true;
     for (size_t i = start; i < end;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            if ((uint32_t)((b | 0x20) - 'a') < 26) {
+                letters++;
+                if (b <= 'Z') {
+                    upper++;
+                    if (first)
+                        f |= EVM_TOKF_CAP;
+                }
+                first = false;
+            }
+            i++;
+            continue;
+        }
         size_t k;
         int32_t cp = cp_at(s, end, i, &k);
         if (is_letter(cp)) {
@@ -283,6 +317,11 @@ static void tokenize(evm_doc *doc)
     size_t n = doc->len;
     bool space = true;
     for (size_t i = doc->body; i < n;) {
+        if (s[i] == ' ') {
+            space = true;
+            i++;
+            continue;
+        }
         size_t k;
         int32_t cp = cp_at(s, n, i, &k);
         if (is_space(cp) || cp == 0xFEFF) {
