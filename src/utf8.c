@@ -31,11 +31,30 @@ size_t evm_utf8_encode(int32_t cp, char *buf)
     return k > 0 ? (size_t)k : 0;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Eight bytes at s (any alignment). */
+static uint64_t word_at(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
 /* The length of the valid prefix of s[0..n) without NUL bytes. */
 static size_t valid_prefix(const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        /* eight ASCII bytes, none of them NUL */
+        if (i + 8 <= n) {
+            uint64_t w = word_at(s + i);
+            if (((w | (w - ONES)) & HIGHS) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)s[i];
         if (c - 1u < 0x7Fu) { /* 0x01..0x7F */
             i++;
@@ -110,15 +129,21 @@ evm_utf8_index *evm_utf8_index_new(const char *s, size_t n)
     ix->s = s;
     ix->n = n;
     ix->nchk = nchk;
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i % IX_STEP == 0)
-            ix->chk[i / IX_STEP] = c;
+    size_t c = 0, i = 0;
+    /* whole blocks a word at a time: continuation bytes are the 10xxxxxx ones */
+    for (; i + IX_STEP <= n; i += IX_STEP) {
+        ix->chk[i / IX_STEP] = c;
+        size_t cont = 0;
+        for (size_t j = 0; j < IX_STEP; j += 8) {
+            uint64_t w = word_at(s + i + j);
+            cont += (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
+        }
+        c += IX_STEP - cont;
+    }
+    ix->chk[i / IX_STEP] = c; /* the last, partial block (or the end) */
+    for (; i < n; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             c++;
-    }
-    if (n % IX_STEP == 0)
-        ix->chk[n / IX_STEP] = c;
     return ix;
 }
 

@@ -100,6 +100,23 @@ static void test_repair_cases(void **state)
         assert_int_equal(out[on], '\0');
         free(out);
     }
+    /* one bad byte at every position of texts of every length (the 8-byte fast path) */
+    const unsigned char bad[] = {0x00, 0x80, 0xC3, 0xFF};
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t pos = 0; pos < n; pos++)
+            for (size_t b = 0; b < sizeof bad; b++) {
+                memset(in, 'a', n);
+                in[pos] = (char)bad[b];
+                size_t wn;
+                size_t wr = repair_reference(in, n, want, &wn);
+                char *out;
+                size_t on;
+                assert_int_equal(evm_utf8_repair(in, n, &out, &on), wr);
+                assert_int_equal(wr, 1);
+                assert_int_equal(on, wn);
+                assert_memory_equal(out, want, wn);
+                free(out);
+            }
     char *out;
     size_t on;
     assert_int_equal(evm_utf8_repair("", 0, &out, &on), 0);
@@ -139,6 +156,49 @@ static void test_offsets(void **state)
     assert_int_equal(evm_utf8_index_cp(ix, n), evm_utf8_count(s, n));
     assert_int_equal(evm_utf8_index_cp(ix, n - 1), evm_utf8_count(s, n) - 1); /* inside ü */
     evm_utf8_index_free(ix);
+}
+
+/* The converter as first written: checkpoints every 64 bytes counted byte by byte. */
+static size_t index_reference(const char *s, size_t n, size_t off)
+{
+    if (off > n)
+        off = n;
+    size_t base = off / 64 * 64, c = 0, lead = 0;
+    for (size_t i = 0; i < base; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    for (size_t i = base; i < off; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            lead++;
+    if (off < n && ((unsigned char)s[off] & 0xC0) == 0x80 && lead > 0)
+        lead--;
+    return c + lead;
+}
+
+/* Texts of every length around the checkpoints, mixing 1- to 4-byte characters: every
+ * byte offset (and one past the end) converts as the reference does. */
+static void test_offsets_random(void **state)
+{
+    (void)state;
+    const char *chars[] = {"a", " ", "\xC3\xBC", "\xE2\x80\x99", "\xD0\x9A", "\xF0\x9F\x8C\x8D",
+                           "."};
+    char s[400];
+    srand(3);
+    for (int t = 0; t < 3000; t++) {
+        size_t n = 0, want = (size_t)rand() % 300;
+        while (n < want) {
+            const char *c = chars[rand() % 7];
+            size_t k = strlen(c);
+            if (n + k > sizeof s)
+                break;
+            memcpy(s + n, c, k);
+            n += k;
+        }
+        evm_utf8_index *ix = evm_utf8_index_new(s, n);
+        for (size_t off = 0; off <= n + 1; off++)
+            assert_int_equal(evm_utf8_index_cp(ix, off), index_reference(s, n, off));
+        evm_utf8_index_free(ix);
+    }
 }
 
 static void test_classes(void **state)
@@ -190,10 +250,10 @@ static void test_ascii_classes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),        cmocka_unit_test(test_repair),
-        cmocka_unit_test(test_repair_cases),  cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_offsets),       cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_ascii_classes),
+        cmocka_unit_test(test_decode),       cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_repair_cases), cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_offsets),      cmocka_unit_test(test_offsets_random),
+        cmocka_unit_test(test_classes),      cmocka_unit_test(test_ascii_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
