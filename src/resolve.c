@@ -583,22 +583,46 @@ static void one_sense(rrun *r)
     free(sums);
 }
 
+/* A word base_context has looked up, and its demonym's country (NULL: none). */
+typedef struct dslot {
+    uint32_t start, n; /* the word in doc->text */
+    bool word;         /* the slot is used */
+    const char *cc;
+} dslot;
+
 /* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
+    /* each distinct word is looked up once: a table of the words seen, by their text */
+    size_t cap = 16;
+    while (cap < 2 * doc->n_tokens)
+        cap *= 2;
+    dslot *seen = evm_xcalloc(cap, sizeof *seen);
     for (size_t i = 0; i < doc->n_tokens; i++) {
         const evm_token *t = &doc->tokens[i];
         if (t->kind != EVM_TOK_WORD || !(t->flags & EVM_TOKF_CAP))
             continue;
         const char *w = doc->text + t->start;
         size_t n = t->end - t->start;
-        const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
-        if (!cc && n > 3 && w[n - 1] == 's')
-            cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
+        uint64_t h = 1469598103934665603ull;
+        for (size_t j = 0; j < n; j++)
+            h = (h ^ (unsigned char)w[j]) * 1099511628211ull;
+        size_t slot = (size_t)h & (cap - 1);
+        while (seen[slot].word &&
+               (seen[slot].n != n || memcmp(doc->text + seen[slot].start, w, n) != 0))
+            slot = (slot + 1) & (cap - 1);
+        if (!seen[slot].word) {
+            const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
+            if (!cc && n > 3 && w[n - 1] == 's')
+                cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
+            seen[slot] = (dslot){t->start, (uint32_t)n, true, cc};
+        }
+        const char *cc = seen[slot].cc;
         if (cc && strlen(cc) == 2)
             vote_add(&r->base, cc, NULL, 0.5);
     }
+    free(seen);
     if (doc->dateline && doc->dateline[0]) {
         char key[256];
         const char *dl = doc->dateline;
