@@ -595,8 +595,11 @@ static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
     /* each distinct word is looked up once: a table of the words seen, by their text */
+    size_t words = 0;
+    for (size_t i = 0; i < doc->n_tokens; i++)
+        words += doc->tokens[i].kind == EVM_TOK_WORD && (doc->tokens[i].flags & EVM_TOKF_CAP);
     size_t cap = 16;
-    while (cap < 2 * doc->n_tokens)
+    while (cap < 2 * words)
         cap *= 2;
     dslot *seen = evm_xcalloc(cap, sizeof *seen);
     for (size_t i = 0; i < doc->n_tokens; i++) {
