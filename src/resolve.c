@@ -17,70 +17,109 @@ double evm_resolve_km(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(fmin(1.0, sqrt(h)));
 }
 
-/* ---- votes: the document's countries and first-level regions -------------------------- */
+/* ---- votes: the document's countries and first-level regions --------------------------
+ * A vote is for a key: a country, or a first-level region of a country (region names
+ * compared without case). The keys a document can vote for are numbered once (vkeys);
+ * a context is then an array of weights by key, with the totals summed in the order the
+ * votes come. */
 
-typedef struct vote {
+typedef struct vkey {
     char cc[3];
-    const char *admin1; /* NULL for a country vote */
-    double w;
-} vote;
+    const char *admin1; /* NULL for a country */
+} vkey;
 
-typedef struct votes {
-    vote *v;
+typedef struct vkeys {
+    vkey *k;
     size_t n, cap;
-    double total_cc, total_a1;
-} votes;
+    int32_t *slot; /* open addressing by country and region length, -1 when free */
+    size_t n_slots;
+} vkeys;
 
-/* strcmp(a, b) == 0 for a vote's country code a (at most two characters). */
+/* strcmp(a, b) == 0 for a key's country code a (at most two characters). */
 static inline bool cc_eq(const char *a, const char *b)
 {
     return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && (a[1] == '\0' || b[2] == '\0')));
 }
 
-/* Is the vote x the one for country cc and region admin1 (NULL: the country's vote)? */
-static inline bool vote_is(const vote *x, const char *cc, const char *admin1)
+static bool vkey_is(const vkey *x, const char *cc, const char *admin1)
 {
     return cc_eq(x->cc, cc) && (!x->admin1) == (!admin1) &&
            (!admin1 || x->admin1 == admin1 || strcasecmp(x->admin1, admin1) == 0);
 }
 
-static void vote_add(votes *vs, const char *cc, const char *admin1, double w)
+/* The hash folds ASCII case as strcasecmp does in the "C" locale (evmap never sets
+ * LC_CTYPE). */
+static size_t vkey_hash(const char *cc, const char *admin1)
 {
-    if (!cc || !cc[0] || w <= 0)
-        return;
-    if (admin1 && !admin1[0])
-        return;
-    for (size_t k = 0; k < vs->n; k++) {
-        vote *x = &vs->v[k];
-        if (vote_is(x, cc, admin1)) {
-            x->w += w;
-            goto total;
+    size_t h = (unsigned char)cc[0] * 131u + (cc[0] ? (unsigned char)cc[1] : 0u);
+    if (admin1) {
+        h = h * 31u + 1u;
+        for (const unsigned char *p = (const unsigned char *)admin1; *p; p++)
+            h = h * 31u + (*p >= 'A' && *p <= 'Z' ? *p + 32u : *p);
+    }
+    return h * 2654435761u;
+}
+
+/* The number of the key (cc, admin1), added when new; -1 for no key (an empty country
+ * or region: such votes are not cast). */
+static int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
+{
+    if (!cc || !cc[0] || (admin1 && !admin1[0]))
+        return -1;
+    if (2 * (ks->n + 1) > ks->n_slots) {
+        size_t ns = ks->n_slots ? 2 * ks->n_slots : 64;
+        free(ks->slot);
+        ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+        ks->n_slots = ns;
+        for (size_t i = 0; i < ns; i++)
+            ks->slot[i] = -1;
+        for (size_t k = 0; k < ks->n; k++) {
+            size_t i = vkey_hash(ks->k[k].cc, ks->k[k].admin1) & (ns - 1);
+            while (ks->slot[i] >= 0)
+                i = (i + 1) & (ns - 1);
+            ks->slot[i] = (int32_t)k;
         }
     }
-    evm_grow((void **)&vs->v, &vs->cap, vs->n + 1, sizeof *vs->v);
-    vote *x = &vs->v[vs->n++];
+    size_t i = vkey_hash(cc, admin1) & (ks->n_slots - 1);
+    for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
+        if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
+            return ks->slot[i];
+    evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
+    vkey *x = &ks->k[ks->n];
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
     x->admin1 = admin1;
-    x->w = w;
-total:
-    if (admin1)
+    ks->slot[i] = (int32_t)ks->n;
+    return (int32_t)ks->n++;
+}
+
+/* Votes by key (w has one weight per key; 0 where none came). */
+typedef struct votes {
+    const vkeys *keys;
+    double *w;
+    double total_cc, total_a1;
+} votes;
+
+static void vote_add(votes *vs, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    vs->w[key] += w;
+    if (vs->keys->k[key].admin1)
         vs->total_a1 += w;
     else
         vs->total_cc += w;
 }
 
-static double vote_share(const votes *vs, const char *cc, const char *admin1)
+/* The share of the votes of its kind that key has. */
+static double vote_share(const votes *vs, int32_t key)
 {
-    double total = admin1 ? vs->total_a1 : vs->total_cc;
-    if (total <= 0 || !cc[0] || (admin1 && !admin1[0]))
+    if (key < 0)
         return 0;
-    for (size_t k = 0; k < vs->n; k++) {
-        const vote *x = &vs->v[k];
-        if (vote_is(x, cc, admin1))
-            return x->w / fmax(total, 1.0); /* one weak vote is not a consensus */
-    }
-    return 0;
+    double total = vs->keys->k[key].admin1 ? vs->total_a1 : vs->total_cc;
+    if (total <= 0)
+        return 0;
+    return vs->w[key] / fmax(total, 1.0); /* one weak vote is not a consensus */
 }
 
 /* The first-level region a candidate lies in (its own name when it is one). */
@@ -98,19 +137,6 @@ static double vote_factor(const evm_candidate *c)
     if (c->level == EVM_GEO_POINT && !c->capital)
         return fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
     return 1.0;
-}
-
-/* Adds the votes one chosen candidate casts: its country and its first-level region;
- * factor is vote_factor(c). */
-static void vote_for(votes *vs, const evm_candidate *c, double factor, double w)
-{
-    if (c->level == EVM_GEO_REGION)
-        return;
-    if (c->level == EVM_GEO_POINT && !c->capital)
-        w *= factor;
-    vote_add(vs, c->country, NULL, w);
-    if (c->level != EVM_GEO_COUNTRY)
-        vote_add(vs, c->country, cand_admin1(c), c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
 }
 
 /* ---- scoring ----------------------------------------------------------------------------- */
@@ -184,7 +210,15 @@ typedef struct cfixed {
     double cw;      /* weight of the document's countries */
     double penalty; /* a region named after its capital city, else 0 */
     double vfac;    /* vote_factor() */
+    int32_t kcc;    /* vote key of its country, -1 for none */
+    int32_t ka1;    /* vote key of its first-level region, -1 for none */
 } cfixed;
+
+/* A vote of the base context, in the order they came. */
+typedef struct bvote {
+    int32_t key;
+    double w;
+} bvote;
 
 /* A plausible point of a name, for coherence. */
 typedef struct cpoint {
@@ -202,13 +236,42 @@ typedef struct rrun {
     double *rep;        /* per mention: the weight of a name repeated `members` times */
     cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
     uint32_t *n_points; /* per mention (leaders only) */
-    votes base;         /* dateline and demonyms */
-    int32_t *leader;    /* the first mention of each name (with spot info), in text order */
+    vkeys keys;         /* what the document can vote for */
+    bvote *base;        /* dateline and demonyms, by first arrival */
+    size_t n_base, cap_base;
+    int32_t *leader; /* the first mention of each name (with spot info), in text order */
     size_t n_leaders;
     int32_t *next; /* the next mention of the same name, -1 after the last */
     memo *memo;    /* for the name being scored */
     size_t n_memo, cap_memo;
 } rrun;
+
+/* Adds the votes one chosen candidate casts (fx: its fixed part): its country and its
+ * first-level region. */
+static void vote_for(votes *vs, const evm_candidate *c, const cfixed *fx, double w)
+{
+    if (c->level == EVM_GEO_REGION)
+        return;
+    if (c->level == EVM_GEO_POINT && !c->capital)
+        w *= fx->vfac;
+    vote_add(vs, fx->kcc, w);
+    if (c->level != EVM_GEO_COUNTRY)
+        vote_add(vs, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+}
+
+/* A base vote (merged with an earlier one for the same key). */
+static void base_add(rrun *r, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    for (size_t i = 0; i < r->n_base; i++)
+        if (r->base[i].key == key) {
+            r->base[i].w += w;
+            return;
+        }
+    evm_grow((void **)&r->base, &r->cap_base, r->n_base + 1, sizeof *r->base);
+    r->base[r->n_base++] = (bvote){key, w};
+}
 
 /* Iterates over the mentions of the name whose first mention is g. */
 #define FOR_MEMBERS(r, g, k) for (int32_t k = (int32_t)(g); k >= 0; k = (r)->next[k])
@@ -391,6 +454,8 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
             }
         }
     fx->vfac = vote_factor(cd);
+    fx->kcc = vkey_id(&r->keys, cd->country, NULL);
+    fx->ka1 = cd->level != EVM_GEO_COUNTRY ? vkey_id(&r->keys, cd->country, cand_admin1(cd)) : -1;
 }
 
 /* Scores every candidate of mention k given the current context. */
@@ -410,7 +475,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const cfixed *fx = &r->fixed[r->coff[k] + c];
         double s = fx->prior;
         /* the document's countries and regions */
-        double cshare = vote_share(ctx, cd->country, NULL);
+        double cshare = vote_share(ctx, fx->kcc);
         s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
@@ -419,7 +484,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         if (fx->penalty != 0)
             s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
+            s += 2.6 * vote_share(ctx, fx->ka1);
         /* explicit qualifiers */
         if (q) {
             if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
@@ -472,17 +537,10 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
 static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
 {
     evm_doc *doc = r->doc;
-    /* the base votes are distinct: adding them to an empty context copies them */
-    ctx->n = 0;
+    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
     ctx->total_a1 = ctx->total_cc = 0;
-    evm_grow((void **)&ctx->v, &ctx->cap, r->base.n, sizeof *ctx->v);
-    for (size_t k = 0; k < r->base.n; k++) {
-        ctx->v[ctx->n++] = r->base.v[k];
-        if (r->base.v[k].admin1)
-            ctx->total_a1 += r->base.v[k].w;
-        else
-            ctx->total_cc += r->base.v[k].w;
-    }
+    for (size_t i = 0; i < r->n_base; i++)
+        vote_add(ctx, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
     for (size_t li = 0; li < r->n_leaders; li++) {
@@ -499,12 +557,12 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, r->fixed[r->coff[k]].vfac, rep);
+                vote_for(ctx, c0, &r->fixed[r->coff[k]], rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], r->fixed[r->coff[k] + (size_t)r->st[k].best].vfac,
+        vote_for(ctx, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
                  (0.3 + 0.7 * r->st[k].conf) * rep);
     }
 }
@@ -623,7 +681,7 @@ static void base_context(rrun *r)
         }
         const char *cc = seen[slot].cc;
         if (cc && strlen(cc) == 2)
-            vote_add(&r->base, cc, NULL, 0.5);
+            base_add(r, vkey_id(&r->keys, cc, NULL), 0.5);
     }
     free(seen);
     if (doc->dateline && doc->dateline[0]) {
@@ -634,9 +692,9 @@ static void base_context(rrun *r)
         evm_candidate c[8];
         size_t nc = kn ? evm_gazetteer_lookup_key(r->gaz, key, kn, c, 8) : 0;
         if (nc) {
-            vote_add(&r->base, c[0].country, NULL, 2.0);
+            base_add(r, vkey_id(&r->keys, c[0].country, NULL), 2.0);
             if (c[0].level != EVM_GEO_COUNTRY)
-                vote_add(&r->base, c[0].country, cand_admin1(&c[0]), 1.0);
+                base_add(r, vkey_id(&r->keys, c[0].country, cand_admin1(&c[0])), 1.0);
         }
     }
 }
@@ -658,7 +716,8 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
         return false;
     /* alone in its document it may well be the story's town; beside other places it
      * must share a country with them */
-    return ctx->total_cc >= 1.0 && vote_share(ctx, c->country, NULL) < 0.05;
+    return ctx->total_cc >= 1.0 &&
+           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc) < 0.05;
 }
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -726,7 +785,8 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     base_context(&r);
     collect_all_points(&r);
 
-    votes ctx = {0};
+    /* every key is known now */
+    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(r.keys.n + 1, sizeof *ctx.w)};
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions */
@@ -792,8 +852,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     doc->n_mentions = out;
     free(drop);
     free(remap);
-    free(ctx.v);
-    free(r.base.v);
+    free(ctx.w);
+    free(r.base);
+    free(r.keys.k);
+    free(r.keys.slot);
     free(r.st);
     free(r.coff);
     free(r.cscore);
