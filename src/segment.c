@@ -143,12 +143,6 @@ static bool is_hyphen(int32_t cp)
     return cp == '-' || cp == 0x2010 || cp == 0x2011;
 }
 
-/* An ASCII letter or digit (the byte is a whole character). */
-static inline bool ascii_alnum(unsigned char b)
-{
-    return (uint32_t)((b | 0x20) - 'a') < 26 || (uint32_t)(b - '0') < 10;
-}
-
 static inline bool is_word_char(int32_t cp)
 {
     if (cp < 0x80)
@@ -177,18 +171,41 @@ static bool is_initials_chain(const char *w, size_t n)
     return seg <= 1;
 }
 
-/* Scans a word starting at i; returns its end and sets flags. */
+/* The case flags of a word from its first letter and its letter counts: CAP when the
+ * first letter is a capital, UPPER when there are two letters or more, all capitals. */
+static uint16_t case_flags(bool first_upper, size_t letters, size_t upper)
+{
+    uint16_t f = first_upper ? EVM_TOKF_CAP : 0;
+    if (letters >= 2 && upper == letters)
+        f |= EVM_TOKF_UPPER;
+    return f;
+}
+
+/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
+ * flags included (the letters counted are those before the end returned). */
 static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
 {
-    size_t j = i;
+    size_t j = i, letters = 0, upper = 0;
+    bool first_upper = is_upper(cp_at(s, n, i, NULL));
     while (j < n) {
-        if (ascii_alnum((unsigned char)s[j])) {
+        unsigned char b = (unsigned char)s[j];
+        if ((uint32_t)((b | 0x20) - 'a') < 26) {
+            letters++;
+            upper += b <= 'Z';
+            j++;
+            continue;
+        }
+        if ((uint32_t)(b - '0') < 10) {
             j++;
             continue;
         }
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
         if (is_word_char(cp)) {
+            if (is_letter(cp)) {
+                letters++;
+                upper += is_upper(cp);
+            }
             j += k;
             continue;
         }
@@ -202,7 +219,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
                 size_t after = j + k + k2;
                 int32_t a = after < n ? cp_at(s, n, after, NULL) : ' ';
                 if (!is_word_char(a)) {
-                    *flags |= EVM_TOKF_POSSESSIVE;
+                    *flags |= EVM_TOKF_POSSESSIVE | case_flags(first_upper, letters, upper);
                     return j;
                 }
             }
@@ -230,10 +247,11 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
             single_cap = true;
         if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
             evm_segment_is_abbrev(s + i, wl)) {
-            *flags |= EVM_TOKF_ABBREV;
+            *flags |= EVM_TOKF_ABBREV | case_flags(first_upper, letters, upper);
             return j + 1;
         }
     }
+    *flags |= case_flags(first_upper, letters, upper);
     return j;
 }
 
@@ -255,44 +273,6 @@ static size_t scan_number(const char *s, size_t n, size_t i)
         break;
     }
     return j;
-}
-
-static uint16_t case_flags(const char *s, size_t start, size_t end)
-{
-    uint16_t f = 0;
-    size_t letters = 0, upper = 0;
-    bool first = true;
-    for (size_t i = start; i < end;) {
-        unsigned char b = (unsigned char)s[i];
-        if (b < 0x80) {
-            if ((uint32_t)((b | 0x20) - 'a') < 26) {
-                letters++;
-                if (b <= 'Z') {
-                    upper++;
-                    if (first)
-                        f |= EVM_TOKF_CAP;
-                }
-                first = false;
-            }
-            i++;
-            continue;
-        }
-        size_t k;
-        int32_t cp = cp_at(s, end, i, &k);
-        if (is_letter(cp)) {
-            letters++;
-            if (is_upper(cp)) {
-                upper++;
-                if (first)
-                    f |= EVM_TOKF_CAP;
-            }
-            first = false;
-        }
-        i += k;
-    }
-    if (letters >= 2 && upper == letters)
-        f |= EVM_TOKF_UPPER;
-    return f;
 }
 
 static bool is_terminal(int32_t cp)
@@ -355,7 +335,7 @@ static void tokenize(evm_doc *doc)
         t->start = (uint32_t)i;
         t->end = (uint32_t)end;
         t->kind = kind;
-        t->flags = (uint16_t)(flags | (kind == EVM_TOK_WORD ? case_flags(s, i, end) : 0));
+        t->flags = flags;
         space = false;
         i = next;
     }
