@@ -328,7 +328,8 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
         double best = 0;
         for (size_t c = 0; c < r->n_points[o] && best < 1.0; c++) {
             const cpoint *oc = &pts[c];
-            if (fabs(oc->lat - cd->lat) > 6.0)
+            /* 2.75 degrees of latitude alone are over 305 km: too far to count */
+            if (fabs(oc->lat - cd->lat) > 2.75)
                 continue;
             double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
             double f;
