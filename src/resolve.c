@@ -28,11 +28,22 @@ typedef struct vkey {
     const char *admin1; /* NULL for a country */
 } vkey;
 
+/* A key looked up lately, by its region string's address (candidates of the same entry
+ * share it). */
+typedef struct vrecent {
+    const char *admin1;
+    char cc[2];
+    int32_t id1; /* the key's number + 1; 0 when empty */
+} vrecent;
+
+#define VKEY_RECENT 64
+
 typedef struct vkeys {
     vkey *k;
     size_t n, cap;
-    int32_t *slot; /* open addressing by country and region length, -1 when free */
+    int32_t *slot; /* open addressing by country and folded region, -1 when free */
     size_t n_slots;
+    vrecent recent[VKEY_RECENT];
 } vkeys;
 
 /* strcmp(a, b) == 0 for a key's country code a (at most two characters). */
@@ -60,12 +71,28 @@ static size_t vkey_hash(const char *cc, const char *admin1)
     return h * 2654435761u;
 }
 
+static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1);
+
 /* The number of the key (cc, admin1), added when new; -1 for no key (an empty country
  * or region: such votes are not cast). */
 static int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
 {
     if (!cc || !cc[0] || (admin1 && !admin1[0]))
         return -1;
+    vrecent *rc =
+        &ks->recent[((uintptr_t)admin1 >> 3 ^ (unsigned char)cc[0] * 31u ^ (unsigned char)cc[1]) &
+                    (VKEY_RECENT - 1)];
+    if (rc->id1 && rc->admin1 == admin1 && rc->cc[0] == cc[0] && rc->cc[1] == cc[1] &&
+        (cc[1] == '\0' || cc[2] == '\0'))
+        return rc->id1 - 1;
+    int32_t id = vkey_find_or_add(ks, cc, admin1);
+    *rc = (vrecent){admin1, {cc[0], cc[1]}, id + 1};
+    return id;
+}
+
+/* vkey_id without the recent keys. */
+static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
+{
     if (2 * (ks->n + 1) > ks->n_slots) {
         size_t ns = ks->n_slots ? 2 * ks->n_slots : 64;
         free(ks->slot);
@@ -131,18 +158,19 @@ static const char *cand_admin1(const evm_candidate *c)
 }
 
 /* How much a candidate's vote counts: a neighbourhood or a hamlet says less about the
- * document's country than a city. */
-static double vote_factor(const evm_candidate *c)
+ * document's country than a city (lg1: log10 of its population + 1). */
+static double vote_factor(const evm_candidate *c, double lg1)
 {
     if (c->level == EVM_GEO_POINT && !c->capital)
-        return fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
+        return fmin(1.0, 0.4 + 0.12 * lg1);
     return 1.0;
 }
 
 /* ---- scoring ----------------------------------------------------------------------------- */
 
-/* Prior belief in a candidate before context: its kind, size and capital status. */
-static double prior(const evm_candidate *c)
+/* Prior belief in a candidate before context: its kind, size and capital status (lg1:
+ * log10 of its population + 1). */
+static double prior(const evm_candidate *c, double lg1)
 {
     double s = 0;
     switch (c->level) {
@@ -163,7 +191,7 @@ static double prior(const evm_candidate *c)
         break;
     }
     if (c->population > 0)
-        s += 0.38 * log10((double)c->population + 1);
+        s += 0.38 * lg1;
     if (c->capital)
         s += 0.9;
     if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
@@ -428,7 +456,11 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     const evm_spot_info *in = r->doc->mentions[k].spot;
     const evm_candidate *cd = &in->cands[c];
     cfixed *fx = &r->fixed[r->coff[k] + c];
-    fx->prior = prior(cd);
+    /* log10 of the population + 1, for the prior and the vote factor */
+    double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
+                     ? log10((double)cd->population + 1)
+                     : 0;
+    fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
@@ -454,7 +486,7 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
                 break;
             }
         }
-    fx->vfac = vote_factor(cd);
+    fx->vfac = vote_factor(cd, lg1);
     fx->kcc = vkey_id(&r->keys, cd->country, NULL);
     fx->ka1 = cd->level != EVM_GEO_COUNTRY ? vkey_id(&r->keys, cd->country, cand_admin1(cd)) : -1;
 }
