@@ -209,7 +209,8 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
             j += k;
             continue;
         }
-        if (j + k >= n)
+        /* only an apostrophe, a hyphen or a period can continue the word */
+        if ((!is_apostrophe(cp) && !is_hyphen(cp) && cp != '.') || j + k >= n)
             break;
         size_t k2;
         int32_t next = cp_at(s, n, j + k, &k2);
