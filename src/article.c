@@ -331,8 +331,8 @@ static const char *json_str(json_object *obj, const char *key, size_t *len)
     return json_object_get_string(v);
 }
 
-evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_id,
-                               const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
+evm_err evm_article_parse_json_generic(const char *line, size_t n, const char *fallback_id,
+                                       const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
 {
     *out = NULL;
     json_tokener *tok = json_tokener_new_ex(64);
@@ -395,6 +395,390 @@ evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_
         doc->published = opts->date;
     *out = doc;
     return EVM_OK;
+}
+
+/* ---- the fast JSONL reader ----------------------------------------------------------------
+ * Most lines are plain JSON objects of strings. This reader takes exactly those: standard
+ * JSON (RFC 8259) with no duplicate "id", "title", "date" or "text", no numeric id, no
+ * surrogate or NUL escape, no control character inside strings, nesting under 32 deep.
+ * On anything else it gives up and json-c reads the line (evm_article_parse_json_generic),
+ * so that every line gets json-c's answer and json-c's messages; on the lines it takes,
+ * the values are the ones json-c would give. */
+
+typedef struct jspan {
+    const char *p; /* between the quotes, still escaped */
+    size_t n;
+    bool escaped; /* holds a backslash */
+    bool set;     /* a string was found */
+    bool seen;    /* the key was found (with any value) */
+} jspan;
+
+typedef struct jscan {
+    const char *s;
+    size_t n, i;
+} jscan;
+
+static void js_ws(jscan *j)
+{
+    while (j->i < j->n &&
+           (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' || j->s[j->i] == '\r'))
+        j->i++;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The code point of the four hex digits at p, or -1. */
+static int32_t hex4(const char *p)
+{
+    int32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = hex_digit(p[k]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A string at j->i (the opening quote): its span. False for what the reader leaves to
+ * json-c. */
+static bool js_string(jscan *j, jspan *out)
+{
+    if (j->i >= j->n || j->s[j->i] != '"')
+        return false;
+    size_t a = ++j->i;
+    bool esc = false;
+    while (j->i < j->n) {
+        /* eight plain bytes at a time: no quote, no backslash, no control character */
+        if (j->i + 8 <= j->n) {
+            uint64_t w;
+            memcpy(&w, j->s + j->i, 8);
+            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+            uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
+            if ((special & highs) == 0) {
+                j->i += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)j->s[j->i];
+        if (c == '"') {
+            *out = (jspan){j->s + a, j->i - a, esc, true, false};
+            j->i++;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            esc = true;
+            if (j->i + 1 >= j->n)
+                return false;
+            char e = j->s[j->i + 1];
+            if (e == 'u') {
+                if (j->i + 6 > j->n)
+                    return false;
+                int32_t cp = hex4(j->s + j->i + 2);
+                if (cp <= 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+                    return false;
+                j->i += 6;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return false;
+            j->i += 2;
+            continue;
+        }
+        j->i++;
+    }
+    return false;
+}
+
+/* Decodes a span checked by js_string into buf (room for sp->n bytes); returns the length. */
+static size_t js_decode(const jspan *sp, char *buf)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < sp->n;) {
+        if (sp->p[i] != '\\') {
+            const char *bs = memchr(sp->p + i, '\\', sp->n - i);
+            size_t run = bs ? (size_t)(bs - sp->p) - i : sp->n - i;
+            memcpy(buf + o, sp->p + i, run);
+            o += run;
+            i += run;
+            continue;
+        }
+        char e = sp->p[i + 1];
+        if (e == 'u') {
+            /* as json-c writes it: one to three bytes (no surrogates, no NUL here) */
+            int32_t cp = hex4(sp->p + i + 2);
+            if (cp < 0x80) {
+                buf[o++] = (char)cp;
+            } else if (cp < 0x800) {
+                buf[o++] = (char)(0xC0 | (cp >> 6));
+                buf[o++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                buf[o++] = (char)(0xE0 | (cp >> 12));
+                buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                buf[o++] = (char)(0x80 | (cp & 0x3F));
+            }
+            i += 6;
+            continue;
+        }
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        buf[o++] = to[strchr(from, e) - from];
+        i += 2;
+    }
+    return o;
+}
+
+/* A number (RFC 8259 grammar) at j->i. */
+static bool js_number(jscan *j)
+{
+    const char *s = j->s;
+    size_t i = j->i, n = j->n;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i >= n || s[i] < '0' || s[i] > '9')
+        return false;
+    if (s[i] == '0')
+        i++;
+    else
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    j->i = i;
+    return true;
+}
+
+static bool js_literal(jscan *j, const char *word)
+{
+    size_t k = strlen(word);
+    if (j->n - j->i < k || memcmp(j->s + j->i, word, k) != 0)
+        return false;
+    j->i += k;
+    return true;
+}
+
+/* Skips any value at j->i; `kind` (when not NULL) gets 's' for a string (span in *sp),
+ * 'n' for a number, 'o' for anything else. */
+static bool js_value(jscan *j, int depth, char *kind, jspan *sp)
+{
+    jspan tmp;
+    if (!sp)
+        sp = &tmp;
+    char k = 'o';
+    bool ok;
+    if (j->i >= j->n || depth > 32)
+        return false;
+    char c = j->s[j->i];
+    if (c == '"') {
+        ok = js_string(j, sp);
+        k = 's';
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+        ok = js_number(j);
+        k = 'n';
+    } else if (c == 't') {
+        ok = js_literal(j, "true");
+    } else if (c == 'f') {
+        ok = js_literal(j, "false");
+    } else if (c == 'n') {
+        ok = js_literal(j, "null");
+    } else if (c == '[' || c == '{') {
+        bool obj = c == '{';
+        char close = obj ? '}' : ']';
+        j->i++;
+        js_ws(j);
+        if (j->i < j->n && j->s[j->i] == close) {
+            j->i++;
+            ok = true;
+        } else {
+            for (;;) {
+                if (obj) {
+                    jspan key;
+                    if (!js_string(j, &key))
+                        return false;
+                    js_ws(j);
+                    if (j->i >= j->n || j->s[j->i] != ':')
+                        return false;
+                    j->i++;
+                    js_ws(j);
+                }
+                if (!js_value(j, depth + 1, NULL, NULL))
+                    return false;
+                js_ws(j);
+                if (j->i < j->n && j->s[j->i] == ',') {
+                    j->i++;
+                    js_ws(j);
+                    continue;
+                }
+                if (j->i < j->n && j->s[j->i] == close) {
+                    j->i++;
+                    break;
+                }
+                return false;
+            }
+            ok = true;
+        }
+    } else {
+        return false;
+    }
+    if (kind)
+        *kind = k;
+    return ok;
+}
+
+/* The decoded string of a span: a heap copy (caller frees), *len its length. */
+static char *js_copy(const jspan *sp, size_t *len)
+{
+    char *buf = evm_xmalloc(sp->n + 1);
+    size_t k = sp->escaped ? js_decode(sp, buf) : (memcpy(buf, sp->p, sp->n), sp->n);
+    buf[k] = '\0';
+    *len = k;
+    return buf;
+}
+
+/* Reads the line when it is a plain object (see above): true with *out set (or the error
+ * of an overlong text in diag, *err), false to let json-c read it. */
+static bool parse_json_fast(const char *line, size_t n, const char *fallback_id,
+                            const evm_read_opts *opts, evm_doc **out, evm_err *err, evm_diag *diag)
+{
+    jscan j = {line, n, 0};
+    jspan id = {0}, title = {0}, date = {0}, text = {0};
+    js_ws(&j);
+    if (j.i >= n || line[j.i] != '{')
+        return false;
+    j.i++;
+    js_ws(&j);
+    if (j.i < n && line[j.i] == '}') {
+        j.i++;
+    } else {
+        for (;;) {
+            jspan key;
+            if (!js_string(&j, &key) || key.escaped)
+                return false;
+            js_ws(&j);
+            if (j.i >= n || line[j.i] != ':')
+                return false;
+            j.i++;
+            js_ws(&j);
+            jspan *want = NULL;
+            if (key.n == 2 && memcmp(key.p, "id", 2) == 0)
+                want = &id;
+            else if (key.n == 5 && memcmp(key.p, "title", 5) == 0)
+                want = &title;
+            else if (key.n == 4 && memcmp(key.p, "date", 4) == 0)
+                want = &date;
+            else if (key.n == 4 && memcmp(key.p, "text", 4) == 0)
+                want = &text;
+            char kind;
+            jspan v;
+            if (!js_value(&j, 1, &kind, &v))
+                return false;
+            if (want) {
+                if (want->seen)
+                    return false; /* a repeated key: json-c decides */
+                if (kind == 's')
+                    *want = v;
+                else if ((want == &id && kind == 'n') || want == &text)
+                    return false; /* json-c formats numeric ids, and gives the error */
+                want->seen = true;
+            }
+            js_ws(&j);
+            if (j.i < n && line[j.i] == ',') {
+                j.i++;
+                js_ws(&j);
+                continue;
+            }
+            if (j.i < n && line[j.i] == '}') {
+                j.i++;
+                break;
+            }
+            return false;
+        }
+    }
+    js_ws(&j);
+    if (j.i != n || !text.set)
+        return false;
+
+    size_t text_len = text.n;
+    char *decoded = NULL;
+    const char *tp = text.p;
+    if (text.escaped) {
+        decoded = js_copy(&text, &text_len);
+        tp = decoded;
+    }
+    if (text_len > EVM_MAX_ARTICLE) {
+        free(decoded);
+        *err = too_long(fallback_id, text_len, diag);
+        return true;
+    }
+    evm_doc *doc = evm_doc_new();
+    size_t len;
+    if (id.set) {
+        char *s = js_copy(&id, &len);
+        doc->id = evm_doc_strdup(doc, s);
+        free(s);
+    } else {
+        doc->id = evm_doc_strdup(doc, fallback_id);
+    }
+    doc->origin = evm_doc_strdup(doc, fallback_id);
+    if (title.set) {
+        char *t = js_copy(&title, &len);
+        char *rt = NULL;
+        size_t tl = 0;
+        evm_utf8_repair(t, len, &rt, &tl);
+        doc->title = evm_doc_strdup(doc, rt);
+        free(rt);
+        free(t);
+    }
+    if (date.set) {
+        char *d = js_copy(&date, &len);
+        evm_date dt;
+        if (evm_when_parse_iso(d, len, &dt))
+            doc->published = dt;
+        free(d);
+    }
+    set_text(doc, tp, text_len);
+    free(decoded);
+    doc->body = 0;
+    if (opts && opts->date.precision != EVM_DATE_UNKNOWN)
+        doc->published = opts->date;
+    *out = doc;
+    *err = EVM_OK;
+    return true;
+}
+
+evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_id,
+                               const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
+{
+    *out = NULL;
+    evm_err e;
+    if (parse_json_fast(line, n, fallback_id, opts, out, &e, diag))
+        return e;
+    return evm_article_parse_json_generic(line, n, fallback_id, opts, out, diag);
 }
 
 evm_err evm_article_next(evm_reader *r, evm_doc **doc, evm_diag *diag)

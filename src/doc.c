@@ -103,7 +103,8 @@ char *evm_doc_printf(evm_doc *doc, const char *fmt, ...)
 
 #define DOC_APPEND(doc, arr, n, cap)                                                               \
     do {                                                                                           \
-        evm_grow((void **)&(doc)->arr, &(doc)->cap, (doc)->n + 1, sizeof *(doc)->arr);             \
+        if ((doc)->n >= (doc)->cap)                                                                \
+            evm_grow((void **)&(doc)->arr, &(doc)->cap, (doc)->n + 1, sizeof *(doc)->arr);         \
         memset(&(doc)->arr[(doc)->n], 0, sizeof *(doc)->arr);                                      \
         return &(doc)->arr[(doc)->n++];                                                            \
     } while (0)

@@ -18,6 +18,18 @@ evm_err evm_geoparse_doc(const evm_gaz *gaz, evm_doc *doc, evm_diag *diag);
  * points of doc->text, end exclusive; geonameid null for places not from GeoNames. */
 char *evm_geoparse_json(const evm_doc *doc);
 
+/* Writes s[0..n) as a JSON string literal, quotes included, into out (room for at least
+ * 6 * n + 2 bytes; no NUL is added) and returns the bytes written. Escapes as json-c does
+ * with JSON_C_TO_STRING_NOSLASHESCAPE: \" \\ \b \f \n \r \t, other control
+ * characters as \u00xx; every other byte (UTF-8 included) is copied as it is. */
+size_t evm_geoparse_json_escape(char *out, const char *s, size_t n);
+
+/* Writes v with `decimals` (0..6) digits after the point into out (room for
+ * EVM_GEOPARSE_FIXED_MAX bytes, NUL-terminated), exactly as printf's "%.*f" does, and
+ * returns the length. */
+#define EVM_GEOPARSE_FIXED_MAX 330 /* "%.6f" of -DBL_MAX is 316 characters */
+size_t evm_geoparse_fixed(char *out, double v, int decimals);
+
 /* Reads the articles of `path` ("-" for stdin) and writes one JSON line per article to
  * out, in input order, using `threads` worker threads (<= 1: the calling thread only).
  * A bad article is skipped (counted in *skipped, its message passed to report when not

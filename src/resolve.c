@@ -17,59 +17,136 @@ double evm_resolve_km(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(fmin(1.0, sqrt(h)));
 }
 
-/* ---- votes: the document's countries and first-level regions -------------------------- */
+/* ---- votes: the document's countries and first-level regions --------------------------
+ * A vote is for a key: a country, or a first-level region of a country (region names
+ * compared without case). The keys a document can vote for are numbered once (vkeys);
+ * a context is then an array of weights by key, with the totals summed in the order the
+ * votes come. */
 
-typedef struct vote {
+typedef struct vkey {
     char cc[3];
-    const char *admin1; /* NULL for a country vote */
-    double w;
-} vote;
+    const char *admin1; /* NULL for a country */
+} vkey;
 
-typedef struct votes {
-    vote *v;
+/* A key looked up lately, by its region string's address (candidates of the same entry
+ * share it). */
+typedef struct vrecent {
+    const char *admin1;
+    char cc[2];
+    int32_t id1; /* the key's number + 1; 0 when empty */
+} vrecent;
+
+#define VKEY_RECENT 64
+
+typedef struct vkeys {
+    vkey *k;
     size_t n, cap;
-    double total_cc, total_a1;
-} votes;
+    int32_t *slot; /* open addressing by country and folded region, -1 when free */
+    size_t n_slots;
+    vrecent recent[VKEY_RECENT];
+} vkeys;
 
-static void vote_add(votes *vs, const char *cc, const char *admin1, double w)
+/* strcmp(a, b) == 0 for a key's country code a (at most two characters). */
+static inline bool cc_eq(const char *a, const char *b)
 {
-    if (!cc || !cc[0] || w <= 0)
-        return;
-    if (admin1 && !admin1[0])
-        return;
-    for (size_t k = 0; k < vs->n; k++) {
-        vote *x = &vs->v[k];
-        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
-            (!admin1 || strcasecmp(x->admin1, admin1) == 0)) {
-            x->w += w;
-            goto total;
+    return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && (a[1] == '\0' || b[2] == '\0')));
+}
+
+static bool vkey_is(const vkey *x, const char *cc, const char *admin1)
+{
+    return cc_eq(x->cc, cc) && (!x->admin1) == (!admin1) &&
+           (!admin1 || x->admin1 == admin1 || strcasecmp(x->admin1, admin1) == 0);
+}
+
+/* The hash folds ASCII case as strcasecmp does in the "C" locale (evmap never sets
+ * LC_CTYPE). */
+static size_t vkey_hash(const char *cc, const char *admin1)
+{
+    size_t h = (unsigned char)cc[0] * 131u + (cc[0] ? (unsigned char)cc[1] : 0u);
+    if (admin1) {
+        h = h * 31u + 1u;
+        for (const unsigned char *p = (const unsigned char *)admin1; *p; p++)
+            h = h * 31u + (*p >= 'A' && *p <= 'Z' ? *p + 32u : *p);
+    }
+    return h * 2654435761u;
+}
+
+static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1);
+
+/* The number of the key (cc, admin1), added when new; -1 for no key (an empty country
+ * or region: such votes are not cast). */
+static int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
+{
+    if (!cc || !cc[0] || (admin1 && !admin1[0]))
+        return -1;
+    vrecent *rc =
+        &ks->recent[((uintptr_t)admin1 >> 3 ^ (unsigned char)cc[0] * 31u ^ (unsigned char)cc[1]) &
+                    (VKEY_RECENT - 1)];
+    if (rc->id1 && rc->admin1 == admin1 && rc->cc[0] == cc[0] && rc->cc[1] == cc[1] &&
+        (cc[1] == '\0' || cc[2] == '\0'))
+        return rc->id1 - 1;
+    int32_t id = vkey_find_or_add(ks, cc, admin1);
+    *rc = (vrecent){admin1, {cc[0], cc[1]}, id + 1};
+    return id;
+}
+
+/* vkey_id without the recent keys. */
+static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
+{
+    if (2 * (ks->n + 1) > ks->n_slots) {
+        size_t ns = ks->n_slots ? 2 * ks->n_slots : 64;
+        free(ks->slot);
+        ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+        ks->n_slots = ns;
+        for (size_t i = 0; i < ns; i++)
+            ks->slot[i] = -1;
+        for (size_t k = 0; k < ks->n; k++) {
+            size_t i = vkey_hash(ks->k[k].cc, ks->k[k].admin1) & (ns - 1);
+            while (ks->slot[i] >= 0)
+                i = (i + 1) & (ns - 1);
+            ks->slot[i] = (int32_t)k;
         }
     }
-    evm_grow((void **)&vs->v, &vs->cap, vs->n + 1, sizeof *vs->v);
-    vote *x = &vs->v[vs->n++];
+    size_t i = vkey_hash(cc, admin1) & (ks->n_slots - 1);
+    for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
+        if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
+            return ks->slot[i];
+    evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
+    vkey *x = &ks->k[ks->n];
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
     x->admin1 = admin1;
-    x->w = w;
-total:
-    if (admin1)
+    ks->slot[i] = (int32_t)ks->n;
+    return (int32_t)ks->n++;
+}
+
+/* Votes by key (w has one weight per key; 0 where none came). */
+typedef struct votes {
+    const vkeys *keys;
+    double *w;
+    double total_cc, total_a1;
+} votes;
+
+static void vote_add(votes *vs, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    vs->w[key] += w;
+    if (vs->keys->k[key].admin1)
         vs->total_a1 += w;
     else
         vs->total_cc += w;
 }
 
-static double vote_share(const votes *vs, const char *cc, const char *admin1)
+/* The share of the votes of its kind that key has. */
+static double vote_share(const votes *vs, int32_t key)
 {
-    double total = admin1 ? vs->total_a1 : vs->total_cc;
-    if (total <= 0 || !cc[0] || (admin1 && !admin1[0]))
+    if (key < 0)
         return 0;
-    for (size_t k = 0; k < vs->n; k++) {
-        const vote *x = &vs->v[k];
-        if (strcmp(x->cc, cc) == 0 && (!x->admin1) == (!admin1) &&
-            (!admin1 || strcasecmp(x->admin1, admin1) == 0))
-            return x->w / fmax(total, 1.0); /* one weak vote is not a consensus */
-    }
-    return 0;
+    double total = vs->keys->k[key].admin1 ? vs->total_a1 : vs->total_cc;
+    if (total <= 0)
+        return 0;
+    return vs->w[key] / fmax(total, 1.0); /* one weak vote is not a consensus */
 }
 
 /* The first-level region a candidate lies in (its own name when it is one). */
@@ -80,23 +157,20 @@ static const char *cand_admin1(const evm_candidate *c)
     return c->admin1 ? c->admin1 : "";
 }
 
-/* Adds the votes one chosen candidate casts: its country and its first-level region. */
-static void vote_for(votes *vs, const evm_candidate *c, double w)
+/* How much a candidate's vote counts: a neighbourhood or a hamlet says less about the
+ * document's country than a city (lg1: log10 of its population + 1). */
+static double vote_factor(const evm_candidate *c, double lg1)
 {
-    if (c->level == EVM_GEO_REGION)
-        return;
-    /* a neighbourhood or a hamlet says less about the document's country than a city */
     if (c->level == EVM_GEO_POINT && !c->capital)
-        w *= fmin(1.0, 0.4 + 0.12 * log10((double)c->population + 1));
-    vote_add(vs, c->country, NULL, w);
-    if (c->level != EVM_GEO_COUNTRY)
-        vote_add(vs, c->country, cand_admin1(c), c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+        return fmin(1.0, 0.4 + 0.12 * lg1);
+    return 1.0;
 }
 
 /* ---- scoring ----------------------------------------------------------------------------- */
 
-/* Prior belief in a candidate before context: its kind, size and capital status. */
-static double prior(const evm_candidate *c)
+/* Prior belief in a candidate before context: its kind, size and capital status (lg1:
+ * log10 of its population + 1). */
+static double prior(const evm_candidate *c, double lg1)
 {
     double s = 0;
     switch (c->level) {
@@ -117,7 +191,7 @@ static double prior(const evm_candidate *c)
         break;
     }
     if (c->population > 0)
-        s += 0.38 * log10((double)c->population + 1);
+        s += 0.38 * lg1;
     if (c->capital)
         s += 0.9;
     if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
@@ -158,19 +232,74 @@ typedef struct memo {
     double value;
 } memo;
 
+/* What score_mention needs of a candidate that does not change between rounds. */
+typedef struct cfixed {
+    double prior;   /* prior() */
+    double cw;      /* weight of the document's countries */
+    double penalty; /* a region named after its capital city, else 0 */
+    double vfac;    /* vote_factor() */
+    int32_t kcc;    /* vote key of its country, -1 for none */
+    int32_t ka1;    /* vote key of its first-level region, -1 for none */
+} cfixed;
+
+/* A vote of the base context, in the order they came. */
+typedef struct bvote {
+    int32_t key;
+    double w;
+} bvote;
+
+/* A plausible point of a name, for coherence. */
+typedef struct cpoint {
+    double lat, lon;
+    bool country;
+} cpoint;
+
 typedef struct rrun {
     evm_doc *doc;
     const evm_gaz *gaz;
     mstate *st;
     double *cscore; /* per mention, per candidate (flattened, offsets in coff) */
     size_t *coff;
-    votes base;      /* dateline and demonyms */
+    cfixed *fixed;      /* per mention, per candidate, like cscore */
+    double *rep;        /* per mention: the weight of a name repeated `members` times */
+    cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
+    uint32_t *n_points; /* per mention (leaders only) */
+    vkeys keys;         /* what the document can vote for */
+    bvote *base;        /* dateline and demonyms, by first arrival */
+    size_t n_base, cap_base;
     int32_t *leader; /* the first mention of each name (with spot info), in text order */
     size_t n_leaders;
     int32_t *next; /* the next mention of the same name, -1 after the last */
     memo *memo;    /* for the name being scored */
     size_t n_memo, cap_memo;
 } rrun;
+
+/* Adds the votes one chosen candidate casts (fx: its fixed part): its country and its
+ * first-level region. */
+static void vote_for(votes *vs, const evm_candidate *c, const cfixed *fx, double w)
+{
+    if (c->level == EVM_GEO_REGION)
+        return;
+    if (c->level == EVM_GEO_POINT && !c->capital)
+        w *= fx->vfac;
+    vote_add(vs, fx->kcc, w);
+    if (c->level != EVM_GEO_COUNTRY)
+        vote_add(vs, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+}
+
+/* A base vote (merged with an earlier one for the same key). */
+static void base_add(rrun *r, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    for (size_t i = 0; i < r->n_base; i++)
+        if (r->base[i].key == key) {
+            r->base[i].w += w;
+            return;
+        }
+    evm_grow((void **)&r->base, &r->cap_base, r->n_base + 1, sizeof *r->base);
+    r->base[r->n_base++] = (bvote){key, w};
+}
 
 /* Iterates over the mentions of the name whose first mention is g. */
 #define FOR_MEMBERS(r, g, k) for (int32_t k = (int32_t)(g); k >= 0; k = (r)->next[k])
@@ -218,23 +347,21 @@ static bool plausible(const rrun *r, size_t o, size_t c)
  * its point is within 300 km (a town by the border of a small country). */
 static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
 {
-    const evm_doc *doc = r->doc;
     double near = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t o = (size_t)r->leader[li];
         if (r->st[o].group == r->st[k].group)
             continue;
-        const evm_spot_info *oi = doc->mentions[o].spot;
+        const cpoint *pts = &r->points[r->coff[o]];
         double best = 0;
-        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
-            const evm_candidate *oc = &oi->cands[c];
-            if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
-                continue;
-            if (fabs(oc->lat - cd->lat) > 6.0)
+        for (size_t c = 0; c < r->n_points[o] && best < 1.0; c++) {
+            const cpoint *oc = &pts[c];
+            /* 2.75 degrees of latitude alone are over 305 km: too far to count */
+            if (fabs(oc->lat - cd->lat) > 2.75)
                 continue;
             double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
             double f;
-            if (oc->level == EVM_GEO_COUNTRY)
+            if (oc->country)
                 f = km < 300 ? 0.5 : 0;
             else
                 f = km < 30 ? 1.0 : km < 100 ? 0.6 : km < 250 ? 0.2 : 0;
@@ -244,6 +371,29 @@ static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
         near += best;
     }
     return near;
+}
+
+/* Collects the plausible candidates of the leader o that coherence looks at (not regions
+ * nor first-level regions), in candidate order; again whenever o's scores or choice
+ * change. */
+static void collect_points(rrun *r, size_t o)
+{
+    const evm_spot_info *oi = r->doc->mentions[o].spot;
+    cpoint *pts = &r->points[r->coff[o]];
+    uint32_t n = 0;
+    for (size_t c = 0; c < oi->n_cands; c++) {
+        const evm_candidate *oc = &oi->cands[c];
+        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+            continue;
+        pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
+    }
+    r->n_points[o] = n;
+}
+
+static void collect_all_points(rrun *r)
+{
+    for (size_t li = 0; li < r->n_leaders; li++)
+        collect_points(r, (size_t)r->leader[li]);
 }
 
 /* For a first-level region: how many other names of the document have a plausible
@@ -300,6 +450,47 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
+/* The parts of candidate c of mention k's score that do not depend on the context. */
+static void fix_candidate(rrun *r, size_t k, size_t c)
+{
+    const evm_spot_info *in = r->doc->mentions[k].spot;
+    const evm_candidate *cd = &in->cands[c];
+    cfixed *fx = &r->fixed[r->coff[k] + c];
+    /* log10 of the population + 1, for the prior and the vote factor */
+    double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
+                     ? log10((double)cd->population + 1)
+                     : 0;
+    fx->prior = prior(cd, lg1);
+    /* the document's countries; a village gains less from them than a city, so that an
+     * American story's "Moscow" stays the capital of Russia */
+    fx->cw = 3.0;
+    if (cd->level == EVM_GEO_POINT && !cd->capital)
+        fx->cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+    /* a region named after its capital ("Alexandria" governorate): the bare name is the
+     * city */
+    fx->penalty = 0;
+    if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
+        for (size_t o = 0; o < in->n_cands; o++) {
+            const evm_candidate *pc = &in->cands[o];
+            if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
+                strncmp(pc->feature, "PPL", 3) == 0 &&
+                (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                strcmp(pc->country, cd->country) == 0 &&
+                (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                 strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
+                /* a city that is its own region ("Saint Petersburg", "Berlin") */
+                bool same = cd->level == EVM_GEO_ADMIN1 &&
+                            strcasecmp(cand_admin1(pc), cd->name) == 0 &&
+                            (pc->population == 0 || cd->population < 2 * pc->population);
+                fx->penalty = same ? 3.0 : 2.5;
+                break;
+            }
+        }
+    fx->vfac = vote_factor(cd, lg1);
+    fx->kcc = vkey_id(&r->keys, cd->country, NULL);
+    fx->ka1 = cd->level != EVM_GEO_COUNTRY ? vkey_id(&r->keys, cd->country, cand_admin1(cd)) : -1;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -314,40 +505,19 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     }
     for (size_t c = 0; c < in->n_cands; c++) {
         const evm_candidate *cd = &in->cands[c];
-        double s = prior(cd);
+        const cfixed *fx = &r->fixed[r->coff[k] + c];
+        double s = fx->prior;
         /* the document's countries and regions */
-        /* the document's countries; a village gains less from them than a city, so that
-         * an American story's "Moscow" stays the capital of Russia */
-        double cw = 3.0;
-        if (cd->level == EVM_GEO_POINT && !cd->capital)
-            cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
-        double cshare = vote_share(ctx, cd->country, NULL);
-        s += cw * cshare;
+        double cshare = vote_share(ctx, fx->kcc);
+        s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
         if (cd->level == EVM_GEO_ADMIN1 && ctx->total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
-        /* a region named after its capital ("Alexandria" governorate): the bare name is
-         * the city */
-        if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
-            for (size_t o = 0; o < in->n_cands; o++) {
-                const evm_candidate *pc = &in->cands[o];
-                if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
-                    strncmp(pc->feature, "PPL", 3) == 0 &&
-                    (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
-                    strcmp(pc->country, cd->country) == 0 &&
-                    (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
-                     strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
-                    /* a city that is its own region ("Saint Petersburg", "Berlin") */
-                    bool same = cd->level == EVM_GEO_ADMIN1 &&
-                                strcasecmp(cand_admin1(pc), cd->name) == 0 &&
-                                (pc->population == 0 || cd->population < 2 * pc->population);
-                    s -= same ? 3.0 : 2.5;
-                    break;
-                }
-            }
+        if (fx->penalty != 0)
+            s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, cd->country, cand_admin1(cd));
+            s += 2.6 * vote_share(ctx, fx->ka1);
         /* explicit qualifiers */
         if (q) {
             if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
@@ -400,10 +570,10 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
 static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
 {
     evm_doc *doc = r->doc;
-    ctx->n = 0;
+    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
     ctx->total_a1 = ctx->total_cc = 0;
-    for (size_t k = 0; k < r->base.n; k++)
-        vote_add(ctx, r->base.v[k].cc, r->base.v[k].admin1, r->base.v[k].w);
+    for (size_t i = 0; i < r->n_base; i++)
+        vote_add(ctx, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
     for (size_t li = 0; li < r->n_leaders; li++) {
@@ -411,7 +581,7 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
         const evm_spot_info *in = doc->mentions[k].spot;
         if (r->st[k].group == exclude_group)
             continue;
-        double rep = 1.0 + 0.3 * log((double)r->st[k].members);
+        double rep = r->rep[k];
         if (first_round) {
             /* only the unambiguous speak in the first round */
             if (in->n_cands == 0)
@@ -420,12 +590,13 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, rep);
+                vote_for(ctx, c0, &r->fixed[r->coff[k]], rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], (0.3 + 0.7 * r->st[k].conf) * rep);
+        vote_for(ctx, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
+                 (0.3 + 0.7 * r->st[k].conf) * rep);
     }
 }
 
@@ -503,22 +674,49 @@ static void one_sense(rrun *r)
     free(sums);
 }
 
+/* A word base_context has looked up, and its demonym's country (NULL: none). */
+typedef struct dslot {
+    uint32_t start, n; /* the word in doc->text */
+    bool word;         /* the slot is used */
+    const char *cc;
+} dslot;
+
 /* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
+    /* each distinct word is looked up once: a table of the words seen, by their text */
+    size_t words = 0;
+    for (size_t i = 0; i < doc->n_tokens; i++)
+        words += doc->tokens[i].kind == EVM_TOK_WORD && (doc->tokens[i].flags & EVM_TOKF_CAP);
+    size_t cap = 16;
+    while (cap < 2 * words)
+        cap *= 2;
+    dslot *seen = evm_xcalloc(cap, sizeof *seen);
     for (size_t i = 0; i < doc->n_tokens; i++) {
         const evm_token *t = &doc->tokens[i];
         if (t->kind != EVM_TOK_WORD || !(t->flags & EVM_TOKF_CAP))
             continue;
         const char *w = doc->text + t->start;
         size_t n = t->end - t->start;
-        const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
-        if (!cc && n > 3 && w[n - 1] == 's')
-            cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
+        uint64_t h = 1469598103934665603ull;
+        for (size_t j = 0; j < n; j++)
+            h = (h ^ (unsigned char)w[j]) * 1099511628211ull;
+        size_t slot = (size_t)h & (cap - 1);
+        while (seen[slot].word &&
+               (seen[slot].n != n || memcmp(doc->text + seen[slot].start, w, n) != 0))
+            slot = (slot + 1) & (cap - 1);
+        if (!seen[slot].word) {
+            const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
+            if (!cc && n > 3 && w[n - 1] == 's')
+                cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
+            seen[slot] = (dslot){t->start, (uint32_t)n, true, cc};
+        }
+        const char *cc = seen[slot].cc;
         if (cc && strlen(cc) == 2)
-            vote_add(&r->base, cc, NULL, 0.5);
+            base_add(r, vkey_id(&r->keys, cc, NULL), 0.5);
     }
+    free(seen);
     if (doc->dateline && doc->dateline[0]) {
         char key[256];
         const char *dl = doc->dateline;
@@ -527,9 +725,9 @@ static void base_context(rrun *r)
         evm_candidate c[8];
         size_t nc = kn ? evm_gazetteer_lookup_key(r->gaz, key, kn, c, 8) : 0;
         if (nc) {
-            vote_add(&r->base, c[0].country, NULL, 2.0);
+            base_add(r, vkey_id(&r->keys, c[0].country, NULL), 2.0);
             if (c[0].level != EVM_GEO_COUNTRY)
-                vote_add(&r->base, c[0].country, cand_admin1(&c[0]), 1.0);
+                base_add(r, vkey_id(&r->keys, c[0].country, cand_admin1(&c[0])), 1.0);
         }
     }
 }
@@ -551,7 +749,8 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
         return false;
     /* alone in its document it may well be the story's town; beside other places it
      * must share a country with them */
-    return ctx->total_cc >= 1.0 && vote_share(ctx, c->country, NULL) < 0.05;
+    return ctx->total_cc >= 1.0 &&
+           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc) < 0.05;
 }
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -605,9 +804,22 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
     r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
+    r.fixed = evm_xmalloc((total + 1) * sizeof *r.fixed);
+    r.points = evm_xmalloc((total + 1) * sizeof *r.points);
+    r.n_points = evm_xcalloc(n + 1, sizeof *r.n_points);
+    r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
+    for (size_t k = 0; k < n; k++) {
+        const evm_spot_info *in = doc->mentions[k].spot;
+        for (size_t c = 0; in && c < in->n_cands; c++)
+            fix_candidate(&r, k, c);
+        if (r.st[k].members)
+            r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
+    }
     base_context(&r);
+    collect_all_points(&r);
 
-    votes ctx = {0};
+    /* every key is known now */
+    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(r.keys.n + 1, sizeof *ctx.w)};
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions */
@@ -617,8 +829,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             r.n_memo = 0;
             FOR_MEMBERS(&r, g, k)
             score_mention(&r, (size_t)k, &ctx);
+            collect_points(&r, (size_t)g);
         }
         choose(&r);
+        collect_all_points(&r);
     }
     one_sense(&r);
 
@@ -671,11 +885,17 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     doc->n_mentions = out;
     free(drop);
     free(remap);
-    free(ctx.v);
-    free(r.base.v);
+    free(ctx.w);
+    free(r.base);
+    free(r.keys.k);
+    free(r.keys.slot);
     free(r.st);
     free(r.coff);
     free(r.cscore);
+    free(r.fixed);
+    free(r.points);
+    free(r.n_points);
+    free(r.rep);
     free(r.leader);
     free(r.next);
     free(r.memo);

@@ -13,51 +13,62 @@
 #include "utf8.h"
 
 /* Abbreviations whose period never ends a sentence (titles, months, "St."). Lowercase,
- * compared after folding ASCII case. */
+ * compared after folding ASCII case; every list here is sorted in strcmp order, for
+ * binary search. */
 static const char *const title_abbrevs[] = {
-    "mr",   "mrs",  "ms",   "dr",  "prof", "gen",    "lt",  "col",    "maj",  "capt", "cpt",
-    "sgt",  "adm",  "cmdr", "gov", "sen",  "rep",    "rev", "hon",    "pres", "supt", "st",
-    "ste",  "mt",   "ft",   "jan", "feb",  "mar",    "apr", "jun",    "jul",  "aug",  "sep",
-    "sept", "oct",  "nov",  "dec", "no",   "nos",    "vs",  "v",      "gov",  "atty", "insp",
-    "det",  "cpl",  "pvt",  "sr",  "jr",   "messrs", "mme", "mlle",   "fr",   "msgr", "brig",
-    "gens", "reps", "sens", "ave", "blvd", "rd",     "hwy", "approx", "est",  "dept", "univ",
-    "inc",  "corp", "co",   "ltd", "bros", "ca",     "cf",  "al",     "etc",  "e.g",  "i.e"};
+    "adm",  "al",     "approx", "apr",  "atty", "aug",  "ave",  "blvd", "brig", "bros", "ca",
+    "capt", "cf",     "cmdr",   "co",   "col",  "corp", "cpl",  "cpt",  "dec",  "dept", "det",
+    "dr",   "e.g",    "est",    "etc",  "feb",  "fr",   "ft",   "gen",  "gens", "gov",  "hon",
+    "hwy",  "i.e",    "inc",    "insp", "jan",  "jr",   "jul",  "jun",  "lt",   "ltd",  "maj",
+    "mar",  "messrs", "mlle",   "mme",  "mr",   "mrs",  "ms",   "msgr", "mt",   "no",   "nos",
+    "nov",  "oct",    "pres",   "prof", "pvt",  "rd",   "rep",  "reps", "rev",  "sen",  "sens",
+    "sep",  "sept",   "sgt",    "sr",   "st",   "ste",  "supt", "univ", "v",    "vs"};
 
 /* US state abbreviations in AP style: they take a period and often end a sentence. */
 static const char *const other_abbrevs[] = {
-    "ala", "ariz", "ark",  "calif", "colo", "conn", "del",  "fla",  "ga",   "ill",  "ind",
-    "kan", "kans", "ky",   "la",    "md",   "mass", "mich", "minn", "miss", "mo",   "mont",
-    "neb", "nev",  "okla", "ore",   "pa",   "tenn", "tex",  "va",   "vt",   "wash", "wis",
-    "wyo", "d.c",  "u.s",  "u.k",   "u.n",  "e.u",  "n.y",  "n.j",  "n.c",  "s.c",  "n.d",
-    "s.d", "n.h",  "n.m",  "r.i",   "w.va", "p.m",  "a.m",  "u.s.a"};
+    "a.m",  "ala",   "ariz", "ark", "calif", "colo", "conn", "d.c",  "del", "e.u",  "fla",
+    "ga",   "ill",   "ind",  "kan", "kans",  "ky",   "la",   "mass", "md",  "mich", "minn",
+    "miss", "mo",    "mont", "n.c", "n.d",   "n.h",  "n.j",  "n.m",  "n.y", "neb",  "nev",
+    "okla", "ore",   "p.m",  "pa",  "r.i",   "s.c",  "s.d",  "tenn", "tex", "u.k",  "u.n",
+    "u.s",  "u.s.a", "va",   "vt",  "w.va",  "wash", "wis",  "wyo"};
 
 /* Words that typically open a sentence; after an abbreviation they mark a break. */
 static const char *const openers[] = {
-    "the",  "a",     "an",   "he",  "she",   "it",     "they",      "we",     "i",          "but",
-    "and",  "in",    "on",   "at",  "this",  "that",   "these",     "those",  "there",      "his",
-    "her",  "their", "its",  "our", "after", "before", "when",      "while",  "as",         "if",
-    "some", "many",  "most", "one", "two",   "three",  "officials", "police", "authorities"};
+    "a",    "after", "an",    "and",       "as",    "at",    "authorities", "before",
+    "but",  "he",    "her",   "his",       "i",     "if",    "in",          "it",
+    "its",  "many",  "most",  "officials", "on",    "one",   "our",         "police",
+    "she",  "some",  "that",  "the",       "their", "there", "these",       "they",
+    "this", "those", "three", "two",       "we",    "when",  "while"};
 
-static bool ascii_ieq(const char *a, size_t n, const char *b)
+/* Compares a[0..n) with ASCII case folded against the lowercase word b, as strcmp does. */
+static int ascii_icmp(const char *a, size_t n, const char *b)
 {
-    size_t m = strlen(b);
-    if (m != n)
-        return false;
     for (size_t i = 0; i < n; i++) {
-        char c = a[i];
+        unsigned char c = (unsigned char)a[i];
         if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (c != b[i])
-            return false;
+            c = (unsigned char)(c + 32);
+        unsigned char d = (unsigned char)b[i];
+        if (d == '\0')
+            return 1;
+        if (c != d)
+            return c < d ? -1 : 1;
     }
-    return true;
+    return b[n] == '\0' ? 0 : -1;
 }
 
 static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
 {
-    for (size_t i = 0; i < count; i++)
-        if (ascii_ieq(w, n, list[i]))
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = ascii_icmp(w, n, list[mid]);
+        if (c == 0)
             return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return false;
 }
 
@@ -73,13 +84,53 @@ bool evm_segment_is_abbrev(const char *w, size_t n)
     return is_title_abbrev(w, n) || in_list(w, n, other_abbrevs, COUNT(other_abbrevs));
 }
 
-static int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+/* The code point at s[i] and its length; ASCII without a call (most of the text). */
+static inline int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
 {
+    if (i < n && (unsigned char)s[i] < 0x80) {
+        if (len)
+            *len = 1;
+        return (unsigned char)s[i];
+    }
     int32_t cp;
     size_t k = evm_utf8_decode(s + i, n - i, &cp);
     if (len)
         *len = k;
     return cp;
+}
+
+/* Character classes with the ASCII answers inline (the same as utf8.c's). */
+static inline bool is_letter(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)((cp | 0x20) - 'a') < 26;
+    return evm_utf8_is_letter(cp);
+}
+
+static inline bool is_upper(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)(cp - 'A') < 26;
+    return evm_utf8_is_upper(cp);
+}
+
+static inline bool is_digit(int32_t cp)
+{
+    if (cp < 0x80)
+        return (uint32_t)(cp - '0') < 10;
+    return evm_utf8_is_digit(cp);
+}
+
+static inline bool is_mark(int32_t cp)
+{
+    return cp >= 0x80 && evm_utf8_is_mark(cp);
+}
+
+static inline bool is_space(int32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    return evm_utf8_is_space(cp);
 }
 
 static bool is_apostrophe(int32_t cp)
@@ -92,8 +143,10 @@ static bool is_hyphen(int32_t cp)
     return cp == '-' || cp == 0x2010 || cp == 0x2011;
 }
 
-static bool is_word_char(int32_t cp)
+static inline bool is_word_char(int32_t cp)
 {
+    if (cp < 0x80)
+        return is_letter(cp) || is_digit(cp);
     return evm_utf8_is_letter(cp) || evm_utf8_is_mark(cp) || evm_utf8_is_digit(cp);
 }
 
@@ -108,7 +161,7 @@ static bool is_initials_chain(const char *w, size_t n)
             if (seg != 1)
                 return false;
             seg = 0;
-        } else if (evm_utf8_is_letter(cp)) {
+        } else if (is_letter(cp)) {
             seg++;
         } else {
             return false;
@@ -118,28 +171,56 @@ static bool is_initials_chain(const char *w, size_t n)
     return seg <= 1;
 }
 
-/* Scans a word starting at i; returns its end and sets flags. */
+/* The case flags of a word from its first letter and its letter counts: CAP when the
+ * first letter is a capital, UPPER when there are two letters or more, all capitals. */
+static uint16_t case_flags(bool first_upper, size_t letters, size_t upper)
+{
+    uint16_t f = first_upper ? EVM_TOKF_CAP : 0;
+    if (letters >= 2 && upper == letters)
+        f |= EVM_TOKF_UPPER;
+    return f;
+}
+
+/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
+ * flags included (the letters counted are those before the end returned). */
 static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
 {
-    size_t j = i;
+    size_t j = i, letters = 0, upper = 0;
+    bool first_upper = is_upper(cp_at(s, n, i, NULL));
     while (j < n) {
+        unsigned char b = (unsigned char)s[j];
+        if ((uint32_t)((b | 0x20) - 'a') < 26) {
+            letters++;
+            upper += b <= 'Z';
+            j++;
+            continue;
+        }
+        if ((uint32_t)(b - '0') < 10) {
+            j++;
+            continue;
+        }
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
         if (is_word_char(cp)) {
+            if (is_letter(cp)) {
+                letters++;
+                upper += is_upper(cp);
+            }
             j += k;
             continue;
         }
-        if (j + k >= n)
+        /* only an apostrophe, a hyphen or a period can continue the word */
+        if ((!is_apostrophe(cp) && !is_hyphen(cp) && cp != '.') || j + k >= n)
             break;
         size_t k2;
         int32_t next = cp_at(s, n, j + k, &k2);
-        if (is_apostrophe(cp) && evm_utf8_is_letter(next)) {
+        if (is_apostrophe(cp) && is_letter(next)) {
             /* A possessive 's ends the word: "Ukraine's", "Ukraine’s". */
             if ((next == 's' || next == 'S')) {
                 size_t after = j + k + k2;
                 int32_t a = after < n ? cp_at(s, n, after, NULL) : ' ';
                 if (!is_word_char(a)) {
-                    *flags |= EVM_TOKF_POSSESSIVE;
+                    *flags |= EVM_TOKF_POSSESSIVE | case_flags(first_upper, letters, upper);
                     return j;
                 }
             }
@@ -150,7 +231,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
             j += k;
             continue;
         }
-        if (cp == '.' && evm_utf8_is_letter(next) && is_initials_chain(s + i, j - i)) {
+        if (cp == '.' && is_letter(next) && is_initials_chain(s + i, j - i)) {
             j += k;
             continue;
         }
@@ -163,14 +244,15 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         bool single_cap = false;
         size_t k;
         int32_t first = cp_at(s, n, i, &k);
-        if (k == wl && evm_utf8_is_upper(first))
+        if (k == wl && is_upper(first))
             single_cap = true;
         if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
             evm_segment_is_abbrev(s + i, wl)) {
-            *flags |= EVM_TOKF_ABBREV;
+            *flags |= EVM_TOKF_ABBREV | case_flags(first_upper, letters, upper);
             return j + 1;
         }
     }
+    *flags |= case_flags(first_upper, letters, upper);
     return j;
 }
 
@@ -180,7 +262,7 @@ static size_t scan_number(const char *s, size_t n, size_t i)
     while (j < n) {
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (evm_utf8_is_digit(cp) || evm_utf8_is_letter(cp)) {
+        if (is_digit(cp) || is_letter(cp)) {
             j += k;
             continue;
         }
@@ -192,30 +274,6 @@ static size_t scan_number(const char *s, size_t n, size_t i)
         break;
     }
     return j;
-}
-
-static uint16_t case_flags(const char *s, size_t start, size_t end)
-{
-    uint16_t f = 0;
-    size_t letters = 0, upper = 0;
-    bool first = true;
-    for (size_t i = start; i < end;) {
-        size_t k;
-        int32_t cp = cp_at(s, end, i, &k);
-        if (evm_utf8_is_letter(cp)) {
-            letters++;
-            if (evm_utf8_is_upper(cp)) {
-                upper++;
-                if (first)
-                    f |= EVM_TOKF_CAP;
-            }
-            first = false;
-        }
-        i += k;
-    }
-    if (letters >= 2 && upper == letters)
-        f |= EVM_TOKF_UPPER;
-    return f;
 }
 
 static bool is_terminal(int32_t cp)
@@ -240,9 +298,14 @@ static void tokenize(evm_doc *doc)
     size_t n = doc->len;
     bool space = true;
     for (size_t i = doc->body; i < n;) {
+        if (s[i] == ' ') {
+            space = true;
+            i++;
+            continue;
+        }
         size_t k;
         int32_t cp = cp_at(s, n, i, &k);
-        if (evm_utf8_is_space(cp) || cp == 0xFEFF) {
+        if (is_space(cp) || cp == 0xFEFF) {
             space = true;
             i += k;
             continue;
@@ -250,7 +313,7 @@ static void tokenize(evm_doc *doc)
         uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
         uint16_t kind;
         size_t end, next;
-        if (evm_utf8_is_letter(cp)) {
+        if (is_letter(cp)) {
             kind = EVM_TOK_WORD;
             end = scan_word(s, n, i, &flags);
             next = end;
@@ -259,12 +322,12 @@ static void tokenize(evm_doc *doc)
                 cp_at(s, n, end, &ka);
                 next = end + ka + 1; /* the apostrophe and the s */
             }
-        } else if (evm_utf8_is_digit(cp)) {
+        } else if (is_digit(cp)) {
             kind = EVM_TOK_NUMBER;
             end = next = scan_number(s, n, i);
         } else {
-            kind = (evm_utf8_is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) ||
-                    cp == 0x00AB || cp == 0x00BB)
+            kind = (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
+                    cp == 0x00BB)
                        ? EVM_TOK_PUNCT
                        : EVM_TOK_SYMBOL;
             end = next = i + k;
@@ -273,7 +336,7 @@ static void tokenize(evm_doc *doc)
         t->start = (uint32_t)i;
         t->end = (uint32_t)end;
         t->kind = kind;
-        t->flags = (uint16_t)(flags | (kind == EVM_TOK_WORD ? case_flags(s, i, end) : 0));
+        t->flags = flags;
         space = false;
         i = next;
     }

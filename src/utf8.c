@@ -1,6 +1,7 @@
 /* utf8.c: UTF-8 decoding, repair, folding (through utf8proc) and offset conversion. */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -9,6 +10,10 @@
 
 size_t evm_utf8_decode(const char *s, size_t n, int32_t *cp)
 {
+    if (n > 0 && (unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t k =
         utf8proc_iterate((const utf8proc_uint8_t *)s, n > 4 ? 4 : (utf8proc_ssize_t)n, &c);
@@ -26,12 +31,63 @@ size_t evm_utf8_encode(int32_t cp, char *buf)
     return k > 0 ? (size_t)k : 0;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Eight bytes at s (any alignment). */
+static uint64_t word_at(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+/* The length of the valid prefix of s[0..n) without NUL bytes. */
+static size_t valid_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* eight ASCII bytes, none of them NUL */
+        if (i + 8 <= n) {
+            uint64_t w = word_at(s + i);
+            if (((w | (w - ONES)) & HIGHS) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c - 1u < 0x7Fu) { /* 0x01..0x7F */
+            i++;
+            continue;
+        }
+        if (c == 0)
+            break;
+        int32_t cp;
+        size_t k = evm_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            break;
+        i += k;
+    }
+    return i;
+}
+
 size_t evm_utf8_repair(const char *s, size_t n, char **out, size_t *out_len)
 {
+    /* Most texts need no repair: one copy. */
+    size_t valid = valid_prefix(s, n);
+    if (valid == n) {
+        char *p = evm_xmalloc(n + 1);
+        memcpy(p, s, n);
+        p[n] = '\0';
+        *out = p;
+        *out_len = n;
+        return 0;
+    }
     /* Worst case: every byte becomes U+FFFD (3 bytes). */
     char *buf = evm_xmalloc(n * 3 + 1);
-    size_t o = 0, replaced = 0;
-    for (size_t i = 0; i < n;) {
+    memcpy(buf, s, valid);
+    size_t o = valid, replaced = 0;
+    for (size_t i = valid; i < n;) {
         int32_t cp;
         size_t k = evm_utf8_decode(s + i, n - i, &cp);
         if (cp < 0 || cp == 0) {
@@ -73,15 +129,21 @@ evm_utf8_index *evm_utf8_index_new(const char *s, size_t n)
     ix->s = s;
     ix->n = n;
     ix->nchk = nchk;
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i % IX_STEP == 0)
-            ix->chk[i / IX_STEP] = c;
+    size_t c = 0, i = 0;
+    /* whole blocks a word at a time: continuation bytes are the 10xxxxxx ones */
+    for (; i + IX_STEP <= n; i += IX_STEP) {
+        ix->chk[i / IX_STEP] = c;
+        size_t cont = 0;
+        for (size_t j = 0; j < IX_STEP; j += 8) {
+            uint64_t w = word_at(s + i + j);
+            cont += (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
+        }
+        c += IX_STEP - cont;
+    }
+    ix->chk[i / IX_STEP] = c; /* the last, partial block (or the end) */
+    for (; i < n; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             c++;
-    }
-    if (n % IX_STEP == 0)
-        ix->chk[n / IX_STEP] = c;
     return ix;
 }
 
@@ -127,25 +189,50 @@ char *evm_utf8_fold(const char *s, size_t n, size_t *out_len)
     return (char *)dst;
 }
 
+/* The classes of ASCII code points are answered without utf8proc (they are most of the
+ * text); the answers agree with utf8proc's categories. */
+static bool ascii(int32_t cp)
+{
+    return cp >= 0 && cp < 0x80;
+}
+
+static bool ascii_upper(int32_t cp)
+{
+    return cp >= 'A' && cp <= 'Z';
+}
+
+static bool ascii_lower(int32_t cp)
+{
+    return cp >= 'a' && cp <= 'z';
+}
+
 int evm_utf8_is_letter(int32_t cp)
 {
+    if (ascii(cp))
+        return ascii_upper(cp) || ascii_lower(cp);
     utf8proc_category_t c = utf8proc_category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
 int evm_utf8_is_upper(int32_t cp)
 {
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+    if (ascii(cp))
+        return ascii_upper(cp);
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
 
 int evm_utf8_is_lower(int32_t cp)
 {
+    if (ascii(cp))
+        return ascii_lower(cp);
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
 int evm_utf8_is_digit(int32_t cp)
 {
+    if (ascii(cp))
+        return cp >= '0' && cp <= '9';
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
@@ -153,12 +240,16 @@ int evm_utf8_is_space(int32_t cp)
 {
     if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
         return 1;
+    if (ascii(cp))
+        return cp == ' ';
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
 int evm_utf8_is_mark(int32_t cp)
 {
+    if (ascii(cp))
+        return 0;
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }

@@ -81,6 +81,35 @@ expect 4 '' "body.bin: corrupt: body checksum mismatch; rebuild it" -- geocode -
 n=$("$EVMAP" geocode --json Paris Kiev Europe | wc -l)
 [[ $n -eq 3 ]] || { echo "FAIL: geocode --json printed $n lines for 3 names"; fail=$((fail + 1)); }
 
+# geoparse: one line per good article in input order; each bad line skipped with its number
+# and a clear reason (exit 3); -j 2 writes exactly what -j 1 writes.
+{
+  printf '%s\n' '{"id": "a", "text": "Rain fell in Paris."}' 'not json' '{"id": "b"}' '[1, 2]'
+  printf '%s\n' '{"id": "c", "text": "Snow."} x' '' '{"id": "d", "text": "Kyiv \"and\" Sumy\u0001\\ ok"}'
+  printf '%s\n' '{"text": "Odesa port."}' '{"id": "e", "text": "cut'
+} >"$tmp/bad.jsonl"
+ok_line='^\{ "id": "a", "toponyms": \[ \{ "start": 13, "end": 18, "text": "Paris", "name": "Paris", "geonameid": 2988507, "country": "FR"'
+expect 3 "$ok_line" 'bad.jsonl: line 2: not valid JSON' -- geoparse "$tmp/bad.jsonl"
+expect 3 '"text": "Sumy"' 'bad.jsonl: line 3: no "text" string \(skipped\)' -- geoparse -j 2 "$tmp/bad.jsonl"
+expect 3 '"id": "bad:8"' 'bad.jsonl: line 4: a JSON line must be an object' -- geoparse -j 2 "$tmp/bad.jsonl"
+expect 3 "$ok_line" 'bad.jsonl: line 5: text after the JSON object' -- geoparse "$tmp/bad.jsonl"
+expect 3 "$ok_line" 'bad.jsonl: line 9: not valid JSON \(unexpected end of line\)' -- geoparse -j 2 "$tmp/bad.jsonl"
+"$EVMAP" geoparse "$tmp/bad.jsonl" >"$tmp/j1.jsonl" 2>"$tmp/j1.err"
+"$EVMAP" geoparse -j 2 "$tmp/bad.jsonl" >"$tmp/j2.jsonl" 2>"$tmp/j2.err"
+if [[ $(wc -l <"$tmp/j1.jsonl") -eq 3 && $(wc -l <"$tmp/j1.err") -eq 5 ]] && cmp -s "$tmp/j1.jsonl" "$tmp/j2.jsonl" &&
+  cmp -s "$tmp/j1.err" "$tmp/j2.err" && python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["id"] for l in lines] == ["a", "d", "bad:8"], lines
+d = lines[1]["toponyms"]
+assert [t["text"] for t in d] == ["Kyiv", "Sumy"] and d[1]["start"] == 11, d
+' "$tmp/j1.jsonl"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL: geoparse -j 1 and -j 2 differ, or lines/messages are not as expected"
+  fail=$((fail + 1))
+fi
+
 # The man page in docs/ is the one the tables produce.
 "$EVMAP" man >"$tmp/evmap.1"
 if cmp -s "$tmp/evmap.1" "$SRC/docs/evmap.1"; then

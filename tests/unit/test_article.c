@@ -297,6 +297,189 @@ static void test_seed(void **state)
     evm_article_close(r);
 }
 
+/* Parses a line both ways (the fast reader with its json-c fallback, and json-c alone) and
+ * checks that the results agree to the byte: the same error and message, or the same
+ * document. */
+static void check_same_json(const char *line, size_t n)
+{
+    evm_doc *a = NULL, *b = NULL;
+    evm_diag da = {{0}}, db = {{0}};
+    evm_read_opts opts = {0};
+    evm_err ea = evm_article_parse_json(line, n, "f:1", &opts, &a, &da);
+    evm_err eb = evm_article_parse_json_generic(line, n, "f:1", &opts, &b, &db);
+    if (ea != eb)
+        fail_msg("line <%.*s>: error %d, json-c %d", (int)n, line, (int)ea, (int)eb);
+    if (ea) {
+        assert_null(a);
+        assert_string_equal(da.msg, db.msg);
+        return;
+    }
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->origin, b->origin);
+    assert_string_equal(a->title, b->title);
+    assert_memory_equal(&a->published, &b->published, sizeof a->published);
+    assert_int_equal(a->len, b->len);
+    assert_memory_equal(a->text, b->text, a->len + 1);
+    assert_int_equal(a->n_replaced, b->n_replaced);
+    assert_int_equal(a->body, b->body);
+    evm_doc_free(a);
+    evm_doc_free(b);
+}
+
+static void check_same_str(const char *line)
+{
+    check_same_json(line, strlen(line));
+}
+
+/* The fast JSONL reader gives json-c's answer on every kind of line: plain and escaped
+ * strings, \u escapes (BMP, U+FFFF, surrogates, NUL), numbers and other values as ids,
+ * repeated keys, nesting, whitespace json-c may or may not take, comments, bad syntax,
+ * raw control characters and invalid UTF-8, and on random mutations of a good line. */
+static void test_json_fast_reader(void **state)
+{
+    (void)state;
+    const char *lines[] = {
+        "{\"id\": \"a\", \"date\": \"2024-05-06\", \"title\": \"T\", \"text\": \"Rain in Kyiv.\"}",
+        "{\"text\":\"x\"}\n",
+        "  {\"text\" :\t\"x\" , \"id\":\"b\"}  \r\n",
+        "{\"text\": \"a\\nb\\tc\\\"d\\\\e\\/f\\bg\\fh\\ri\"}",
+        "{\"text\": \"caf\\u00e9 \\u4e2d \\u0041 \\uFFFF \\u07FF \\u0800\"}",
+        "{\"text\": \"\\ud83c\\udf0d pair\"}",
+        "{\"text\": \"\\ud83c lone\"}",
+        "{\"text\": \"\\udf0d lone low\"}",
+        "{\"text\": \"nul \\u0000 inside\"}",
+        "{\"text\": \"bad \\u12G4 hex\"}",
+        "{\"text\": \"bad \\x escape\"}",
+        "{\"text\": \"short \\u12\"}",
+        "{\"id\": 5, \"text\": \"x\"}",
+        "{\"id\": -12, \"text\": \"x\"}",
+        "{\"id\": 1.5, \"text\": \"x\"}",
+        "{\"id\": 1e3, \"text\": \"x\"}",
+        "{\"id\": 007, \"text\": \"x\"}",
+        "{\"id\": null, \"text\": \"x\"}",
+        "{\"id\": true, \"text\": \"x\"}",
+        "{\"id\": [1, 2], \"text\": \"x\"}",
+        "{\"id\": {\"a\": 1}, \"text\": \"x\"}",
+        "{\"id\": \"i\\u00e9\\n\", \"title\": \"t\\u0000x\", \"text\": \"x\"}",
+        "{\"title\": 5, \"date\": null, \"text\": \"x\"}",
+        "{\"title\": \"\\u00e9t\\u00e9\", \"date\": \"2020-02-30\", \"text\": \"x\"}",
+        "{\"date\": \"2019-12-31T10:00:00Z\", \"text\": \"x\"}",
+        "{\"text\": \"a\", \"text\": \"b\"}",
+        "{\"id\": \"a\", \"id\": \"b\", \"text\": \"x\"}",
+        "{\"title\": 1, \"title\": \"b\", \"text\": \"x\"}",
+        "{\"text\": 5}",
+        "{\"text\": null}",
+        "{\"text\": [\"x\"]}",
+        "{\"id\": \"no text\"}",
+        "{}",
+        "[1, 2]",
+        "\"just a string\"",
+        "42",
+        "",
+        "   ",
+        "{\"text\": \"x\"} trailing",
+        "{\"text\": \"x\"}}",
+        "{\"text\": \"x\",}",
+        "{\"text\": \"x\" \"id\": \"y\"}",
+        "{\"text\": 'single'}",
+        "{'text': \"x\"}",
+        "{\"text\": \"x\" /* comment */}",
+        "{\"text\": \"x\", \"n\": NaN}",
+        "{\"text\": \"x\", \"n\": Infinity}",
+        "{\"text\": \"x\", \"b\": True}",
+        "{\"text\": \"x\", \"n\": +1}",
+        "{\"text\": \"x\", \"n\": .5}",
+        "{\"text\": \"x\", \"n\": 1.}",
+        "{\"text\": \"x\", \"n\": -}",
+        "{\"text\": \"x\", \"n\": 1e}",
+        "{\"text\": \"x\", \"n\": -0.0e-7}",
+        "{\"text\": \"x\", \"a\": [[[[{\"b\": [true, false, null, 1, \"s\"]}]]]]}",
+        "{\"text\": \"x\", \"a\": [1, 2,]}",
+        "{\"text\": \"x\"\f}",
+        "\f{\"text\": \"x\"}",
+        "{\"text\": \"x\"\v}",
+        "\xEF\xBB\xBF{\"text\": \"bom\"}",
+        "{\"text\": \"tab\tinside\"}",
+        "{\"text\": \"newline\ninside\"}",
+        "{\"text\": \"bad \xFF\xFE utf8 \xC0\xAF\"}",
+        "{\"text\": \"\"}",
+        "{\"text\": \"x\", \"t\\u0065xt\": \"y\"}",
+        "{\"te\\u0078t\": \"y\"}",
+        "{\"text\": \"unterminated",
+        "{\"text\": \"x\"",
+        "{\"text\"",
+        "{",
+        "}",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        check_same_str(lines[i]);
+    /* a NUL byte inside and after the object */
+    check_same_json("{\"text\": \"a\0b\"}", 15);
+    check_same_json("{\"text\": \"ab\"}\0", 15);
+    /* nesting deeper than the fast reader goes, and deeper than json-c's limit (64) */
+    char deep[400];
+    for (int depth = 30; depth <= 70; depth += 5) {
+        size_t k = (size_t)snprintf(deep, sizeof deep, "{\"text\": \"x\", \"a\": ");
+        for (int d = 0; d < depth; d++)
+            deep[k++] = '[';
+        for (int d = 0; d < depth; d++)
+            deep[k++] = ']';
+        deep[k++] = '}';
+        check_same_json(deep, k);
+    }
+    /* random mutations of a good line */
+    const char *good = "{\"id\": \"m-1\", \"date\": \"2024-01-02\", \"title\": \"On \\\"it\\\"\", "
+                       "\"n\": [1, -2.5e3, {\"k\": null}], \"text\": \"Snow in L\\u00fcbeck\\n"
+                       "and Kyiv.\"}";
+    const char alphabet[] = "{}[]\",:\\u0 aetx1-.e\n\x01\xC3";
+    char buf[512];
+    srand(11);
+    for (int t = 0; t < 20000; t++) {
+        size_t n = strlen(good);
+        memcpy(buf, good, n);
+        int edits = 1 + rand() % 3;
+        for (int e = 0; e < edits && n > 0; e++) {
+            size_t at = (size_t)rand() % n;
+            char c = alphabet[rand() % (int)(sizeof alphabet - 1)];
+            switch (rand() % 3) {
+            case 0: /* replace */
+                buf[at] = c;
+                break;
+            case 1: /* delete */
+                memmove(buf + at, buf + at + 1, n - at - 1);
+                n--;
+                break;
+            default: /* insert */
+                memmove(buf + at + 1, buf + at, n - at);
+                buf[at] = c;
+                n++;
+            }
+        }
+        check_same_json(buf, n);
+    }
+}
+
+/* Every line of the evaluation corpora reads the same both ways. */
+static void test_json_fast_reader_corpora(void **state)
+{
+    (void)state;
+    const char *names[] = {"lgl", "geovirus"};
+    for (size_t c = 0; c < 2; c++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/eval/%s/articles.jsonl", EVM_SHARED_DIR, names[c]);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t k;
+        while ((k = getline(&line, &cap, f)) > 0)
+            check_same_json(line, (size_t)k);
+        free(line);
+        fclose(f);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -322,6 +505,8 @@ int main(void)
         cmocka_unit_test(test_too_long),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_json_fast_reader),
+        cmocka_unit_test(test_json_fast_reader_corpora),
         cmocka_unit_test(test_jsonl_reader),
         cmocka_unit_test(test_sniff_and_text_reader),
         cmocka_unit_test(test_missing_and_dir),

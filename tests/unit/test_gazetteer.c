@@ -631,6 +631,37 @@ static void test_broken_files(void **state)
     free(good);
 }
 
+/* The body checksum sees every bit of every length: a flip in a 32-byte block's lanes, in
+ * the words after the last block or in the last bytes changes it, and so does the length. */
+static void test_checksum(void **state)
+{
+    (void)state;
+    unsigned char buf[200];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)(i * 37 + 11);
+    for (size_t n = 0; n <= 100; n++) {
+        uint64_t sum = evm_gaz_checksum(buf, n);
+        assert_int_equal(evm_gaz_checksum(buf, n), sum);
+        if (n > 0)
+            assert_true(evm_gaz_checksum(buf, n - 1) != sum);
+        for (size_t i = 0; i < n; i++)
+            for (int bit = 0; bit < 8; bit++) {
+                buf[i] ^= (unsigned char)(1u << bit);
+                if (evm_gaz_checksum(buf, n) == sum)
+                    fail_msg("flipping bit %d of byte %zu of %zu leaves the checksum", bit, i, n);
+                buf[i] ^= (unsigned char)(1u << bit);
+            }
+    }
+    /* two words swapped between lanes are not the same body */
+    unsigned char a[64], b[64];
+    memset(a, 0, sizeof a);
+    memcpy(a, "EVMGAZ-1", 8);
+    memcpy(b, a, sizeof a);
+    memcpy(b, a + 8, 8);
+    memcpy(b + 8, a, 8);
+    assert_true(evm_gaz_checksum(a, sizeof a) != evm_gaz_checksum(b, sizeof b));
+}
+
 static void test_find(void **state)
 {
     (void)state;
@@ -661,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_probe_key),
         cmocka_unit_test(test_broken_files),
         cmocka_unit_test(test_find),
+        cmocka_unit_test(test_checksum),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -54,6 +54,26 @@ static void test_abbreviations(void **state)
     evm_doc_free(doc);
 }
 
+/* The abbreviation lists answer for every member in any ASCII case, and for nothing
+ * else: first, last and middle entries, neighbours in sort order, prefixes, longer words. */
+static void test_abbrev_lookup(void **state)
+{
+    (void)state;
+    const char *yes[] = {"adm", "vs",    "v",   "Gen",   "ST",   "messrs", "e.g", "i.e",  "a.m",
+                         "wyo", "u.s.a", "U.S", "Calif", "w.va", "Sept",   "co",  "mlle", "no"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!evm_segment_is_abbrev(yes[i], strlen(yes[i])))
+            fail_msg("%s is an abbreviation", yes[i]);
+    const char *no[] = {"a",     "ad",  "admx", "vz",   "w", "wa",  "u.s.a.", "u.",
+                        "gener", "st.", "sta",  "mrss", "x", "zzz", "calif.", "Ukraine"};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (evm_segment_is_abbrev(no[i], strlen(no[i])))
+            fail_msg("%s is not an abbreviation", no[i]);
+    assert_false(evm_segment_is_abbrev("", 0));
+    assert_false(evm_segment_is_abbrev("st\0x", 4)); /* a NUL never matches the end */
+    assert_true(evm_segment_is_abbrev("stx", 2));    /* only n bytes are read */
+}
+
 static void test_numbers(void **state)
 {
     (void)state;
@@ -168,6 +188,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_abbrev_lookup),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_possessive_and_hyphen),
         cmocka_unit_test(test_quotes_and_ellipsis),
