@@ -65,12 +65,6 @@ evm_err evm_article_parse_text(const char *data, size_t n, const char *id,
 evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_id,
                                const evm_read_opts *opts, evm_doc **out, evm_diag *diag);
 
-/* The same through json-c alone: what evm_article_parse_json falls back to for lines its
- * fast reader leaves aside (non-standard JSON, numeric ids, repeated keys, ...), and the
- * reference its tests compare it with. */
-evm_err evm_article_parse_json_generic(const char *line, size_t n, const char *fallback_id,
-                                       const evm_read_opts *opts, evm_doc **out, evm_diag *diag);
-
 /* The *.txt, *.jsonl and *.ndjson files of a directory, in name order, as "dir/name"
  * heap strings in a heap array (caller frees each and the array). */
 evm_err evm_article_list_dir(const char *dir, char ***files, size_t *n, evm_diag *diag);
