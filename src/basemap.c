@@ -5,8 +5,6 @@
 
 #include <zlib.h>
 
-#include <cpl_error.h>
-#include <gdal.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -16,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "gdalapi.h"
 
 /* One ring of a layer, in continuous longitudes (unwrapped across the antimeridian, so a
  * ring may reach past +-180) with its bounding box. Rings around a pole are closed along
@@ -502,6 +502,9 @@ static evm_err load_with(evm_basemap_detail detail, const char *cache_dir, evm_b
     }
     char path[PATH_MAX + 80];
     snprintf(path, sizeof path, "/vsigzip/%s", src);
+    evm_err rc = evm_gdal_load(diag);
+    if (rc != EVM_OK)
+        return rc;
     if (GDALGetDriverByName("TopoJSON") == NULL)
         GDALAllRegister();
     const char *drivers[] = {"TopoJSON", NULL};

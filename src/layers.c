@@ -4,13 +4,7 @@
 #define _LARGEFILE64_SOURCE
 #include "layers.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "gdalapi.h"
 
 #include <json-c/json.h>
 
@@ -58,9 +52,13 @@ static void register_all(void)
     GDALAllRegister();
 }
 
-static void ensure_registered(void)
+/* Loads GDAL (evm_gdal_load) and registers its drivers, once. */
+static evm_err ensure_registered(evm_diag *diag)
 {
-    pthread_once(&registered, register_all);
+    evm_err rc = evm_gdal_load(diag);
+    if (rc == EVM_OK)
+        pthread_once(&registered, register_all);
+    return rc;
 }
 
 /* ---- GDAL errors -------------------------------------------------------------------- */
@@ -151,7 +149,6 @@ static int cmp_names(const void *a, const void *b)
 /* The usable drivers' short names, sorted; a heap array of `*n` pointers into GDAL. */
 static const char **usable_names(size_t *n)
 {
-    ensure_registered();
     int count = GDALGetDriverCount();
     const char **names = evm_xcalloc((size_t)count + 1, sizeof *names);
     *n = 0;
@@ -166,7 +163,9 @@ static const char **usable_names(size_t *n)
 
 evm_err evm_layers_check_format(const char *format, evm_diag *diag)
 {
-    ensure_registered();
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     GDALDriverH drv = format && *format ? GDALGetDriverByName(format) : NULL;
     if (drv && driver_usable(drv))
         return EVM_OK;
@@ -188,6 +187,9 @@ evm_err evm_layers_check_format(const char *format, evm_diag *diag)
 
 evm_err evm_layers_list_formats(FILE *out, evm_diag *diag)
 {
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     size_t n;
     const char **names = usable_names(&n);
     for (size_t i = 0; i < n; i++) {
@@ -1140,13 +1142,15 @@ evm_err evm_layers_write(const evm_batch *b, const char *dir, const evm_layers_o
 
 evm_err evm_layers_write_seq(const evm_batch *b, FILE *out, evm_diag *diag)
 {
-    ensure_registered();
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     GDALDriverH drv = GDALGetDriverByName("GeoJSONSeq");
     if (!drv)
         return evm_diag_set(diag, EVM_ERR_GDAL, "GDAL lacks the GeoJSONSeq driver");
     char *vdir = vsimem_dir();
     evm_layer_kind kind = EVM_LAYER_STRIKES;
-    evm_err rc = build_dataset(drv, vdir, "events.geojsons", b, &kind, 1, false, true, diag);
+    rc = build_dataset(drv, vdir, "events.geojsons", b, &kind, 1, false, true, diag);
     if (rc == EVM_OK) {
         char *path = xprintf("%s/events.geojsons", vdir);
         vsi_l_offset len = 0;
@@ -1526,7 +1530,9 @@ static evm_err read_layer(OGRLayerH layer, evm_batch *b)
 
 evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
 {
-    ensure_registered();
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     gdal_errs errs = {0};
     CPLPushErrorHandlerEx(on_gdal_error, &errs);
     /* CSV and spreadsheets: points from coordinate columns (as evmap writes CSV) */
@@ -1534,7 +1540,6 @@ evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
                                      "Y_POSSIBLE_NAMES=Y,lat,latitude", "KEEP_GEOM_COLUMNS=NO",
                                      NULL};
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
-    evm_err rc = EVM_OK;
     if (!ds) {
         struct stat st;
         if (stat(path, &st) != 0)
