@@ -21,9 +21,9 @@ static char load_msg[EVM_DIAG_MAX];
 static void load(void)
 {
     /* the soname found at build time, then the development symlink */
-    void *h = dlopen(EVM_GDAL_SONAME, RTLD_NOW | RTLD_GLOBAL);
+    void *h = dlopen(EVM_GDAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
     if (!h)
-        h = dlopen("libgdal.so", RTLD_NOW | RTLD_GLOBAL);
+        h = dlopen("libgdal.so", RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
         const char *e = dlerror();
         snprintf(load_msg, sizeof load_msg, "cannot load GDAL (%s): %s", EVM_GDAL_SONAME,
