@@ -991,6 +991,9 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_new_path(cr);
     evm_basemap_path(bm, EVM_BASEMAP_LAND, v, cr);
+    /* the land is filled, then stroked as the coastline over the borders: projected and
+     * clipped once */
+    cairo_path_t *land = cairo_copy_path(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     set_rgb(cr, P->land);
     cairo_fill(cr);
@@ -1000,7 +1003,8 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     cairo_set_line_width(cr, 0.9 * s);
     cairo_stroke(cr);
     cairo_new_path(cr);
-    evm_basemap_path(bm, EVM_BASEMAP_LAND, v, cr);
+    cairo_append_path(cr, land);
+    cairo_path_destroy(land);
     set_rgb(cr, P->coast);
     cairo_set_line_width(cr, 0.8 * s);
     cairo_stroke(cr);
