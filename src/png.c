@@ -14,12 +14,11 @@
 #else
 #include <png.h>
 #endif
-#include <pthread.h>
+#include <libdeflate.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 typedef struct png_err_ctx {
     char msg[256];
@@ -64,22 +63,11 @@ static inline void unpremultiply(uint32_t px, unsigned char *out, int alpha)
 }
 
 /* ---- image data ---------------------------------------------------------------------
- * The image data (IDAT) is compressed here rather than by libpng, in two halves on two
- * threads: deflate is most of the time a map takes to write. Each half is raw deflate at
- * the fastest level over rows with filter type 0 ("none": maps are mostly flat colour, so
- * filters make the data larger and slower to compress); the first half ends with a sync
- * flush, the second with the final block, so that the two make one zlib stream after a
- * zlib header, closed by the Adler-32 of both (adler32_combine). libpng writes the chunks. */
-
-/* One band of rows compressed: the input, then the output buffer and its checksum. */
-typedef struct band {
-    const unsigned char *argb;
-    int width, stride, y0, y1, alpha, last;
-    unsigned char *out;
-    size_t len, cap;
-    uLong adler, raw;
-    int ok;
-} band;
+ * The image data (IDAT) is compressed here rather than by libpng's zlib: deflate is most
+ * of the time a map takes to write, and libdeflate at its fastest level does it in about
+ * 60 % of zlib's instructions (level 1) with a 10 % smaller result. Rows use filter type 0
+ * ("none": maps are mostly flat colour, so filters make the data larger and slower to
+ * compress). libpng writes every chunk, the compressed stream as one IDAT. */
 
 /* Cairo pixels of one row to PNG's bytes after the filter byte: RGB(A), straight alpha. */
 static void convert_row(const uint32_t *row, int width, int alpha, unsigned char *o)
@@ -98,86 +86,34 @@ static void convert_row(const uint32_t *row, int width, int alpha, unsigned char
     }
 }
 
-static void *compress_band(void *arg)
+/* The zlib stream of the image's filtered rows, in a heap buffer of *len bytes; NULL when
+ * out of memory. */
+static unsigned char *compress_image(const unsigned char *argb, int width, int height, int stride,
+                                     int alpha, size_t *len)
 {
-    band *b = arg;
-    size_t row_bytes = 1 + (size_t)b->width * (b->alpha ? 4 : 3);
-    unsigned char *row = malloc(row_bytes);
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    b->ok = 0;
-    b->adler = adler32(0L, Z_NULL, 0);
-    b->raw = 0;
-    b->cap = row_bytes * (size_t)(b->y1 - b->y0) / 8 + 1024;
-    b->out = malloc(b->cap);
-    b->len = 0;
-    if (!row || !b->out || deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        free(row);
-        return NULL;
+    size_t row_bytes = 1 + (size_t)width * (alpha ? 4 : 3);
+    size_t raw_len = row_bytes * (size_t)height;
+    unsigned char *raw = malloc(raw_len), *out = NULL;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
+    *len = 0;
+    if (raw && c) {
+        for (int y = 0; y < height; y++) {
+            unsigned char *o = raw + (size_t)y * row_bytes;
+            o[0] = 0; /* filter type: none */
+            convert_row((const uint32_t *)(argb + (size_t)y * stride), width, alpha, o + 1);
+        }
+        size_t cap = libdeflate_zlib_compress_bound(c, raw_len);
+        out = malloc(cap);
+        if (out)
+            *len = libdeflate_zlib_compress(c, raw, raw_len, out, cap);
+        if (*len == 0) {
+            free(out);
+            out = NULL;
+        }
     }
-    int rc = Z_OK;
-    row[0] = 0; /* filter type: none */
-    for (int y = b->y0; y < b->y1 && rc != Z_STREAM_ERROR; y++) {
-        convert_row((const uint32_t *)(b->argb + (size_t)y * b->stride), b->width, b->alpha,
-                    row + 1);
-        b->adler = adler32(b->adler, row, (uInt)row_bytes);
-        b->raw += row_bytes;
-        int flush = y + 1 < b->y1 ? Z_NO_FLUSH : b->last ? Z_FINISH : Z_SYNC_FLUSH;
-        z.next_in = row;
-        z.avail_in = (uInt)row_bytes;
-        do {
-            if (b->len == b->cap) {
-                size_t cap = 2 * b->cap;
-                unsigned char *grown = realloc(b->out, cap);
-                if (!grown) {
-                    rc = Z_STREAM_ERROR;
-                    break;
-                }
-                b->out = grown;
-                b->cap = cap;
-            }
-            z.next_out = b->out + b->len;
-            z.avail_out = (uInt)(b->cap - b->len);
-            rc = deflate(&z, flush);
-            b->len = b->cap - z.avail_out;
-        } while (rc != Z_STREAM_ERROR && rc != Z_STREAM_END &&
-                 (z.avail_in > 0 || z.avail_out == 0));
-    }
-    deflateEnd(&z);
-    free(row);
-    b->ok = rc != Z_STREAM_ERROR && (!b->last || rc == Z_STREAM_END);
-    return NULL;
-}
-
-static void put_u32(unsigned char *p, uLong v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-
-/* Compresses the image into bands[0..n) (bands[1] on a second thread when n is 2). */
-static int compress_image(const unsigned char *argb, int width, int height, int stride, int alpha,
-                          band *bands, int n)
-{
-    for (int i = 0; i < n; i++) {
-        bands[i] = (band){.argb = argb, .width = width, .stride = stride, .alpha = alpha};
-        bands[i].y0 = (int)((long)height * i / n);
-        bands[i].y1 = (int)((long)height * (i + 1) / n);
-        bands[i].last = i == n - 1;
-    }
-    pthread_t th;
-    int threaded = n == 2 && pthread_create(&th, NULL, compress_band, &bands[1]) == 0;
-    compress_band(&bands[0]);
-    if (threaded)
-        pthread_join(th, NULL);
-    else if (n == 2)
-        compress_band(&bands[1]);
-    for (int i = 0; i < n; i++)
-        if (!bands[i].ok)
-            return 0;
-    return 1;
+    libdeflate_free_compressor(c);
+    free(raw);
+    return out;
 }
 
 evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height, int stride,
@@ -194,28 +130,17 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
                 break;
             }
     }
-    /* two bands from 1 MiB of pixels on: below that a thread costs more than it saves */
-    int n_bands = (size_t)width * height * (alpha ? 4 : 3) >= (1u << 20) && height >= 2 ? 2 : 1;
-    band bands[2] = {{0}};
-    if (!compress_image(argb, width, height, stride, alpha, bands, n_bands)) {
-        for (int i = 0; i < n_bands; i++)
-            free(bands[i].out);
-        return evm_diag_set(diag, EVM_ERR_RENDER, "png: compression failed");
-    }
-    uLong adler = bands[0].adler;
-    size_t idat = 2 + 4;
-    for (int i = 0; i < n_bands; i++)
-        idat += bands[i].len;
-    for (int i = 1; i < n_bands; i++)
-        adler = adler32_combine(adler, bands[i].adler, (z_off_t)bands[i].raw);
-
+    size_t idat = 0;
+    unsigned char *volatile data = compress_image(argb, width, height, stride, alpha, &idat);
+    if (!data)
+        return evm_diag_set(diag, EVM_ERR_RENDER, "png: out of memory compressing %dx%d pixels",
+                            width, height);
     png_err_ctx ectx = {{0}};
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, &ectx, on_png_error, on_png_warning);
     if (!png || idat > PNG_UINT_31_MAX) {
         png_destroy_write_struct(&png, NULL);
-        for (int i = 0; i < n_bands; i++)
-            free(bands[i].out);
+        free(data);
         return evm_diag_set(diag, EVM_ERR_RENDER, "png: cannot create the encoder");
     }
     png_infop info = png_create_info_struct(png);
@@ -223,8 +148,7 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
     if (!info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
         free(chunks);
-        for (int i = 0; i < n_bands; i++)
-            free(bands[i].out);
+        free(data);
         if (ferror(fp))
             return evm_diag_set(diag, EVM_ERR_IO, "png: write failed: %s", strerror(errno));
         return evm_diag_set(diag, EVM_ERR_RENDER, "png: %s", ectx.msg[0] ? ectx.msg : "failed");
@@ -256,22 +180,12 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
             png_set_text(png, info, chunks, (int)k);
     }
     png_write_info(png, info); /* signature, IHDR and every chunk before the image data */
-    /* zlib header: deflate with a 32 KiB window, fastest level; (0x78 0x01) % 31 == 0 */
-    static const unsigned char zhead[2] = {0x78, 0x01};
-    unsigned char ztail[4];
-    put_u32(ztail, adler);
-    png_write_chunk_start(png, (png_const_bytep) "IDAT", (png_uint_32)idat);
-    png_write_chunk_data(png, zhead, 2);
-    for (int i = 0; i < n_bands; i++)
-        png_write_chunk_data(png, bands[i].out, bands[i].len);
-    png_write_chunk_data(png, ztail, 4);
-    png_write_chunk_end(png);
+    png_write_chunk(png, (png_const_bytep) "IDAT", data, idat);
     png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
     png_write_flush(png);
     png_destroy_write_struct(&png, &info);
     free(chunks);
-    for (int i = 0; i < n_bands; i++)
-        free(bands[i].out);
+    free(data);
     if (fflush(fp) != 0 || ferror(fp))
         return evm_diag_set(diag, EVM_ERR_IO, "png: write failed: %s", strerror(errno));
     return EVM_OK;
