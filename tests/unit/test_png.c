@@ -71,9 +71,9 @@ static void test_unpremultiply(void **state)
     unlink(path);
 }
 
-/* Pictures large enough to be compressed in two bands on two threads, with noise that
- * does not compress (the output buffers grow), with and without alpha, rows padded: every
- * pixel comes back (libpng checks the chunks' CRCs and zlib the Adler-32 of the bands). */
+/* Larger pictures, half noise that does not compress (the stream's worst case), with and
+ * without alpha, rows padded: every pixel comes back (libpng checks the chunks' CRCs and
+ * zlib the stream's Adler-32). */
 static void test_roundtrip_large(void **state)
 {
     (void)state;
