@@ -87,20 +87,24 @@ static void convert_row(const uint32_t *row, int width, int alpha, unsigned char
 }
 
 /* The zlib stream of the image's filtered rows, in a heap buffer of *len bytes; NULL when
- * out of memory. */
-static unsigned char *compress_image(const unsigned char *argb, int width, int height, int stride,
-                                     int alpha, size_t *len)
+ * out of memory. With `in_place`, opaque rows are converted over the pixels themselves
+ * (each row's 1 + 3 * width bytes start no later than its 4 * width input bytes, and every
+ * pixel is read before its bytes are written), which spares a second image-sized buffer
+ * and the page faults of filling it. */
+static unsigned char *compress_image(unsigned char *argb, int width, int height, int stride,
+                                     int alpha, int in_place, size_t *len)
 {
     size_t row_bytes = 1 + (size_t)width * (alpha ? 4 : 3);
     size_t raw_len = row_bytes * (size_t)height;
-    unsigned char *raw = malloc(raw_len), *out = NULL;
+    int reuse = in_place && !alpha;
+    unsigned char *raw = reuse ? argb : malloc(raw_len), *out = NULL;
     struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
     *len = 0;
     if (raw && c) {
         for (int y = 0; y < height; y++) {
             unsigned char *o = raw + (size_t)y * row_bytes;
-            o[0] = 0; /* filter type: none */
             convert_row((const uint32_t *)(argb + (size_t)y * stride), width, alpha, o + 1);
+            o[0] = 0; /* filter type: none; written last, over input already read */
         }
         size_t cap = libdeflate_zlib_compress_bound(c, raw_len);
         out = malloc(cap);
@@ -112,12 +116,14 @@ static unsigned char *compress_image(const unsigned char *argb, int width, int h
         }
     }
     libdeflate_free_compressor(c);
-    free(raw);
+    if (!reuse)
+        free(raw);
     return out;
 }
 
-evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height, int stride,
-                      double dpi, const evm_png_text *texts, size_t n_texts, evm_diag *diag)
+static evm_err write_png(FILE *fp, unsigned char *argb, int width, int height, int stride,
+                         double dpi, const evm_png_text *texts, size_t n_texts, int in_place,
+                         evm_diag *diag)
 {
     if (width <= 0 || height <= 0 || stride < 4 * width)
         return evm_diag_set(diag, EVM_ERR_INTERNAL, "png: bad image geometry %dx%d", width, height);
@@ -131,7 +137,8 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
             }
     }
     size_t idat = 0;
-    unsigned char *volatile data = compress_image(argb, width, height, stride, alpha, &idat);
+    unsigned char *volatile data =
+        compress_image(argb, width, height, stride, alpha, in_place, &idat);
     if (!data)
         return evm_diag_set(diag, EVM_ERR_RENDER, "png: out of memory compressing %dx%d pixels",
                             width, height);
@@ -189,6 +196,20 @@ evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height
     if (fflush(fp) != 0 || ferror(fp))
         return evm_diag_set(diag, EVM_ERR_IO, "png: write failed: %s", strerror(errno));
     return EVM_OK;
+}
+
+evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height, int stride,
+                      double dpi, const evm_png_text *texts, size_t n_texts, evm_diag *diag)
+{
+    /* not in place: the pixels are only read */
+    return write_png(fp, (unsigned char *)argb, width, height, stride, dpi, texts, n_texts, 0,
+                     diag);
+}
+
+evm_err evm_png_write_consume(FILE *fp, unsigned char *argb, int width, int height, int stride,
+                              double dpi, const evm_png_text *texts, size_t n_texts, evm_diag *diag)
+{
+    return write_png(fp, argb, width, height, stride, dpi, texts, n_texts, 1, diag);
 }
 
 evm_err evm_png_read(const char *path, evm_png_image *img, evm_diag *diag)
