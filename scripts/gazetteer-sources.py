@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import os
+import math
 import subprocess
 import sys
 import tarfile
@@ -125,6 +126,48 @@ def ring_area_centroid(ring):
     return a / 2, cx / (3 * a), cy / (3 * a)
 
 
+def ea_ring(ring):
+    """(area, lon, lat) of a ring in the cylindrical equal-area projection (x = longitude,
+    y = sine of latitude), so that areas compare truly at every latitude."""
+    a, x, y = ring_area_centroid([(lon, math.sin(math.radians(lat))) for lon, lat in ring])
+    return a, x, math.degrees(math.asin(max(-1.0, min(1.0, y))))
+
+
+def main_territory(polys):
+    """The largest polygon and every polygon linked to it by a chain of gaps of at most
+    NEAR_KM between bounding boxes (coastal islands, archipelagos), leaving out overseas
+    territories."""
+    polys = [unwrap(p) for p in polys]
+    rings = [ea_ring(p[0]) for p in polys]
+    big = max(range(len(polys)), key=lambda i: abs(rings[i][0]))
+    cx0 = rings[big][1]
+    boxes = []
+    for p in polys:
+        xs = [x for x, _ in p[0]]
+        shift = 360 if cx0 - min(xs) > 180 else -360 if min(xs) - cx0 > 180 else 0
+        ys = [y for _, y in p[0]]
+        boxes.append((min(xs) + shift, min(ys), max(xs) + shift, max(ys), shift))
+
+    def gap_km(a, b):
+        lat = math.radians(max(abs(a[1]), abs(b[1])) if a[1] * b[1] > 0 else 0.0)
+        dx = max(a[0] - b[2], b[0] - a[2], 0.0) * 111.2 * math.cos(lat)
+        dy = max(a[1] - b[3], b[1] - a[3], 0.0) * 111.2
+        return math.hypot(dx, dy)
+
+    chosen, todo = {big}, [big]
+    while todo:
+        i = todo.pop()
+        for j in range(len(polys)):
+            if j not in chosen and gap_km(boxes[i], boxes[j]) <= NEAR_KM:
+                chosen.add(j)
+                todo.append(j)
+    parts = [(abs(rings[j][0]), rings[j][1] + boxes[j][4], rings[j][2], polys[j]) for j in sorted(chosen)]
+    return polys[big], parts
+
+
+NEAR_KM = 300
+
+
 def unwrap(poly):
     """A polygon that crosses the antimeridian, with its western longitudes shifted by 360."""
     xs = [p[0] for p in poly[0]]
@@ -196,10 +239,12 @@ def countries(pkg, outdir, rows, work):
         cc, score = max(votes[fi].items(), key=lambda kv: (kv[1], kv[0]))
         if cc in best and best[cc][0] >= score:
             continue
-        largest = unwrap(max(polys, key=lambda p: abs(ring_area_centroid(unwrap(p)[0])[0])))
-        _, x, y = ring_area_centroid(largest[0])
-        how = "centroid"
-        if not in_polygon(x, y, largest):
+        largest, parts = main_territory(polys)
+        area = sum(a for a, _, _, _ in parts)
+        x = sum(a * px for a, px, _, _ in parts) / area
+        y = math.degrees(math.asin(sum(a * math.sin(math.radians(py)) for a, _, py, _ in parts) / area))
+        how = "centroid" if len(parts) == 1 else f"centroid of {len(parts)} parts"
+        if len(parts) == 1 and not in_polygon(x, y, largest):
             x, y = surface_point(largest, y) or (x, y)
             how = "surface"
         x = x - 360 if x > 180 else x

@@ -22,6 +22,10 @@ evm_err evm_event_extract(evm_doc *doc, evm_diag *diag);
  * date, so they are stable across runs. */
 void evm_event_merge(evm_batch *b);
 
+/* The same merge over st->events in place, st being one document (evm_event_extract merges
+ * its own mentions with it) or a batch's store. */
+void evm_event_merge_doc(evm_doc *st);
+
 /* "strike" / "meeting". */
 const char *evm_event_kind_name(evm_event_kind kind);
 /* "occurred" / "planned". */

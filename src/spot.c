@@ -436,9 +436,30 @@ static void find_headlines(run *r)
 
 /* Can token j continue a name that started earlier? Capitalised words, lowercase
  * connectors ("of", "de", "upon"), and periods or hyphens glued to the previous word. */
+/* A lowercase elision before a capital inside a name: "d'Ivoire", "dell'Aquila". */
+static bool elided_cap(const run *r, size_t j)
+{
+    if (!is_word(r, j))
+        return false;
+    const char *w = ttext(r, j);
+    size_t n = tlen(r, j), k = 0;
+    while (k < n && k < 4 && w[k] >= 'a' && w[k] <= 'z')
+        k++;
+    if (k == 0)
+        return false;
+    if (k < n && w[k] == '\'')
+        k++;
+    else if (k + 2 < n && memcmp(w + k, "\xe2\x80\x99", 3) == 0)
+        k += 3;
+    else
+        return false;
+    int32_t cp;
+    return k < n && evm_utf8_decode(w + k, n - k, &cp) > 0 && evm_utf8_is_upper(cp);
+}
+
 static bool name_inner(const run *r, size_t j)
 {
-    if (is_cap(r, j))
+    if (is_cap(r, j) || elided_cap(r, j))
         return true;
     const evm_token *t = &r->doc->tokens[j];
     if (t->kind == EVM_TOK_WORD)
@@ -476,7 +497,7 @@ static bool longest_match(run *r, size_t i, size_t stop, span *sp)
         size_t kn = gz_key(doc->text + a, b - a, key);
         if (!kn)
             continue;
-        bool ends_ok = is_cap(r, j);
+        bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
         if (ends_ok) {
             size_t nc = evm_gazetteer_lookup_key(r->gaz, key, kn, NULL, 0);
             if (nc) {
@@ -618,6 +639,17 @@ static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
         return false;
     if (in_tab(r, r->t.agent, n))
         return true;
+    /* "Washington and its partners", "Kyiv and its allies": the place acts with others */
+    if (tlen(r, n) == 3 && strncmp(ttext(r, n), "and", 3) == 0 && is_word(r, n + 1) &&
+        same_sentence(r, n + 1, j) &&
+        ((tlen(r, n + 1) == 3 && strncmp(ttext(r, n + 1), "its", 3) == 0) ||
+         (tlen(r, n + 1) == 5 && strncmp(ttext(r, n + 1), "their", 5) == 0))) {
+        size_t a = n + 2;
+        if (is_word(r, a) && !in_tab(r, r->t.agent, a) && same_sentence(r, a, j))
+            a++; /* one adjective: "its Western partners" */
+        if (is_word(r, a) && same_sentence(r, a, j) && in_tab(r, r->t.agent, a))
+            return true;
+    }
     /* "Ukraine's foreign ministry": possessive, optional adjective, agent noun */
     if (has_flag(r, j, EVM_TOKF_POSSESSIVE) && is_word(r, n + 1) && same_sentence(r, n + 1, j) &&
         in_tab(r, r->t.agent, n + 1) && !in_tab(r, r->t.agent, n))
@@ -789,8 +821,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     if (single) {
-        /* demonyms are context, not toponyms ("Ukrainian", "Russians") */
-        if (is_demonym(r, w, wn))
+        /* demonyms are context, not toponyms ("Ukrainian", "Russians"); a country's own
+         * name that reads as a plural demonym ("Laos", from "Lao") stays a place */
+        if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
             return DROP;
         /* words that are never a place alone: "She", "But", "West", "August", "D" */
         if (table_row(r->t.function, w, wn) || table_row(r->t.direction, w, wn) ||
