@@ -5,8 +5,6 @@
 
 #include <zlib.h>
 
-#include <cpl_error.h>
-#include <gdal.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -16,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "gdalapi.h"
 
 /* One ring of a layer, in continuous longitudes (unwrapped across the antimeridian, so a
  * ring may reach past +-180) with its bounding box. Rings around a pole are closed along
@@ -502,6 +502,9 @@ static evm_err load_with(evm_basemap_detail detail, const char *cache_dir, evm_b
     }
     char path[PATH_MAX + 80];
     snprintf(path, sizeof path, "/vsigzip/%s", src);
+    evm_err rc = evm_gdal_load(diag);
+    if (rc != EVM_OK)
+        return rc;
     if (GDALGetDriverByName("TopoJSON") == NULL)
         GDALAllRegister();
     const char *drivers[] = {"TopoJSON", NULL};
@@ -631,21 +634,34 @@ static void quiet_log(void *data, int level, const char *msg)
     (void)msg;
 }
 
+static int is_proj_string(const char *crs)
+{
+    return strncmp(crs, "+proj", 5) == 0 || strncmp(crs, "proj=", 5) == 0;
+}
+
+/* A PROJ string on the WGS 84 datum (or ellipsoid) with no datum shift of its own: from
+ * WGS 84 given as a PROJ string, PROJ builds the same operation as from EPSG:4326 without
+ * searching its database for candidate operations (about 10 ms). */
+static int plain_wgs84(const char *crs)
+{
+    return is_proj_string(crs) && (strstr(crs, "datum=WGS84") || strstr(crs, "ellps=WGS84")) &&
+           !strstr(crs, "towgs84") && !strstr(crs, "nadgrids") && !strstr(crs, "geoidgrids") &&
+           !strstr(crs, "pm=") && !strstr(crs, "init=");
+}
+
 evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
 {
     memset(v, 0, sizeof *v);
     v->ctx = proj_context_create();
     proj_log_func(v->ctx, NULL, quiet_log); /* errors reach the caller through diag */
-    PJ *target = proj_create(v->ctx, crs);
-    if (target && !proj_is_crs(target)) {
-        /* a bare "+proj=..." string is a conversion; make it a CRS */
-        proj_destroy(target);
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s +type=crs", crs);
-        target = strncmp(crs, "+proj", 5) == 0 || strncmp(crs, "proj=", 5) == 0
-                     ? proj_create(v->ctx, buf)
-                     : NULL;
-    }
+    /* a bare "+proj=..." string is a conversion; make it a CRS (creating the conversion
+     * first would cost PROJ a database connection) */
+    char buf[1024];
+    const char *text = crs;
+    if (is_proj_string(crs) && !strstr(crs, "type=crs") &&
+        snprintf(buf, sizeof buf, "%s +type=crs", crs) < (int)sizeof buf)
+        text = buf;
+    PJ *target = proj_create(v->ctx, text);
     if (!target || !proj_is_crs(target)) {
         int e = proj_context_errno(v->ctx);
         evm_err r = evm_diag_set(diag, EVM_ERR_PROJ, "unknown CRS '%s'%s%s", crs, e ? ": " : "",
@@ -660,7 +676,8 @@ evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
         evm_view_close(v);
         return evm_diag_set(diag, EVM_ERR_PROJ, "CRS '%s' is not a map projection", crs);
     }
-    PJ *wgs = proj_create(v->ctx, "EPSG:4326");
+    PJ *wgs = proj_create(v->ctx, plain_wgs84(crs) ? "+proj=longlat +datum=WGS84 +no_defs +type=crs"
+                                                   : "EPSG:4326");
     PJ *op = proj_create_crs_to_crs_from_pj(v->ctx, wgs, target, NULL, NULL);
     proj_destroy(wgs);
     v->crs = target;

@@ -4,13 +4,7 @@
 #define _LARGEFILE64_SOURCE
 #include "layers.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "gdalapi.h"
 
 #include <json-c/json.h>
 
@@ -58,9 +52,13 @@ static void register_all(void)
     GDALAllRegister();
 }
 
-static void ensure_registered(void)
+/* Loads GDAL (evm_gdal_load) and registers its drivers, once. */
+static evm_err ensure_registered(evm_diag *diag)
 {
-    pthread_once(&registered, register_all);
+    evm_err rc = evm_gdal_load(diag);
+    if (rc == EVM_OK)
+        pthread_once(&registered, register_all);
+    return rc;
 }
 
 /* ---- GDAL errors -------------------------------------------------------------------- */
@@ -151,7 +149,6 @@ static int cmp_names(const void *a, const void *b)
 /* The usable drivers' short names, sorted; a heap array of `*n` pointers into GDAL. */
 static const char **usable_names(size_t *n)
 {
-    ensure_registered();
     int count = GDALGetDriverCount();
     const char **names = evm_xcalloc((size_t)count + 1, sizeof *names);
     *n = 0;
@@ -166,7 +163,9 @@ static const char **usable_names(size_t *n)
 
 evm_err evm_layers_check_format(const char *format, evm_diag *diag)
 {
-    ensure_registered();
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     GDALDriverH drv = format && *format ? GDALGetDriverByName(format) : NULL;
     if (drv && driver_usable(drv))
         return EVM_OK;
@@ -188,6 +187,9 @@ evm_err evm_layers_check_format(const char *format, evm_diag *diag)
 
 evm_err evm_layers_list_formats(FILE *out, evm_diag *diag)
 {
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     size_t n;
     const char **names = usable_names(&n);
     for (size_t i = 0; i < n; i++) {
@@ -1140,13 +1142,15 @@ evm_err evm_layers_write(const evm_batch *b, const char *dir, const evm_layers_o
 
 evm_err evm_layers_write_seq(const evm_batch *b, FILE *out, evm_diag *diag)
 {
-    ensure_registered();
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     GDALDriverH drv = GDALGetDriverByName("GeoJSONSeq");
     if (!drv)
         return evm_diag_set(diag, EVM_ERR_GDAL, "GDAL lacks the GeoJSONSeq driver");
     char *vdir = vsimem_dir();
     evm_layer_kind kind = EVM_LAYER_STRIKES;
-    evm_err rc = build_dataset(drv, vdir, "events.geojsons", b, &kind, 1, false, true, diag);
+    rc = build_dataset(drv, vdir, "events.geojsons", b, &kind, 1, false, true, diag);
     if (rc == EVM_OK) {
         char *path = xprintf("%s/events.geojsons", vdir);
         vsi_l_offset len = 0;
@@ -1165,18 +1169,26 @@ evm_err evm_layers_write_seq(const evm_batch *b, FILE *out, evm_diag *diag)
 /* ---- reading layers back -----------------------------------------------------------------------
  */
 
-/* The index of field `name`, also found under a name cut short by the format (Shapefile
- * keeps 10 characters); -1 when absent. */
-static int field_index(OGRFeatureDefnH defn, const char *name)
+/* One feature being read: an OGR feature, or a GeoJSON feature parsed with json-c (its
+ * "properties" object, the layer's property names standing for field indexes). */
+typedef struct feat {
+    OGRFeatureH ogr;
+    json_object *props;
+    const char *const *keys;
+    long long fid;
+} feat;
+
+/* The index of field `name` among a layer's field names, ignoring case as OGR does, also
+ * found under a name cut short by the format (Shapefile keeps 10 characters); -1 when
+ * absent. */
+static int field_index(const char *const *names, int n, const char *name)
 {
-    int i = OGR_FD_GetFieldIndex(defn, name);
-    if (i >= 0)
-        return i;
-    int n = OGR_FD_GetFieldCount(defn);
+    for (int k = 0; k < n; k++)
+        if (strcasecmp(names[k], name) == 0)
+            return k;
     for (int k = 0; k < n; k++) {
-        const char *have = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k));
-        size_t len = strlen(have);
-        if (len >= 10 && len < strlen(name) && strncasecmp(have, name, len) == 0)
+        size_t len = strlen(names[k]);
+        if (len >= 10 && len < strlen(name) && strncasecmp(names[k], name, len) == 0)
             return k;
     }
     return -1;
@@ -1184,61 +1196,158 @@ static int field_index(OGRFeatureDefnH defn, const char *name)
 
 /* One layer's field indexes for every name evmap knows. */
 typedef struct reader {
-    OGRFeatureDefnH defn;
     int ev[EF_COUNT];
     int pl[PF_COUNT];
+    int kind; /* the "kind" field */
 } reader;
 
-static void reader_init(reader *r, OGRLayerH layer)
+static void reader_init(reader *r, const char *const *names, int n)
 {
-    r->defn = OGR_L_GetLayerDefn(layer);
     for (int i = 0; i < EF_COUNT; i++)
-        r->ev[i] = field_index(r->defn, EVENT_FIELDS[i].name);
+        r->ev[i] = field_index(names, n, EVENT_FIELDS[i].name);
     for (int i = 0; i < PF_COUNT; i++)
-        r->pl[i] = field_index(r->defn, PLACE_FIELDS[i].name);
+        r->pl[i] = field_index(names, n, PLACE_FIELDS[i].name);
+    r->kind = field_index(names, n, "kind");
 }
 
-static bool is_set(OGRFeatureH f, int i)
+/* A GeoJSON property's value; NULL when absent or null. */
+static json_object *jfield(const feat *f, int i)
 {
-    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i);
+    json_object *v = NULL;
+    if (i >= 0 && f->props)
+        json_object_object_get_ex(f->props, f->keys[i], &v);
+    return v;
+}
+
+/* A GeoJSON value as OGR gives it as a string (booleans as 1/0, reals with 15 digits). */
+static const char *jtext(json_object *v, char *buf, size_t n)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return json_object_get_string(v);
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? "1" : "0";
+    case json_type_double:
+        snprintf(buf, n, "%.15g", json_object_get_double(v));
+        return buf;
+    default:
+        return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+    }
+}
+
+static bool is_set(const feat *f, int i)
+{
+    if (!f->ogr)
+        return jfield(f, i) != NULL;
+    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f->ogr, i);
+}
+
+/* The field as text (OGR's string form), "" when unset. */
+static const char *field_text(const feat *f, int i, char *buf, size_t n)
+{
+    if (!is_set(f, i))
+        return "";
+    if (!f->ogr)
+        return jtext(jfield(f, i), buf, n);
+    return OGR_F_GetFieldAsString(f->ogr, i);
 }
 
 /* The field as a string in the batch arena, NULL when unset or empty. */
-static const char *get_str(evm_batch *b, OGRFeatureH f, int i)
+static const char *get_str(evm_batch *b, const feat *f, int i)
 {
-    if (!is_set(f, i))
-        return NULL;
-    const char *s = OGR_F_GetFieldAsString(f, i);
+    char buf[64];
+    const char *s = field_text(f, i, buf, sizeof buf);
     return s && *s ? evm_doc_strdup(b->store, s) : NULL;
 }
 
-static long long get_int(OGRFeatureH f, int i, long long missing)
+static long long get_int(const feat *f, int i, long long missing)
 {
-    return is_set(f, i) ? (long long)OGR_F_GetFieldAsInteger64(f, i) : missing;
+    if (!is_set(f, i))
+        return missing;
+    if (f->ogr)
+        return (long long)OGR_F_GetFieldAsInteger64(f->ogr, i);
+    json_object *v = jfield(f, i);
+    switch (json_object_get_type(v)) {
+    case json_type_int:
+        return (long long)json_object_get_int64(v);
+    case json_type_double:
+        return (long long)json_object_get_double(v);
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? 1 : 0;
+    case json_type_string:
+        return strtoll(json_object_get_string(v), NULL, 10);
+    default:
+        return 0;
+    }
+}
+
+static double get_real(const feat *f, int i)
+{
+    if (!is_set(f, i))
+        return 0;
+    if (f->ogr)
+        return OGR_F_GetFieldAsDouble(f->ogr, i);
+    json_object *v = jfield(f, i);
+    switch (json_object_get_type(v)) {
+    case json_type_int:
+    case json_type_double:
+        return json_object_get_double(v);
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? 1 : 0;
+    case json_type_string:
+        return strtod(json_object_get_string(v), NULL);
+    default:
+        return 0;
+    }
 }
 
 /* A boolean written as an integer, as true/false text (CSV, KML) or as "1"/"yes". */
-static bool get_bool(OGRFeatureH f, int i)
+static bool get_bool(const feat *f, int i)
 {
     if (!is_set(f, i))
         return false;
-    OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
-    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal)
-        return OGR_F_GetFieldAsDouble(f, i) != 0;
-    const char *s = OGR_F_GetFieldAsString(f, i);
+    const char *s;
+    if (f->ogr) {
+        OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f->ogr, i));
+        if (t == OFTInteger || t == OFTInteger64 || t == OFTReal)
+            return OGR_F_GetFieldAsDouble(f->ogr, i) != 0;
+        s = OGR_F_GetFieldAsString(f->ogr, i);
+    } else {
+        json_object *v = jfield(f, i);
+        json_type t = json_object_get_type(v);
+        if (t == json_type_boolean)
+            return json_object_get_boolean(v);
+        if (t == json_type_int || t == json_type_double)
+            return json_object_get_double(v) != 0;
+        if (t != json_type_string)
+            return false;
+        s = json_object_get_string(v);
+    }
     return strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 || strcmp(s, "1") == 0;
 }
 
-/* A list field: a StringList, or JSON text holding an array of strings, or one plain
- * string. Items are copied into the batch arena; returns the count. */
-static size_t get_list(evm_batch *b, OGRFeatureH f, int i, const char ***out)
+/* The strings of a JSON array, copied into the batch arena; returns the count. */
+static size_t list_from_array(evm_batch *b, json_object *arr, const char ***out)
+{
+    size_t n = json_object_array_length(arr);
+    const char **list = evm_doc_alloc(b->store, (n ? n : 1) * sizeof *list);
+    for (size_t k = 0; k < n; k++) {
+        const char *item = json_object_get_string(json_object_array_get_idx(arr, k));
+        list[k] = evm_doc_strdup(b->store, item ? item : "");
+    }
+    *out = list;
+    return n;
+}
+
+/* A list field: a StringList, a JSON array, or text holding a JSON array of strings, or one
+ * plain string. Items are copied into the batch arena; returns the count. */
+static size_t get_list(evm_batch *b, const feat *f, int i, const char ***out)
 {
     *out = NULL;
     if (!is_set(f, i))
         return 0;
-    OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
-    if (t == OFTStringList) {
-        char **items = OGR_F_GetFieldAsStringList(f, i);
+    if (f->ogr && OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f->ogr, i)) == OFTStringList) {
+        char **items = OGR_F_GetFieldAsStringList(f->ogr, i);
         size_t n = (size_t)CSLCount(items);
         const char **list = evm_doc_alloc(b->store, (n ? n : 1) * sizeof *list);
         for (size_t k = 0; k < n; k++)
@@ -1246,21 +1355,18 @@ static size_t get_list(evm_batch *b, OGRFeatureH f, int i, const char ***out)
         *out = list;
         return n;
     }
-    const char *s = OGR_F_GetFieldAsString(f, i);
+    if (!f->ogr && json_object_is_type(jfield(f, i), json_type_array))
+        return list_from_array(b, jfield(f, i), out);
+    char buf[64];
+    const char *s = field_text(f, i, buf, sizeof buf);
     while (*s == ' ')
         s++;
     if (!*s)
         return 0;
     json_object *arr = *s == '[' ? json_tokener_parse(s) : NULL;
     if (arr && json_object_is_type(arr, json_type_array)) {
-        size_t n = json_object_array_length(arr);
-        const char **list = evm_doc_alloc(b->store, (n ? n : 1) * sizeof *list);
-        for (size_t k = 0; k < n; k++) {
-            const char *item = json_object_get_string(json_object_array_get_idx(arr, k));
-            list[k] = evm_doc_strdup(b->store, item ? item : "");
-        }
+        size_t n = list_from_array(b, arr, out);
         json_object_put(arr);
-        *out = list;
         return n;
     }
     if (arr)
@@ -1337,7 +1443,7 @@ static bool feature_point(OGRFeatureH f, OGRCoordinateTransformationH ct, double
 }
 
 /* Interns the place a feature stands for; `ev` says which field set names it. */
-static int32_t read_place(evm_batch *b, OGRFeatureH f, const reader *r, bool ev, double lon,
+static int32_t read_place(evm_batch *b, const feat *f, const reader *r, bool ev, double lon,
                           double lat)
 {
     evm_place p = {0};
@@ -1361,7 +1467,7 @@ static int32_t read_place(evm_batch *b, OGRFeatureH f, const reader *r, bool ev,
     return evm_batch_place(b, &p);
 }
 
-static void read_place_feature(evm_batch *b, OGRFeatureH f, const reader *r, double lon, double lat)
+static void read_place_feature(evm_batch *b, const feat *f, const reader *r, double lon, double lat)
 {
     int32_t i = read_place(b, f, r, false, lon, lat);
     evm_place *p = &b->store->places[i];
@@ -1376,7 +1482,7 @@ static void read_place_feature(evm_batch *b, OGRFeatureH f, const reader *r, dou
     p->mentions += (uint32_t)get_int(f, r->pl[PF_MENTIONS], 0);
     if (get_bool(f, r->pl[PF_METONYMIC_ONLY]))
         p->metonymic = p->mentions;
-    double score = is_set(f, r->pl[PF_SCORE]) ? OGR_F_GetFieldAsDouble(f, r->pl[PF_SCORE]) : 0;
+    double score = get_real(f, r->pl[PF_SCORE]);
     if (score > p->best_score)
         p->best_score = (float)score;
     const char **forms;
@@ -1420,7 +1526,7 @@ static evm_source parse_source(evm_batch *b, const char *s)
     return src;
 }
 
-static void read_event(evm_batch *b, OGRFeatureH f, const reader *r, evm_event_kind kind,
+static void read_event(evm_batch *b, const feat *f, const reader *r, evm_event_kind kind,
                        double lon, double lat)
 {
     int32_t place = read_place(b, f, r, true, lon, lat);
@@ -1440,7 +1546,7 @@ static void read_event(evm_batch *b, OGRFeatureH f, const reader *r, evm_event_k
     if (!e->id)
         e->id =
             evm_doc_printf(b->store, "%s-%lld", kind == EVM_EVENT_MEETING ? "meeting" : "strike",
-                           (long long)OGR_F_GetFID(f));
+                           f->ogr ? (long long)OGR_F_GetFID(f->ogr) : f->fid);
     e->subtype = get_str(b, f, r->ev[EF_SUBTYPE]);
     e->date = parse_date(get_str(b, f, r->ev[EF_DATE]));
     const char *prec = get_str(b, f, r->ev[EF_DATE_PRECISION]);
@@ -1463,9 +1569,7 @@ static void read_event(evm_batch *b, OGRFeatureH f, const reader *r, evm_event_k
     e->acled_sub_event = get_str(b, f, r->ev[EF_ACLED_SUB_EVENT]);
     e->sources = ss;
     e->n_sources = ns;
-    e->confidence = is_set(f, r->ev[EF_CONFIDENCE])
-                        ? (float)OGR_F_GetFieldAsDouble(f, r->ev[EF_CONFIDENCE])
-                        : 0;
+    e->confidence = (float)get_real(f, r->ev[EF_CONFIDENCE]);
 }
 
 /* The kind a layer's name gives (-1: none). */
@@ -1484,14 +1588,35 @@ static int kind_from_text(const char *s)
     return -1;
 }
 
+/* Adds one feature at lon/lat: an event when the layer's name or its "kind" field says
+ * strike or meeting, else a place. */
+static void read_feature(evm_batch *b, const feat *f, const reader *r, int layer_kind, double lon,
+                         double lat)
+{
+    int kind = layer_kind;
+    if (is_set(f, r->kind)) {
+        char buf[64];
+        kind = kind_from_text(field_text(f, r->kind, buf, sizeof buf));
+    }
+    if (kind >= 0)
+        read_event(b, f, r, (evm_event_kind)kind, lon, lat);
+    else
+        read_place_feature(b, f, r, lon, lat);
+}
+
 static evm_err read_layer(OGRLayerH layer, evm_batch *b)
 {
     if (OGR_L_GetGeomType(layer) == wkbNone)
         return EVM_OK;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int n_fields = OGR_FD_GetFieldCount(defn);
+    const char **names = evm_xcalloc((size_t)n_fields + 1, sizeof *names);
+    for (int k = 0; k < n_fields; k++)
+        names[k] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k));
     reader r;
-    reader_init(&r, layer);
+    reader_init(&r, names, n_fields);
+    free(names);
     int layer_kind = kind_from_text(OGR_L_GetName(layer));
-    int kind_field = field_index(r.defn, "kind");
 
     OGRCoordinateTransformationH ct = NULL;
     OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer);
@@ -1509,13 +1634,8 @@ static evm_err read_layer(OGRLayerH layer, evm_batch *b)
     while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
         double lon, lat;
         if (feature_point(f, ct, &lon, &lat)) {
-            int kind = layer_kind;
-            if (is_set(f, kind_field))
-                kind = kind_from_text(OGR_F_GetFieldAsString(f, kind_field));
-            if (kind >= 0)
-                read_event(b, f, &r, (evm_event_kind)kind, lon, lat);
-            else
-                read_place_feature(b, f, &r, lon, lat);
+            feat ft = {f, NULL, NULL, 0};
+            read_feature(b, &ft, &r, layer_kind, lon, lat);
         }
         OGR_F_Destroy(f);
     }
@@ -1524,9 +1644,185 @@ static evm_err read_layer(OGRLayerH layer, evm_batch *b)
     return EVM_OK;
 }
 
-evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
+/* ---- GeoJSON read directly ------------------------------------------------------------------
+ * A .geojson/.json file holding what evmap writes, a FeatureCollection of points in WGS 84,
+ * is read with json-c, as OGR's GeoJSON driver would read it (layer name from "name" or the
+ * file's stem, integer "id" as feature id, a string "id" as a field): GDAL is then not even
+ * loaded, which is most of the time `evmap render` takes. Anything else (other geometries,
+ * another CRS, a file json-c cannot parse) goes to OGR. */
+
+static bool has_ext(const char *path, const char *ext)
 {
-    ensure_registered();
+    size_t n = strlen(path), e = strlen(ext);
+    return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+static const char *jstring(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+/* A GeoJSON "crs" member naming WGS 84 longitude/latitude (or none: RFC 7946). */
+static bool crs_is_lonlat(json_object *crs)
+{
+    static const char *const names[] = {"urn:ogc:def:crs:OGC:1.3:CRS84",
+                                        "urn:ogc:def:crs:OGC::CRS84", "OGC:CRS84",
+                                        "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"};
+    if (!crs)
+        return true;
+    json_object *props = NULL;
+    json_object_object_get_ex(crs, "properties", &props);
+    const char *name = props ? jstring(props, "name") : NULL;
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A feature's point: 1 with *x, *y; 0 when it has no position (no geometry, an empty
+ * point); -1 for a geometry only OGR reads (centroids of lines and polygons). */
+static int json_point(json_object *feature, double *x, double *y)
+{
+    json_object *g = NULL, *coords = NULL;
+    if (!json_object_object_get_ex(feature, "geometry", &g) || !g)
+        return 0;
+    const char *type = jstring(g, "type");
+    if (!type || strcmp(type, "Point") != 0 ||
+        !json_object_object_get_ex(g, "coordinates", &coords) ||
+        !json_object_is_type(coords, json_type_array))
+        return -1;
+    size_t n = json_object_array_length(coords);
+    if (n == 0)
+        return 0;
+    json_object *cx = json_object_array_get_idx(coords, 0);
+    json_object *cy = n > 1 ? json_object_array_get_idx(coords, 1) : NULL;
+    bool numbers = true;
+    for (json_object *c = cx; c; c = c == cx ? cy : NULL)
+        numbers = numbers && (json_object_is_type(c, json_type_double) ||
+                              json_object_is_type(c, json_type_int));
+    if (!cy || !numbers)
+        return -1;
+    *x = json_object_get_double(cx);
+    *y = json_object_get_double(cy);
+    return isfinite(*x) && isfinite(*y) ? 1 : 0;
+}
+
+/* Whether some feature's "id" is not an integer: OGR then reads every feature's "id" as an
+ * "id" field (unless the properties have one), else integer ids as feature ids. */
+static bool ids_as_field(json_object *features)
+{
+    size_t n = json_object_array_length(features);
+    for (size_t i = 0; i < n; i++) {
+        json_object *id = NULL;
+        if (json_object_object_get_ex(json_object_array_get_idx(features, i), "id", &id) && id &&
+            !json_object_is_type(id, json_type_int))
+            return true;
+    }
+    return false;
+}
+
+/* The property names of every feature, once each, in the order first seen; false when a
+ * feature is not one json-c reading can take. */
+static bool collect_keys(json_object *features, const char ***keys, int *n_keys)
+{
+    size_t n = json_object_array_length(features), cap = 0;
+    bool id_field = ids_as_field(features);
+    *keys = NULL;
+    *n_keys = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *ft = json_object_array_get_idx(features, i), *props = NULL, *id = NULL;
+        double x, y;
+        const char *type = json_object_is_type(ft, json_type_object) ? jstring(ft, "type") : NULL;
+        if (!type || strcmp(type, "Feature") != 0 || json_point(ft, &x, &y) < 0)
+            return false;
+        json_object_object_get_ex(ft, "properties", &props);
+        if (props && !json_object_is_type(props, json_type_object))
+            return false;
+        if (id_field && json_object_object_get_ex(ft, "id", &id) && id &&
+            !(props && json_object_object_get_ex(props, "id", NULL))) {
+            if (!props) {
+                props = json_object_new_object();
+                json_object_object_add(ft, "properties", props);
+            }
+            json_object_object_add(props, "id", json_object_new_string(json_object_get_string(id)));
+        }
+        if (!props)
+            continue;
+        json_object_object_foreach(props, key, val)
+        {
+            (void)val;
+            int k = 0;
+            while (k < *n_keys && strcmp((*keys)[k], key) != 0)
+                k++;
+            if (k == *n_keys) {
+                evm_grow((void **)keys, &cap, (size_t)*n_keys + 1, sizeof **keys);
+                (*keys)[(*n_keys)++] = key;
+            }
+        }
+    }
+    return true;
+}
+
+/* Reads a GeoJSON file with json-c into b. False, with nothing added to b, when the file
+ * is not one this reading takes (OGR reads it then). */
+static bool read_geojson(const char *path, evm_batch *b)
+{
+    if (!has_ext(path, ".geojson") && !has_ext(path, ".json"))
+        return false;
+    json_object *root = json_object_from_file(path);
+    json_object *features = NULL, *crs = NULL;
+    const char *type = json_object_is_type(root, json_type_object) ? jstring(root, "type") : NULL;
+    const char **keys = NULL;
+    int n_keys = 0;
+    bool ok = type && strcmp(type, "FeatureCollection") == 0 &&
+              json_object_object_get_ex(root, "features", &features) &&
+              json_object_is_type(features, json_type_array) &&
+              (!json_object_object_get_ex(root, "crs", &crs) || crs_is_lonlat(crs)) &&
+              collect_keys(features, &keys, &n_keys);
+    if (ok) {
+        /* OGR's layer name: the collection's "name", else the file name without extension */
+        const char *name = jstring(root, "name");
+        char stem[256];
+        if (!name) {
+            const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+            snprintf(stem, sizeof stem, "%s", base);
+            char *dot = strrchr(stem, '.');
+            if (dot && dot != stem)
+                *dot = '\0';
+            name = stem;
+        }
+        reader r;
+        reader_init(&r, keys, n_keys);
+        int layer_kind = kind_from_text(name);
+        size_t n = json_object_array_length(features);
+        bool id_field = ids_as_field(features);
+        for (size_t i = 0; i < n; i++) {
+            json_object *ft = json_object_array_get_idx(features, i), *props = NULL, *id = NULL;
+            double lon, lat;
+            if (json_point(ft, &lon, &lat) != 1)
+                continue;
+            json_object_object_get_ex(ft, "properties", &props);
+            feat f = {NULL, props, keys, (long long)i};
+            if (!id_field && json_object_object_get_ex(ft, "id", &id) &&
+                json_object_is_type(id, json_type_int))
+                f.fid = (long long)json_object_get_int64(id);
+            read_feature(b, &f, &r, layer_kind, lon, lat);
+        }
+    }
+    free(keys);
+    json_object_put(root);
+    return ok;
+}
+
+/* Reads every layer of a data set through OGR. */
+static evm_err read_ogr(const char *path, evm_batch *b, evm_diag *diag)
+{
+    evm_err rc = ensure_registered(diag);
+    if (rc != EVM_OK)
+        return rc;
     gdal_errs errs = {0};
     CPLPushErrorHandlerEx(on_gdal_error, &errs);
     /* CSV and spreadsheets: points from coordinate columns (as evmap writes CSV) */
@@ -1534,7 +1830,6 @@ evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
                                      "Y_POSSIBLE_NAMES=Y,lat,latitude", "KEEP_GEOM_COLUMNS=NO",
                                      NULL};
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
-    evm_err rc = EVM_OK;
     if (!ds) {
         struct stat st;
         if (stat(path, &st) != 0)
@@ -1552,6 +1847,12 @@ evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
         GDALClose(ds);
     }
     CPLPopErrorHandler();
+    return rc;
+}
+
+evm_err evm_layers_read(const char *path, evm_batch *b, evm_diag *diag)
+{
+    evm_err rc = read_geojson(path, b) ? EVM_OK : read_ogr(path, b, diag);
     b->events = b->store->events;
     b->n_events = b->store->n_events;
     b->places = b->store->places;

@@ -21,6 +21,12 @@ typedef struct evm_png_text {
 evm_err evm_png_write(FILE *fp, const unsigned char *argb, int width, int height, int stride,
                       double dpi, const evm_png_text *texts, size_t n_texts, evm_diag *diag);
 
+/* evm_png_write for pixels the caller is done with (a surface about to be destroyed): the
+ * image is converted over them, so `argb` holds no picture afterwards. Same PNG bytes. */
+evm_err evm_png_write_consume(FILE *fp, unsigned char *argb, int width, int height, int stride,
+                              double dpi, const evm_png_text *texts, size_t n_texts,
+                              evm_diag *diag);
+
 /* A decoded picture: 8-bit RGBA rows, top to bottom, 4 * width bytes each. */
 typedef struct evm_png_image {
     int width, height;

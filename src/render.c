@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "basemap.h"
@@ -476,7 +477,11 @@ static void halo_text(cairo_t *cr, const char *t, double x, double y, evm_rgb fi
         set_rgba(cr, halo, 0.92);
         cairo_set_line_width(cr, 2 * halo_w);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        /* the halo's soft edge with Cairo's 4x4 coverage instead of its finest: at most 20
+         * of 255 levels apart at its rim, for half the instructions of the stroke */
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
         cairo_stroke_preserve(cr);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
     }
     set_rgb(cr, fill);
     cairo_fill(cr);
@@ -696,6 +701,37 @@ static evm_err tmp_open(tmpfile_t *t, const char *final, evm_diag *diag)
         return e;
     }
     return EVM_OK;
+}
+
+/* The map's ARGB32 surface, over memory that asks the kernel for 2 MiB pages: a 1600x1200
+ * map is 7.3 MiB, some 1900 page faults in 4 KiB pages and a handful in huge ones. Not
+ * cleared: the basemap's first paint covers every pixel. The memory goes with the surface
+ * (its user data). Falls back to Cairo's own allocation. */
+static cairo_surface_t *map_surface(int width, int height)
+{
+    static const cairo_user_data_key_t key;
+    void *mem = NULL;
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    size_t size = stride > 0 ? (size_t)stride * (size_t)height : 0;
+    size_t rounded = (size + huge - 1) / huge * huge;
+    if (size >= huge && posix_memalign(&mem, huge, rounded) == 0)
+        madvise(mem, rounded, MADV_HUGEPAGE);
+    else
+        mem = NULL;
+#endif
+    if (!mem)
+        return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+    cairo_surface_t *s =
+        cairo_image_surface_create_for_data(mem, CAIRO_FORMAT_ARGB32, width, height, stride);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(s, &key, mem, free) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        free(mem);
+        return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+    }
+    return s;
 }
 
 static void tmp_discard(tmpfile_t *t)
@@ -991,6 +1027,9 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_new_path(cr);
     evm_basemap_path(bm, EVM_BASEMAP_LAND, v, cr);
+    /* the land is filled, then stroked as the coastline over the borders: projected and
+     * clipped once */
+    cairo_path_t *land = cairo_copy_path(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     set_rgb(cr, P->land);
     cairo_fill(cr);
@@ -1000,7 +1039,8 @@ static evm_err draw_basemap(ctx *c, cairo_t *cr, double mpp, evm_diag *diag)
     cairo_set_line_width(cr, 0.9 * s);
     cairo_stroke(cr);
     cairo_new_path(cr);
-    evm_basemap_path(bm, EVM_BASEMAP_LAND, v, cr);
+    cairo_append_path(cr, land);
+    cairo_path_destroy(land);
     set_rgb(cr, P->coast);
     cairo_set_line_width(cr, 0.8 * s);
     cairo_stroke(cr);
@@ -1675,7 +1715,7 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     if (!err) {
-        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, o->width, o->height);
+        surf = map_surface(o->width, o->height);
         if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
             err = evm_diag_set(diag, EVM_ERR_RENDER, "render: cannot create a %dx%d image: %s",
                                o->width, o->height,
@@ -1700,8 +1740,10 @@ static evm_err render_one(const evm_batch *b, const evm_render_opts *opts, const
             {"Software", software},
             {"CRS", crs},
         };
-        err = evm_png_write(f_png.fp, cairo_image_surface_get_data(surf), o->width, o->height,
-                            cairo_image_surface_get_stride(surf), o->dpi, texts, 4, diag);
+        /* the surface is destroyed next: the encoder may convert over its pixels */
+        err =
+            evm_png_write_consume(f_png.fp, cairo_image_surface_get_data(surf), o->width, o->height,
+                                  cairo_image_surface_get_stride(surf), o->dpi, texts, 4, diag);
     }
     if (!err) {
         const evm_view *v = &c.view;

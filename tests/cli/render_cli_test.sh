@@ -82,6 +82,22 @@ EVMAP_CACHE= EVMAP_DATA="$tmp/baddata" "$EVMAP" render -o "$tmp/bd.png" "$tmp/po
 [[ $? -eq 1 ]] && grep -q "not a readable TopoJSON" "$tmp/err" && [[ ! -e $tmp/bd.png && ! -e $tmp/bd.pgw ]] && ok ||
   bad "broken basemap: $(cat "$tmp/err")"
 
+# a layer OGR reads (CSV, coordinate columns) draws the same map as the same points in
+# GeoJSON, which evmap reads without loading GDAL at all
+cat >"$tmp/points.csv" <<'CSV'
+lon,lat,name,kind,killed,date
+34.80029,50.9216,Sumy,strike,35,2025-04-13
+35.04066,48.46664,Dnipro,strike,3,2025-04-12
+2.3488,48.85341,Paris,meeting,,2025-04-11
+CSV
+run 0 render --title "Same points" -o "$tmp/csv.png" "$tmp/points.csv"
+run 0 render --title "Same points" -o "$tmp/gj.png" "$tmp/points.geojson"
+cmp -s "$tmp/csv.png" "$tmp/gj.png" && ok || bad "CSV and GeoJSON of the same points drew different maps"
+LD_DEBUG=files "$EVMAP" render -o "$tmp/gj2.png" "$tmp/points.geojson" 2>"$tmp/err" >/dev/null
+grep -q "libgdal" "$tmp/err" && bad "render of a GeoJSON layer loaded GDAL" || ok
+LD_DEBUG=files "$EVMAP" render -o "$tmp/csv2.png" "$tmp/points.csv" 2>"$tmp/err" >/dev/null
+grep -q "libgdal" "$tmp/err" && ok || bad "render of a CSV layer did not go through GDAL"
+
 # map writes the three maps beside the layers
 printf 'date: 2025-04-17\n\nKYIV\n\nTalks were held in Paris on Thursday.\n' >"$tmp/s.txt"
 "$EVMAP" map -q -o "$tmp/o" --size 640x480 "$tmp/s.txt" >/dev/null 2>"$tmp/err"

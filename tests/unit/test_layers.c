@@ -577,6 +577,173 @@ static void test_read_back_geojson_and_gpkg(void **state)
     evm_batch_free(b);
 }
 
+static void assert_same_str(const char *a, const char *b)
+{
+    assert_string_equal(a ? a : "(null)", b ? b : "(null)");
+}
+
+/* Two batches read from the same layers hold the same events and places, in order. */
+static void assert_same_batch(const evm_batch *a, const evm_batch *b)
+{
+    assert_int_equal(a->n_events, b->n_events);
+    assert_int_equal(a->n_places, b->n_places);
+    for (size_t i = 0; i < a->n_events; i++) {
+        const evm_event *x = &a->events[i], *y = &b->events[i];
+        assert_int_equal(x->kind, y->kind);
+        assert_same_str(x->id, y->id);
+        assert_same_str(x->subtype, y->subtype);
+        assert_memory_equal(&x->date, &y->date, sizeof x->date);
+        assert_int_equal(x->place, y->place);
+        assert_same_str(x->place_mention, y->place_mention);
+        assert_int_equal(x->killed, y->killed);
+        assert_int_equal(x->injured, y->injured);
+        assert_int_equal(x->killed_at_least, y->killed_at_least);
+        assert_int_equal(x->injured_at_least, y->injured_at_least);
+        assert_same_str(x->weapon, y->weapon);
+        assert_same_str(x->actor, y->actor);
+        assert_int_equal(x->n_participants, y->n_participants);
+        for (size_t k = 0; k < x->n_participants; k++) {
+            assert_same_str(x->participants[k].name, y->participants[k].name);
+            assert_same_str(x->participants[k].role, y->participants[k].role);
+        }
+        assert_int_equal(x->status, y->status);
+        assert_same_str(x->cameo, y->cameo);
+        assert_same_str(x->acled_sub_event, y->acled_sub_event);
+        assert_int_equal(x->n_sources, y->n_sources);
+        for (size_t k = 0; k < x->n_sources; k++) {
+            assert_same_str(x->sources[k].article, y->sources[k].article);
+            assert_int_equal(x->sources[k].sentence, y->sources[k].sentence);
+            assert_int_equal(x->sources[k].start, y->sources[k].start);
+            assert_int_equal(x->sources[k].end, y->sources[k].end);
+        }
+        assert_float_equal(x->confidence, y->confidence, 1e-6);
+    }
+    for (size_t i = 0; i < a->n_places; i++) {
+        const evm_place *x = &a->places[i], *y = &b->places[i];
+        assert_int_equal(x->geonameid, y->geonameid);
+        assert_same_str(x->name, y->name);
+        assert_same_str(x->country, y->country);
+        assert_same_str(x->admin1, y->admin1);
+        assert_same_str(x->feature, y->feature);
+        assert_int_equal(x->level, y->level);
+        assert_float_equal(x->lon, y->lon, 1e-9);
+        assert_float_equal(x->lat, y->lat, 1e-9);
+        assert_int_equal(x->population, y->population);
+        assert_int_equal(x->capital, y->capital);
+        assert_int_equal(x->mentions, y->mentions);
+        assert_int_equal(x->metonymic, y->metonymic);
+        assert_float_equal(x->best_score, y->best_score, 1e-6);
+        assert_int_equal(x->n_forms, y->n_forms);
+        for (size_t k = 0; k < x->n_forms; k++)
+            assert_same_str(x->forms[k], y->forms[k]);
+    }
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* GeoJSON of points is read without OGR; the result must be OGR's to the field. The same
+ * bytes under a .txt name go through OGR's GeoJSON driver (it identifies the content). */
+static void test_read_geojson_direct_as_ogr(void **state)
+{
+    (void)state;
+    evm_batch *b = sample_batch();
+    char *dir = make_tmpdir();
+    evm_diag diag = {{0}};
+    assert_int_equal(evm_layers_write(b, dir, NULL, &diag), EVM_OK);
+    evm_batch *direct = evm_batch_new("direct"), *ogr = evm_batch_new("ogr");
+    const char *names[] = {"strikes", "meetings", "places"};
+    for (size_t i = 0; i < 3; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s.geojson", names[i]);
+        char *p = path_in(dir, name);
+        size_t len;
+        char *text = slurp(p, &len);
+        assert_int_equal(evm_layers_read(p, direct, &diag), EVM_OK);
+        free(p);
+        snprintf(name, sizeof name, "%s.txt", names[i]);
+        p = path_in(dir, name);
+        write_text(p, text);
+        assert_int_equal(evm_layers_read(p, ogr, &diag), EVM_OK);
+        free(p);
+        free(text);
+    }
+    check_round_trip(direct);
+    assert_same_batch(direct, ogr);
+    evm_batch_free(direct);
+    evm_batch_free(ogr);
+
+    /* no "name": the layer is named after the file (a strike layer); typed values given as
+     * text, a string feature id, a feature without geometry (skipped) */
+    static const char hand[] =
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"id\":\"s1\",\"properties\":{\"place\":\"Sumy\",\"killed\":\"12\","
+        "\"Killed_At_Least\":\"yes\",\"confidence\":0.5,\"date\":\"2025-04\"},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[34.80029,50.9216,150]}},"
+        "{\"type\":\"Feature\",\"id\":7,\"properties\":{\"place\":\"Dnipro\","
+        "\"Killed_At_Least\":true,"
+        "\"injured\":4.0,\"sources\":\"[\\\"a:1:2-3\\\"]\"},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[35.04066,48.46664]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"place\":\"nowhere\"},\"geometry\":null}]}";
+    direct = evm_batch_new("direct");
+    ogr = evm_batch_new("ogr");
+    char *p = path_in(dir, "strikes-edited.geojson");
+    write_text(p, hand);
+    assert_int_equal(evm_layers_read(p, direct, &diag), EVM_OK);
+    free(p);
+    p = path_in(dir, "strikes-edited.txt");
+    write_text(p, hand);
+    assert_int_equal(evm_layers_read(p, ogr, &diag), EVM_OK);
+    free(p);
+    assert_int_equal(direct->n_events, 2);
+    assert_int_equal(evm_batch_count(direct, EVM_EVENT_STRIKE), 2);
+    assert_string_equal(direct->events[0].id, "s1");
+    assert_int_equal(direct->events[0].killed, 12);
+    assert_true(direct->events[0].killed_at_least);
+    assert_int_equal(direct->events[0].date.precision, EVM_DATE_MONTH);
+    assert_true(direct->events[1].killed_at_least);
+    assert_int_equal(direct->events[1].injured, 4);
+    assert_int_equal(direct->events[1].n_sources, 1);
+    assert_same_batch(direct, ogr);
+    evm_batch_free(direct);
+    evm_batch_free(ogr);
+
+    /* what only OGR reads: a polygon (its centroid), Web Mercator coordinates */
+    static const char poly[] =
+        "{\"type\":\"FeatureCollection\",\"name\":\"strikes\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"place\":\"Sumy\"},\"geometry\":{\"type\":"
+        "\"Polygon\","
+        "\"coordinates\":[[[34.7,50.8],[34.9,50.8],[34.9,51.0],[34.7,51.0],[34.7,50.8]]]}}]}";
+    static const char merc[] =
+        "{\"type\":\"FeatureCollection\",\"name\":\"strikes\",\"crs\":{\"type\":\"name\","
+        "\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::3857\"}},\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"place\":\"Sumy\"},\"geometry\":{\"type\":"
+        "\"Point\","
+        "\"coordinates\":[3873950.562,6607437.370]}}]}";
+    const char *other[] = {poly, merc};
+    for (size_t i = 0; i < 2; i++) {
+        evm_batch *r = evm_batch_new("other");
+        p = path_in(dir, "other.geojson");
+        write_text(p, other[i]);
+        assert_int_equal(evm_layers_read(p, r, &diag), EVM_OK);
+        free(p);
+        assert_int_equal(r->n_events, 1);
+        const evm_place *pl = &r->places[r->events[0].place];
+        assert_float_equal(pl->lon, i == 0 ? 34.8 : 34.80029, 1e-5);
+        assert_float_equal(pl->lat, i == 0 ? 50.9 : 50.9216, 1e-5);
+        evm_batch_free(r);
+    }
+
+    remove_tree(dir);
+    free(dir);
+    evm_batch_free(b);
+}
+
 /* A layer someone else made: Web Mercator, a polygon, few fields, a name that says
  * "strikes", and a "kind" field that overrides the layer name. */
 static void test_read_foreign_layer(void **state)
@@ -965,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_qml_beside_layers),
         cmocka_unit_test(test_read_back_geojson_and_gpkg),
         cmocka_unit_test(test_read_foreign_layer),
+        cmocka_unit_test(test_read_geojson_direct_as_ogr),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_seq),
         cmocka_unit_test(test_replace_keeps_complete_files),

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basemap.h"
 #include "png.h"
 #include "render.h"
 
@@ -566,6 +567,52 @@ static void test_bad_input(void **state)
     evm_batch_free(b);
 }
 
+/* The view's projection equals PROJ's own operation from EPSG:4326, for PROJ strings (which
+ * the view builds from WGS 84 as a PROJ string, skipping PROJ's database search) and EPSG
+ * codes alike. */
+static void test_view_matches_proj(void **state)
+{
+    (void)state;
+    const char *crss[] = {
+        "+proj=laea +lat_0=50 +lon_0=31 +datum=WGS84",
+        "+proj=laea +lat_0=50.0000 +lon_0=31.0000 +datum=WGS84 +units=m +no_defs +type=crs",
+        "+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs +type=crs",
+        "+proj=tmerc +lon_0=33 +k=0.9996 +x_0=500000 +ellps=WGS84 +units=us-ft",
+        "+proj=lcc +lat_1=45 +lat_2=55 +lon_0=30 +ellps=GRS80 +towgs84=0,0,0",
+        "EPSG:3857",
+        "EPSG:32636",
+    };
+    const double pts[][2] = {{34.80029, 50.9216}, {2.3488, 48.85341}, {30.3141, 59.9386}};
+    PJ_CONTEXT *ctx = proj_context_create();
+    PJ *wgs = proj_create(ctx, "EPSG:4326");
+    for (size_t i = 0; i < sizeof crss / sizeof crss[0]; i++) {
+        evm_view v;
+        evm_diag d = {{0}};
+        assert_int_equal(evm_view_open(&v, crss[i], &d), EVM_OK);
+        char text[256];
+        snprintf(text, sizeof text, "%s%s", crss[i],
+                 crss[i][0] == '+' && !strstr(crss[i], "type=crs") ? " +type=crs" : "");
+        PJ *target = proj_create(ctx, text);
+        assert_non_null(target);
+        PJ *op = proj_create_crs_to_crs_from_pj(ctx, wgs, target, NULL, NULL);
+        PJ *norm = proj_normalize_for_visualization(ctx, op);
+        assert_non_null(norm);
+        for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+            double x, y;
+            assert_true(evm_view_to_map(&v, pts[k][0], pts[k][1], &x, &y));
+            PJ_COORD c = proj_trans(norm, PJ_FWD, proj_coord(pts[k][0], pts[k][1], 0, 0));
+            assert_float_equal(x, c.xy.x, 1e-6);
+            assert_float_equal(y, c.xy.y, 1e-6);
+        }
+        proj_destroy(norm);
+        proj_destroy(op);
+        proj_destroy(target);
+        evm_view_close(&v);
+    }
+    proj_destroy(wgs);
+    proj_context_destroy(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,7 +620,7 @@ int main(void)
         cmocka_unit_test(test_size_dpi_crs),     cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_antimeridian),     cmocka_unit_test(test_single_point),
         cmocka_unit_test(test_wide_and_horizon), cmocka_unit_test(test_options),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_bad_input),        cmocka_unit_test(test_view_matches_proj),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
