@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake pkg-config
   libgdal-dev gdal-bin libproj-dev proj-data libpng-dev libcairo2-dev fonts-dejavu-core
-  libjson-c-dev libutf8proc-dev zlib1g-dev libcmocka-dev python3
+  libjson-c-dev libutf8proc-dev zlib1g-dev libdeflate-dev libcmocka-dev python3
 )
 test_pkgs=(
   python3-qgis qgis-providers valgrind clang libclang-rt-14-dev hyperfine
