@@ -16,8 +16,8 @@ import base64
 import gzip
 import hashlib
 import json
-import os
 import math
+import os
 import subprocess
 import sys
 import tarfile
@@ -126,17 +126,20 @@ def ring_area_centroid(ring):
     return a / 2, cx / (3 * a), cy / (3 * a)
 
 
+NEAR_KM = 300  # islands chained to a country's largest polygon by gaps up to this belong to it
+
+
 def ea_ring(ring):
-    """(area, lon, lat) of a ring in the cylindrical equal-area projection (x = longitude,
-    y = sine of latitude), so that areas compare truly at every latitude."""
-    a, x, y = ring_area_centroid([(lon, math.sin(math.radians(lat))) for lon, lat in ring])
-    return a, x, math.degrees(math.asin(max(-1.0, min(1.0, y))))
+    """(area, lon, sine of lat) of a ring's centroid in the cylindrical equal-area projection
+    (x = longitude, y = sine of latitude), where areas compare truly at every latitude."""
+    return ring_area_centroid([(lon, math.sin(math.radians(lat))) for lon, lat in ring])
 
 
 def main_territory(polys):
-    """The largest polygon and every polygon linked to it by a chain of gaps of at most
-    NEAR_KM between bounding boxes (coastal islands, archipelagos), leaving out overseas
-    territories."""
+    """A country's main territory: its largest polygon and every polygon linked to it by a
+    chain of gaps of at most NEAR_KM between bounding boxes (coastal islands, archipelagos),
+    leaving out overseas territories. Returns the largest polygon, the number of parts and
+    the area centroid (lon, lat) of the parts in the equal-area projection."""
     polys = [unwrap(p) for p in polys]
     rings = [ea_ring(p[0]) for p in polys]
     big = max(range(len(polys)), key=lambda i: abs(rings[i][0]))
@@ -161,11 +164,11 @@ def main_territory(polys):
             if j not in chosen and gap_km(boxes[i], boxes[j]) <= NEAR_KM:
                 chosen.add(j)
                 todo.append(j)
-    parts = [(abs(rings[j][0]), rings[j][1] + boxes[j][4], rings[j][2], polys[j]) for j in sorted(chosen)]
-    return polys[big], parts
-
-
-NEAR_KM = 300
+    parts = sorted(chosen)
+    area = sum(abs(rings[j][0]) for j in parts)
+    x = sum(abs(rings[j][0]) * (rings[j][1] + boxes[j][4]) for j in parts) / area
+    y = sum(abs(rings[j][0]) * rings[j][2] for j in parts) / area
+    return polys[big], len(parts), x, math.degrees(math.asin(max(-1.0, min(1.0, y))))
 
 
 def unwrap(poly):
@@ -239,12 +242,9 @@ def countries(pkg, outdir, rows, work):
         cc, score = max(votes[fi].items(), key=lambda kv: (kv[1], kv[0]))
         if cc in best and best[cc][0] >= score:
             continue
-        largest, parts = main_territory(polys)
-        area = sum(a for a, _, _, _ in parts)
-        x = sum(a * px for a, px, _, _ in parts) / area
-        y = math.degrees(math.asin(sum(a * math.sin(math.radians(py)) for a, _, py, _ in parts) / area))
-        how = "centroid" if len(parts) == 1 else f"centroid of {len(parts)} parts"
-        if len(parts) == 1 and not in_polygon(x, y, largest):
+        largest, n_parts, x, y = main_territory(polys)
+        how = "centroid" if n_parts == 1 else f"centroid of {n_parts} parts"
+        if n_parts == 1 and not in_polygon(x, y, largest):
             x, y = surface_point(largest, y) or (x, y)
             how = "surface"
         x = x - 360 if x > 180 else x
