@@ -541,6 +541,8 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
         if (in->cues & EVM_SPOT_CUE_REGION)
             s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
+        if ((in->cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
+            s += 1.0;
         if (in->cues & EVM_SPOT_CUE_PAIR)
             s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
         if (in->cues & EVM_SPOT_CUE_QUALIFIES)

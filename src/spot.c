@@ -814,6 +814,11 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
             cues |= EVM_SPOT_CUE_LOCATIVE;
         }
     }
+    /* "the Pacific", "the Atlantic flyway": an area or a sea more than a town */
+    if (i == j && p0 != SIZE_MAX && p0 + 1 == i && tlen(r, p0) == 3 &&
+        (strncmp(ttext(r, p0), "the", 3) == 0 ||
+         (strncmp(ttext(r, p0), "The", 3) == 0 && has_flag(r, p0, EVM_TOKF_SENT_START))))
+        cues |= EVM_SPOT_CUE_THE;
     /* "X city", "X region", "X Oblast" right after the name */
     size_t n = j + 1;
     if (n < r->doc->n_tokens && same_sentence(r, n, j) && is_word(r, n) &&

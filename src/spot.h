@@ -18,16 +18,17 @@
 
 /* Cue flags of a mention (evm_spot_info.cues). */
 enum {
-    EVM_SPOT_CUE_LOCATIVE = 1u << 0,   /* after "in", "near", "from", ... */
-    EVM_SPOT_CUE_CITY = 1u << 1,       /* "the city of X", "X city": a settlement */
-    EVM_SPOT_CUE_REGION = 1u << 2,     /* "the region of X", "X region", "X Oblast": an area */
-    EVM_SPOT_CUE_DIRECTION = 1u << 3,  /* "eastern X", "downtown X" */
-    EVM_SPOT_CUE_PAIR = 1u << 4,       /* first half of "City, State" (see qualifier) */
-    EVM_SPOT_CUE_QUALIFIES = 1u << 5,  /* second half of "City, State" */
-    EVM_SPOT_CUE_DATELINE = 1u << 6,   /* the document's dateline names it */
-    EVM_SPOT_CUE_HEADLINE = 1u << 7,   /* in a headline or all-caps sentence */
-    EVM_SPOT_CUE_METONYMY = 1u << 8,   /* "X said", "X spokesman", "X's ministry", "the Kremlin" */
-    EVM_SPOT_CUE_INSTITUTION = 1u << 9 /* "X Police", "X County Schools" */
+    EVM_SPOT_CUE_LOCATIVE = 1u << 0,    /* after "in", "near", "from", ... */
+    EVM_SPOT_CUE_CITY = 1u << 1,        /* "the city of X", "X city": a settlement */
+    EVM_SPOT_CUE_REGION = 1u << 2,      /* "the region of X", "X region", "X Oblast": an area */
+    EVM_SPOT_CUE_DIRECTION = 1u << 3,   /* "eastern X", "downtown X" */
+    EVM_SPOT_CUE_PAIR = 1u << 4,        /* first half of "City, State" (see qualifier) */
+    EVM_SPOT_CUE_QUALIFIES = 1u << 5,   /* second half of "City, State" */
+    EVM_SPOT_CUE_DATELINE = 1u << 6,    /* the document's dateline names it */
+    EVM_SPOT_CUE_HEADLINE = 1u << 7,    /* in a headline or all-caps sentence */
+    EVM_SPOT_CUE_METONYMY = 1u << 8,    /* "X said", "X spokesman", "X's ministry", "the Kremlin" */
+    EVM_SPOT_CUE_INSTITUTION = 1u << 9, /* "X Police", "X County Schools" */
+    EVM_SPOT_CUE_THE = 1u << 10 /* one word after "the" ("The" opening a sentence): "the Pacific" */
 };
 
 /* What the spotter saw around one mention; resolve.c reads it. One per mention, in the

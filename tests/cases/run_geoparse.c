@@ -25,7 +25,8 @@ static void fail(checker *ck, const char *what, const char *detail)
     printf("FAIL %s:%d [%s] %s: %s\n", ck->file, ck->line, ck->name, what, detail);
 }
 
-/* Does the mention's place match TARGET (geonameid, CC, or CC/Admin1)? */
+/* Does the mention's place match TARGET (geonameid, CC, CC/Admin1, or -/Name for a place of
+ * no country: a sea, a continent, a region)? */
 static int target_ok(const evm_doc *doc, const evm_mention *m, const char *target)
 {
     if (!target || !*target)
@@ -37,6 +38,8 @@ static int target_ok(const evm_doc *doc, const evm_mention *m, const char *targe
     long long id = strtoll(target, &end, 10);
     if (*end == '\0')
         return p->geonameid == id;
+    if (strncmp(target, "-/", 2) == 0)
+        return p->country[0] == '\0' && strncasecmp(p->name, target + 2, strlen(target + 2)) == 0;
     if (strncmp(p->country, target, 2) != 0)
         return 0;
     if (target[2] == '\0')
