@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "event.h"
 #include "outfile.h"
 #include "style.h"
 #include "when.h"
@@ -480,23 +481,6 @@ static const evm_place *batch_places(const evm_batch *b, size_t *n)
     return b->store ? b->store->places : b->places;
 }
 
-static const char *precision_name(evm_date_precision p)
-{
-    switch (p) {
-    case EVM_DATE_DAY:
-        return "day";
-    case EVM_DATE_WEEK:
-        return "week";
-    case EVM_DATE_MONTH:
-        return "month";
-    case EVM_DATE_YEAR:
-        return "year";
-    case EVM_DATE_UNKNOWN:
-        break;
-    }
-    return "unknown";
-}
-
 static const char *level_name(evm_geo_level level)
 {
     switch (level) {
@@ -596,7 +580,7 @@ static void event_values(const evm_place *places, size_t n_places, const evm_eve
     vals[EF_KIND] = v_str(e->kind == EVM_EVENT_MEETING ? "meeting" : "strike");
     vals[EF_SUBTYPE] = v_str(e->subtype);
     vals[EF_DATE] = v_str(date);
-    vals[EF_DATE_PRECISION] = v_str(precision_name(e->date.precision));
+    vals[EF_DATE_PRECISION] = v_str(evm_event_precision_name(e->date.precision));
     vals[EF_PLACE] = v_str(p ? p->name : NULL);
     vals[EF_PLACE_MENTION] = v_str(e->place_mention);
     vals[EF_COUNTRY] = v_str(p ? p->country : NULL);
