@@ -333,6 +333,22 @@ static int infer_year(evm_date pub, int m, int d, bool future)
     return y;
 }
 
+/* Fills e with day d of month m of year y (0: the year inferred from pub, which must be
+ * a day; e stays unknown without one). False when the day does not exist. */
+static bool day_date(evm_when_expr *e, evm_date pub, bool future, int y, int m, int d)
+{
+    if (!y) {
+        if (pub.precision != EVM_DATE_DAY)
+            return true;
+        y = infer_year(pub, m, d, future);
+        e->relative = true;
+    }
+    if (d > evm_when_days_in_month(y, m))
+        return false;
+    e->date = make_date(y, m, d, EVM_DATE_DAY);
+    return true;
+}
+
 static evm_date week_of(evm_date day)
 {
     evm_date r = evm_when_add_days(day, -evm_when_weekday(day.year, day.month, day.day));
@@ -395,16 +411,7 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
                 y = year_at(w, nw, k + 1), k += 2;
             else if (year_at(w, nw, k))
                 y = year_at(w, nw, k), k++;
-            if (!y) {
-                if (!known)
-                    return k - i;
-                y = infer_year(pub, m, d, future);
-                e->relative = true;
-            }
-            if (d > evm_when_days_in_month(y, m))
-                return 0;
-            e->date = make_date(y, m, d, EVM_DATE_DAY);
-            return k - i;
+            return day_date(e, pub, future, y, m, d) ? k - i : 0;
         }
         if (year_at(w, nw, i + 1)) {
             e->date = make_date(year_at(w, nw, i + 1), m, 0, EVM_DATE_MONTH);
@@ -437,16 +444,7 @@ static size_t match_at(const char *s, const word *w, size_t nw, size_t i, evm_da
                 k++;
             if (year_at(w, nw, k))
                 y = year_at(w, nw, k), k++;
-            if (!y) {
-                if (!known)
-                    return k - i;
-                y = infer_year(pub, m, d, future);
-                e->relative = true;
-            }
-            if (d > evm_when_days_in_month(y, m))
-                return 0;
-            e->date = make_date(y, m, d, EVM_DATE_DAY);
-            return k - i;
+            return day_date(e, pub, future, y, m, d) ? k - i : 0;
         }
     }
 
