@@ -472,12 +472,18 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
         for (size_t o = 0; o < in->n_cands; o++) {
             const evm_candidate *pc = &in->cands[o];
-            if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
-                strncmp(pc->feature, "PPL", 3) == 0 &&
-                (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
-                strcmp(pc->country, cd->country) == 0 &&
-                (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
-                 strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
+            if (pc->level != EVM_GEO_POINT || pc->match > cd->match || !pc->feature ||
+                strncmp(pc->feature, "PPL", 3) != 0 || strcmp(pc->country, cd->country) != 0)
+                continue;
+            /* a seat of government of the region's name, or any town that lies in the
+             * district named after it (the Shire of Mansfield around Mansfield) */
+            bool seat = (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
+                        (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
+                         strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0);
+            bool town = cd->level == EVM_GEO_ADMIN2 && pc->admin2 &&
+                        strcasecmp(pc->admin2, cd->name) == 0 &&
+                        strcasecmp(pc->name, cd->name) == 0;
+            if (seat || town) {
                 /* a city that is its own region ("Saint Petersburg", "Berlin") */
                 bool same = cd->level == EVM_GEO_ADMIN1 &&
                             strcasecmp(cand_admin1(pc), cd->name) == 0 &&
