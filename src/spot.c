@@ -1054,6 +1054,11 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
          * name that reads as a plural demonym ("Laos", from "Lao") stays a place */
         if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
             return DROP;
+        /* "City Hall", "Town Council", "State Department": a word of government or
+         * settlement alone before an institution word names the body, not a place */
+        if (mask_has(wm, r->t.institution, w, wn) && is_cap(r, j + 1) &&
+            same_sentence(r, j, j + 1) && in_tab(r, r->t.institution, j + 1))
+            return DROP_RUN;
         /* words that are never a place alone: "She", "But", "West", "August", "D" */
         if (mask_has(wm, r->t.function, w, wn) || mask_has(wm, r->t.direction, w, wn) ||
             mask_has(wm, r->t.calendar, w, wn) || wn < 2)
