@@ -540,10 +540,16 @@ static bool is_demonym(const run *r, const char *s, size_t n)
 
 /* ---- person names --------------------------------------------------------------------- */
 
-static void mark_person_run(run *r, size_t from, size_t stop)
+/* Marks the capitalised run from `from` as a person's name (first_name: it opens with a
+ * given name) and remembers its last word as a surname. */
+static void mark_person_run(run *r, size_t from, size_t stop, bool first_name)
 {
     size_t last = SIZE_MAX;
     for (size_t j = from; j < stop && is_cap(r, j); j++) {
+        /* "Charles Webb Center": a name that opens with a first name ends before the body
+         * named after the person */
+        if (first_name && j > from && (in_tab(r, r->t.institution, j) || in_tab(r, r->t.org, j)))
+            break;
         r->person[j] = 1;
         last = j;
         if (has_flag(r, j, EVM_TOKF_POSSESSIVE))
@@ -577,7 +583,7 @@ static void find_persons(run *r)
                     j++;
                 if (j < b && is_cap(r, j) && !in_tab(r, r->t.function, j) &&
                     longest_key_tokens(r, i, b) < 2 && longest_key_tokens(r, j, b) < 2) {
-                    mark_person_run(r, j, b);
+                    mark_person_run(r, j, b, false);
                 }
                 continue;
             }
@@ -610,7 +616,7 @@ static void find_persons(run *r)
                         region_next = true;
                 if (region_next)
                     continue;
-                mark_person_run(r, i, b);
+                mark_person_run(r, i, b, true);
                 while (i + 1 < b && r->person[i + 1])
                     i++;
             }
