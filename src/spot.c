@@ -1129,6 +1129,10 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (!region)
             return DROP;
     }
+    /* so is a longer one inside a sentence ("NATO", "FEMA") that names only small places
+     * and has no cue of a place */
+    if (single && upper && !headline && !cued && !imp && local_only)
+        return DROP;
 
     if (!headline) {
         /* inside an organisation's name: "Fox News", "Washington Post" */
