@@ -1222,7 +1222,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
 
 /* Parts of a hyphenated word that name places: "Kharkiv-based" (a name and a lowercase
  * word), "U.S.-Mexico" (names of countries, regions or large cities on both sides). Brand
- * names ("Wal-Mart") and compound adjectives ("Arab-Israeli") give nothing. */
+ * names ("Wal-Mart", "Agence France-Presse") and compound adjectives ("Arab-Israeli") give
+ * nothing. */
 static void spot_hyphenated(run *r, size_t i)
 {
     const char *w = ttext(r, i);
@@ -1269,6 +1270,16 @@ static void spot_hyphenated(run *r, size_t i)
         }
         return;
     }
+    /* inside a longer proper name ("Agence France-Presse"), or a strain named after a place
+     * ("the Ebola-Reston virus"): no place */
+    if (np >= 2 && i > 0 && same_sentence(r, i - 1, i) && is_cap(r, i - 1) &&
+        !has_flag(r, i - 1, EVM_TOKF_SENT_START) && !in_tab(r, r->t.function, i - 1))
+        return;
+    if (is_word(r, i + 1) && same_sentence(r, i, i + 1) &&
+        (in_tab(r, r->t.eponym, i + 1) ||
+         (tlen(r, i + 1) >= 5 &&
+          strncasecmp(ttext(r, i + 1) + tlen(r, i + 1) - 5, "virus", 5) == 0)))
+        return;
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
         if (b - a < 2 || is_demonym(r, w + a, b - a) || word_in(r->t.common, w + a, b - a) ||
