@@ -1055,11 +1055,12 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         return DROP;
     }
 
+    /* demonyms are context, not toponyms ("Ukrainian", "Russians", "South African"); a
+     * country's own name that reads as a plural demonym ("Laos", from "Lao") stays a
+     * place */
+    if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
+        return DROP;
     if (single) {
-        /* demonyms are context, not toponyms ("Ukrainian", "Russians"); a country's own
-         * name that reads as a plural demonym ("Laos", from "Lao") stays a place */
-        if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
-            return DROP;
         /* "City Hall", "Town Council", "State Department": a word of government or
          * settlement alone before an institution word names the body, not a place */
         if (mask_has(wm, r->t.institution, w, wn) && is_cap(r, j + 1) &&
