@@ -1157,6 +1157,12 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         }
         /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
         size_t p = i > 0 ? i - 1 : SIZE_MAX;
+        /* a word of institutions ends a body's name, however large the place it also
+         * names: "the Sunnybrook Health Sciences Centre" is not the Centre region */
+        if (single && p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
+            !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
+            !in_tab(r, r->t.function, p) && mask_has(wm, r->t.institution, w, wn))
+            return DROP;
         if (p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
             !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
             !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
