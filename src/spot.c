@@ -968,6 +968,27 @@ static size_t span_word(const run *r, const span *sp, const char **w)
     return n;
 }
 
+/* Token j is followed by a name of a disease or strain made from a place: "Marburg
+ * virus", "Lassa fever", "Reston ebolavirus". */
+static bool strain_follows(const run *r, size_t j)
+{
+    if (!is_word(r, j + 1) || !same_sentence(r, j, j + 1))
+        return false;
+    const char *nw = ttext(r, j + 1);
+    size_t nn = tlen(r, j + 1);
+    return in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0);
+}
+
+/* Token i continues a capitalised name begun before it (the word before is capitalised
+ * mid-sentence, no function word, no possessive): "Real Madrid", "Health Centre". */
+static bool continues_name(const run *r, size_t i)
+{
+    size_t p = i - 1;
+    return i > 0 && same_sentence(r, p, i) && is_cap(r, p) &&
+           !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
+           !in_tab(r, r->t.function, p);
+}
+
 /* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
  * leaves the candidates worth keeping in kept[0..*n_kept). */
 static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
@@ -1086,13 +1107,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
             return DROP;
     }
 
-    /* names of diseases and strains: "Marburg virus", "Lassa fever", "Reston ebolavirus" */
-    if (is_word(r, j + 1) && same_sentence(r, j, j + 1)) {
-        const char *nw = ttext(r, j + 1);
-        size_t nn = tlen(r, j + 1);
-        if (in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0))
-            return DROP;
-    }
+    if (strain_follows(r, j))
+        return DROP;
     /* "Lakeview and Harrison streets": names before a plural street noun */
     for (size_t n = j + 1; n <= j + 3 && is_word(r, n) && same_sentence(r, j, n); n++) {
         if (!is_cap(r, n) && !in_tab(r, r->t.street, n) && tlen(r, n) > 1 &&
@@ -1155,20 +1171,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                     return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
             }
         }
-        /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
-        size_t p = i > 0 ? i - 1 : SIZE_MAX;
         /* a word of institutions ends a body's name, however large the place it also
          * names: "the Sunnybrook Health Sciences Centre" is not the Centre region */
-        if (single && p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
-            !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
-            !in_tab(r, r->t.function, p) && mask_has(wm, r->t.institution, w, wn))
+        if (single && continues_name(r, i) && mask_has(wm, r->t.institution, w, wn))
             return DROP;
-        if (p != SIZE_MAX && same_sentence(r, p, i) && is_cap(r, p) &&
-            !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
-            !in_tab(r, r->t.function, p) && !in_tab(r, r->t.direction, p) &&
-            !in_tab(r, r->t.locative, p) && !in_tab(r, r->t.titles, p) &&
-            !is_demonym(r, ttext(r, p), tlen(r, p)) && !(doc->tokens[p].flags & EVM_TOKF_UPPER) &&
-            !imp && local_only) {
+        /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
+        size_t p = i - 1;
+        if (continues_name(r, i) && !in_tab(r, r->t.direction, p) && !in_tab(r, r->t.locative, p) &&
+            !in_tab(r, r->t.titles, p) && !is_demonym(r, ttext(r, p), tlen(r, p)) &&
+            !(doc->tokens[p].flags & EVM_TOKF_UPPER) && !imp && local_only) {
             bool prev_is_place =
                 doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
                                            doc->mentions[doc->n_mentions - 1].tok_count ==
@@ -1279,13 +1290,7 @@ static void spot_hyphenated(run *r, size_t i)
     }
     /* inside a longer proper name ("Agence France-Presse"), or a strain named after a place
      * ("the Ebola-Reston virus"): no place */
-    if (np >= 2 && i > 0 && same_sentence(r, i - 1, i) && is_cap(r, i - 1) &&
-        !has_flag(r, i - 1, EVM_TOKF_SENT_START) && !in_tab(r, r->t.function, i - 1))
-        return;
-    if (is_word(r, i + 1) && same_sentence(r, i, i + 1) &&
-        (in_tab(r, r->t.eponym, i + 1) ||
-         (tlen(r, i + 1) >= 5 &&
-          strncasecmp(ttext(r, i + 1) + tlen(r, i + 1) - 5, "virus", 5) == 0)))
+    if ((np >= 2 && continues_name(r, i)) || strain_follows(r, i))
         return;
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
