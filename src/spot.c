@@ -566,6 +566,22 @@ static void mark_person_run(run *r, size_t from, size_t stop, bool first_name)
  * and "King County" from being read as person names.) */
 static size_t longest_key_tokens(run *r, size_t i, size_t stop);
 
+/* The token after a middle initial at i ("A." or "A" "."), or i when there is none. */
+static size_t after_initial(const run *r, size_t i, size_t stop)
+{
+    if (i >= stop || !is_word(r, i))
+        return i;
+    const char *w = ttext(r, i);
+    size_t n = tlen(r, i);
+    if (!(w[0] >= 'A' && w[0] <= 'Z'))
+        return i;
+    if (n == 2 && w[1] == '.')
+        return i + 1;
+    if (n == 1 && is_punct(r, i + 1, '.'))
+        return i + 2;
+    return i;
+}
+
 static void find_persons(run *r)
 {
     evm_doc *doc = r->doc;
@@ -587,10 +603,12 @@ static void find_persons(run *r)
                 }
                 continue;
             }
+            /* the word after the first name, past a middle initial ("Terry A. Corbin") */
+            size_t nx = after_initial(r, i + 1, b);
             if (is_cap(r, i) && !has_flag(r, i, EVM_TOKF_UPPER) && in_tab(r, r->t.first, i) &&
-                !has_flag(r, i, EVM_TOKF_POSSESSIVE) && i + 1 < b && is_cap(r, i + 1) &&
-                !has_flag(r, i + 1, EVM_TOKF_UPPER) && !in_tab(r, r->t.institution, i + 1) &&
-                !in_tab(r, r->t.function, i + 1) && longest_key_tokens(r, i, b) < 2) {
+                !has_flag(r, i, EVM_TOKF_POSSESSIVE) && nx < b && is_cap(r, nx) &&
+                !has_flag(r, nx, EVM_TOKF_UPPER) && !in_tab(r, r->t.institution, nx) &&
+                !in_tab(r, r->t.function, nx) && longest_key_tokens(r, i, b) < 2) {
                 /* "Virginia Beach" stays a place; "Jordan Smith" is a person. A following
                  * state or country ("Austin Texas") keeps the first word a place too, and so
                  * does being a state or country ("Virginia Freedom of Information Act"). */
@@ -608,12 +626,21 @@ static void find_persons(run *r)
                 /* the second word of a longer name ("West Virginia") */
                 if (i > a && is_cap(r, i - 1) && longest_key_tokens(r, i - 1, b) >= 2)
                     continue;
-                size_t kn = gz_key(ttext(r, i + 1), tlen(r, i + 1), key);
+                /* ... when the first word is a place of that state or country: "Ben Paul"
+                 * is a person though Paul is a region of Cape Verde */
+                const evm_candidate *sc = r->cbuf;
+                size_t kn = gz_key(ttext(r, nx), tlen(r, nx), key);
                 size_t nc = kn ? gz_cands(r, key, kn) : 0;
                 bool region_next = false;
-                for (size_t k = 0; k < nc; k++)
-                    if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
-                        region_next = true;
+                for (size_t k = 0; k < nc && !region_next; k++) {
+                    const evm_candidate *rc = &r->cbuf[k];
+                    if (rc->level != EVM_GEO_COUNTRY && rc->level != EVM_GEO_ADMIN1)
+                        continue;
+                    for (size_t q = 0; q < snc && !region_next; q++)
+                        region_next = strcmp(sc[q].country, rc->country) == 0 &&
+                                      (rc->level == EVM_GEO_COUNTRY ||
+                                       (sc[q].admin1 && strcasecmp(sc[q].admin1, rc->name) == 0));
+                }
                 if (region_next)
                     continue;
                 mark_person_run(r, i, b, true);
