@@ -8,6 +8,8 @@
  */
 #include "segment.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -74,14 +76,82 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The abbreviation lists as sorted 64-bit keys, built once: a word of at most 7 bytes is
+ * its bytes with ASCII case folded, plus its length in the top byte. Every abbreviation is
+ * that short, so a longer word is none; the lookup is a binary search over integers. */
+#define KEY_MAX 7
+
+static uint64_t title_keys[COUNT(title_abbrevs)];
+static uint64_t other_keys[COUNT(other_abbrevs)];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+/* The key of w[0..n), or 0 when n is 0 or over KEY_MAX (no abbreviation has key 0). */
+static uint64_t word_key(const char *w, size_t n)
+{
+    if (n == 0 || n > KEY_MAX)
+        return 0;
+    uint64_t k = (uint64_t)n << 56;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        k |= (uint64_t)c << (8 * i);
+    }
+    return k;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void keys_build(uint64_t *keys, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        keys[i] = word_key(list[i], strlen(list[i]));
+    qsort(keys, count, sizeof *keys, cmp_key);
+}
+
+static void keys_init(void)
+{
+    keys_build(title_keys, title_abbrevs, COUNT(title_abbrevs));
+    keys_build(other_keys, other_abbrevs, COUNT(other_abbrevs));
+}
+
+static bool in_keys(uint64_t k, const uint64_t *keys, size_t count)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] == k)
+            return true;
+        if (keys[mid] > k)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return false;
+}
+
+/* These two need keys_init done (evm_segment_run does it first). */
 static bool is_title_abbrev(const char *w, size_t n)
 {
-    return in_list(w, n, title_abbrevs, COUNT(title_abbrevs));
+    uint64_t k = word_key(w, n);
+    return k && in_keys(k, title_keys, COUNT(title_keys));
+}
+
+static bool is_abbrev(const char *w, size_t n)
+{
+    uint64_t k = word_key(w, n);
+    return k &&
+           (in_keys(k, title_keys, COUNT(title_keys)) || in_keys(k, other_keys, COUNT(other_keys)));
 }
 
 bool evm_segment_is_abbrev(const char *w, size_t n)
 {
-    return is_title_abbrev(w, n) || in_list(w, n, other_abbrevs, COUNT(other_abbrevs));
+    pthread_once(&keys_once, keys_init);
+    return is_abbrev(w, n);
 }
 
 /* The code point at s[i] and its length; ASCII without a call (most of the text). */
@@ -247,7 +317,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         if (k == wl && is_upper(first))
             single_cap = true;
         if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
-            evm_segment_is_abbrev(s + i, wl)) {
+            is_abbrev(s + i, wl)) {
             *flags |= EVM_TOKF_ABBREV | case_flags(first_upper, letters, upper);
             return j + 1;
         }
@@ -450,6 +520,7 @@ void evm_segment_run(evm_doc *doc)
     doc->n_sentences = 0;
     if (!doc->text)
         return;
+    pthread_once(&keys_once, keys_init);
     tokenize(doc);
     sentences(doc);
 }
