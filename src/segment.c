@@ -169,6 +169,86 @@ static inline int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
     return cp;
 }
 
+/* Byte classes for the fast paths: one table look-up tells an ASCII letter (and its
+ * case), digit or white space; a byte of 0x80 or more starts a multibyte character, which
+ * takes the Unicode path. Other ASCII bytes have no class. */
+enum {
+    B_LETTER = 1, /* A-Z a-z */
+    B_LOWER = 2,  /* a-z */
+    B_UPPER = 4,  /* A-Z */
+    B_DIGIT = 8,  /* 0-9 */
+    B_SPACE = 16, /* space, \t \n \v \f \r */
+    B_HIGH = 32   /* 0x80 .. 0xFF */
+};
+#define B_ALNUM (B_LETTER | B_DIGIT)
+
+#define BYTE_CLASS(b)                                                                              \
+    ((b) >= 0x80                                  ? B_HIGH                                         \
+     : (b) >= 'a' && (b) <= 'z'                   ? B_LETTER | B_LOWER                             \
+     : (b) >= 'A' && (b) <= 'Z'                   ? B_LETTER | B_UPPER                             \
+     : (b) >= '0' && (b) <= '9'                   ? B_DIGIT                                        \
+     : (b) == ' ' || ((b) >= '\t' && (b) <= '\r') ? B_SPACE                                        \
+                                                  : 0)
+#define CLASS_ROW(b)                                                                               \
+    BYTE_CLASS(b), BYTE_CLASS((b) + 1), BYTE_CLASS((b) + 2), BYTE_CLASS((b) + 3),                  \
+        BYTE_CLASS((b) + 4), BYTE_CLASS((b) + 5), BYTE_CLASS((b) + 6), BYTE_CLASS((b) + 7),        \
+        BYTE_CLASS((b) + 8), BYTE_CLASS((b) + 9), BYTE_CLASS((b) + 10), BYTE_CLASS((b) + 11),      \
+        BYTE_CLASS((b) + 12), BYTE_CLASS((b) + 13), BYTE_CLASS((b) + 14), BYTE_CLASS((b) + 15)
+
+static const uint8_t byte_class[256] = {
+    CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30),
+    CLASS_ROW(0x40), CLASS_ROW(0x50), CLASS_ROW(0x60), CLASS_ROW(0x70),
+    CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xA0), CLASS_ROW(0xB0),
+    CLASS_ROW(0xC0), CLASS_ROW(0xD0), CLASS_ROW(0xE0), CLASS_ROW(0xF0)};
+
+static inline uint8_t byte_class_at(const char *s, size_t i)
+{
+    return byte_class[(unsigned char)s[i]];
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The ASCII letters and digits among the eight bytes of w: the high bit of each such byte
+ * set. Each byte's 7-bit value (with case folded for the letter test) is compared with
+ * the range bounds by adding 0x80 minus the bound, which sets its high bit without a carry
+ * into the next byte. */
+static inline uint64_t alnum_bytes(uint64_t w)
+{
+    uint64_t x = w & ~HIGHS;
+    uint64_t l = x | (0x20 * ONES);
+    uint64_t letter = (l + (0x80 - 'a') * ONES) & ~(l + (0x80 - 'z' - 1) * ONES);
+    uint64_t digit = (x + (0x80 - '0') * ONES) & ~(x + (0x80 - '9' - 1) * ONES);
+    return (letter | digit) & ~w & HIGHS;
+}
+
+/* The position in memory order of the first byte of m (not 0) with its high bit set. */
+static inline size_t first_marked(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (size_t)__builtin_clzll(m) / 8;
+#else
+    return (size_t)__builtin_ctzll(m) / 8;
+#endif
+}
+
+/* The end of the run of ASCII letters and digits at s[j..n): eight bytes at a time while
+ * there are eight, then byte by byte. */
+static inline size_t alnum_run(const char *s, size_t j, size_t n)
+{
+    while (j + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + j, 8);
+        uint64_t stop = ~alnum_bytes(w) & HIGHS;
+        if (stop)
+            return j + first_marked(stop);
+        j += 8;
+    }
+    while (j < n && (byte_class_at(s, j) & B_ALNUM))
+        j++;
+    return j;
+}
+
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
 static inline bool is_letter(int32_t cp)
 {
@@ -241,41 +321,52 @@ static bool is_initials_chain(const char *w, size_t n)
     return seg <= 1;
 }
 
-/* The case flags of a word from its first letter and its letter counts: CAP when the
- * first letter is a capital, UPPER when there are two letters or more, all capitals. */
-static uint16_t case_flags(bool first_upper, size_t letters, size_t upper)
+/* The case flags of the word s[a..b) (a on its first letter): CAP when its first letter is
+ * a capital, UPPER when it has two letters or more and all are capitals. A word that
+ * starts with a small letter has neither; otherwise the scan stops at the first small
+ * letter (usually the second character). */
+static uint16_t word_case(const char *s, size_t a, size_t b)
 {
-    uint16_t f = first_upper ? EVM_TOKF_CAP : 0;
-    if (letters >= 2 && upper == letters)
-        f |= EVM_TOKF_UPPER;
-    return f;
-}
-
-/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
- * flags included (the letters counted are those before the end returned). */
-static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
-{
-    size_t j = i, letters = 0, upper = 0;
-    bool first_upper = is_upper(cp_at(s, n, i, NULL));
-    while (j < n) {
-        unsigned char b = (unsigned char)s[j];
-        if ((uint32_t)((b | 0x20) - 'a') < 26) {
-            letters++;
-            upper += b <= 'Z';
-            j++;
-            continue;
-        }
-        if ((uint32_t)(b - '0') < 10) {
-            j++;
+    uint8_t c = byte_class_at(s, a);
+    if (c & B_LOWER)
+        return 0;
+    if (c & B_HIGH && !evm_utf8_is_upper(cp_at(s, b, a, NULL)))
+        return 0;
+    size_t letters = 0;
+    for (size_t i = a; i < b;) {
+        c = byte_class_at(s, i);
+        if (c & B_LOWER)
+            return EVM_TOKF_CAP;
+        if (!(c & B_HIGH)) {
+            letters += c & B_LETTER;
+            i++;
             continue;
         }
         size_t k;
+        int32_t cp = cp_at(s, b, i, &k);
+        if (evm_utf8_is_letter(cp)) {
+            if (!evm_utf8_is_upper(cp))
+                return EVM_TOKF_CAP;
+            letters++;
+        }
+        i += k;
+    }
+    return letters >= 2 ? EVM_TOKF_CAP | EVM_TOKF_UPPER : EVM_TOKF_CAP;
+}
+
+/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
+ * flags included (from the letters before the end returned). Runs of ASCII letters and
+ * digits go through the byte table; any other character takes the Unicode path. */
+static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
+{
+    size_t j = i;
+    for (;;) {
+        j = alnum_run(s, j, n);
+        if (j >= n)
+            break;
+        size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (is_word_char(cp)) {
-            if (is_letter(cp)) {
-                letters++;
-                upper += is_upper(cp);
-            }
+        if (cp >= 0x80 && is_word_char(cp)) {
             j += k;
             continue;
         }
@@ -290,7 +381,9 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
                 size_t after = j + k + k2;
                 int32_t a = after < n ? cp_at(s, n, after, NULL) : ' ';
                 if (!is_word_char(a)) {
-                    *flags |= EVM_TOKF_POSSESSIVE | case_flags(first_upper, letters, upper);
+                    *flags |= EVM_TOKF_POSSESSIVE;
+                    if (!(byte_class_at(s, i) & B_LOWER))
+                        *flags |= word_case(s, i, j);
                     return j;
                 }
             }
@@ -307,32 +400,38 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         }
         break;
     }
+    if (!(byte_class_at(s, i) & B_LOWER))
+        *flags |= word_case(s, i, j);
     /* A final period that belongs to the word: initials (U.S.), a single capital (J.),
-     * or a known abbreviation (Gen., St., Calif.). */
+     * or a known abbreviation (Gen., St., Calif.). A chain of initials longer than one
+     * character has a period second. */
     if (j < n && s[j] == '.') {
         size_t wl = j - i;
-        bool single_cap = false;
         size_t k;
         int32_t first = cp_at(s, n, i, &k);
-        if (k == wl && is_upper(first))
-            single_cap = true;
-        if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
+        bool single_cap = k == wl && is_upper(first);
+        if (single_cap ||
+            (wl > 1 && s[i + k] == '.' && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
             is_abbrev(s + i, wl)) {
-            *flags |= EVM_TOKF_ABBREV | case_flags(first_upper, letters, upper);
+            *flags |= EVM_TOKF_ABBREV;
             return j + 1;
         }
     }
-    *flags |= case_flags(first_upper, letters, upper);
     return j;
 }
 
+/* Scans a number starting at i (on a digit): digits and letters, with a "," or "."
+ * between two ASCII digits. */
 static size_t scan_number(const char *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n) {
+    for (;;) {
+        j = alnum_run(s, j, n);
+        if (j >= n)
+            break;
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (is_digit(cp) || is_letter(cp)) {
+        if (cp >= 0x80 && (evm_utf8_is_digit(cp) || evm_utf8_is_letter(cp))) {
             j += k;
             continue;
         }
@@ -362,54 +461,113 @@ static bool is_opener(int32_t cp)
     return cp == '"' || cp == 0x201C || cp == 0x2018 || cp == '(' || cp == '[' || cp == 0x00AB;
 }
 
-static void tokenize(evm_doc *doc)
+/* The token kind a non-space character starts. */
+static uint16_t char_kind(int32_t cp)
+{
+    if (is_letter(cp))
+        return EVM_TOK_WORD;
+    if (is_digit(cp))
+        return EVM_TOK_NUMBER;
+    return (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
+            cp == 0x00BB)
+               ? EVM_TOK_PUNCT
+               : EVM_TOK_SYMBOL;
+}
+
+/* The tokens at which a sentence may end, found while tokenizing: terminal punctuation,
+ * words that keep an abbreviation's period, and tokens followed by two bytes of space or
+ * more (a paragraph break takes two line breaks). Any other token but the last continues
+ * its sentence, so the sentence pass looks at these only. Ascending, no repeats. */
+typedef struct cands {
+    uint32_t *at;
+    size_t n, cap;
+} cands;
+
+static void cand_add(cands *c, size_t tok)
+{
+    if (c->n && c->at[c->n - 1] == tok)
+        return;
+    if (c->n >= c->cap)
+        evm_grow((void **)&c->at, &c->cap, c->n + 1, sizeof *c->at);
+    c->at[c->n++] = (uint32_t)tok;
+}
+
+/* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates. */
+static void tokenize(evm_doc *doc, cands *cand)
 {
     const char *s = doc->text;
     size_t n = doc->len;
     bool space = true;
+    /* News text has a token every five or six bytes: room for most documents at once. */
+    if (n > doc->body)
+        evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
+                 sizeof *doc->tokens);
+    evm_token *tok = doc->tokens;
+    size_t nt = 0, cap = doc->cap_tokens, prev_end = 0;
     for (size_t i = doc->body; i < n;) {
-        if (s[i] == ' ') {
+        uint8_t c = byte_class_at(s, i);
+        if (c & B_SPACE) {
             space = true;
             i++;
             continue;
         }
-        size_t k;
-        int32_t cp = cp_at(s, n, i, &k);
-        if (is_space(cp) || cp == 0xFEFF) {
-            space = true;
-            i += k;
-            continue;
+        size_t k = 1;
+        int32_t cp = (unsigned char)s[i];
+        uint16_t kind;
+        if (c & B_LETTER) {
+            kind = EVM_TOK_WORD;
+        } else if (c & B_DIGIT) {
+            kind = EVM_TOK_NUMBER;
+        } else if (!(c & B_HIGH)) {
+            kind = EVM_TOK_PUNCT;
+        } else {
+            cp = cp_at(s, n, i, &k);
+            if (is_space(cp) || cp == 0xFEFF) {
+                space = true;
+                i += k;
+                continue;
+            }
+            kind = char_kind(cp);
         }
         uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
-        uint16_t kind;
         size_t end, next;
-        if (is_letter(cp)) {
-            kind = EVM_TOK_WORD;
-            end = scan_word(s, n, i, &flags);
-            next = end;
+        bool may_end;
+        if (kind == EVM_TOK_WORD) {
+            end = next = scan_word(s, n, i, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;
                 cp_at(s, n, end, &ka);
                 next = end + ka + 1; /* the apostrophe and the s */
             }
-        } else if (is_digit(cp)) {
-            kind = EVM_TOK_NUMBER;
+            may_end = flags & EVM_TOKF_ABBREV;
+        } else if (kind == EVM_TOK_NUMBER) {
             end = next = scan_number(s, n, i);
+            may_end = false;
         } else {
-            kind = (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
-                    cp == 0x00BB)
-                       ? EVM_TOK_PUNCT
-                       : EVM_TOK_SYMBOL;
             end = next = i + k;
+            may_end = kind == EVM_TOK_PUNCT && is_terminal(cp);
         }
-        evm_token *t = evm_doc_add_token(doc);
-        t->start = (uint32_t)i;
-        t->end = (uint32_t)end;
-        t->kind = kind;
-        t->flags = flags;
+        if (nt && i - prev_end >= 2)
+            cand_add(cand, nt - 1);
+        if (nt >= cap) {
+            doc->n_tokens = nt;
+            evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
+            tok = doc->tokens;
+            cap = doc->cap_tokens;
+        }
+        tok[nt] = (evm_token){.start = (uint32_t)i,
+                              .end = (uint32_t)end,
+                              .sentence = 0,
+                              .kind = kind,
+                              .flags = flags};
+        if (may_end)
+            cand_add(cand, nt);
+        nt++;
+        prev_end = end;
         space = false;
         i = next;
     }
+    doc->n_tokens = nt;
 }
 
 /* Is there a blank line (two line breaks) between byte offsets a and b? */
@@ -461,57 +619,73 @@ static void add_sentence(evm_doc *doc, size_t first, size_t last)
     se->start = doc->tokens[first].start;
     se->end = doc->tokens[last].end;
     uint32_t idx = (uint32_t)(doc->n_sentences - 1);
-    bool seen_word = false;
-    for (size_t i = first; i <= last; i++) {
-        evm_token *t = &doc->tokens[i];
-        t->sentence = idx;
-        if (!seen_word && (t->kind == EVM_TOK_WORD || t->kind == EVM_TOK_NUMBER)) {
-            t->flags |= EVM_TOKF_SENT_START;
-            seen_word = true;
+    evm_token *t = doc->tokens;
+    size_t i = first;
+    for (; i <= last; i++) {
+        t[i].sentence = idx;
+        if (t[i].kind == EVM_TOK_WORD || t[i].kind == EVM_TOK_NUMBER) {
+            t[i].flags |= EVM_TOKF_SENT_START;
+            break;
         }
     }
+    for (i++; i <= last; i++)
+        t[i].sentence = idx;
 }
 
-static void sentences(evm_doc *doc)
+/* Does the sentence end at token i (not the last token)? If so, *last is its last token:
+ * i, or the end of a run of terminals and closers that starts at i. */
+static bool ends_at(const evm_doc *doc, size_t i, size_t *last)
 {
     const char *s = doc->text;
-    size_t first = 0;
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        const evm_token *t = &doc->tokens[i];
-        bool end_here = false;
-        size_t last = i;
-        if (i + 1 >= doc->n_tokens) {
-            end_here = true;
-        } else if (paragraph_break(s, t->end, doc->tokens[i + 1].start)) {
-            end_here = true;
-        } else if (t->kind == EVM_TOK_PUNCT && is_terminal(tok_cp(doc, t))) {
-            /* Run of terminals and closers: "...", "?!", ".”" */
-            size_t j = i + 1;
-            while (j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
-                   doc->tokens[j].start == doc->tokens[j - 1].end &&
-                   (is_terminal(tok_cp(doc, &doc->tokens[j])) ||
-                    is_closer(tok_cp(doc, &doc->tokens[j]))))
-                j++;
-            if (j >= doc->n_tokens || starts_sentence(doc, j) ||
-                line_break(s, doc->tokens[j - 1].end, doc->tokens[j].start)) {
-                end_here = true;
-                last = j - 1;
-            }
-        } else if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
-                   !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
-            const evm_token *u = &doc->tokens[i + 1];
-            if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
-                in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
-                end_here = true;
-            else if (line_break(s, t->end, u->start))
-                end_here = true;
+    const evm_token *t = &doc->tokens[i];
+    *last = i;
+    if (doc->tokens[i + 1].start - t->end >= 2 &&
+        paragraph_break(s, t->end, doc->tokens[i + 1].start))
+        return true;
+    if (t->kind == EVM_TOK_PUNCT && is_terminal(tok_cp(doc, t))) {
+        /* Run of terminals and closers: "...", "?!", ".”" */
+        size_t j = i + 1;
+        while (
+            j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
+            doc->tokens[j].start == doc->tokens[j - 1].end &&
+            (is_terminal(tok_cp(doc, &doc->tokens[j])) || is_closer(tok_cp(doc, &doc->tokens[j]))))
+            j++;
+        if (j >= doc->n_tokens || starts_sentence(doc, j) ||
+            line_break(s, doc->tokens[j - 1].end, doc->tokens[j].start)) {
+            *last = j - 1;
+            return true;
         }
-        if (end_here) {
+        return false;
+    }
+    if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
+        !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
+        const evm_token *u = &doc->tokens[i + 1];
+        if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
+            in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
+            return true;
+        return line_break(s, t->end, u->start);
+    }
+    return false;
+}
+
+/* Groups the tokens into sentences, looking only at the candidates for an end; the last
+ * token always ends one. */
+static void sentences(evm_doc *doc, const cands *cand)
+{
+    size_t first = 0, nt = doc->n_tokens;
+    for (size_t c = 0; c < cand->n; c++) {
+        size_t i = cand->at[c], last;
+        if (i < first)
+            continue; /* inside a run of terminals already closed */
+        if (i + 1 >= nt)
+            break;
+        if (ends_at(doc, i, &last)) {
             add_sentence(doc, first, last);
-            i = last;
             first = last + 1;
         }
     }
+    if (first < nt)
+        add_sentence(doc, first, nt - 1);
 }
 
 void evm_segment_run(evm_doc *doc)
@@ -521,6 +695,8 @@ void evm_segment_run(evm_doc *doc)
     if (!doc->text)
         return;
     pthread_once(&keys_once, keys_init);
-    tokenize(doc);
-    sentences(doc);
+    cands cand = {0};
+    tokenize(doc, &cand);
+    sentences(doc, &cand);
+    free(cand.at);
 }
