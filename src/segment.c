@@ -170,15 +170,18 @@ static inline int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
 }
 
 /* Byte classes for the fast paths: one table look-up tells an ASCII letter (and its
- * case), digit or white space; a byte of 0x80 or more starts a multibyte character, which
- * takes the Unicode path. Other ASCII bytes have no class. */
+ * case), digit, white space (and a line break), or a character that may join two parts of
+ * a word; a byte of 0x80 or more starts a multibyte character, which takes the Unicode
+ * path. Other ASCII bytes have no class. */
 enum {
-    B_LETTER = 1, /* A-Z a-z */
-    B_LOWER = 2,  /* a-z */
-    B_UPPER = 4,  /* A-Z */
-    B_DIGIT = 8,  /* 0-9 */
-    B_SPACE = 16, /* space, \t \n \v \f \r */
-    B_HIGH = 32   /* 0x80 .. 0xFF */
+    B_LETTER = 1,   /* A-Z a-z */
+    B_LOWER = 2,    /* a-z */
+    B_UPPER = 4,    /* A-Z */
+    B_DIGIT = 8,    /* 0-9 */
+    B_SPACE = 16,   /* space, \t \n \v \f \r */
+    B_HIGH = 32,    /* 0x80 .. 0xFF */
+    B_NEWLINE = 64, /* \n (with B_SPACE) */
+    B_JOIN = 128    /* ' - . */
 };
 #define B_ALNUM (B_LETTER | B_DIGIT)
 
@@ -187,7 +190,9 @@ enum {
      : (b) >= 'a' && (b) <= 'z'                   ? B_LETTER | B_LOWER                             \
      : (b) >= 'A' && (b) <= 'Z'                   ? B_LETTER | B_UPPER                             \
      : (b) >= '0' && (b) <= '9'                   ? B_DIGIT                                        \
+     : (b) == '\n'                                ? B_SPACE | B_NEWLINE                            \
      : (b) == ' ' || ((b) >= '\t' && (b) <= '\r') ? B_SPACE                                        \
+     : (b) == '\'' || (b) == '-' || (b) == '.'    ? B_JOIN                                         \
                                                   : 0)
 #define CLASS_ROW(b)                                                                               \
     BYTE_CLASS(b), BYTE_CLASS((b) + 1), BYTE_CLASS((b) + 2), BYTE_CLASS((b) + 3),                  \
@@ -362,8 +367,8 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
     size_t j = i;
     for (;;) {
         j = alnum_run(s, j, n);
-        if (j >= n)
-            break;
+        if (j >= n || !(byte_class_at(s, j) & (B_HIGH | B_JOIN)))
+            break; /* the usual end: a space, a comma ... */
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
         if (cp >= 0x80 && is_word_char(cp)) {
@@ -475,8 +480,8 @@ static uint16_t char_kind(int32_t cp)
 }
 
 /* The tokens at which a sentence may end, found while tokenizing: terminal punctuation,
- * words that keep an abbreviation's period, and tokens followed by two bytes of space or
- * more (a paragraph break takes two line breaks). Any other token but the last continues
+ * words that keep an abbreviation's period, and tokens followed by white space with a line
+ * break (a paragraph break takes two). Any other token but the last continues
  * its sentence, so the sentence pass looks at these only. Ascending, no repeats. */
 typedef struct cands {
     uint32_t *at;
@@ -497,17 +502,17 @@ static void tokenize(evm_doc *doc, cands *cand)
 {
     const char *s = doc->text;
     size_t n = doc->len;
-    bool space = true;
+    unsigned space = B_SPACE; /* the classes of the white space before the next token */
     /* News text has a token every five or six bytes: room for most documents at once. */
     if (n > doc->body)
         evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
                  sizeof *doc->tokens);
     evm_token *tok = doc->tokens;
-    size_t nt = 0, cap = doc->cap_tokens, prev_end = 0;
+    size_t nt = 0, cap = doc->cap_tokens;
     for (size_t i = doc->body; i < n;) {
         uint8_t c = byte_class_at(s, i);
         if (c & B_SPACE) {
-            space = true;
+            space |= c;
             i++;
             continue;
         }
@@ -523,7 +528,7 @@ static void tokenize(evm_doc *doc, cands *cand)
         } else {
             cp = cp_at(s, n, i, &k);
             if (is_space(cp) || cp == 0xFEFF) {
-                space = true;
+                space |= B_SPACE;
                 i += k;
                 continue;
             }
@@ -547,7 +552,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             end = next = i + k;
             may_end = kind == EVM_TOK_PUNCT && is_terminal(cp);
         }
-        if (nt && i - prev_end >= 2)
+        if ((space & B_NEWLINE) && nt)
             cand_add(cand, nt - 1);
         if (nt >= cap) {
             doc->n_tokens = nt;
@@ -563,8 +568,7 @@ static void tokenize(evm_doc *doc, cands *cand)
         if (may_end)
             cand_add(cand, nt);
         nt++;
-        prev_end = end;
-        space = false;
+        space = 0;
         i = next;
     }
     doc->n_tokens = nt;
