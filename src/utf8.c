@@ -42,6 +42,20 @@ static uint64_t word_at(const char *s)
     return w;
 }
 
+/* The UTF-8 continuation bytes (10xxxxxx) among the eight of w, as their high bits. */
+static uint64_t continuation_bytes(uint64_t w)
+{
+    return w & ~(w << 1) & HIGHS;
+}
+
+/* How many bytes of m have their high bit set (m has no other bits): the bits moved to
+ * the bottom of each byte are summed into the top byte by one multiplication (a plain
+ * popcount is a library call on CPUs without the instruction). */
+static size_t count_highs(uint64_t m)
+{
+    return (size_t)(((m >> 7) * ONES) >> 56);
+}
+
 /* The length of the valid prefix of s[0..n) without NUL bytes. */
 static size_t valid_prefix(const char *s, size_t n)
 {
@@ -134,10 +148,8 @@ evm_utf8_index *evm_utf8_index_new(const char *s, size_t n)
     for (; i + IX_STEP <= n; i += IX_STEP) {
         ix->chk[i / IX_STEP] = c;
         size_t cont = 0;
-        for (size_t j = 0; j < IX_STEP; j += 8) {
-            uint64_t w = word_at(s + i + j);
-            cont += (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
-        }
+        for (size_t j = 0; j < IX_STEP; j += 8)
+            cont += count_highs(continuation_bytes(word_at(s + i + j)));
         c += IX_STEP - cont;
     }
     ix->chk[i / IX_STEP] = c; /* the last, partial block (or the end) */
@@ -153,8 +165,10 @@ size_t evm_utf8_index_cp(const evm_utf8_index *ix, size_t off)
         off = ix->n;
     size_t base = off / IX_STEP * IX_STEP;
     size_t c = ix->chk[off / IX_STEP];
-    size_t lead = 0;
-    for (size_t i = base; i < off; i++)
+    size_t lead = 0, i = base;
+    for (; i + 8 <= off; i += 8)
+        lead += 8 - count_highs(continuation_bytes(word_at(ix->s + i)));
+    for (; i < off; i++)
         if (((unsigned char)ix->s[i] & 0xC0) != 0x80)
             lead++;
     /* Inside a multi-byte character: count it as the character that contains `off`. */
