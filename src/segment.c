@@ -76,13 +76,17 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The abbreviation lists as sorted 64-bit keys, built once: a word of at most 7 bytes is
- * its bytes with ASCII case folded, plus its length in the top byte. Every abbreviation is
- * that short, so a longer word is none; the lookup is a binary search over integers. */
+/* The abbreviation lists as 64-bit keys in a hash set, built once: a word of at most 7
+ * bytes is its bytes with ASCII case folded, plus its length in the top byte. Every
+ * abbreviation is that short, so a longer word is none. The set is open-addressed (linear
+ * probing, at most half full); each slot remembers which list its key came from. */
 #define KEY_MAX 7
+#define ABBREV_SLOTS 256
 
-static uint64_t title_keys[COUNT(title_abbrevs)];
-static uint64_t other_keys[COUNT(other_abbrevs)];
+enum { ABBREV_TITLE = 1, ABBREV_OTHER = 2 };
+
+static uint64_t abbrev_key[ABBREV_SLOTS]; /* 0: empty */
+static uint8_t abbrev_list[ABBREV_SLOTS]; /* ABBREV_TITLE or ABBREV_OTHER */
 static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
 
 /* The key of w[0..n), or 0 when n is 0 or over KEY_MAX (no abbreviation has key 0). */
@@ -100,52 +104,54 @@ static uint64_t word_key(const char *w, size_t n)
     return k;
 }
 
-static int cmp_key(const void *a, const void *b)
+static size_t key_slot(uint64_t k)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 56); /* the top 8 bits: 0 .. 255 */
 }
 
-static void keys_build(uint64_t *keys, const char *const *list, size_t count)
+static void keys_add(const char *const *list, size_t count, uint8_t which)
 {
-    for (size_t i = 0; i < count; i++)
-        keys[i] = word_key(list[i], strlen(list[i]));
-    qsort(keys, count, sizeof *keys, cmp_key);
+    for (size_t i = 0; i < count; i++) {
+        uint64_t k = word_key(list[i], strlen(list[i]));
+        size_t h = key_slot(k);
+        while (abbrev_key[h] && abbrev_key[h] != k)
+            h = (h + 1) % ABBREV_SLOTS;
+        if (!abbrev_key[h]) {
+            abbrev_key[h] = k;
+            abbrev_list[h] = which;
+        }
+    }
 }
 
 static void keys_init(void)
 {
-    keys_build(title_keys, title_abbrevs, COUNT(title_abbrevs));
-    keys_build(other_keys, other_abbrevs, COUNT(other_abbrevs));
+    _Static_assert(COUNT(title_abbrevs) + COUNT(other_abbrevs) <= ABBREV_SLOTS / 2,
+                   "the abbreviation set is at most half full");
+    keys_add(title_abbrevs, COUNT(title_abbrevs), ABBREV_TITLE);
+    keys_add(other_abbrevs, COUNT(other_abbrevs), ABBREV_OTHER);
 }
 
-static bool in_keys(uint64_t k, const uint64_t *keys, size_t count)
-{
-    size_t lo = 0, hi = count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] == k)
-            return true;
-        if (keys[mid] > k)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return false;
-}
-
-/* These two need keys_init done (evm_segment_run does it first). */
-static bool is_title_abbrev(const char *w, size_t n)
+/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0. Needs keys_init done
+ * (evm_segment_run does it first). */
+static unsigned abbrev_of(const char *w, size_t n)
 {
     uint64_t k = word_key(w, n);
-    return k && in_keys(k, title_keys, COUNT(title_keys));
+    if (!k)
+        return 0;
+    for (size_t h = key_slot(k); abbrev_key[h]; h = (h + 1) % ABBREV_SLOTS)
+        if (abbrev_key[h] == k)
+            return abbrev_list[h];
+    return 0;
+}
+
+static bool is_title_abbrev(const char *w, size_t n)
+{
+    return abbrev_of(w, n) == ABBREV_TITLE;
 }
 
 static bool is_abbrev(const char *w, size_t n)
 {
-    uint64_t k = word_key(w, n);
-    return k &&
-           (in_keys(k, title_keys, COUNT(title_keys)) || in_keys(k, other_keys, COUNT(other_keys)));
+    return abbrev_of(w, n) != 0;
 }
 
 bool evm_segment_is_abbrev(const char *w, size_t n)
@@ -405,7 +411,11 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         }
         break;
     }
-    if (!(byte_class_at(s, i) & B_LOWER))
+    /* Most capitalised words have a small letter second. */
+    uint8_t c0 = byte_class_at(s, i);
+    if ((c0 & B_UPPER) && i + 1 < j && (byte_class_at(s, i + 1) & B_LOWER))
+        *flags |= EVM_TOKF_CAP;
+    else if (!(c0 & B_LOWER))
         *flags |= word_case(s, i, j);
     /* A final period that belongs to the word: initials (U.S.), a single capital (J.),
      * or a known abbreviation (Gen., St., Calif.). A chain of initials longer than one
