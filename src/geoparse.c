@@ -158,6 +158,8 @@ static void jb_cstr(jbuf *b, const char *s)
 char *evm_geoparse_json(const evm_doc *doc)
 {
     jbuf b = {0};
+    /* A toponym takes about 220 bytes: room for most lines at once. */
+    jb_room(&b, 64 + 320 * doc->n_mentions);
     JB_LIT(&b, "{ \"id\": ");
     jb_cstr(&b, doc->id);
     JB_LIT(&b, ", \"toponyms\": [ ");
