@@ -163,7 +163,8 @@ char *evm_geoparse_json(const evm_doc *doc)
     JB_LIT(&b, "{ \"id\": ");
     jb_cstr(&b, doc->id);
     JB_LIT(&b, ", \"toponyms\": [ ");
-    evm_utf8_index *ix = evm_utf8_index_new(doc->text, doc->len);
+    evm_utf8_cursor cur;
+    evm_utf8_cursor_init(&cur, doc->text, doc->len);
     bool first = true;
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_mention *m = &doc->mentions[k];
@@ -174,9 +175,9 @@ char *evm_geoparse_json(const evm_doc *doc)
             JB_LIT(&b, ", ");
         first = false;
         JB_LIT(&b, "{ \"start\": ");
-        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->start));
+        jb_int(&b, (int64_t)evm_utf8_cursor_cp(&cur, m->start));
         JB_LIT(&b, ", \"end\": ");
-        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->end));
+        jb_int(&b, (int64_t)evm_utf8_cursor_cp(&cur, m->end));
         JB_LIT(&b, ", \"text\": ");
         jb_string(&b, doc->text + m->start, m->end - m->start);
         JB_LIT(&b, ", \"name\": ");
@@ -203,7 +204,6 @@ char *evm_geoparse_json(const evm_doc *doc)
         else
             JB_LIT(&b, ", \"metonymy\": false }");
     }
-    evm_utf8_index_free(ix);
     if (!first)
         JB_LIT(&b, " ");
     JB_LIT(&b, "] }");

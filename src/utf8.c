@@ -182,6 +182,40 @@ void evm_utf8_index_free(evm_utf8_index *ix)
     free(ix);
 }
 
+void evm_utf8_cursor_init(evm_utf8_cursor *c, const char *s, size_t n)
+{
+    c->s = s;
+    c->n = n;
+    c->byte = 0;
+    c->lead = 0;
+}
+
+size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
+{
+    if (off > c->n)
+        off = c->n;
+    if (off < c->byte) {
+        c->byte = 0;
+        c->lead = 0;
+    }
+    size_t i = c->byte, lead = c->lead;
+    for (; i + 8 <= off; i += 8)
+        lead += 8 - count_highs(continuation_bytes(word_at(c->s + i)));
+    for (; i < off; i++)
+        if (((unsigned char)c->s[i] & 0xC0) != 0x80)
+            lead++;
+    c->byte = off;
+    c->lead = lead;
+    /* Inside a multi-byte character: the index counts it as the character that contains
+     * `off` when that character starts in the same 64-byte block as `off`. */
+    if (off < c->n && ((unsigned char)c->s[off] & 0xC0) == 0x80) {
+        for (size_t j = off; j > off / IX_STEP * IX_STEP; j--)
+            if (((unsigned char)c->s[j - 1] & 0xC0) != 0x80)
+                return lead - 1;
+    }
+    return lead;
+}
+
 char *evm_utf8_fold(const char *s, size_t n, size_t *out_len)
 {
     utf8proc_uint8_t *dst = NULL;
