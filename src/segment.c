@@ -545,9 +545,23 @@ static void tokenize(evm_doc *doc, cands *cand)
             kind = char_kind(cp);
         }
         uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
-        size_t end, next;
+        size_t end = i + k, next;
         bool may_end;
-        if (kind == EVM_TOK_WORD) {
+        /* The usual word, ASCII letters and digits ended by a space, a comma ..., takes a
+         * short way (to what scan_word finds for it). */
+        bool plain = kind == EVM_TOK_WORD && !(c & B_HIGH);
+        if (plain) {
+            end = alnum_run(s, i + 1, n);
+            plain = end >= n || !(byte_class_at(s, end) & (B_HIGH | B_JOIN));
+        }
+        if (plain) {
+            if ((c & B_UPPER) && i + 1 < end && (byte_class_at(s, i + 1) & B_LOWER))
+                flags |= EVM_TOKF_CAP;
+            else if (c & B_UPPER)
+                flags |= word_case(s, i, end);
+            next = end;
+            may_end = false;
+        } else if (kind == EVM_TOK_WORD) {
             end = next = scan_word(s, n, i, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;
