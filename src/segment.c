@@ -217,47 +217,13 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
     return byte_class[(unsigned char)s[i]];
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* The ASCII letters and digits among the eight bytes of w: the high bit of each such byte
- * set. Each byte's 7-bit value (with case folded for the letter test) is compared with
- * the range bounds by adding 0x80 minus the bound, which sets its high bit without a carry
- * into the next byte. */
-static inline uint64_t alnum_bytes(uint64_t w)
-{
-    uint64_t x = w & ~HIGHS;
-    uint64_t l = x | (0x20 * ONES);
-    uint64_t letter = (l + (0x80 - 'a') * ONES) & ~(l + (0x80 - 'z' - 1) * ONES);
-    uint64_t digit = (x + (0x80 - '0') * ONES) & ~(x + (0x80 - '9' - 1) * ONES);
-    return (letter | digit) & ~w & HIGHS;
-}
-
-/* The position in memory order of the first byte of m (not 0) with its high bit set. */
-static inline size_t first_marked(uint64_t m)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return (size_t)__builtin_clzll(m) / 8;
-#else
-    return (size_t)__builtin_ctzll(m) / 8;
-#endif
-}
-
-/* The end of the run of ASCII letters and digits at s[j..n): eight bytes at a time while
- * there are eight, then byte by byte. */
+/* The end of the run of ASCII letters and digits at s[j..n). */
 static inline size_t alnum_run(const char *s, size_t j, size_t n)
 {
-    while (j + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, s + j, 8);
-        uint64_t stop = ~alnum_bytes(w) & HIGHS;
-        if (stop)
-            return j + first_marked(stop);
-        j += 8;
-    }
-    while (j < n && (byte_class_at(s, j) & B_ALNUM))
-        j++;
-    return j;
+    const unsigned char *p = (const unsigned char *)s + j, *e = (const unsigned char *)s + n;
+    while (p < e && (byte_class[*p] & B_ALNUM))
+        p++;
+    return (size_t)(p - (const unsigned char *)s);
 }
 
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
