@@ -61,7 +61,13 @@ static size_t valid_prefix(const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        /* eight ASCII bytes, none of them NUL */
+        /* sixteen ASCII bytes at a time, none of them NUL, then eight */
+        while (i + 16 <= n) {
+            uint64_t a = word_at(s + i), b = word_at(s + i + 8);
+            if (((a | (a - ONES) | b | (b - ONES)) & HIGHS) != 0)
+                break;
+            i += 16;
+        }
         if (i + 8 <= n) {
             uint64_t w = word_at(s + i);
             if (((w | (w - ONES)) & HIGHS) == 0) {
