@@ -483,8 +483,7 @@ static void tokenize(evm_doc *doc, cands *cand)
     if (n > doc->body)
         evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
                  sizeof *doc->tokens);
-    evm_token *tok = doc->tokens;
-    size_t nt = 0, cap = doc->cap_tokens;
+    evm_token *tok = doc->tokens, *t = tok, *t_end = tok + doc->cap_tokens;
     for (size_t i = doc->body; i < n;) {
         uint8_t c = byte_class_at(s, i);
         if (c & B_SPACE) {
@@ -542,26 +541,27 @@ static void tokenize(evm_doc *doc, cands *cand)
             end = next = i + k;
             may_end = kind == EVM_TOK_PUNCT && is_terminal(cp);
         }
-        if ((space & B_NEWLINE) && nt)
-            cand_add(cand, nt - 1);
-        if (nt >= cap) {
-            doc->n_tokens = nt;
+        if ((space & B_NEWLINE) && t > tok)
+            cand_add(cand, (size_t)(t - tok) - 1);
+        if (t == t_end) {
+            size_t nt = (size_t)(t - tok);
             evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
             tok = doc->tokens;
-            cap = doc->cap_tokens;
+            t = tok + nt;
+            t_end = tok + doc->cap_tokens;
         }
-        tok[nt] = (evm_token){.start = (uint32_t)i,
-                              .end = (uint32_t)end,
-                              .sentence = 0,
-                              .kind = kind,
-                              .flags = flags};
+        *t = (evm_token){.start = (uint32_t)i,
+                         .end = (uint32_t)end,
+                         .sentence = 0,
+                         .kind = kind,
+                         .flags = flags};
         if (may_end)
-            cand_add(cand, nt);
-        nt++;
+            cand_add(cand, (size_t)(t - tok));
+        t++;
         space = 0;
         i = next;
     }
-    doc->n_tokens = nt;
+    doc->n_tokens = (size_t)(t - tok);
 }
 
 /* Is there a blank line (two line breaks) between byte offsets a and b? */
