@@ -4,6 +4,7 @@
 #include "geoparse.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,19 @@ static void jb_int(jbuf *b, int64_t v)
     jb_put(b, tmp + k, sizeof tmp - k);
 }
 
+/* The bytes a JSON string holds as they are: not a control character, '"' or '\\'. */
+#define PLAIN(b) ((b) >= 0x20 && (b) != '"' && (b) != '\\')
+#define PLAIN_ROW(b)                                                                               \
+    PLAIN(b), PLAIN((b) + 1), PLAIN((b) + 2), PLAIN((b) + 3), PLAIN((b) + 4), PLAIN((b) + 5),      \
+        PLAIN((b) + 6), PLAIN((b) + 7), PLAIN((b) + 8), PLAIN((b) + 9), PLAIN((b) + 10),           \
+        PLAIN((b) + 11), PLAIN((b) + 12), PLAIN((b) + 13), PLAIN((b) + 14), PLAIN((b) + 15)
+
+static const bool plain_byte[256] = {
+    PLAIN_ROW(0x00), PLAIN_ROW(0x10), PLAIN_ROW(0x20), PLAIN_ROW(0x30),
+    PLAIN_ROW(0x40), PLAIN_ROW(0x50), PLAIN_ROW(0x60), PLAIN_ROW(0x70),
+    PLAIN_ROW(0x80), PLAIN_ROW(0x90), PLAIN_ROW(0xA0), PLAIN_ROW(0xB0),
+    PLAIN_ROW(0xC0), PLAIN_ROW(0xD0), PLAIN_ROW(0xE0), PLAIN_ROW(0xF0)};
+
 size_t evm_geoparse_json_escape(char *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -72,7 +86,7 @@ size_t evm_geoparse_json_escape(char *out, const char *s, size_t n)
     *o++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (plain_byte[c]) {
             *o++ = (char)c;
             continue;
         }
