@@ -613,17 +613,17 @@ static void add_sentence(evm_doc *doc, size_t first, size_t last)
     se->start = doc->tokens[first].start;
     se->end = doc->tokens[last].end;
     uint32_t idx = (uint32_t)(doc->n_sentences - 1);
-    evm_token *t = doc->tokens;
-    size_t i = first;
-    for (; i <= last; i++) {
-        t[i].sentence = idx;
-        if (t[i].kind == EVM_TOK_WORD || t[i].kind == EVM_TOK_NUMBER) {
-            t[i].flags |= EVM_TOKF_SENT_START;
+    evm_token *t = doc->tokens + first, *end = doc->tokens + last + 1;
+    for (; t < end; t++) {
+        t->sentence = idx;
+        if (t->kind == EVM_TOK_WORD || t->kind == EVM_TOK_NUMBER) {
+            t->flags |= EVM_TOKF_SENT_START;
+            t++;
             break;
         }
     }
-    for (i++; i <= last; i++)
-        t[i].sentence = idx;
+    for (; t < end; t++)
+        t->sentence = idx;
 }
 
 /* Does the sentence end at token i (not the last token)? If so, *last is its last token:
