@@ -184,12 +184,13 @@ enum {
     B_LOWER = 2,    /* a-z */
     B_UPPER = 4,    /* A-Z */
     B_DIGIT = 8,    /* 0-9 */
-    B_SPACE = 16,   /* space, \t \n \v \f \r */
-    B_HIGH = 32,    /* 0x80 .. 0xFF */
+    B_HIGH = 16,    /* 0x80 .. 0xFF */
+    B_SPACE = 32,   /* space, \t \n \v \f \r (the bit of EVM_TOKF_SPACE_BEFORE) */
     B_NEWLINE = 64, /* \n (with B_SPACE) */
     B_JOIN = 128    /* ' - . */
 };
 #define B_ALNUM (B_LETTER | B_DIGIT)
+_Static_assert((int)B_SPACE == (int)EVM_TOKF_SPACE_BEFORE, "white space gives its token flag");
 
 #define BYTE_CLASS(b)                                                                              \
     ((b) >= 0x80                                  ? B_HIGH                                         \
@@ -509,7 +510,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             }
             kind = char_kind(cp);
         }
-        uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
+        uint16_t flags = (uint16_t)(space & B_SPACE);
         size_t end = i + k, next;
         bool may_end;
         /* The usual word, ASCII letters and digits ended by a space, a comma ..., takes a
@@ -558,8 +559,9 @@ static void tokenize(evm_doc *doc, cands *cand)
         if (may_end)
             cand_add(cand, (size_t)(t - tok));
         t++;
-        space = 0;
-        i = next;
+        /* the one space that usually follows, without a turn of the loop */
+        space = next < n && s[next] == ' ' ? B_SPACE : 0;
+        i = next + (space != 0);
     }
     doc->n_tokens = (size_t)(t - tok);
 }
