@@ -607,13 +607,13 @@ static bool starts_sentence(const evm_doc *doc, size_t j)
     return is_opener(tok_cp(doc, t));
 }
 
+/* Appends the sentence of tokens first..last (room is reserved) and marks its tokens. */
 static void add_sentence(evm_doc *doc, size_t first, size_t last)
 {
-    evm_sentence *se = evm_doc_add_sentence(doc);
-    se->tok_first = (uint32_t)first;
-    se->tok_count = (uint32_t)(last - first + 1);
-    se->start = doc->tokens[first].start;
-    se->end = doc->tokens[last].end;
+    doc->sentences[doc->n_sentences++] = (evm_sentence){.start = doc->tokens[first].start,
+                                                        .end = doc->tokens[last].end,
+                                                        .tok_first = (uint32_t)first,
+                                                        .tok_count = (uint32_t)(last - first + 1)};
     uint32_t idx = (uint32_t)(doc->n_sentences - 1);
     evm_token *t = doc->tokens + first, *end = doc->tokens + last + 1;
     for (; t < end; t++) {
@@ -669,6 +669,8 @@ static bool ends_at(const evm_doc *doc, size_t i, size_t *last)
 static void sentences(evm_doc *doc, const cands *cand)
 {
     size_t first = 0, nt = doc->n_tokens;
+    /* every sentence but the last ends at a candidate */
+    evm_grow((void **)&doc->sentences, &doc->cap_sentences, cand->n + 1, sizeof *doc->sentences);
     for (size_t c = 0; c < cand->n; c++) {
         size_t i = cand->at[c], last;
         if (i < first)
@@ -692,6 +694,9 @@ void evm_segment_run(evm_doc *doc)
         return;
     pthread_once(&keys_once, keys_init);
     cands cand = {0};
+    /* room for a candidate every 64 bytes (news text has about one in a hundred) */
+    size_t body_len = doc->len > doc->body ? doc->len - doc->body : 0;
+    evm_grow((void **)&cand.at, &cand.cap, body_len / 64 + 16, sizeof *cand.at);
     tokenize(doc, &cand);
     sentences(doc, &cand);
     free(cand.at);
