@@ -5,6 +5,10 @@
  * digit, an opening quote, a paragraph break or the end of the text), so "the killers...
  * to end" stays one sentence. A period that belongs to an abbreviation ends a sentence
  * only when the next word is a typical sentence opener ("in the U.S. The talks ...").
+ *
+ * Speed: the token pass classifies ASCII bytes through one 256-entry table and takes a
+ * short way for the usual ASCII word; it also notes the few tokens where a sentence may
+ * end, so the sentence pass visits those only.
  */
 #include "segment.h"
 
