@@ -336,12 +336,12 @@ static uint16_t word_case(const char *s, size_t a, size_t b)
     return letters >= 2 ? EVM_TOKF_CAP | EVM_TOKF_UPPER : EVM_TOKF_CAP;
 }
 
-/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
- * flags included (from the letters before the end returned). Runs of ASCII letters and
- * digits go through the byte table; any other character takes the Unicode path. */
-static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
+/* Scans a word starting at i (on a letter) whose letters and digits up to j are known
+ * already; returns its end and sets flags, the case flags included (from the letters
+ * before the end returned). Runs of ASCII letters and digits go through the byte table;
+ * any other character takes the Unicode path. */
+static size_t scan_word(const char *s, size_t n, size_t i, size_t j, uint16_t *flags)
 {
-    size_t j = i;
     for (;;) {
         j = alnum_run(s, j, n);
         if (j >= n || !(byte_class_at(s, j) & (B_HIGH | B_JOIN)))
@@ -532,7 +532,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             next = end;
             may_end = false;
         } else if (kind == EVM_TOK_WORD) {
-            end = next = scan_word(s, n, i, &flags);
+            end = next = scan_word(s, n, i, end, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;
                 cp_at(s, n, end, &ka);
