@@ -31,6 +31,7 @@ struct evm_reader {
     size_t bytes; /* consumed so far */
     size_t total; /* file size, 0 for a pipe */
     char warning[256];
+    json_tokener *jtok; /* JSONL: one parser for every line, made on first use */
 };
 
 char *evm_article_stem(const char *path)
@@ -107,6 +108,8 @@ void evm_article_close(evm_reader *r)
     free(r->path);
     free(r->stem);
     free(r->line);
+    if (r->jtok)
+        json_tokener_free(r->jtok);
     free(r);
 }
 
@@ -331,17 +334,24 @@ static const char *json_str(json_object *obj, const char *key, size_t *len)
     return json_object_get_string(v);
 }
 
-evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_id,
-                               const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
+/* A JSON parser for one or more lines (json-c's default flags, nesting up to 64). */
+static json_tokener *new_json_parser(const char *what, evm_diag *diag)
 {
-    *out = NULL;
     json_tokener *tok = json_tokener_new_ex(64);
     if (!tok)
-        return evm_diag_set(diag, EVM_ERR_INTERNAL, "%s: cannot create a JSON parser", fallback_id);
+        evm_diag_set(diag, EVM_ERR_INTERNAL, "%s: cannot create a JSON parser", what);
+    return tok;
+}
+
+/* evm_article_parse_json with the parser given (reset here, so a reader reuses one). */
+static evm_err parse_json(json_tokener *tok, const char *line, size_t n, const char *fallback_id,
+                          const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
+{
+    *out = NULL;
+    json_tokener_reset(tok);
     json_object *obj = json_tokener_parse_ex(tok, line, (int)(n > 0x7fffffff ? 0x7fffffff : n));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t used = (size_t)json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
     if (!obj || jerr != json_tokener_success) {
         if (obj)
             json_object_put(obj);
@@ -397,6 +407,35 @@ evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_
     return EVM_OK;
 }
 
+evm_err evm_article_parse_json(const char *line, size_t n, const char *fallback_id,
+                               const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
+{
+    *out = NULL;
+    json_tokener *tok = new_json_parser(fallback_id, diag);
+    if (!tok)
+        return EVM_ERR_INTERNAL;
+    evm_err e = parse_json(tok, line, n, fallback_id, opts, out, diag);
+    json_tokener_free(tok);
+    return e;
+}
+
+/* Writes "name:num" at out (room for strlen(name) + 22 bytes), NUL-ended, as
+ * printf("%s:%zu") does; returns its length. */
+static size_t name_num(char *out, const char *name, size_t nl, size_t num)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    do {
+        digits[--k] = (char)('0' + num % 10);
+        num /= 10;
+    } while (num);
+    memcpy(out, name, nl);
+    out[nl] = ':';
+    memcpy(out + nl + 1, digits + k, sizeof digits - k);
+    out[nl + 1 + sizeof digits - k] = '\0';
+    return nl + 1 + sizeof digits - k;
+}
+
 evm_err evm_article_next(evm_reader *r, evm_doc **doc, evm_diag *diag)
 {
     *doc = NULL;
@@ -450,23 +489,30 @@ evm_err evm_article_next(evm_reader *r, evm_doc **doc, evm_diag *diag)
         if (blank(r->line, 0, (size_t)k))
             continue;
         r->position = r->line_no;
-        char where[64];
-        snprintf(where, sizeof where, "line %zu", r->line_no);
         char fallback[256];
-        snprintf(fallback, sizeof fallback, "%s:%zu", r->stem, r->line_no);
-        evm_err e = evm_article_parse_json(r->line, (size_t)k, fallback, &r->opts, doc, diag);
+        size_t sl = strlen(r->stem);
+        if (sl + 22 <= sizeof fallback)
+            name_num(fallback, r->stem, sl, r->line_no);
+        else
+            snprintf(fallback, sizeof fallback, "%s:%zu", r->stem, r->line_no);
+        if (!r->jtok && !(r->jtok = new_json_parser(fallback, diag)))
+            return EVM_ERR_INTERNAL;
+        evm_err e = parse_json(r->jtok, r->line, (size_t)k, fallback, &r->opts, doc, diag);
         if (e == EVM_ERR_INPUT && diag) {
             const char *colon = strstr(diag->msg, ": ");
             char rest[EVM_DIAG_MAX];
             snprintf(rest, sizeof rest, "%s", colon ? colon + 2 : diag->msg);
-            evm_diag_set(diag, e, "%s: %s: %s", r->path, where, rest);
+            evm_diag_set(diag, e, "%s: line %zu: %s", r->path, r->line_no, rest);
         }
         if (e == EVM_OK) {
-            (*doc)->origin = evm_doc_printf(*doc, "%s:%zu", r->path, r->line_no);
+            size_t pl = strlen(r->path);
+            char *origin = evm_doc_alloc(*doc, pl + 22);
+            name_num(origin, r->path, pl, r->line_no);
+            (*doc)->origin = origin;
             if ((*doc)->n_replaced)
                 snprintf(r->warning, sizeof r->warning,
-                         "%s: %s: %zu invalid UTF-8 sequence(s) replaced", r->path, where,
-                         (*doc)->n_replaced);
+                         "%s: line %zu: %zu invalid UTF-8 sequence(s) replaced", r->path,
+                         r->line_no, (*doc)->n_replaced);
         }
         return e;
     }

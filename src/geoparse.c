@@ -4,6 +4,7 @@
 #include "geoparse.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,19 @@ static void jb_int(jbuf *b, int64_t v)
     jb_put(b, tmp + k, sizeof tmp - k);
 }
 
+/* The bytes a JSON string holds as they are: not a control character, '"' or '\\'. */
+#define PLAIN(b) ((b) >= 0x20 && (b) != '"' && (b) != '\\')
+#define PLAIN_ROW(b)                                                                               \
+    PLAIN(b), PLAIN((b) + 1), PLAIN((b) + 2), PLAIN((b) + 3), PLAIN((b) + 4), PLAIN((b) + 5),      \
+        PLAIN((b) + 6), PLAIN((b) + 7), PLAIN((b) + 8), PLAIN((b) + 9), PLAIN((b) + 10),           \
+        PLAIN((b) + 11), PLAIN((b) + 12), PLAIN((b) + 13), PLAIN((b) + 14), PLAIN((b) + 15)
+
+static const bool plain_byte[256] = {
+    PLAIN_ROW(0x00), PLAIN_ROW(0x10), PLAIN_ROW(0x20), PLAIN_ROW(0x30),
+    PLAIN_ROW(0x40), PLAIN_ROW(0x50), PLAIN_ROW(0x60), PLAIN_ROW(0x70),
+    PLAIN_ROW(0x80), PLAIN_ROW(0x90), PLAIN_ROW(0xA0), PLAIN_ROW(0xB0),
+    PLAIN_ROW(0xC0), PLAIN_ROW(0xD0), PLAIN_ROW(0xE0), PLAIN_ROW(0xF0)};
+
 size_t evm_geoparse_json_escape(char *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -72,7 +86,7 @@ size_t evm_geoparse_json_escape(char *out, const char *s, size_t n)
     *o++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (plain_byte[c]) {
             *o++ = (char)c;
             continue;
         }
@@ -158,10 +172,13 @@ static void jb_cstr(jbuf *b, const char *s)
 char *evm_geoparse_json(const evm_doc *doc)
 {
     jbuf b = {0};
+    /* A toponym takes about 220 bytes: room for most lines at once. */
+    jb_room(&b, 64 + 320 * doc->n_mentions);
     JB_LIT(&b, "{ \"id\": ");
     jb_cstr(&b, doc->id);
     JB_LIT(&b, ", \"toponyms\": [ ");
-    evm_utf8_index *ix = evm_utf8_index_new(doc->text, doc->len);
+    evm_utf8_cursor cur;
+    evm_utf8_cursor_init(&cur, doc->text, doc->len);
     bool first = true;
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_mention *m = &doc->mentions[k];
@@ -172,9 +189,9 @@ char *evm_geoparse_json(const evm_doc *doc)
             JB_LIT(&b, ", ");
         first = false;
         JB_LIT(&b, "{ \"start\": ");
-        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->start));
+        jb_int(&b, (int64_t)evm_utf8_cursor_cp(&cur, m->start));
         JB_LIT(&b, ", \"end\": ");
-        jb_int(&b, (int64_t)evm_utf8_index_cp(ix, m->end));
+        jb_int(&b, (int64_t)evm_utf8_cursor_cp(&cur, m->end));
         JB_LIT(&b, ", \"text\": ");
         jb_string(&b, doc->text + m->start, m->end - m->start);
         JB_LIT(&b, ", \"name\": ");
@@ -201,7 +218,6 @@ char *evm_geoparse_json(const evm_doc *doc)
         else
             JB_LIT(&b, ", \"metonymy\": false }");
     }
-    evm_utf8_index_free(ix);
     if (!first)
         JB_LIT(&b, " ");
     JB_LIT(&b, "] }");

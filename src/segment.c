@@ -5,9 +5,15 @@
  * digit, an opening quote, a paragraph break or the end of the text), so "the killers...
  * to end" stays one sentence. A period that belongs to an abbreviation ends a sentence
  * only when the next word is a typical sentence opener ("in the U.S. The talks ...").
+ *
+ * Speed: the token pass classifies ASCII bytes through one 256-entry table and takes a
+ * short way for the usual ASCII word; it also notes the few tokens where a sentence may
+ * end, so the sentence pass visits those only.
  */
 #include "segment.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -74,14 +80,88 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The abbreviation lists as 64-bit keys in a hash set, built once: a word of at most 7
+ * bytes is its bytes with ASCII case folded, plus its length in the top byte. Every
+ * abbreviation is that short, so a longer word is none. The set is open-addressed (linear
+ * probing, at most half full); each slot remembers which list its key came from. */
+#define KEY_MAX 7
+#define ABBREV_SLOTS 256
+
+enum { ABBREV_TITLE = 1, ABBREV_OTHER = 2 };
+
+static uint64_t abbrev_key[ABBREV_SLOTS]; /* 0: empty */
+static uint8_t abbrev_list[ABBREV_SLOTS]; /* ABBREV_TITLE or ABBREV_OTHER */
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+/* The key of w[0..n), or 0 when n is 0 or over KEY_MAX (no abbreviation has key 0). */
+static uint64_t word_key(const char *w, size_t n)
+{
+    if (n == 0 || n > KEY_MAX)
+        return 0;
+    uint64_t k = (uint64_t)n << 56;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        k |= (uint64_t)c << (8 * i);
+    }
+    return k;
+}
+
+static size_t key_slot(uint64_t k)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 56); /* the top 8 bits: 0 .. 255 */
+}
+
+static void keys_add(const char *const *list, size_t count, uint8_t which)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint64_t k = word_key(list[i], strlen(list[i]));
+        size_t h = key_slot(k);
+        while (abbrev_key[h] && abbrev_key[h] != k)
+            h = (h + 1) % ABBREV_SLOTS;
+        if (!abbrev_key[h]) {
+            abbrev_key[h] = k;
+            abbrev_list[h] = which;
+        }
+    }
+}
+
+static void keys_init(void)
+{
+    _Static_assert(COUNT(title_abbrevs) + COUNT(other_abbrevs) <= ABBREV_SLOTS / 2,
+                   "the abbreviation set is at most half full");
+    keys_add(title_abbrevs, COUNT(title_abbrevs), ABBREV_TITLE);
+    keys_add(other_abbrevs, COUNT(other_abbrevs), ABBREV_OTHER);
+}
+
+/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0. Needs keys_init done
+ * (evm_segment_run does it first). */
+static unsigned abbrev_of(const char *w, size_t n)
+{
+    uint64_t k = word_key(w, n);
+    if (!k)
+        return 0;
+    for (size_t h = key_slot(k); abbrev_key[h]; h = (h + 1) % ABBREV_SLOTS)
+        if (abbrev_key[h] == k)
+            return abbrev_list[h];
+    return 0;
+}
+
 static bool is_title_abbrev(const char *w, size_t n)
 {
-    return in_list(w, n, title_abbrevs, COUNT(title_abbrevs));
+    return abbrev_of(w, n) == ABBREV_TITLE;
+}
+
+static bool is_abbrev(const char *w, size_t n)
+{
+    return abbrev_of(w, n) != 0;
 }
 
 bool evm_segment_is_abbrev(const char *w, size_t n)
 {
-    return is_title_abbrev(w, n) || in_list(w, n, other_abbrevs, COUNT(other_abbrevs));
+    pthread_once(&keys_once, keys_init);
+    return is_abbrev(w, n);
 }
 
 /* The code point at s[i] and its length; ASCII without a call (most of the text). */
@@ -97,6 +177,58 @@ static inline int32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
     if (len)
         *len = k;
     return cp;
+}
+
+/* Byte classes for the fast paths: one table look-up tells an ASCII letter (and its
+ * case), digit, white space (and a line break), or a character that may join two parts of
+ * a word; a byte of 0x80 or more starts a multibyte character, which takes the Unicode
+ * path. Other ASCII bytes have no class. */
+enum {
+    B_LETTER = 1,   /* A-Z a-z */
+    B_LOWER = 2,    /* a-z */
+    B_UPPER = 4,    /* A-Z */
+    B_DIGIT = 8,    /* 0-9 */
+    B_HIGH = 16,    /* 0x80 .. 0xFF */
+    B_SPACE = 32,   /* space, \t \n \v \f \r (the bit of EVM_TOKF_SPACE_BEFORE) */
+    B_NEWLINE = 64, /* \n (with B_SPACE) */
+    B_JOIN = 128    /* ' - . */
+};
+#define B_ALNUM (B_LETTER | B_DIGIT)
+_Static_assert((int)B_SPACE == (int)EVM_TOKF_SPACE_BEFORE, "white space gives its token flag");
+
+#define BYTE_CLASS(b)                                                                              \
+    ((b) >= 0x80                                  ? B_HIGH                                         \
+     : (b) >= 'a' && (b) <= 'z'                   ? B_LETTER | B_LOWER                             \
+     : (b) >= 'A' && (b) <= 'Z'                   ? B_LETTER | B_UPPER                             \
+     : (b) >= '0' && (b) <= '9'                   ? B_DIGIT                                        \
+     : (b) == '\n'                                ? B_SPACE | B_NEWLINE                            \
+     : (b) == ' ' || ((b) >= '\t' && (b) <= '\r') ? B_SPACE                                        \
+     : (b) == '\'' || (b) == '-' || (b) == '.'    ? B_JOIN                                         \
+                                                  : 0)
+#define CLASS_ROW(b)                                                                               \
+    BYTE_CLASS(b), BYTE_CLASS((b) + 1), BYTE_CLASS((b) + 2), BYTE_CLASS((b) + 3),                  \
+        BYTE_CLASS((b) + 4), BYTE_CLASS((b) + 5), BYTE_CLASS((b) + 6), BYTE_CLASS((b) + 7),        \
+        BYTE_CLASS((b) + 8), BYTE_CLASS((b) + 9), BYTE_CLASS((b) + 10), BYTE_CLASS((b) + 11),      \
+        BYTE_CLASS((b) + 12), BYTE_CLASS((b) + 13), BYTE_CLASS((b) + 14), BYTE_CLASS((b) + 15)
+
+static const uint8_t byte_class[256] = {
+    CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30),
+    CLASS_ROW(0x40), CLASS_ROW(0x50), CLASS_ROW(0x60), CLASS_ROW(0x70),
+    CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xA0), CLASS_ROW(0xB0),
+    CLASS_ROW(0xC0), CLASS_ROW(0xD0), CLASS_ROW(0xE0), CLASS_ROW(0xF0)};
+
+static inline uint8_t byte_class_at(const char *s, size_t i)
+{
+    return byte_class[(unsigned char)s[i]];
+}
+
+/* The end of the run of ASCII letters and digits at s[j..n). */
+static inline size_t alnum_run(const char *s, size_t j, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s + j, *e = (const unsigned char *)s + n;
+    while (p < e && (byte_class[*p] & B_ALNUM))
+        p++;
+    return (size_t)(p - (const unsigned char *)s);
 }
 
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
@@ -171,41 +303,52 @@ static bool is_initials_chain(const char *w, size_t n)
     return seg <= 1;
 }
 
-/* The case flags of a word from its first letter and its letter counts: CAP when the
- * first letter is a capital, UPPER when there are two letters or more, all capitals. */
-static uint16_t case_flags(bool first_upper, size_t letters, size_t upper)
+/* The case flags of the word s[a..b) (a on its first letter): CAP when its first letter is
+ * a capital, UPPER when it has two letters or more and all are capitals. A word that
+ * starts with a small letter has neither; otherwise the scan stops at the first small
+ * letter (usually the second character). */
+static uint16_t word_case(const char *s, size_t a, size_t b)
 {
-    uint16_t f = first_upper ? EVM_TOKF_CAP : 0;
-    if (letters >= 2 && upper == letters)
-        f |= EVM_TOKF_UPPER;
-    return f;
-}
-
-/* Scans a word starting at i (on a letter); returns its end and sets flags, the case
- * flags included (the letters counted are those before the end returned). */
-static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
-{
-    size_t j = i, letters = 0, upper = 0;
-    bool first_upper = is_upper(cp_at(s, n, i, NULL));
-    while (j < n) {
-        unsigned char b = (unsigned char)s[j];
-        if ((uint32_t)((b | 0x20) - 'a') < 26) {
-            letters++;
-            upper += b <= 'Z';
-            j++;
-            continue;
-        }
-        if ((uint32_t)(b - '0') < 10) {
-            j++;
+    uint8_t c = byte_class_at(s, a);
+    if (c & B_LOWER)
+        return 0;
+    if (c & B_HIGH && !evm_utf8_is_upper(cp_at(s, b, a, NULL)))
+        return 0;
+    size_t letters = 0;
+    for (size_t i = a; i < b;) {
+        c = byte_class_at(s, i);
+        if (c & B_LOWER)
+            return EVM_TOKF_CAP;
+        if (!(c & B_HIGH)) {
+            letters += c & B_LETTER;
+            i++;
             continue;
         }
         size_t k;
+        int32_t cp = cp_at(s, b, i, &k);
+        if (evm_utf8_is_letter(cp)) {
+            if (!evm_utf8_is_upper(cp))
+                return EVM_TOKF_CAP;
+            letters++;
+        }
+        i += k;
+    }
+    return letters >= 2 ? EVM_TOKF_CAP | EVM_TOKF_UPPER : EVM_TOKF_CAP;
+}
+
+/* Scans a word starting at i (on a letter) whose letters and digits up to j are known
+ * already; returns its end and sets flags, the case flags included (from the letters
+ * before the end returned). Runs of ASCII letters and digits go through the byte table;
+ * any other character takes the Unicode path. */
+static size_t scan_word(const char *s, size_t n, size_t i, size_t j, uint16_t *flags)
+{
+    for (;;) {
+        j = alnum_run(s, j, n);
+        if (j >= n || !(byte_class_at(s, j) & (B_HIGH | B_JOIN)))
+            break; /* the usual end: a space, a comma ... */
+        size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (is_word_char(cp)) {
-            if (is_letter(cp)) {
-                letters++;
-                upper += is_upper(cp);
-            }
+        if (cp >= 0x80 && is_word_char(cp)) {
             j += k;
             continue;
         }
@@ -220,7 +363,9 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
                 size_t after = j + k + k2;
                 int32_t a = after < n ? cp_at(s, n, after, NULL) : ' ';
                 if (!is_word_char(a)) {
-                    *flags |= EVM_TOKF_POSSESSIVE | case_flags(first_upper, letters, upper);
+                    *flags |= EVM_TOKF_POSSESSIVE;
+                    if (!(byte_class_at(s, i) & B_LOWER))
+                        *flags |= word_case(s, i, j);
                     return j;
                 }
             }
@@ -237,32 +382,42 @@ static size_t scan_word(const char *s, size_t n, size_t i, uint16_t *flags)
         }
         break;
     }
+    /* Most capitalised words have a small letter second. */
+    uint8_t c0 = byte_class_at(s, i);
+    if ((c0 & B_UPPER) && i + 1 < j && (byte_class_at(s, i + 1) & B_LOWER))
+        *flags |= EVM_TOKF_CAP;
+    else if (!(c0 & B_LOWER))
+        *flags |= word_case(s, i, j);
     /* A final period that belongs to the word: initials (U.S.), a single capital (J.),
-     * or a known abbreviation (Gen., St., Calif.). */
+     * or a known abbreviation (Gen., St., Calif.). A chain of initials longer than one
+     * character has a period second. */
     if (j < n && s[j] == '.') {
         size_t wl = j - i;
-        bool single_cap = false;
         size_t k;
         int32_t first = cp_at(s, n, i, &k);
-        if (k == wl && is_upper(first))
-            single_cap = true;
-        if (single_cap || (wl > 1 && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
-            evm_segment_is_abbrev(s + i, wl)) {
-            *flags |= EVM_TOKF_ABBREV | case_flags(first_upper, letters, upper);
+        bool single_cap = k == wl && is_upper(first);
+        if (single_cap ||
+            (wl > 1 && s[i + k] == '.' && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
+            is_abbrev(s + i, wl)) {
+            *flags |= EVM_TOKF_ABBREV;
             return j + 1;
         }
     }
-    *flags |= case_flags(first_upper, letters, upper);
     return j;
 }
 
+/* Scans a number starting at i (on a digit): digits and letters, with a "," or "."
+ * between two ASCII digits. */
 static size_t scan_number(const char *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n) {
+    for (;;) {
+        j = alnum_run(s, j, n);
+        if (j >= n)
+            break;
         size_t k;
         int32_t cp = cp_at(s, n, j, &k);
-        if (is_digit(cp) || is_letter(cp)) {
+        if (cp >= 0x80 && (evm_utf8_is_digit(cp) || evm_utf8_is_letter(cp))) {
             j += k;
             continue;
         }
@@ -292,54 +447,127 @@ static bool is_opener(int32_t cp)
     return cp == '"' || cp == 0x201C || cp == 0x2018 || cp == '(' || cp == '[' || cp == 0x00AB;
 }
 
-static void tokenize(evm_doc *doc)
+/* The token kind a non-space character starts. */
+static uint16_t char_kind(int32_t cp)
+{
+    if (is_letter(cp))
+        return EVM_TOK_WORD;
+    if (is_digit(cp))
+        return EVM_TOK_NUMBER;
+    return (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
+            cp == 0x00BB)
+               ? EVM_TOK_PUNCT
+               : EVM_TOK_SYMBOL;
+}
+
+/* The tokens at which a sentence may end, found while tokenizing: terminal punctuation,
+ * words that keep an abbreviation's period, and tokens followed by white space with a line
+ * break (a paragraph break takes two). Any other token but the last continues
+ * its sentence, so the sentence pass looks at these only. Ascending, no repeats. */
+typedef struct cands {
+    uint32_t *at;
+    size_t n, cap;
+} cands;
+
+static void cand_add(cands *c, size_t tok)
+{
+    if (c->n && c->at[c->n - 1] == tok)
+        return;
+    if (c->n >= c->cap)
+        evm_grow((void **)&c->at, &c->cap, c->n + 1, sizeof *c->at);
+    c->at[c->n++] = (uint32_t)tok;
+}
+
+/* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates. */
+static void tokenize(evm_doc *doc, cands *cand)
 {
     const char *s = doc->text;
     size_t n = doc->len;
-    bool space = true;
+    unsigned space = B_SPACE; /* the classes of the white space before the next token */
+    /* News text has a token every five or six bytes: room for most documents at once. */
+    if (n > doc->body)
+        evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
+                 sizeof *doc->tokens);
+    evm_token *tok = doc->tokens, *t = tok, *t_end = tok + doc->cap_tokens;
     for (size_t i = doc->body; i < n;) {
-        if (s[i] == ' ') {
-            space = true;
+        uint8_t c = byte_class_at(s, i);
+        if (c & B_SPACE) {
+            space |= c;
             i++;
             continue;
         }
-        size_t k;
-        int32_t cp = cp_at(s, n, i, &k);
-        if (is_space(cp) || cp == 0xFEFF) {
-            space = true;
-            i += k;
-            continue;
-        }
-        uint16_t flags = space ? EVM_TOKF_SPACE_BEFORE : 0;
+        size_t k = 1;
+        int32_t cp = (unsigned char)s[i];
         uint16_t kind;
-        size_t end, next;
-        if (is_letter(cp)) {
+        if (c & B_LETTER) {
             kind = EVM_TOK_WORD;
-            end = scan_word(s, n, i, &flags);
+        } else if (c & B_DIGIT) {
+            kind = EVM_TOK_NUMBER;
+        } else if (!(c & B_HIGH)) {
+            kind = EVM_TOK_PUNCT;
+        } else {
+            cp = cp_at(s, n, i, &k);
+            if (is_space(cp) || cp == 0xFEFF) {
+                space |= B_SPACE;
+                i += k;
+                continue;
+            }
+            kind = char_kind(cp);
+        }
+        uint16_t flags = (uint16_t)(space & B_SPACE);
+        size_t end = i + k, next;
+        bool may_end;
+        /* The usual word, ASCII letters and digits ended by a space, a comma ..., takes a
+         * short way (to what scan_word finds for it). */
+        bool plain = kind == EVM_TOK_WORD && !(c & B_HIGH);
+        if (plain) {
+            end = alnum_run(s, i + 1, n);
+            plain = end >= n || !(byte_class_at(s, end) & (B_HIGH | B_JOIN));
+        }
+        if (plain) {
+            if ((c & B_UPPER) && i + 1 < end && (byte_class_at(s, i + 1) & B_LOWER))
+                flags |= EVM_TOKF_CAP;
+            else if (c & B_UPPER)
+                flags |= word_case(s, i, end);
             next = end;
+            may_end = false;
+        } else if (kind == EVM_TOK_WORD) {
+            end = next = scan_word(s, n, i, end, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;
                 cp_at(s, n, end, &ka);
                 next = end + ka + 1; /* the apostrophe and the s */
             }
-        } else if (is_digit(cp)) {
-            kind = EVM_TOK_NUMBER;
+            may_end = flags & EVM_TOKF_ABBREV;
+        } else if (kind == EVM_TOK_NUMBER) {
             end = next = scan_number(s, n, i);
+            may_end = false;
         } else {
-            kind = (is_mark(cp) || cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x00AB ||
-                    cp == 0x00BB)
-                       ? EVM_TOK_PUNCT
-                       : EVM_TOK_SYMBOL;
             end = next = i + k;
+            may_end = kind == EVM_TOK_PUNCT && is_terminal(cp);
         }
-        evm_token *t = evm_doc_add_token(doc);
-        t->start = (uint32_t)i;
-        t->end = (uint32_t)end;
-        t->kind = kind;
-        t->flags = flags;
-        space = false;
-        i = next;
+        if ((space & B_NEWLINE) && t > tok)
+            cand_add(cand, (size_t)(t - tok) - 1);
+        if (t == t_end) {
+            size_t nt = (size_t)(t - tok);
+            evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
+            tok = doc->tokens;
+            t = tok + nt;
+            t_end = tok + doc->cap_tokens;
+        }
+        *t = (evm_token){.start = (uint32_t)i,
+                         .end = (uint32_t)end,
+                         .sentence = 0,
+                         .kind = kind,
+                         .flags = flags};
+        if (may_end)
+            cand_add(cand, (size_t)(t - tok));
+        t++;
+        /* the one space that usually follows, without a turn of the loop */
+        space = next < n && s[next] == ' ' ? B_SPACE : 0;
+        i = next + (space != 0);
     }
+    doc->n_tokens = (size_t)(t - tok);
 }
 
 /* Is there a blank line (two line breaks) between byte offsets a and b? */
@@ -383,65 +611,83 @@ static bool starts_sentence(const evm_doc *doc, size_t j)
     return is_opener(tok_cp(doc, t));
 }
 
+/* Appends the sentence of tokens first..last (room is reserved) and marks its tokens. */
 static void add_sentence(evm_doc *doc, size_t first, size_t last)
 {
-    evm_sentence *se = evm_doc_add_sentence(doc);
-    se->tok_first = (uint32_t)first;
-    se->tok_count = (uint32_t)(last - first + 1);
-    se->start = doc->tokens[first].start;
-    se->end = doc->tokens[last].end;
+    doc->sentences[doc->n_sentences++] = (evm_sentence){.start = doc->tokens[first].start,
+                                                        .end = doc->tokens[last].end,
+                                                        .tok_first = (uint32_t)first,
+                                                        .tok_count = (uint32_t)(last - first + 1)};
     uint32_t idx = (uint32_t)(doc->n_sentences - 1);
-    bool seen_word = false;
-    for (size_t i = first; i <= last; i++) {
-        evm_token *t = &doc->tokens[i];
+    evm_token *t = doc->tokens + first, *end = doc->tokens + last + 1;
+    for (; t < end; t++) {
         t->sentence = idx;
-        if (!seen_word && (t->kind == EVM_TOK_WORD || t->kind == EVM_TOK_NUMBER)) {
+        if (t->kind == EVM_TOK_WORD || t->kind == EVM_TOK_NUMBER) {
             t->flags |= EVM_TOKF_SENT_START;
-            seen_word = true;
+            t++;
+            break;
         }
     }
+    for (; t < end; t++)
+        t->sentence = idx;
 }
 
-static void sentences(evm_doc *doc)
+/* Does the sentence end at token i (not the last token)? If so, *last is its last token:
+ * i, or the end of a run of terminals and closers that starts at i. */
+static bool ends_at(const evm_doc *doc, size_t i, size_t *last)
 {
     const char *s = doc->text;
-    size_t first = 0;
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        const evm_token *t = &doc->tokens[i];
-        bool end_here = false;
-        size_t last = i;
-        if (i + 1 >= doc->n_tokens) {
-            end_here = true;
-        } else if (paragraph_break(s, t->end, doc->tokens[i + 1].start)) {
-            end_here = true;
-        } else if (t->kind == EVM_TOK_PUNCT && is_terminal(tok_cp(doc, t))) {
-            /* Run of terminals and closers: "...", "?!", ".”" */
-            size_t j = i + 1;
-            while (j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
-                   doc->tokens[j].start == doc->tokens[j - 1].end &&
-                   (is_terminal(tok_cp(doc, &doc->tokens[j])) ||
-                    is_closer(tok_cp(doc, &doc->tokens[j]))))
-                j++;
-            if (j >= doc->n_tokens || starts_sentence(doc, j) ||
-                line_break(s, doc->tokens[j - 1].end, doc->tokens[j].start)) {
-                end_here = true;
-                last = j - 1;
-            }
-        } else if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
-                   !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
-            const evm_token *u = &doc->tokens[i + 1];
-            if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
-                in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
-                end_here = true;
-            else if (line_break(s, t->end, u->start))
-                end_here = true;
+    const evm_token *t = &doc->tokens[i];
+    *last = i;
+    if (doc->tokens[i + 1].start - t->end >= 2 &&
+        paragraph_break(s, t->end, doc->tokens[i + 1].start))
+        return true;
+    if (t->kind == EVM_TOK_PUNCT && is_terminal(tok_cp(doc, t))) {
+        /* Run of terminals and closers: "...", "?!", ".”" */
+        size_t j = i + 1;
+        while (
+            j < doc->n_tokens && doc->tokens[j].kind == EVM_TOK_PUNCT &&
+            doc->tokens[j].start == doc->tokens[j - 1].end &&
+            (is_terminal(tok_cp(doc, &doc->tokens[j])) || is_closer(tok_cp(doc, &doc->tokens[j]))))
+            j++;
+        if (j >= doc->n_tokens || starts_sentence(doc, j) ||
+            line_break(s, doc->tokens[j - 1].end, doc->tokens[j].start)) {
+            *last = j - 1;
+            return true;
         }
-        if (end_here) {
+        return false;
+    }
+    if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
+        !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
+        const evm_token *u = &doc->tokens[i + 1];
+        if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
+            in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
+            return true;
+        return line_break(s, t->end, u->start);
+    }
+    return false;
+}
+
+/* Groups the tokens into sentences, looking only at the candidates for an end; the last
+ * token always ends one. */
+static void sentences(evm_doc *doc, const cands *cand)
+{
+    size_t first = 0, nt = doc->n_tokens;
+    /* every sentence but the last ends at a candidate */
+    evm_grow((void **)&doc->sentences, &doc->cap_sentences, cand->n + 1, sizeof *doc->sentences);
+    for (size_t c = 0; c < cand->n; c++) {
+        size_t i = cand->at[c], last;
+        if (i < first)
+            continue; /* inside a run of terminals already closed */
+        if (i + 1 >= nt)
+            break;
+        if (ends_at(doc, i, &last)) {
             add_sentence(doc, first, last);
-            i = last;
             first = last + 1;
         }
     }
+    if (first < nt)
+        add_sentence(doc, first, nt - 1);
 }
 
 void evm_segment_run(evm_doc *doc)
@@ -450,6 +696,12 @@ void evm_segment_run(evm_doc *doc)
     doc->n_sentences = 0;
     if (!doc->text)
         return;
-    tokenize(doc);
-    sentences(doc);
+    pthread_once(&keys_once, keys_init);
+    cands cand = {0};
+    /* room for a candidate every 64 bytes (news text has about one in a hundred) */
+    size_t body_len = doc->len > doc->body ? doc->len - doc->body : 0;
+    evm_grow((void **)&cand.at, &cand.cap, body_len / 64 + 16, sizeof *cand.at);
+    tokenize(doc, &cand);
+    sentences(doc, &cand);
+    free(cand.at);
 }

@@ -42,12 +42,32 @@ static uint64_t word_at(const char *s)
     return w;
 }
 
+/* The UTF-8 continuation bytes (10xxxxxx) among the eight of w, as their high bits. */
+static uint64_t continuation_bytes(uint64_t w)
+{
+    return w & ~(w << 1) & HIGHS;
+}
+
+/* How many bytes of m have their high bit set (m has no other bits): the bits moved to
+ * the bottom of each byte are summed into the top byte by one multiplication (a plain
+ * popcount is a library call on CPUs without the instruction). */
+static size_t count_highs(uint64_t m)
+{
+    return (size_t)(((m >> 7) * ONES) >> 56);
+}
+
 /* The length of the valid prefix of s[0..n) without NUL bytes. */
 static size_t valid_prefix(const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        /* eight ASCII bytes, none of them NUL */
+        /* sixteen ASCII bytes at a time, none of them NUL, then eight */
+        while (i + 16 <= n) {
+            uint64_t a = word_at(s + i), b = word_at(s + i + 8);
+            if (((a | (a - ONES) | b | (b - ONES)) & HIGHS) != 0)
+                break;
+            i += 16;
+        }
         if (i + 8 <= n) {
             uint64_t w = word_at(s + i);
             if (((w | (w - ONES)) & HIGHS) == 0) {
@@ -134,10 +154,8 @@ evm_utf8_index *evm_utf8_index_new(const char *s, size_t n)
     for (; i + IX_STEP <= n; i += IX_STEP) {
         ix->chk[i / IX_STEP] = c;
         size_t cont = 0;
-        for (size_t j = 0; j < IX_STEP; j += 8) {
-            uint64_t w = word_at(s + i + j);
-            cont += (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
-        }
+        for (size_t j = 0; j < IX_STEP; j += 8)
+            cont += count_highs(continuation_bytes(word_at(s + i + j)));
         c += IX_STEP - cont;
     }
     ix->chk[i / IX_STEP] = c; /* the last, partial block (or the end) */
@@ -153,8 +171,10 @@ size_t evm_utf8_index_cp(const evm_utf8_index *ix, size_t off)
         off = ix->n;
     size_t base = off / IX_STEP * IX_STEP;
     size_t c = ix->chk[off / IX_STEP];
-    size_t lead = 0;
-    for (size_t i = base; i < off; i++)
+    size_t lead = 0, i = base;
+    for (; i + 8 <= off; i += 8)
+        lead += 8 - count_highs(continuation_bytes(word_at(ix->s + i)));
+    for (; i < off; i++)
         if (((unsigned char)ix->s[i] & 0xC0) != 0x80)
             lead++;
     /* Inside a multi-byte character: count it as the character that contains `off`. */
@@ -166,6 +186,46 @@ size_t evm_utf8_index_cp(const evm_utf8_index *ix, size_t off)
 void evm_utf8_index_free(evm_utf8_index *ix)
 {
     free(ix);
+}
+
+void evm_utf8_cursor_init(evm_utf8_cursor *c, const char *s, size_t n)
+{
+    c->s = s;
+    c->n = n;
+    c->byte = 0;
+    c->lead = 0;
+}
+
+size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
+{
+    if (off > c->n)
+        off = c->n;
+    if (off < c->byte) {
+        c->byte = 0;
+        c->lead = 0;
+    }
+    size_t i = c->byte, lead = c->lead;
+    /* sixteen bytes a step: the two words' marks, one bit a byte, add without a carry */
+    for (; i + 16 <= off; i += 16) {
+        uint64_t m = (continuation_bytes(word_at(c->s + i)) >> 7) +
+                     (continuation_bytes(word_at(c->s + i + 8)) >> 7);
+        lead += 16 - (size_t)((m * ONES) >> 56);
+    }
+    for (; i + 8 <= off; i += 8)
+        lead += 8 - count_highs(continuation_bytes(word_at(c->s + i)));
+    for (; i < off; i++)
+        if (((unsigned char)c->s[i] & 0xC0) != 0x80)
+            lead++;
+    c->byte = off;
+    c->lead = lead;
+    /* Inside a multi-byte character: the index counts it as the character that contains
+     * `off` when that character starts in the same 64-byte block as `off`. */
+    if (off < c->n && ((unsigned char)c->s[off] & 0xC0) == 0x80) {
+        for (size_t j = off; j > off / IX_STEP * IX_STEP; j--)
+            if (((unsigned char)c->s[j - 1] & 0xC0) != 0x80)
+                return lead - 1;
+    }
+    return lead;
 }
 
 char *evm_utf8_fold(const char *s, size_t n, size_t *out_len)

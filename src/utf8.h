@@ -29,6 +29,19 @@ evm_utf8_index *evm_utf8_index_new(const char *s, size_t n);
 size_t evm_utf8_index_cp(const evm_utf8_index *ix, size_t byte_offset);
 void evm_utf8_index_free(evm_utf8_index *ix);
 
+/* A byte -> code point converter with no table, for offsets taken in increasing order
+ * (the mentions of a document): each conversion counts forward from the offset before;
+ * an offset below it starts again from 0. Answers exactly as evm_utf8_index_cp does,
+ * offsets inside a character included. Set it up with evm_utf8_cursor_init. */
+typedef struct evm_utf8_cursor {
+    const char *s;
+    size_t n;
+    size_t byte; /* the offset last converted */
+    size_t lead; /* characters that start in s[0..byte) */
+} evm_utf8_cursor;
+void evm_utf8_cursor_init(evm_utf8_cursor *c, const char *s, size_t n);
+size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t byte_offset);
+
 /* Folds s[0..n) for comparison: Unicode case folding, compatibility decomposition,
  * combining marks removed ("Dnipró" -> "dnipro", "Київ" -> "київ"). Returns a new heap
  * string (caller frees) and its length in *out_len. Invalid UTF-8 is folded byte-wise. */

@@ -158,6 +158,161 @@ static void test_offsets_cover_text(void **state)
     evm_doc_free(doc);
 }
 
+/* The flags of the token spelled s (which must be there). */
+static uint16_t flags_of(const evm_doc *doc, const char *s)
+{
+    long i = find_tok(doc, s);
+    if (i < 0)
+        fail_msg("no token %s", s);
+    return doc->tokens[i].flags;
+}
+
+/* Case flags from ASCII and non-ASCII letters alike: CAP from the first letter, UPPER
+ * for two letters or more, all capitals (digits and marks are not letters). */
+static void test_case_flags(void **state)
+{
+    (void)state;
+    evm_doc *doc = seg("КИЇВ Київ ÉTATS Éa NATO A AB1 A1 iPhone McDONALD Ωmega ΩΜ x");
+    const uint16_t cu = EVM_TOKF_CAP | EVM_TOKF_UPPER;
+    assert_int_equal(flags_of(doc, "КИЇВ") & cu, cu);
+    assert_int_equal(flags_of(doc, "Київ") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "ÉTATS") & cu, cu);
+    assert_int_equal(flags_of(doc, "Éa") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "NATO") & cu, cu);
+    assert_int_equal(flags_of(doc, "A") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "AB1") & cu, cu);
+    assert_int_equal(flags_of(doc, "A1") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "iPhone") & cu, 0);
+    assert_int_equal(flags_of(doc, "McDONALD") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "Ωmega") & cu, EVM_TOKF_CAP);
+    assert_int_equal(flags_of(doc, "ΩΜ") & cu, cu);
+    assert_int_equal(flags_of(doc, "x") & cu, 0);
+    evm_doc_free(doc);
+}
+
+/* Words with non-ASCII letters, combining marks, typographic hyphens and apostrophes
+ * stay whole; a possessive ’s after a non-ASCII letter is split off. */
+static void test_utf8_words(void **state)
+{
+    (void)state;
+    evm_doc *doc = seg("Dnipró’s mayor met Ivano‐Frankivsk officials in Київ’s centre; São "
+                       "Paulo, Zürich and Dnipro\xCC\x81 too. N’Djamena");
+    assert_true(flags_of(doc, "Dnipró") & EVM_TOKF_POSSESSIVE);
+    assert_true(flags_of(doc, "Київ") & EVM_TOKF_POSSESSIVE);
+    assert_true(find_tok(doc, "Ivano‐Frankivsk") >= 0);
+    assert_true(find_tok(doc, "São") >= 0);
+    assert_true(find_tok(doc, "Zürich") >= 0);
+    assert_true(find_tok(doc, "Dnipro\xCC\x81") >= 0);
+    assert_true(find_tok(doc, "N’Djamena") >= 0);
+    long p = find_tok(doc, "Paulo");
+    assert_true(p >= 0 && tok_is(doc, (size_t)p + 1, ","));
+    assert_int_equal(doc->tokens[p + 1].kind, EVM_TOK_PUNCT);
+    evm_doc_free(doc);
+}
+
+/* Only doc->len bytes are read, even when the text goes on after them. */
+static void test_length_bound(void **state)
+{
+    (void)state;
+    evm_doc *doc = evm_doc_new();
+    doc->text = strdup("Paris. The end");
+    doc->len = 6;
+    evm_segment_run(doc);
+    assert_int_equal(doc->n_tokens, 2);
+    assert_true(tok_is(doc, 0, "Paris"));
+    assert_true(tok_is(doc, 1, "."));
+    assert_int_equal(doc->n_sentences, 1);
+    doc->len = 3;
+    evm_segment_run(doc);
+    assert_int_equal(doc->n_tokens, 1);
+    assert_true(tok_is(doc, 0, "Par"));
+    evm_doc_free(doc);
+}
+
+/* An abbreviation that is not a title ends a sentence before a typical opener or a line
+ * break; a title never does; case does not matter. */
+static void test_abbrev_sentences(void **state)
+{
+    (void)state;
+    struct {
+        const char *text;
+        size_t sentences;
+    } cases[] = {
+        {"He moved to Calif. The move was quick.", 2},
+        {"He moved to Calif. Sacramento was quick.", 1},
+        {"Gen. Smith arrived. Officials left.", 2},
+        {"GEN. SMITH ARRIVED.", 1},
+        {"They met at 5 p.m. The talks went on.", 2},
+        {"Rivers, e.g. the Dnipro, flow south.", 1},
+        {"Troops left the U.S.\nofficials said.", 2},
+        {"Troops left the U.S. officials said.", 1},
+        {"He met Mr. Smith.", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        evm_doc *doc = seg(cases[i].text);
+        if (doc->n_sentences != cases[i].sentences)
+            fail_msg("%s: %zu sentences, not %zu", cases[i].text, doc->n_sentences,
+                     cases[i].sentences);
+        evm_doc_free(doc);
+    }
+    evm_doc *doc = seg("GEN. Smith and Calif. officials");
+    assert_true(flags_of(doc, "GEN.") & EVM_TOKF_ABBREV);
+    assert_true(flags_of(doc, "Calif.") & EVM_TOKF_ABBREV);
+    evm_doc_free(doc);
+}
+
+/* Typographic quotes and guillemets: an opening one before a capital starts a sentence,
+ * a closing one after a terminal stays with its sentence. */
+static void test_typographic_quotes(void **state)
+{
+    (void)state;
+    evm_doc *doc = seg("“Kyiv is safe,” he said. ‘Really?’ she asked. «Oui.» Then ‘Odesa’s "
+                       "port’ reopened.");
+    assert_int_equal(doc->n_sentences, 4);
+    const evm_sentence *s1 = &doc->sentences[1];
+    assert_int_equal(memcmp(doc->text + s1->start, "‘Really", strlen("‘Really")), 0);
+    const evm_sentence *s2 = &doc->sentences[2];
+    assert_int_equal(s2->end - s2->start, strlen("«Oui.»"));
+    assert_int_equal(memcmp(doc->text + s2->start, "«Oui.»", s2->end - s2->start), 0);
+    assert_true(flags_of(doc, "Odesa") & EVM_TOKF_POSSESSIVE);
+    assert_true(flags_of(doc, "Really") & EVM_TOKF_SENT_START);
+    evm_doc_free(doc);
+}
+
+/* Paragraph breaks (two line breaks, with spaces or CRs between) end a sentence without a
+ * period; one line break does not, unless a terminal comes before it. Unicode spaces and a
+ * BOM separate tokens. */
+static void test_breaks_and_spaces(void **state)
+{
+    (void)state;
+    evm_doc *doc = seg("Headline one\r\n\r\nBody starts here\n \nNext part\nstill it");
+    assert_int_equal(doc->n_sentences, 3);
+    evm_doc_free(doc);
+    doc = seg("It ends here.\nnext line. And on");
+    assert_int_equal(doc->n_sentences, 3);
+    evm_doc_free(doc);
+    doc = seg("Kyiv\xE2\x80\x83Lviv\xEF\xBB\xBFOdesa\xC2\xA0ok");
+    assert_int_equal(doc->n_tokens, 4);
+    for (size_t i = 0; i < doc->n_tokens; i++)
+        assert_true(doc->tokens[i].flags & EVM_TOKF_SPACE_BEFORE);
+    evm_doc_free(doc);
+}
+
+/* Numbers: inner separators between digits only, letters and non-ASCII digits kept. */
+static void test_number_forms(void **state)
+{
+    (void)state;
+    evm_doc *doc = seg("On 3rd May 1,200.5 km, 1. and ١٢٣ left; 2,b");
+    assert_int_equal(doc->tokens[find_tok(doc, "3rd")].kind, EVM_TOK_NUMBER);
+    assert_int_equal(doc->tokens[find_tok(doc, "1,200.5")].kind, EVM_TOK_NUMBER);
+    assert_int_equal(doc->tokens[find_tok(doc, "١٢٣")].kind, EVM_TOK_NUMBER);
+    long one = find_tok(doc, "1");
+    assert_true(one >= 0 && tok_is(doc, (size_t)one + 1, "."));
+    long two = find_tok(doc, "2");
+    assert_true(two >= 0 && tok_is(doc, (size_t)two + 1, ","));
+    evm_doc_free(doc);
+}
+
 static void test_seed(void **state)
 {
     (void)state;
@@ -195,6 +350,13 @@ int main(void)
         cmocka_unit_test(test_flags),
         cmocka_unit_test(test_paragraphs_and_nbsp),
         cmocka_unit_test(test_offsets_cover_text),
+        cmocka_unit_test(test_case_flags),
+        cmocka_unit_test(test_utf8_words),
+        cmocka_unit_test(test_length_bound),
+        cmocka_unit_test(test_abbrev_sentences),
+        cmocka_unit_test(test_typographic_quotes),
+        cmocka_unit_test(test_breaks_and_spaces),
+        cmocka_unit_test(test_number_forms),
         cmocka_unit_test(test_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

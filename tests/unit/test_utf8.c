@@ -201,6 +201,43 @@ static void test_offsets_random(void **state)
     }
 }
 
+/* The cursor answers as the index does, for every offset (inside characters too) taken
+ * in increasing order, in pairs like a mention's start and end, and in random order. */
+static void test_cursor(void **state)
+{
+    (void)state;
+    const char *chars[] = {"a", " ", "\xC3\xBC", "\xE2\x80\x99", "\xD0\x9A", "\xF0\x9F\x8C\x8D",
+                           "."};
+    char s[400];
+    srand(5);
+    for (int t = 0; t < 2000; t++) {
+        size_t n = 0, want = (size_t)rand() % 300;
+        while (n < want) {
+            const char *c = chars[rand() % 7];
+            size_t k = strlen(c);
+            if (n + k > sizeof s)
+                break;
+            memcpy(s + n, c, k);
+            n += k;
+        }
+        evm_utf8_index *ix = evm_utf8_index_new(s, n);
+        evm_utf8_cursor cur;
+        evm_utf8_cursor_init(&cur, s, n);
+        for (size_t off = 0; off <= n + 1; off++)
+            assert_int_equal(evm_utf8_cursor_cp(&cur, off), evm_utf8_index_cp(ix, off));
+        evm_utf8_cursor_init(&cur, s, n);
+        for (size_t off = 0; off + 3 <= n; off += 1 + (size_t)rand() % 9) {
+            assert_int_equal(evm_utf8_cursor_cp(&cur, off), evm_utf8_index_cp(ix, off));
+            assert_int_equal(evm_utf8_cursor_cp(&cur, off + 3), evm_utf8_index_cp(ix, off + 3));
+        }
+        for (int k = 0; k < 50; k++) {
+            size_t off = (size_t)rand() % (n + 2);
+            assert_int_equal(evm_utf8_cursor_cp(&cur, off), evm_utf8_index_cp(ix, off));
+        }
+        evm_utf8_index_free(ix);
+    }
+}
+
 static void test_classes(void **state)
 {
     (void)state;
@@ -250,10 +287,11 @@ static void test_ascii_classes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),       cmocka_unit_test(test_repair),
-        cmocka_unit_test(test_repair_cases), cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_offsets),      cmocka_unit_test(test_offsets_random),
-        cmocka_unit_test(test_classes),      cmocka_unit_test(test_ascii_classes),
+        cmocka_unit_test(test_decode),        cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_repair_cases),  cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_offsets),       cmocka_unit_test(test_offsets_random),
+        cmocka_unit_test(test_cursor),        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_ascii_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
