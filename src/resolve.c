@@ -17,6 +17,17 @@ double evm_resolve_km(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(fmin(1.0, sqrt(h)));
 }
 
+/* fmin and fmax for numbers (never NaN here), without the library call. */
+static inline double min_d(double a, double b)
+{
+    return b < a ? b : a;
+}
+
+static inline double max_d(double a, double b)
+{
+    return b > a ? b : a;
+}
+
 /* ---- votes: the document's countries and first-level regions --------------------------
  * A vote is for a key: a country, or a first-level region of a country (region names
  * compared without case). The keys a document can vote for are numbered once (vkeys);
@@ -146,7 +157,7 @@ static double vote_share(const votes *vs, int32_t key)
     double total = vs->keys->k[key].admin1 ? vs->total_a1 : vs->total_cc;
     if (total <= 0)
         return 0;
-    return vs->w[key] / fmax(total, 1.0); /* one weak vote is not a consensus */
+    return vs->w[key] / max_d(total, 1.0); /* one weak vote is not a consensus */
 }
 
 /* The first-level region a candidate lies in (its own name when it is one). */
@@ -162,7 +173,7 @@ static const char *cand_admin1(const evm_candidate *c)
 static double vote_factor(const evm_candidate *c, double lg1)
 {
     if (c->level == EVM_GEO_POINT && !c->capital)
-        return fmin(1.0, 0.4 + 0.12 * lg1);
+        return min_d(1.0, 0.4 + 0.12 * lg1);
     return 1.0;
 }
 
@@ -224,13 +235,34 @@ typedef struct mstate {
     uint32_t members;  /* for the first mention of a key: how many mentions share it */
 } mstate;
 
-/* Coherence of one candidate entry with the rest of the document, kept while the
- * mentions of one name are scored (it is the same for all of them). */
+/* A value by candidate entry (one_sense's sums). */
 typedef struct memo {
     uint32_t entry;
-    int kind; /* 0 coherence, 1 region coherence */
+    int kind; /* unused: 0 */
     double value;
 } memo;
+
+/* The coherence of one candidate entry of a name with the other names of the document,
+ * shared by the name's mentions and kept across rounds. The term each other name adds
+ * is kept in codes and computed again only for the names whose plausible candidates
+ * changed since; when a term differs, the sum is redone in name order (the same
+ * additions in the same order: the same double). */
+typedef struct crec {
+    const evm_candidate *cd; /* a candidate of the name with this entry */
+    int32_t li;              /* the name (index into leader) */
+    bool region;             /* region_term (a first-level region), else near_term */
+    bool done;               /* sum and codes are set */
+    size_t seen;             /* the changes (rrun.changes) taken into account */
+    double sum;
+    uint8_t *codes; /* per name its term (an index into cterm); NULL past the budget */
+} crec;
+
+/* The terms of coherence and region_coherence, in increasing order. */
+static const double cterm[] = {0, 0.2, 0.5, 0.6, 0.7, 1.0};
+enum { CT_0, CT_250KM, CT_COUNTRY, CT_100KM, CT_SAME_COUNTRY, CT_1 };
+
+/* Bytes of cached terms a document may hold (records past it are summed afresh). */
+#define CREC_BUDGET ((size_t)8 << 20)
 
 /* What score_mention needs of a candidate that does not change between rounds. */
 typedef struct cfixed {
@@ -270,8 +302,15 @@ typedef struct rrun {
     int32_t *leader; /* the first mention of each name (with spot info), in text order */
     size_t n_leaders;
     int32_t *next; /* the next mention of the same name, -1 after the last */
-    memo *memo;    /* for the name being scored */
-    size_t n_memo, cap_memo;
+    int32_t *lidx; /* per leader mention: its index in leader */
+    crec *recs;    /* coherence records, each name's together */
+    size_t n_recs;
+    int32_t *rec_of;         /* per mention, per candidate (like cscore): its record, -1: none */
+    uint8_t *codes;          /* the records' cached terms */
+    bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
+    double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
+    int32_t *changes;        /* the names whose plausible candidates changed, in order */
+    size_t n_changes, cap_changes;
 } rrun;
 
 /* Adds the votes one chosen candidate casts (fx: its fixed part): its country and its
@@ -304,23 +343,6 @@ static void base_add(rrun *r, int32_t key, double w)
 /* Iterates over the mentions of the name whose first mention is g. */
 #define FOR_MEMBERS(r, g, k) for (int32_t k = (int32_t)(g); k >= 0; k = (r)->next[k])
 
-static bool memo_get(const rrun *r, uint32_t entry, int kind, double *value)
-{
-    for (size_t i = 0; i < r->n_memo; i++)
-        if (r->memo[i].entry == entry && r->memo[i].kind == kind) {
-            *value = r->memo[i].value;
-            return true;
-        }
-    return false;
-}
-
-static double memo_put(rrun *r, uint32_t entry, int kind, double value)
-{
-    evm_grow((void **)&r->memo, &r->cap_memo, r->n_memo + 1, sizeof *r->memo);
-    r->memo[r->n_memo++] = (memo){entry, kind, value};
-    return value;
-}
-
 static bool is_region_level(evm_geo_level lv)
 {
     return lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
@@ -342,52 +364,140 @@ static bool plausible(const rrun *r, size_t o, size_t c)
     return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 0.6;
 }
 
-/* Sum over the other names of the document of how close their nearest plausible
- * candidate lies to cd: 1 within 30 km, 0.6 within 100 km, 0.2 within 250 km; a country counts when
- * its point is within 300 km (a town by the border of a small country). */
-static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
+/* How close the nearest plausible candidate of the name o (a leader) lies to cd: 1 within
+ * 30 km, 0.6 within 100 km, 0.2 within 250 km; a country counts (0.5) when its point is
+ * within 300 km (a town by the border of a small country). */
+static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 {
+    const cpoint *pts = &r->points[r->coff[o]];
+    uint8_t best = CT_0;
+    for (size_t c = 0; c < r->n_points[o] && best < CT_1; c++) {
+        const cpoint *oc = &pts[c];
+        /* 2.75 degrees of latitude alone are over 305 km: too far to count */
+        if (fabs(oc->lat - cd->lat) > 2.75)
+            continue;
+        double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
+        uint8_t f;
+        if (oc->country)
+            f = km < 300 ? CT_COUNTRY : CT_0;
+        else
+            f = km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
+        if (f > best)
+            best = f;
+    }
+    return best;
+}
+
+/* For a first-level region cd: does the name o (a leader) have a plausible candidate
+ * inside it (1), or is it a region of the same country (0.7: a list of states)? */
+static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
+{
+    const evm_spot_info *oi = r->doc->mentions[o].spot;
+    uint8_t best = CT_0;
+    for (size_t c = 0; c < oi->n_cands && best < CT_1; c++) {
+        const evm_candidate *oc = &oi->cands[c];
+        if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+            continue;
+        uint8_t f = CT_0;
+        if (oc->level == EVM_GEO_ADMIN1)
+            f = CT_SAME_COUNTRY;
+        else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
+            f = CT_1;
+        if (f > best)
+            best = f;
+    }
+    return best;
+}
+
+/* The term the name li adds to the coherence of e. */
+static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li)
+{
+    if (e->region)
+        return region_term(r, (size_t)r->leader[li], e->cd);
+    /* no point of li within 2.75 degrees of latitude (with a margin for rounding) */
+    if (e->cd->lat < r->lat_lo[li] - 2.76 || e->cd->lat > r->lat_hi[li] + 2.76)
+        return CT_0;
+    return near_term(r, (size_t)r->leader[li], e->cd);
+}
+
+/* The coherence of a record's entry: the sum over the other names of the document, in
+ * name order, of near_term (region_term for a first-level region). */
+static double coherence(rrun *r, crec *e)
+{
+    if (e->codes && e->done) {
+        bool differs = false;
+        if (r->n_changes - e->seen <= r->n_leaders) {
+            for (size_t i = e->seen; i < r->n_changes; i++) {
+                size_t li = (size_t)r->changes[i];
+                if ((int32_t)li == e->li)
+                    continue;
+                uint8_t t = coherence_term(r, e, li);
+                differs |= t != e->codes[li];
+                e->codes[li] = t;
+            }
+        } else {
+            for (size_t li = 0; li < r->n_leaders; li++) {
+                if ((int32_t)li == e->li)
+                    continue;
+                uint8_t t = coherence_term(r, e, li);
+                differs |= t != e->codes[li];
+                e->codes[li] = t;
+            }
+        }
+        e->seen = r->n_changes;
+        if (!differs)
+            return e->sum;
+        double near = 0;
+        for (size_t li = 0; li < r->n_leaders; li++)
+            if ((int32_t)li != e->li)
+                near += cterm[e->codes[li]];
+        return e->sum = near;
+    }
     double near = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
-        size_t o = (size_t)r->leader[li];
-        if (r->st[o].group == r->st[k].group)
+        if ((int32_t)li == e->li)
             continue;
-        const cpoint *pts = &r->points[r->coff[o]];
-        double best = 0;
-        for (size_t c = 0; c < r->n_points[o] && best < 1.0; c++) {
-            const cpoint *oc = &pts[c];
-            /* 2.75 degrees of latitude alone are over 305 km: too far to count */
-            if (fabs(oc->lat - cd->lat) > 2.75)
-                continue;
-            double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
-            double f;
-            if (oc->country)
-                f = km < 300 ? 0.5 : 0;
-            else
-                f = km < 30 ? 1.0 : km < 100 ? 0.6 : km < 250 ? 0.2 : 0;
-            if (f > best)
-                best = f;
-        }
-        near += best;
+        uint8_t t = coherence_term(r, e, li);
+        if (e->codes)
+            e->codes[li] = t;
+        near += cterm[t];
     }
-    return near;
+    e->done = true;
+    e->seen = r->n_changes;
+    return e->sum = near;
 }
 
 /* Collects the plausible candidates of the leader o that coherence looks at (not regions
  * nor first-level regions), in candidate order; again whenever o's scores or choice
- * change. */
+ * change. When any candidate of o became plausible or ceased to be, o joins the changes. */
 static void collect_points(rrun *r, size_t o)
 {
     const evm_spot_info *oi = r->doc->mentions[o].spot;
     cpoint *pts = &r->points[r->coff[o]];
+    bool *pl = &r->plaus[r->coff[o]];
+    bool changed = false;
     uint32_t n = 0;
     for (size_t c = 0; c < oi->n_cands; c++) {
         const evm_candidate *oc = &oi->cands[c];
-        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+        bool p = plausible(r, o, c);
+        changed |= p != pl[c];
+        pl[c] = p;
+        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !p)
             continue;
         pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
     }
     r->n_points[o] = n;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (uint32_t i = 0; i < n; i++) {
+        lo = min_d(lo, pts[i].lat);
+        hi = max_d(hi, pts[i].lat);
+    }
+    r->lat_lo[r->lidx[o]] = lo;
+    r->lat_hi[r->lidx[o]] = hi;
+    if (changed) {
+        evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
+        r->changes[r->n_changes++] = r->lidx[o];
+    }
 }
 
 static void collect_all_points(rrun *r)
@@ -396,33 +506,45 @@ static void collect_all_points(rrun *r)
         collect_points(r, (size_t)r->leader[li]);
 }
 
-/* For a first-level region: how many other names of the document have a plausible
- * candidate inside it (1), or are regions of the same country (0.7: a list of states). */
-static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
+/* Numbers the candidate entries of each name that coherence scores (points, second- and
+ * first-level regions; total: the candidates of all mentions) and gives the first of them cached
+ * terms, within the budget. */
+static void make_records(rrun *r, size_t total)
 {
     const evm_doc *doc = r->doc;
-    double sum = 0;
+    r->rec_of = evm_xmalloc((total + 1) * sizeof *r->rec_of);
+    r->recs = evm_xmalloc((total + 1) * sizeof *r->recs);
     for (size_t li = 0; li < r->n_leaders; li++) {
-        size_t o = (size_t)r->leader[li];
-        if (r->st[o].group == r->st[k].group)
-            continue;
-        const evm_spot_info *oi = doc->mentions[o].spot;
-        double best = 0;
-        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
-            const evm_candidate *oc = &oi->cands[c];
-            if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
-                continue;
-            double f = 0;
-            if (oc->level == EVM_GEO_ADMIN1)
-                f = 0.7;
-            else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
-                f = 1.0;
-            if (f > best)
-                best = f;
+        size_t first = r->n_recs;
+        FOR_MEMBERS(r, r->leader[li], k)
+        {
+            const evm_spot_info *in = doc->mentions[k].spot;
+            for (size_t c = 0; c < in->n_cands; c++) {
+                const evm_candidate *cd = &in->cands[c];
+                int32_t *ro = &r->rec_of[r->coff[k] + c];
+                *ro = -1;
+                if (cd->level != EVM_GEO_POINT && cd->level != EVM_GEO_ADMIN2 &&
+                    cd->level != EVM_GEO_ADMIN1)
+                    continue;
+                size_t i = first;
+                while (i < r->n_recs && r->recs[i].cd->entry != cd->entry)
+                    i++;
+                if (i == r->n_recs)
+                    r->recs[r->n_recs++] =
+                        (crec){cd, (int32_t)li, cd->level == EVM_GEO_ADMIN1, false, 0, 0, NULL};
+                *ro = (int32_t)i;
+            }
         }
-        sum += best;
     }
-    return sum;
+    size_t coded = r->n_leaders ? CREC_BUDGET / r->n_leaders : 0;
+    if (coded > r->n_recs)
+        coded = r->n_recs;
+    r->codes = evm_xmalloc(coded * r->n_leaders + 1);
+    for (size_t i = 0; i < coded; i++)
+        r->recs[i].codes = r->codes + i * r->n_leaders;
+    r->plaus = evm_xcalloc(total + 1, sizeof *r->plaus);
+    r->lat_lo = evm_xmalloc((r->n_leaders + 1) * sizeof *r->lat_lo);
+    r->lat_hi = evm_xmalloc((r->n_leaders + 1) * sizeof *r->lat_hi);
 }
 
 /* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
@@ -465,7 +587,7 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -550,16 +672,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
-        double coh;
-        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2) {
-            if (!memo_get(r, cd->entry, 0, &coh))
-                coh = memo_put(r, cd->entry, 0, coherence(r, k, cd));
-            s += 1.4 * fmin(2.5, coh);
-        } else if (cd->level == EVM_GEO_ADMIN1) {
-            if (!memo_get(r, cd->entry, 1, &coh))
-                coh = memo_put(r, cd->entry, 1, region_coherence(r, k, cd));
-            s += 1.2 * fmin(2.5, coh);
-        }
+        int32_t rec = r->rec_of[r->coff[k] + c];
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
+            s += 1.4 * min_d(2.5, coherence(r, &r->recs[rec]));
+        else if (cd->level == EVM_GEO_ADMIN1)
+            s += 1.2 * min_d(2.5, coherence(r, &r->recs[rec]));
         /* the second half of "Atlanta, Georgia": the region that holds the first */
         if (in->cues & EVM_SPOT_CUE_QUALIFIES)
             s += holds_qualified(r, k, cd) ? 3.0 : 0;
@@ -775,6 +892,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         slot[i] = -1;
     r.leader = evm_xmalloc((n + 1) * sizeof *r.leader);
     r.next = evm_xmalloc((n + 1) * sizeof *r.next);
+    r.lidx = evm_xmalloc((n + 1) * sizeof *r.lidx);
     for (size_t k = 0; k < n; k++) {
         r.coff[k] = total;
         const evm_spot_info *in = doc->mentions[k].spot;
@@ -792,6 +910,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             i = (i + 1) & (hcap - 1);
         if (slot[i] < 0) {
             slot[i] = (int32_t)k;
+            r.lidx[k] = (int32_t)r.n_leaders;
             r.leader[r.n_leaders++] = (int32_t)k;
             last[k] = (int32_t)k;
         } else {
@@ -818,6 +937,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
     }
     base_context(&r);
+    make_records(&r, total);
     collect_all_points(&r);
 
     /* every key is known now */
@@ -828,7 +948,6 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         for (size_t li = 0; li < r.n_leaders; li++) {
             int32_t g = r.leader[li];
             build_context(&r, &ctx, round == 0, g);
-            r.n_memo = 0;
             FOR_MEMBERS(&r, g, k)
             score_mention(&r, (size_t)k, &ctx);
             collect_points(&r, (size_t)g);
@@ -900,6 +1019,13 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.rep);
     free(r.leader);
     free(r.next);
-    free(r.memo);
+    free(r.lidx);
+    free(r.recs);
+    free(r.rec_of);
+    free(r.codes);
+    free(r.plaus);
+    free(r.changes);
+    free(r.lat_lo);
+    free(r.lat_hi);
     return EVM_OK;
 }
