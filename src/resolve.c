@@ -280,6 +280,18 @@ typedef struct bvote {
     double w;
 } bvote;
 
+/* One addition to the votes of a round (what vote_add adds), in the order they come:
+ * the base votes, then each name's. With the sums before it, so that the votes of every
+ * name but one can be summed again from where that name's begin. */
+typedef struct vadd {
+    int32_t key;
+    bool a1; /* a first-level region's key (else a country's) */
+    double w;
+    double pre_w;  /* the key's weight before it */
+    double pre_cc; /* the countries' total before it */
+    double pre_a1; /* the regions' total before it */
+} vadd;
+
 /* A plausible point of a name, for coherence. */
 typedef struct cpoint {
     double lat, lon;
@@ -311,19 +323,33 @@ typedef struct rrun {
     double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
     int32_t *changes;        /* the names whose plausible candidates changed, in order */
     size_t n_changes, cap_changes;
+    vadd *adds; /* the votes of the round (see cast) */
+    size_t n_adds, cap_adds;
+    size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
+    double *w_all;         /* the votes of the round by key */
+    double all_cc, all_a1; /* and their totals */
 } rrun;
 
-/* Adds the votes one chosen candidate casts (fx: its fixed part): its country and its
+/* Appends a vote to the round's (those vote_add would not count are left out). */
+static void ballot_add(rrun *r, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    evm_grow((void **)&r->adds, &r->cap_adds, r->n_adds + 1, sizeof *r->adds);
+    r->adds[r->n_adds++] = (vadd){key, r->keys.k[key].admin1 != NULL, w, 0, 0, 0};
+}
+
+/* Appends the votes one chosen candidate casts (fx: its fixed part): its country and its
  * first-level region. */
-static void vote_for(votes *vs, const evm_candidate *c, const cfixed *fx, double w)
+static void vote_for(rrun *r, const evm_candidate *c, const cfixed *fx, double w)
 {
     if (c->level == EVM_GEO_REGION)
         return;
     if (c->level == EVM_GEO_POINT && !c->capital)
         w *= fx->vfac;
-    vote_add(vs, fx->kcc, w);
+    ballot_add(r, fx->kcc, w);
     if (c->level != EVM_GEO_COUNTRY)
-        vote_add(vs, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+        ballot_add(r, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
 }
 
 /* A base vote (merged with an earlier one for the same key). */
@@ -684,22 +710,21 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     }
 }
 
-/* Context votes from the dateline, demonyms and the current choices of other mentions
- * (their confidence as weight). */
-static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
+/* The votes of a round: the dateline, demonyms and the current choices of the names
+ * (their confidence as weight), in that order, into r->adds; ctx gets all of them (a
+ * name's context is all of them but its own: context_without). */
+static void cast(rrun *r, votes *ctx, bool first_round)
 {
     evm_doc *doc = r->doc;
-    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
-    ctx->total_a1 = ctx->total_cc = 0;
+    r->n_adds = 0;
     for (size_t i = 0; i < r->n_base; i++)
-        vote_add(ctx, r->base[i].key, r->base[i].w);
+        ballot_add(r, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t k = (size_t)r->leader[li];
         const evm_spot_info *in = doc->mentions[k].spot;
-        if (r->st[k].group == exclude_group)
-            continue;
+        r->add_at[li] = r->n_adds;
         double rep = r->rep[k];
         if (first_round) {
             /* only the unambiguous speak in the first round */
@@ -709,14 +734,64 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, &r->fixed[r->coff[k]], rep);
+                vote_for(r, c0, &r->fixed[r->coff[k]], rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
+        vote_for(r, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
                  (0.3 + 0.7 * r->st[k].conf) * rep);
     }
+    r->add_at[r->n_leaders] = r->n_adds;
+    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
+    ctx->total_a1 = ctx->total_cc = 0;
+    for (size_t i = 0; i < r->n_adds; i++) {
+        vadd *v = &r->adds[i];
+        v->pre_w = ctx->w[v->key];
+        v->pre_cc = ctx->total_cc;
+        v->pre_a1 = ctx->total_a1;
+        vote_add(ctx, v->key, v->w);
+    }
+    memcpy(r->w_all, ctx->w, r->keys.n * sizeof *ctx->w);
+    r->all_cc = ctx->total_cc;
+    r->all_a1 = ctx->total_a1;
+}
+
+/* Makes ctx (all the round's votes) the context of the name li: every vote but its own,
+ * summed in the same order as all of them. context_restore undoes it. */
+static void context_without(rrun *r, votes *ctx, size_t li)
+{
+    size_t a = r->add_at[li], b = r->add_at[li + 1];
+    ctx->total_cc = r->all_cc;
+    ctx->total_a1 = r->all_a1;
+    if (a == b)
+        return;
+    /* a name casts at most two votes, for different keys */
+    int32_t k1 = r->adds[a].key, k2 = b - a > 1 ? r->adds[a + 1].key : -1;
+    double w1 = r->adds[a].pre_w, w2 = b - a > 1 ? r->adds[a + 1].pre_w : 0;
+    double cc = r->adds[a].pre_cc, a1 = r->adds[a].pre_a1;
+    for (size_t i = b; i < r->n_adds; i++) {
+        const vadd *v = &r->adds[i];
+        if (v->a1)
+            a1 += v->w;
+        else
+            cc += v->w;
+        if (v->key == k1)
+            w1 += v->w;
+        else if (v->key == k2)
+            w2 += v->w;
+    }
+    ctx->w[k1] = w1;
+    if (k2 >= 0)
+        ctx->w[k2] = w2;
+    ctx->total_cc = cc;
+    ctx->total_a1 = a1;
+}
+
+static void context_restore(rrun *r, votes *ctx, size_t li)
+{
+    for (size_t i = r->add_at[li]; i < r->add_at[li + 1]; i++)
+        ctx->w[r->adds[i].key] = r->w_all[r->adds[i].key];
 }
 
 /* Picks each mention's best candidate from cscore; confidence is its softmax share. */
@@ -942,14 +1017,18 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 
     /* every key is known now */
     votes ctx = {.keys = &r.keys, .w = evm_xcalloc(r.keys.n + 1, sizeof *ctx.w)};
+    r.w_all = evm_xcalloc(r.keys.n + 1, sizeof *r.w_all);
+    r.add_at = evm_xcalloc(r.n_leaders + 1, sizeof *r.add_at);
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
-         * mentions */
+         * mentions; the choices, hence the votes, change only between rounds */
+        cast(&r, &ctx, round == 0);
         for (size_t li = 0; li < r.n_leaders; li++) {
             int32_t g = r.leader[li];
-            build_context(&r, &ctx, round == 0, g);
+            context_without(&r, &ctx, li);
             FOR_MEMBERS(&r, g, k)
             score_mention(&r, (size_t)k, &ctx);
+            context_restore(&r, &ctx, li);
             collect_points(&r, (size_t)g);
         }
         choose(&r);
@@ -961,14 +1040,16 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     bool *drop = evm_xcalloc(n + 1, sizeof *drop);
     for (size_t k = 0; k < n; k++)
         drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
+    cast(&r, &ctx, false);
     for (size_t li = 0; li < r.n_leaders; li++) {
         int32_t g = r.leader[li];
-        build_context(&r, &ctx, false, g);
+        context_without(&r, &ctx, li);
         FOR_MEMBERS(&r, g, k)
         {
             if (!drop[k])
                 drop[k] = unsupported(&r, (size_t)k, &ctx);
         }
+        context_restore(&r, &ctx, li);
     }
     /* write the choices; drop what has no place */
     size_t out = 0;
@@ -1007,6 +1088,9 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(drop);
     free(remap);
     free(ctx.w);
+    free(r.w_all);
+    free(r.add_at);
+    free(r.adds);
     free(r.base);
     free(r.keys.k);
     free(r.keys.slot);
