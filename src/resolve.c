@@ -393,8 +393,16 @@ static bool plausible(const rrun *r, size_t o, size_t c)
 /* How close the nearest plausible candidate of the name o (a leader) lies to cd: 1 within
  * 30 km, 0.6 within 100 km, 0.2 within 250 km; a country counts (0.5) when its point is
  * within 300 km (a town by the border of a small country). */
+static uint8_t km_term(double km, bool country)
+{
+    if (country)
+        return km < 300 ? CT_COUNTRY : CT_0;
+    return km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
+}
+
 static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 {
+    const double d = M_PI / 180.0;
     const cpoint *pts = &r->points[r->coff[o]];
     uint8_t best = CT_0;
     for (size_t c = 0; c < r->n_points[o] && best < CT_1; c++) {
@@ -402,12 +410,15 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
         /* 2.75 degrees of latitude alone are over 305 km: too far to count */
         if (fabs(oc->lat - cd->lat) > 2.75)
             continue;
-        double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
-        uint8_t f;
-        if (oc->country)
-            f = km < 300 ? CT_COUNTRY : CT_0;
-        else
-            f = km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
+        /* quick_km lies between the distances its cosine's bounds give (cos(mid) <= 1 and
+         * >= cos of the larger latitude >= 1 - t^2 / 2); when both fall in the same band
+         * (with a margin far above rounding), the cosine is not needed */
+        double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
+        double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
+        double hi = 6371.0 * sqrt(x * x + y * y), lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
+        uint8_t f = km_term(lo - 0.01, oc->country);
+        if (f != km_term(hi + 0.01, oc->country))
+            f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
         if (f > best)
             best = f;
     }
