@@ -812,6 +812,15 @@ static void choose(rrun *r)
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
         const double *s = &r->cscore[r->coff[k]];
+        /* a later mention of a name scored as its first takes the same choice */
+        size_t g = (size_t)r->st[k].group;
+        if (g != k && in->n_cands > 0 && doc->mentions[g].spot->n_cands == in->n_cands &&
+            memcmp(s, &r->cscore[r->coff[g]], in->n_cands * sizeof *s) == 0) {
+            r->st[k].best = r->st[g].best;
+            r->st[k].best_score = r->st[g].best_score;
+            r->st[k].conf = r->st[g].conf;
+            continue;
+        }
         int32_t best = -1;
         for (size_t c = 0; c < in->n_cands; c++)
             if (best < 0 || s[c] > s[best])
@@ -820,8 +829,10 @@ static void choose(rrun *r)
         if (best < 0)
             continue;
         double z = 0;
-        for (size_t c = 0; c < in->n_cands; c++)
-            z += exp(s[c] - s[best]);
+        for (size_t c = 0; c < in->n_cands; c++) {
+            double e = s[c] - s[best];
+            z += e == 0 ? 1.0 : exp(e); /* exp(0) is 1 exactly */
+        }
         r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
     }
