@@ -298,6 +298,8 @@ typedef struct cpoint {
     bool country;
 } cpoint;
 
+#define LG_MEMO 64
+
 typedef struct rrun {
     evm_doc *doc;
     const evm_gaz *gaz;
@@ -325,6 +327,9 @@ typedef struct rrun {
     size_t n_changes, cap_changes;
     vadd *adds; /* the votes of the round (see cast) */
     size_t n_adds, cap_adds;
+    struct {
+        double x, y; /* y = log10(x); x = 0 when empty (log10(0) is never asked) */
+    } lg[LG_MEMO];
     size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
     double *w_all;         /* the votes of the round by key */
     double all_cc, all_a1; /* and their totals */
@@ -609,6 +614,19 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
+/* log10(x), remembered: candidates of the same size come again and again. */
+static double log10_memo(rrun *r, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    size_t i = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 58) & (LG_MEMO - 1);
+    if (r->lg[i].x != x) {
+        r->lg[i].x = x;
+        r->lg[i].y = log10(x);
+    }
+    return r->lg[i].y;
+}
+
 /* The parts of candidate c of mention k's score that do not depend on the context. */
 static void fix_candidate(rrun *r, size_t k, size_t c)
 {
@@ -617,14 +635,14 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10((double)cd->population + 1)
+                     ? log10_memo(r, (double)cd->population + 1)
                      : 0;
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10_memo(r, (double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
