@@ -668,6 +668,22 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     fx->ka1 = cd->level != EVM_GEO_COUNTRY ? vkey_id(&r->keys, cd->country, cand_admin1(cd)) : -1;
 }
 
+/* Do two mentions have the same candidates, as far as fix_candidate looks? */
+static bool same_candidates(const evm_spot_info *a, const evm_spot_info *b)
+{
+    if (!a || !b || a->n_cands != b->n_cands)
+        return false;
+    for (size_t c = 0; c < a->n_cands; c++) {
+        const evm_candidate *x = &a->cands[c], *y = &b->cands[c];
+        if (x->entry != y->entry || x->match != y->match || x->level != y->level ||
+            x->capital != y->capital || x->population != y->population ||
+            x->feature != y->feature || x->name != y->name || x->admin1 != y->admin1 ||
+            memcmp(x->country, y->country, sizeof x->country) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -1046,8 +1062,12 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
-        for (size_t c = 0; in && c < in->n_cands; c++)
-            fix_candidate(&r, k, c);
+        size_t g = (size_t)r.st[k].group;
+        if (g != k && same_candidates(doc->mentions[g].spot, in))
+            memcpy(&r.fixed[r.coff[k]], &r.fixed[r.coff[g]], in->n_cands * sizeof *r.fixed);
+        else
+            for (size_t c = 0; in && c < in->n_cands; c++)
+                fix_candidate(&r, k, c);
         if (r.st[k].members)
             r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
     }
