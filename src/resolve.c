@@ -300,6 +300,10 @@ typedef struct cpoint {
 
 #define LG_MEMO 64
 
+/* A later mention of a name has the same candidates as the first (fix_candidate gives
+ * the same), or is also scored the same (score_mention gives the same). */
+enum { SAME_CANDS = 1, SAME_SCORE = 2 };
+
 typedef struct rrun {
     evm_doc *doc;
     const evm_gaz *gaz;
@@ -308,6 +312,7 @@ typedef struct rrun {
     size_t *coff;
     cfixed *fixed;      /* per mention, per candidate, like cscore */
     double *rep;        /* per mention: the weight of a name repeated `members` times */
+    uint8_t *same;      /* per mention: what it shares with its name's first (SAME_...) */
     cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
     uint32_t *n_points; /* per mention (leaders only) */
     vkeys keys;         /* what the document can vote for */
@@ -558,9 +563,15 @@ static void make_records(rrun *r, size_t total)
     r->recs = evm_xmalloc((total + 1) * sizeof *r->recs);
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t first = r->n_recs;
-        FOR_MEMBERS(r, r->leader[li], k)
+        int32_t g = r->leader[li];
+        FOR_MEMBERS(r, g, k)
         {
             const evm_spot_info *in = doc->mentions[k].spot;
+            if (r->same[k] & SAME_CANDS) {
+                memcpy(&r->rec_of[r->coff[k]], &r->rec_of[r->coff[g]],
+                       in->n_cands * sizeof *r->rec_of);
+                continue;
+            }
             for (size_t c = 0; c < in->n_cands; c++) {
                 const evm_candidate *cd = &in->cands[c];
                 int32_t *ro = &r->rec_of[r->coff[k] + c];
@@ -1060,14 +1071,22 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.points = evm_xmalloc((total + 1) * sizeof *r.points);
     r.n_points = evm_xcalloc(n + 1, sizeof *r.n_points);
     r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
+    r.same = evm_xcalloc(n + 1, sizeof *r.same);
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
         size_t g = (size_t)r.st[k].group;
-        if (g != k && same_candidates(doc->mentions[g].spot, in))
+        const evm_spot_info *gi = doc->mentions[g].spot;
+        if (g != k && same_candidates(gi, in)) {
             memcpy(&r.fixed[r.coff[k]], &r.fixed[r.coff[g]], in->n_cands * sizeof *r.fixed);
-        else
+            r.same[k] = SAME_CANDS;
+            /* what else score_mention reads of a mention */
+            if (in->cues == gi->cues && !(in->cues & EVM_SPOT_CUE_QUALIFIES) && in->qualifier < 0 &&
+                gi->qualifier < 0 && strcmp(in->qual_country, gi->qual_country) == 0)
+                r.same[k] |= SAME_SCORE;
+        } else {
             for (size_t c = 0; in && c < in->n_cands; c++)
                 fix_candidate(&r, k, c);
+        }
         if (r.st[k].members)
             r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
     }
@@ -1087,7 +1106,13 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             int32_t g = r.leader[li];
             context_without(&r, &ctx, li);
             FOR_MEMBERS(&r, g, k)
-            score_mention(&r, (size_t)k, &ctx);
+            {
+                if (r.same[k] & SAME_SCORE)
+                    memcpy(&r.cscore[r.coff[k]], &r.cscore[r.coff[g]],
+                           doc->mentions[k].spot->n_cands * sizeof *r.cscore);
+                else
+                    score_mention(&r, (size_t)k, &ctx);
+            }
             context_restore(&r, &ctx, li);
             collect_points(&r, (size_t)g);
         }
@@ -1161,6 +1186,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.points);
     free(r.n_points);
     free(r.rep);
+    free(r.same);
     free(r.leader);
     free(r.next);
     free(r.lidx);
