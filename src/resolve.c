@@ -937,22 +937,25 @@ static void one_sense(rrun *r)
 
 /* A word base_context has looked up, and its demonym's country (NULL: none). */
 typedef struct dslot {
-    uint32_t start, n; /* the word in doc->text */
-    bool word;         /* the slot is used */
+    uint32_t start, n; /* the word in doc->text; n = 0: a free slot */
     const char *cc;
 } dslot;
+
+static size_t word_hash(const char *w, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t j = 0; j < n; j++)
+        h = (h ^ (unsigned char)w[j]) * 1099511628211ull;
+    return (size_t)h;
+}
 
 /* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    /* each distinct word is looked up once: a table of the words seen, by their text */
-    size_t words = 0;
-    for (size_t i = 0; i < doc->n_tokens; i++)
-        words += doc->tokens[i].kind == EVM_TOK_WORD && (doc->tokens[i].flags & EVM_TOKF_CAP);
-    size_t cap = 16;
-    while (cap < 2 * words)
-        cap *= 2;
+    /* each distinct word is looked up once: a table of the words seen, by their text,
+     * doubled when half full */
+    size_t cap = 64, used = 0;
     dslot *seen = evm_xcalloc(cap, sizeof *seen);
     for (size_t i = 0; i < doc->n_tokens; i++) {
         const evm_token *t = &doc->tokens[i];
@@ -960,20 +963,31 @@ static void base_context(rrun *r)
             continue;
         const char *w = doc->text + t->start;
         size_t n = t->end - t->start;
-        uint64_t h = 1469598103934665603ull;
-        for (size_t j = 0; j < n; j++)
-            h = (h ^ (unsigned char)w[j]) * 1099511628211ull;
-        size_t slot = (size_t)h & (cap - 1);
-        while (seen[slot].word &&
+        size_t slot = word_hash(w, n) & (cap - 1);
+        while (seen[slot].n &&
                (seen[slot].n != n || memcmp(doc->text + seen[slot].start, w, n) != 0))
             slot = (slot + 1) & (cap - 1);
-        if (!seen[slot].word) {
-            const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
+        const char *cc = seen[slot].cc;
+        if (!seen[slot].n) {
+            cc = evm_gazetteer_demonym(r->gaz, w, n);
             if (!cc && n > 3 && w[n - 1] == 's')
                 cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
-            seen[slot] = (dslot){t->start, (uint32_t)n, true, cc};
+            seen[slot] = (dslot){t->start, (uint32_t)n, cc};
+            if (2 * ++used > cap) {
+                dslot *old = seen;
+                seen = evm_xcalloc(2 * cap, sizeof *seen);
+                for (size_t j = 0; j < cap; j++) {
+                    if (!old[j].n)
+                        continue;
+                    size_t o = word_hash(doc->text + old[j].start, old[j].n) & (2 * cap - 1);
+                    while (seen[o].n)
+                        o = (o + 1) & (2 * cap - 1);
+                    seen[o] = old[j];
+                }
+                free(old);
+                cap *= 2;
+            }
         }
-        const char *cc = seen[slot].cc;
         if (cc && strlen(cc) == 2)
             base_add(r, vkey_id(&r->keys, cc, NULL), 0.5);
     }
