@@ -556,11 +556,9 @@ static void collect_all_points(rrun *r)
 /* Numbers the candidate entries of each name that coherence scores (points, second- and
  * first-level regions; total: the candidates of all mentions) and gives the first of them cached
  * terms, within the budget. */
-static void make_records(rrun *r, size_t total)
+static void make_records(rrun *r)
 {
     const evm_doc *doc = r->doc;
-    r->rec_of = evm_xmalloc((total + 1) * sizeof *r->rec_of);
-    r->recs = evm_xmalloc((total + 1) * sizeof *r->recs);
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t first = r->n_recs;
         int32_t g = r->leader[li];
@@ -595,9 +593,6 @@ static void make_records(rrun *r, size_t total)
     r->codes = evm_xmalloc(coded * r->n_leaders + 1);
     for (size_t i = 0; i < coded; i++)
         r->recs[i].codes = r->codes + i * r->n_leaders;
-    r->plaus = evm_xcalloc(total + 1, sizeof *r->plaus);
-    r->lat_lo = evm_xmalloc((r->n_leaders + 1) * sizeof *r->lat_lo);
-    r->lat_hi = evm_xmalloc((r->n_leaders + 1) * sizeof *r->lat_hi);
 }
 
 /* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
@@ -1028,27 +1023,70 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
            vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc) < 0.05;
 }
 
+/* Arrays carved out of one block: the same takes are made twice, first to size the
+ * block (base NULL), then to place them (zeroed when carve_zero says so). */
+typedef struct carve {
+    unsigned char *base;
+    size_t off;
+} carve;
+
+static void *carve_take(carve *cv, size_t count, size_t size)
+{
+    void *p = cv->base ? cv->base + cv->off : NULL;
+    cv->off += (count * size + 15) & ~(size_t)15;
+    return p;
+}
+
+static void *carve_zero(carve *cv, size_t count, size_t size)
+{
+    void *p = carve_take(cv, count, size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+/* Allocates the block after the sizing pass; true when the placing pass is to come. */
+static bool carve_next(carve *cv)
+{
+    if (cv->base)
+        return false;
+    cv->base = evm_xmalloc(cv->off + 1);
+    cv->off = 0;
+    return true;
+}
+
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 {
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "resolve: no gazetteer");
     size_t n = doc->n_mentions;
     rrun r = {.doc = doc, .gaz = gaz};
-    r.st = evm_xcalloc(n + 1, sizeof *r.st);
-    r.coff = evm_xcalloc(n + 1, sizeof *r.coff);
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
     size_t hcap = 16;
     while (hcap < 2 * n)
         hcap *= 2;
-    int32_t *slot = evm_xmalloc(hcap * sizeof *slot);
-    int32_t *last = evm_xmalloc((n + 1) * sizeof *last);
+    /* the arrays by mention, in one block */
+    int32_t *slot, *last, *remap;
+    bool *drop;
+    carve per_mention = {NULL, 0};
+    do {
+        r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
+        r.coff = carve_zero(&per_mention, n + 1, sizeof *r.coff);
+        slot = carve_take(&per_mention, hcap, sizeof *slot);
+        last = carve_take(&per_mention, n + 1, sizeof *last);
+        r.leader = carve_take(&per_mention, n + 1, sizeof *r.leader);
+        r.next = carve_take(&per_mention, n + 1, sizeof *r.next);
+        r.lidx = carve_take(&per_mention, n + 1, sizeof *r.lidx);
+        r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
+        r.rep = carve_zero(&per_mention, n + 1, sizeof *r.rep);
+        r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
+        drop = carve_zero(&per_mention, n + 1, sizeof *drop);
+        remap = carve_zero(&per_mention, n + 1, sizeof *remap);
+    } while (carve_next(&per_mention));
     for (size_t i = 0; i < hcap; i++)
         slot[i] = -1;
-    r.leader = evm_xmalloc((n + 1) * sizeof *r.leader);
-    r.next = evm_xmalloc((n + 1) * sizeof *r.next);
-    r.lidx = evm_xmalloc((n + 1) * sizeof *r.lidx);
     for (size_t k = 0; k < n; k++) {
         r.coff[k] = total;
         const evm_spot_info *in = doc->mentions[k].spot;
@@ -1076,16 +1114,21 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             last[g] = (int32_t)k;
         }
     }
-    free(slot);
-    free(last);
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
-    r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
-    r.fixed = evm_xmalloc((total + 1) * sizeof *r.fixed);
-    r.points = evm_xmalloc((total + 1) * sizeof *r.points);
-    r.n_points = evm_xcalloc(n + 1, sizeof *r.n_points);
-    r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
-    r.same = evm_xcalloc(n + 1, sizeof *r.same);
+    /* the arrays by candidate and by name, in another */
+    carve per_cand = {NULL, 0};
+    do {
+        r.cscore = carve_zero(&per_cand, total + 1, sizeof *r.cscore);
+        r.fixed = carve_take(&per_cand, total + 1, sizeof *r.fixed);
+        r.points = carve_take(&per_cand, total + 1, sizeof *r.points);
+        r.rec_of = carve_take(&per_cand, total + 1, sizeof *r.rec_of);
+        r.recs = carve_take(&per_cand, total + 1, sizeof *r.recs);
+        r.plaus = carve_zero(&per_cand, total + 1, sizeof *r.plaus);
+        r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
+        r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
+        r.add_at = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
+    } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
         size_t g = (size_t)r.st[k].group;
@@ -1105,13 +1148,12 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
     }
     base_context(&r);
-    make_records(&r, total);
+    make_records(&r);
     collect_all_points(&r);
 
     /* every key is known now */
-    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(r.keys.n + 1, sizeof *ctx.w)};
-    r.w_all = evm_xcalloc(r.keys.n + 1, sizeof *r.w_all);
-    r.add_at = evm_xcalloc(r.n_leaders + 1, sizeof *r.add_at);
+    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(2 * (r.keys.n + 1), sizeof *ctx.w)};
+    r.w_all = ctx.w + r.keys.n + 1;
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions; the choices, hence the votes, change only between rounds */
@@ -1136,7 +1178,6 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     one_sense(&r);
 
     /* weak spans without support lose their place */
-    bool *drop = evm_xcalloc(n + 1, sizeof *drop);
     for (size_t k = 0; k < n; k++)
         drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
     cast(&r, &ctx, false);
@@ -1152,7 +1193,6 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     }
     /* write the choices; drop what has no place */
     size_t out = 0;
-    int32_t *remap = evm_xcalloc(n + 1, sizeof *remap);
     for (size_t k = 0; k < n; k++) {
         evm_mention m = doc->mentions[k];
         remap[k] = -1;
@@ -1184,32 +1224,14 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
-    free(drop);
-    free(remap);
     free(ctx.w);
-    free(r.w_all);
-    free(r.add_at);
     free(r.adds);
     free(r.base);
     free(r.keys.k);
     free(r.keys.slot);
-    free(r.st);
-    free(r.coff);
-    free(r.cscore);
-    free(r.fixed);
-    free(r.points);
-    free(r.n_points);
-    free(r.rep);
-    free(r.same);
-    free(r.leader);
-    free(r.next);
-    free(r.lidx);
-    free(r.recs);
-    free(r.rec_of);
+    free(per_mention.base);
+    free(per_cand.base);
     free(r.codes);
-    free(r.plaus);
     free(r.changes);
-    free(r.lat_lo);
-    free(r.lat_hi);
     return EVM_OK;
 }
