@@ -149,12 +149,12 @@ static void vote_add(votes *vs, int32_t key, double w)
         vs->total_cc += w;
 }
 
-/* The share of the votes of its kind that key has. */
-static double vote_share(const votes *vs, int32_t key)
+/* The share of the votes of its kind that key has (total: the votes of that kind,
+ * total_cc for a country's key, total_a1 for a region's). */
+static double vote_share(const votes *vs, int32_t key, double total)
 {
     if (key < 0)
         return 0;
-    double total = vs->keys->k[key].admin1 ? vs->total_a1 : vs->total_cc;
     if (total <= 0)
         return 0;
     return vs->w[key] / max_d(total, 1.0); /* one weak vote is not a consensus */
@@ -270,8 +270,8 @@ typedef struct cfixed {
     double cw;      /* weight of the document's countries */
     double penalty; /* a region named after its capital city, else 0 */
     double vfac;    /* vote_factor() */
-    int32_t kcc;    /* vote key of its country, -1 for none */
-    int32_t ka1;    /* vote key of its first-level region, -1 for none */
+    int32_t kcc;    /* vote key of its country (a country's key), -1 for none */
+    int32_t ka1;    /* vote key of its first-level region (a region's key), -1 for none */
 } cfixed;
 
 /* A vote of the base context, in the order they came. */
@@ -707,7 +707,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const cfixed *fx = &r->fixed[r->coff[k] + c];
         double s = fx->prior;
         /* the document's countries and regions */
-        double cshare = vote_share(ctx, fx->kcc);
+        double cshare = vote_share(ctx, fx->kcc, ctx->total_cc);
         s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
@@ -716,7 +716,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         if (fx->penalty != 0)
             s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, fx->ka1);
+            s += 2.6 * vote_share(ctx, fx->ka1, ctx->total_a1);
         /* explicit qualifiers */
         if (q) {
             if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
@@ -1020,7 +1020,7 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
     /* alone in its document it may well be the story's town; beside other places it
      * must share a country with them */
     return ctx->total_cc >= 1.0 &&
-           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc) < 0.05;
+           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc, ctx->total_cc) < 0.05;
 }
 
 /* Arrays carved out of one block: the same takes are made twice, first to size the
