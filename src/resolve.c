@@ -501,12 +501,14 @@ static double coherence(rrun *r, crec *e)
         return e->sum = near;
     }
     double near = 0;
+    uint8_t *codes = e->codes;
+    const crec ec = *e; /* read once: the byte stores into codes may alias it */
     for (size_t li = 0; li < r->n_leaders; li++) {
-        if ((int32_t)li == e->li)
+        if ((int32_t)li == ec.li)
             continue;
-        uint8_t t = coherence_term(r, e, li);
-        if (e->codes)
-            e->codes[li] = t;
+        uint8_t t = coherence_term(r, &ec, li);
+        if (codes)
+            codes[li] = t;
         near += cterm[t];
     }
     e->done = true;
