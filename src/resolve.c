@@ -526,21 +526,23 @@ static void collect_points(rrun *r, size_t o)
     bool *pl = &r->plaus[r->coff[o]];
     bool changed = false;
     uint32_t n = 0;
+    /* plausible(), with what it reads of o read once */
+    const double *sc = &r->cscore[r->coff[o]];
+    const bool none = r->st[o].best < 0;
+    const double floor = r->st[o].best_score - 0.6;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
     for (size_t c = 0; c < oi->n_cands; c++) {
         const evm_candidate *oc = &oi->cands[c];
-        bool p = plausible(r, o, c);
+        bool p = none ? c == 0 : sc[c] >= floor;
         changed |= p != pl[c];
         pl[c] = p;
         if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !p)
             continue;
         pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
+        lo = min_d(lo, oc->lat);
+        hi = max_d(hi, oc->lat);
     }
     r->n_points[o] = n;
-    double lo = HUGE_VAL, hi = -HUGE_VAL;
-    for (uint32_t i = 0; i < n; i++) {
-        lo = min_d(lo, pts[i].lat);
-        hi = max_d(hi, pts[i].lat);
-    }
     r->lat_lo[r->lidx[o]] = lo;
     r->lat_hi[r->lidx[o]] = hi;
     if (changed) {
