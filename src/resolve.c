@@ -581,7 +581,9 @@ static void make_records(rrun *r)
                 if (cd->level != EVM_GEO_POINT && cd->level != EVM_GEO_ADMIN2 &&
                     cd->level != EVM_GEO_ADMIN1)
                     continue;
-                size_t i = first;
+                /* (two candidates of one mention with the same entry would get two records
+                 * of equal coherence) */
+                size_t i = k == g ? r->n_recs : first;
                 while (i < r->n_recs && r->recs[i].cd->entry != cd->entry)
                     i++;
                 if (i == r->n_recs)
@@ -890,12 +892,14 @@ static void one_sense(rrun *r)
     evm_doc *doc = r->doc;
     /* per name: the summed score of every entry its mentions offer */
     memo *sums = NULL;
-    size_t cap = 0;
+    size_t cap = 0, *first_at = NULL, cap_first = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t g = (size_t)r->leader[li];
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
+        evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
+                 sizeof *first_at);
         FOR_MEMBERS(r, g, q)
         {
             const evm_spot_info *qi = doc->mentions[q].spot;
@@ -903,8 +907,13 @@ static void one_sense(rrun *r)
             for (size_t d = 0; d < qi->n_cands; d++) {
                 uint32_t e = qi->cands[d].entry;
                 size_t i = 0;
-                while (i < n_sums && sums[i].entry != e)
-                    i++;
+                if (r->same[q] & SAME_CANDS)
+                    i = first_at[d]; /* the first mention's candidates, in its order */
+                else
+                    while (i < n_sums && sums[i].entry != e)
+                        i++;
+                if ((size_t)q == g)
+                    first_at[d] = i;
                 if (i == n_sums) {
                     evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
@@ -932,6 +941,7 @@ static void one_sense(rrun *r)
         }
     }
     free(sums);
+    free(first_at);
 }
 
 /* A word base_context has looked up, and its demonym's country (NULL: none). */
