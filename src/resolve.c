@@ -69,15 +69,26 @@ static bool vkey_is(const vkey *x, const char *cc, const char *admin1)
            (!admin1 || x->admin1 == admin1 || strcasecmp(x->admin1, admin1) == 0);
 }
 
+static inline size_t fold_byte(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    return c >= 'A' && c <= 'Z' ? c + 32u : c;
+}
+
 /* The hash folds ASCII case as strcasecmp does in the "C" locale (evmap never sets
- * LC_CTYPE). */
+ * LC_CTYPE); of a region's name it takes the length and three letters (names equal but
+ * for case share them; others rarely do, and vkey_is tells them apart). */
 static size_t vkey_hash(const char *cc, const char *admin1)
 {
     size_t h = (unsigned char)cc[0] * 131u + (cc[0] ? (unsigned char)cc[1] : 0u);
     if (admin1) {
-        h = h * 31u + 1u;
-        for (const unsigned char *p = (const unsigned char *)admin1; *p; p++)
-            h = h * 31u + (*p >= 'A' && *p <= 'Z' ? *p + 32u : *p);
+        size_t n = strlen(admin1);
+        h = h * 31u + 1u + n;
+        if (n) {
+            h = h * 31u + fold_byte(admin1);
+            h = h * 31u + fold_byte(admin1 + n / 2);
+            h = h * 31u + fold_byte(admin1 + n - 1);
+        }
     }
     return h * 2654435761u;
 }
@@ -122,7 +133,8 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
     for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
         if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
             return ks->slot[i];
-    evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
+    if (ks->n == ks->cap)
+        evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
     vkey *x = &ks->k[ks->n];
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
