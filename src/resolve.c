@@ -338,6 +338,7 @@ typedef struct rrun {
     size_t n_recs;
     int32_t *rec_of;         /* per mention, per candidate (like cscore): its record, -1: none */
     uint8_t *codes;          /* the records' cached terms */
+    size_t n_coded;          /* how many records have them */
     bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
     double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
     int32_t *changes;        /* the names whose plausible candidates changed, in order */
@@ -512,18 +513,18 @@ static double coherence(rrun *r, crec *e)
                 near += cterm[e->codes[li]];
         return e->sum = near;
     }
+    /* every term afresh (into scratch for a record past the budget, which stays undone) */
     double near = 0;
-    uint8_t *codes = e->codes;
+    uint8_t *codes = e->codes ? e->codes : r->codes + r->n_coded * r->n_leaders;
     const crec ec = *e; /* read once: the byte stores into codes may alias it */
     for (size_t li = 0; li < r->n_leaders; li++) {
         if ((int32_t)li == ec.li)
             continue;
         uint8_t t = coherence_term(r, &ec, li);
-        if (codes)
-            codes[li] = t;
+        codes[li] = t;
         near += cterm[t];
     }
-    e->done = true;
+    e->done = e->codes != NULL;
     e->seen = r->n_changes;
     return e->sum = near;
 }
@@ -608,7 +609,9 @@ static void make_records(rrun *r)
     size_t coded = r->n_leaders ? CREC_BUDGET / r->n_leaders : 0;
     if (coded > r->n_recs)
         coded = r->n_recs;
-    r->codes = evm_xmalloc(coded * r->n_leaders + 1);
+    /* (and one more row: the scratch of the records past the budget) */
+    r->codes = evm_xmalloc((coded + 1) * r->n_leaders + 1);
+    r->n_coded = coded;
     for (size_t i = 0; i < coded; i++)
         r->recs[i].codes = r->codes + i * r->n_leaders;
 }
