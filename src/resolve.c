@@ -1208,7 +1208,9 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                     score_mention(&r, (size_t)k, &ctx);
             }
             context_restore(&r, &ctx, li);
-            collect_points(&r, (size_t)g);
+            /* (before the first choice only first candidates are plausible: no change) */
+            if (round > 0)
+                collect_points(&r, (size_t)g);
         }
         choose(&r);
         collect_all_points(&r);
