@@ -189,6 +189,12 @@ static double vote_factor(const evm_candidate *c, double lg1)
     return 1.0;
 }
 
+/* A table entry written for exactly this name (feature LANDMARK). */
+static inline bool is_landmark(const evm_candidate *c)
+{
+    return c->feature && c->feature[0] == 'L' && strcmp(c->feature, "LANDMARK") == 0;
+}
+
 /* ---- scoring ----------------------------------------------------------------------------- */
 
 /* Prior belief in a candidate before context: its kind, size and capital status (lg1:
@@ -217,12 +223,12 @@ static double prior(const evm_candidate *c, double lg1)
         s += 0.38 * lg1;
     if (c->capital)
         s += 0.9;
-    if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
+    if (is_landmark(c))
         s += 1.5; /* a table entry written for exactly this name */
     /* aliases of countries and regions ("Britain") are as good as names; alternate names
      * of towns and districts ("Lancaster" for Lancaster County) are weaker */
     bool area = c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_ADMIN1 ||
-                c->level == EVM_GEO_REGION || (c->feature && strcmp(c->feature, "LANDMARK") == 0);
+                c->level == EVM_GEO_REGION || is_landmark(c);
     switch (c->match) {
     case EVM_MATCH_EXACT:
         break;
@@ -456,7 +462,7 @@ static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
     uint8_t best = CT_0;
     for (size_t c = 0; c < oi->n_cands && best < CT_1; c++) {
         const evm_candidate *oc = &oi->cands[c];
-        if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+        if (!plausible(r, o, c) || !cc_eq(oc->country, cd->country))
             continue;
         uint8_t f = CT_0;
         if (oc->level == EVM_GEO_ADMIN1)
@@ -629,7 +635,7 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
             const evm_candidate *ac = &ai->cands[c];
             if (!plausible(r, a, c) && c >= 8)
                 continue;
-            if (strcmp(ac->country, cd->country) != 0)
+            if (!cc_eq(ac->country, cd->country))
                 continue;
             if (cd->level == EVM_GEO_COUNTRY ||
                 (cd->level == EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(ac), cd->name) == 0) ||
@@ -679,7 +685,7 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
             if (pc->level == EVM_GEO_POINT && pc->match <= cd->match && pc->feature &&
                 strncmp(pc->feature, "PPL", 3) == 0 &&
                 (pc->feature[3] == 'A' || pc->feature[3] == 'C') &&
-                strcmp(pc->country, cd->country) == 0 &&
+                cc_eq(pc->country, cd->country) &&
                 (strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0 ||
                  strncasecmp(cd->name, pc->name, strlen(pc->name)) == 0)) {
                 /* a city that is its own region ("Saint Petersburg", "Berlin") */
@@ -740,9 +746,9 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += 2.6 * vote_share(ctx, fx->ka1, ctx->total_a1);
         /* explicit qualifiers */
         if (q) {
-            if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
+            if (q->level == EVM_GEO_COUNTRY && cc_eq(q->country, cd->country))
                 s += 4.0;
-            else if (q->level == EVM_GEO_ADMIN1 && strcmp(q->country, cd->country) == 0 &&
+            else if (q->level == EVM_GEO_ADMIN1 && cc_eq(q->country, cd->country) &&
                      strcasecmp(cand_admin1(q), cand_admin1(cd)) == 0)
                 s += 5.0;
             else if (q->level == EVM_GEO_ADMIN2 &&
@@ -752,7 +758,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                 s -= 1.0;
         }
         if (in->qual_country[0])
-            s += strcmp(in->qual_country, cd->country) == 0 ? 4.0 : -1.0;
+            s += cc_eq(in->qual_country, cd->country) ? 4.0 : -1.0;
         /* a place that speaks or acts stands for its government: the capital */
         if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
             s += 1.5;
@@ -1050,8 +1056,7 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
-    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital ||
-        (c->feature && strcmp(c->feature, "LANDMARK") == 0))
+    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital || is_landmark(c))
         return false;
     if (m->tok_count > 1)
         return false;
@@ -1246,7 +1251,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         m.match = c->match;
         double conf = r.st[k].conf;
         m.score = (float)(m.spot->recog * (0.4 + 0.6 * conf));
-        bool landmark = c->feature && strcmp(c->feature, "LANDMARK") == 0;
+        bool landmark = is_landmark(c);
         m.metonymy = (m.spot->cues & EVM_SPOT_CUE_METONYMY) ||
                      (landmark && !(m.spot->cues & EVM_SPOT_CUE_LOCATIVE));
         evm_place *pl = &doc->places[m.place];
