@@ -993,7 +993,9 @@ static void base_context(rrun *r)
     /* each distinct word is looked up once: a table of the words seen, by their text,
      * doubled when half full */
     size_t cap = 128, used = 0;
-    dslot *seen = evm_xcalloc(cap, sizeof *seen);
+    dslot *seen = evm_xmalloc(cap * sizeof *seen);
+    for (size_t j = 0; j < cap; j++)
+        seen[j].n = 0;
     const evm_token *tokens = doc->tokens;
     const size_t n_tokens = doc->n_tokens;
     for (size_t i = 0; i < n_tokens; i++) {
@@ -1014,7 +1016,9 @@ static void base_context(rrun *r)
             seen[slot] = (dslot){t->start, (uint32_t)n, cc};
             if (2 * ++used > cap) {
                 dslot *old = seen;
-                seen = evm_xcalloc(2 * cap, sizeof *seen);
+                seen = evm_xmalloc(2 * cap * sizeof *seen);
+                for (size_t j = 0; j < 2 * cap; j++)
+                    seen[j].n = 0;
                 for (size_t j = 0; j < cap; j++) {
                     if (!old[j].n)
                         continue;
@@ -1195,7 +1199,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     collect_all_points(&r);
 
     /* every key is known now */
-    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(2 * (r.keys.n + 1), sizeof *ctx.w)};
+    votes ctx = {.keys = &r.keys, .w = evm_xmalloc(2 * (r.keys.n + 1) * sizeof *ctx.w)};
     r.w_all = ctx.w + r.keys.n + 1;
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
