@@ -729,21 +729,28 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_mention *qm = &doc->mentions[in->qualifier];
         q = &qm->spot->cands[r->st[in->qualifier].best];
     }
+    /* read once (coherence is a call the compiler cannot see through) */
+    const unsigned cues = in->cues;
+    const bool qual_country = in->qual_country[0] != '\0';
+    const double total_cc = ctx->total_cc, total_a1 = ctx->total_a1;
+    const cfixed *fixed = &r->fixed[r->coff[k]];
+    const int32_t *rec_of = &r->rec_of[r->coff[k]];
+    double *cscore = &r->cscore[r->coff[k]];
     for (size_t c = 0; c < in->n_cands; c++) {
         const evm_candidate *cd = &in->cands[c];
-        const cfixed *fx = &r->fixed[r->coff[k] + c];
+        const cfixed *fx = &fixed[c];
         double s = fx->prior;
         /* the document's countries and regions */
-        double cshare = vote_share(ctx, fx->kcc, ctx->total_cc);
+        double cshare = vote_share(ctx, fx->kcc, total_cc);
         s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
-        if (cd->level == EVM_GEO_ADMIN1 && ctx->total_cc >= 1.0 && cshare == 0)
+        if (cd->level == EVM_GEO_ADMIN1 && total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
         if (fx->penalty != 0)
             s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, fx->ka1, ctx->total_a1);
+            s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
         /* explicit qualifiers */
         if (q) {
             if (q->level == EVM_GEO_COUNTRY && cc_eq(q->country, cd->country))
@@ -757,34 +764,34 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             else
                 s -= 1.0;
         }
-        if (in->qual_country[0])
+        if (qual_country)
             s += cc_eq(in->qual_country, cd->country) ? 4.0 : -1.0;
         /* a place that speaks or acts stands for its government: the capital */
-        if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+        if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
             s += 1.5;
         /* cue words */
-        if (in->cues & EVM_SPOT_CUE_CITY)
+        if (cues & EVM_SPOT_CUE_CITY)
             s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
-        if (in->cues & EVM_SPOT_CUE_REGION)
+        if (cues & EVM_SPOT_CUE_REGION)
             s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
-        if ((in->cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
+        if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
             s += 1.0;
-        if (in->cues & EVM_SPOT_CUE_PAIR)
+        if (cues & EVM_SPOT_CUE_PAIR)
             s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
-        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+        if (cues & EVM_SPOT_CUE_QUALIFIES)
             s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
-        int32_t rec = r->rec_of[r->coff[k] + c];
+        int32_t rec = rec_of[c];
         if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
             s += 1.4 * min_d(2.5, coherence(r, &r->recs[rec]));
         else if (cd->level == EVM_GEO_ADMIN1)
             s += 1.2 * min_d(2.5, coherence(r, &r->recs[rec]));
         /* the second half of "Atlanta, Georgia": the region that holds the first */
-        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+        if (cues & EVM_SPOT_CUE_QUALIFIES)
             s += holds_qualified(r, k, cd) ? 3.0 : 0;
-        r->cscore[r->coff[k] + c] = s;
+        cscore[c] = s;
     }
 }
 
