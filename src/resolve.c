@@ -1058,8 +1058,8 @@ static void base_context(rrun *r)
 }
 
 /* A weak span (no cue, a small place, nothing in the document near it or in its
- * country) is more likely a word than a place. */
-static bool unsupported(rrun *r, size_t k, const votes *ctx)
+ * country) is more likely a word than a place: is mention k's span weak? */
+static bool weak_span(const rrun *r, size_t k)
 {
     const evm_mention *m = &r->doc->mentions[k];
     const evm_spot_info *in = m->spot;
@@ -1069,8 +1069,13 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
         return false;
     if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital || is_landmark(c))
         return false;
-    if (m->tok_count > 1)
-        return false;
+    return m->tok_count <= 1;
+}
+
+/* A weak span whose place nothing in the document supports (ctx: the context of its
+ * name). */
+static bool unsupported(rrun *r, size_t k, const votes *ctx)
+{
     /* alone in its document it may well be the story's town; beside other places it
      * must share a country with them */
     return ctx->total_cc >= 1.0 &&
@@ -1123,7 +1128,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         hcap *= 2;
     /* the arrays by mention, in one block */
     int32_t *slot, *last, *remap;
-    bool *drop;
+    bool *drop, *weak;
     carve per_mention = {NULL, 0};
     do {
         r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
@@ -1137,6 +1142,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.rep = carve_zero(&per_mention, n + 1, sizeof *r.rep);
         r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
         drop = carve_zero(&per_mention, n + 1, sizeof *drop);
+        weak = carve_take(&per_mention, n + 1, sizeof *weak);
         remap = carve_zero(&per_mention, n + 1, sizeof *remap);
     } while (carve_next(&per_mention));
     for (size_t i = 0; i < hcap; i++)
@@ -1236,13 +1242,24 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* weak spans without support lose their place */
     for (size_t k = 0; k < n; k++)
         drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
-    cast(&r, &ctx, false);
-    for (size_t li = 0; li < r.n_leaders; li++) {
+    bool any_weak = false;
+    for (size_t k = 0; k < n; k++) {
+        weak[k] = !drop[k] && weak_span(&r, k);
+        any_weak |= weak[k];
+    }
+    if (any_weak)
+        cast(&r, &ctx, false);
+    for (size_t li = 0; any_weak && li < r.n_leaders; li++) {
         int32_t g = r.leader[li];
+        bool some = false;
+        FOR_MEMBERS(&r, g, k)
+        some |= weak[k];
+        if (!some)
+            continue;
         context_without(&r, &ctx, li);
         FOR_MEMBERS(&r, g, k)
         {
-            if (!drop[k])
+            if (weak[k])
                 drop[k] = unsupported(&r, (size_t)k, &ctx);
         }
         context_restore(&r, &ctx, li);
