@@ -486,9 +486,8 @@ static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li)
     return near_term(r, (size_t)r->leader[li], e->cd);
 }
 
-/* The coherence of a record's entry: the sum over the other names of the document, in
- * name order, of near_term (region_term for a first-level region). */
-static double coherence(rrun *r, crec *e)
+/* coherence when terms are to be computed. */
+static double coherence_update(rrun *r, crec *e)
 {
     if (e->codes && e->done) {
         bool differs = false;
@@ -533,6 +532,15 @@ static double coherence(rrun *r, crec *e)
     e->done = e->codes != NULL;
     e->seen = r->n_changes;
     return e->sum = near;
+}
+
+/* The coherence of a record's entry: the sum over the other names of the document, in
+ * name order, of near_term (region_term for a first-level region). */
+static inline double coherence(rrun *r, crec *e)
+{
+    if (e->done && e->seen == r->n_changes)
+        return e->sum; /* nothing changed since */
+    return coherence_update(r, e);
 }
 
 /* Collects the plausible candidates of the leader o that coherence looks at (not regions
