@@ -441,12 +441,15 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
             continue;
         /* quick_km lies between the distances its cosine's bounds give (cos(mid) <= 1 and
          * >= cos of the larger latitude >= 1 - t^2 / 2); when both fall in the same band
-         * (with a margin far above rounding), the cosine is not needed */
+         * (with a margin far above rounding), the cosine is not needed; nor is anything
+         * when even the lower bound cannot beat the best term so far */
         double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
         double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
-        double hi = 6371.0 * sqrt(x * x + y * y), lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
+        double lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
         uint8_t f = km_term(lo - 0.01, oc->country);
-        if (f != km_term(hi + 0.01, oc->country))
+        if (f <= best)
+            continue; /* not nearer than one already found */
+        if (f != km_term(6371.0 * sqrt(x * x + y * y) + 0.01, oc->country))
             f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
         if (f > best)
             best = f;
