@@ -478,13 +478,13 @@ static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
     return best;
 }
 
-/* The term the name li adds to the coherence of e. */
-static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li)
+/* The term the name li adds to the coherence of e (lat: e's latitude). */
+static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li, double lat)
 {
     if (e->region)
         return region_term(r, (size_t)r->leader[li], e->cd);
     /* no point of li within 2.75 degrees of latitude (with a margin for rounding) */
-    if (e->cd->lat < r->lat_lo[li] - 2.76 || e->cd->lat > r->lat_hi[li] + 2.76)
+    if (lat < r->lat_lo[li] - 2.76 || lat > r->lat_hi[li] + 2.76)
         return CT_0;
     return near_term(r, (size_t)r->leader[li], e->cd);
 }
@@ -492,6 +492,7 @@ static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li)
 /* coherence when terms are to be computed. */
 static double coherence_update(rrun *r, crec *e)
 {
+    const double lat = e->cd->lat;
     if (e->codes && e->done) {
         bool differs = false;
         if (r->n_changes - e->seen <= r->n_leaders) {
@@ -499,7 +500,7 @@ static double coherence_update(rrun *r, crec *e)
                 size_t li = (size_t)r->changes[i];
                 if ((int32_t)li == e->li)
                     continue;
-                uint8_t t = coherence_term(r, e, li);
+                uint8_t t = coherence_term(r, e, li, lat);
                 differs |= t != e->codes[li];
                 e->codes[li] = t;
             }
@@ -507,7 +508,7 @@ static double coherence_update(rrun *r, crec *e)
             for (size_t li = 0; li < r->n_leaders; li++) {
                 if ((int32_t)li == e->li)
                     continue;
-                uint8_t t = coherence_term(r, e, li);
+                uint8_t t = coherence_term(r, e, li, lat);
                 differs |= t != e->codes[li];
                 e->codes[li] = t;
             }
@@ -528,7 +529,7 @@ static double coherence_update(rrun *r, crec *e)
     for (size_t li = 0; li < r->n_leaders; li++) {
         if ((int32_t)li == ec.li)
             continue;
-        uint8_t t = coherence_term(r, &ec, li);
+        uint8_t t = coherence_term(r, &ec, li, lat);
         codes[li] = t;
         near += cterm[t];
     }
