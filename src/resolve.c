@@ -556,18 +556,22 @@ static void collect_points(rrun *r, size_t o)
     cpoint *pts = &r->points[r->coff[o]];
     bool *pl = &r->plaus[r->coff[o]];
     bool changed = false;
-    uint32_t n = 0;
     /* plausible(), with what it reads of o read once */
     const double *sc = &r->cscore[r->coff[o]];
     const bool none = r->st[o].best < 0;
     const double floor = r->st[o].best_score - 0.6;
-    double lo = HUGE_VAL, hi = -HUGE_VAL;
     for (size_t c = 0; c < oi->n_cands; c++) {
-        const evm_candidate *oc = &oi->cands[c];
         bool p = none ? c == 0 : sc[c] >= floor;
         changed |= p != pl[c];
         pl[c] = p;
-        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !p)
+    }
+    if (!changed)
+        return; /* the same points */
+    uint32_t n = 0;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t c = 0; c < oi->n_cands; c++) {
+        const evm_candidate *oc = &oi->cands[c];
+        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !pl[c])
             continue;
         pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
         lo = min_d(lo, oc->lat);
@@ -576,10 +580,8 @@ static void collect_points(rrun *r, size_t o)
     r->n_points[o] = n;
     r->lat_lo[r->lidx[o]] = lo;
     r->lat_hi[r->lidx[o]] = hi;
-    if (changed) {
-        evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
-        r->changes[r->n_changes++] = r->lidx[o];
-    }
+    evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
+    r->changes[r->n_changes++] = r->lidx[o];
 }
 
 static void collect_all_points(rrun *r)
@@ -627,6 +629,10 @@ static void make_records(rrun *r)
     size_t coded = r->n_leaders ? CREC_BUDGET / r->n_leaders : 0;
     if (coded > r->n_recs)
         coded = r->n_recs;
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        r->lat_lo[li] = HUGE_VAL; /* no points yet */
+        r->lat_hi[li] = -HUGE_VAL;
+    }
     /* (and one more row: the scratch of the records past the budget) */
     r->codes = evm_xmalloc((coded + 1) * r->n_leaders + 1);
     r->n_coded = coded;
