@@ -97,7 +97,7 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1);
 
 /* The number of the key (cc, admin1), added when new; -1 for no key (an empty country
  * or region: such votes are not cast). */
-static int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
+static inline int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
 {
     if (!cc || !cc[0] || (admin1 && !admin1[0]))
         return -1;
