@@ -17,6 +17,17 @@ double evm_resolve_km(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(fmin(1.0, sqrt(h)));
 }
 
+/* fmin and fmax for numbers (never NaN here), without the library call. */
+static inline double min_d(double a, double b)
+{
+    return b < a ? b : a;
+}
+
+static inline double max_d(double a, double b)
+{
+    return b > a ? b : a;
+}
+
 /* ---- votes: the document's countries and first-level regions --------------------------
  * A vote is for a key: a country, or a first-level region of a country (region names
  * compared without case). The keys a document can vote for are numbered once (vkeys);
@@ -58,15 +69,26 @@ static bool vkey_is(const vkey *x, const char *cc, const char *admin1)
            (!admin1 || x->admin1 == admin1 || strcasecmp(x->admin1, admin1) == 0);
 }
 
+static inline size_t fold_byte(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    return c >= 'A' && c <= 'Z' ? c + 32u : c;
+}
+
 /* The hash folds ASCII case as strcasecmp does in the "C" locale (evmap never sets
- * LC_CTYPE). */
+ * LC_CTYPE); of a region's name it takes the length and three letters (names equal but
+ * for case share them; others rarely do, and vkey_is tells them apart). */
 static size_t vkey_hash(const char *cc, const char *admin1)
 {
     size_t h = (unsigned char)cc[0] * 131u + (cc[0] ? (unsigned char)cc[1] : 0u);
     if (admin1) {
-        h = h * 31u + 1u;
-        for (const unsigned char *p = (const unsigned char *)admin1; *p; p++)
-            h = h * 31u + (*p >= 'A' && *p <= 'Z' ? *p + 32u : *p);
+        size_t n = strlen(admin1);
+        h = h * 31u + 1u + n;
+        if (n) {
+            h = h * 31u + fold_byte(admin1);
+            h = h * 31u + fold_byte(admin1 + n / 2);
+            h = h * 31u + fold_byte(admin1 + n - 1);
+        }
     }
     return h * 2654435761u;
 }
@@ -75,7 +97,7 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1);
 
 /* The number of the key (cc, admin1), added when new; -1 for no key (an empty country
  * or region: such votes are not cast). */
-static int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
+static inline int32_t vkey_id(vkeys *ks, const char *cc, const char *admin1)
 {
     if (!cc || !cc[0] || (admin1 && !admin1[0]))
         return -1;
@@ -111,7 +133,8 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
     for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
         if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
             return ks->slot[i];
-    evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
+    if (ks->n == ks->cap)
+        evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
     vkey *x = &ks->k[ks->n];
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
@@ -138,15 +161,15 @@ static void vote_add(votes *vs, int32_t key, double w)
         vs->total_cc += w;
 }
 
-/* The share of the votes of its kind that key has. */
-static double vote_share(const votes *vs, int32_t key)
+/* The share of the votes of its kind that key has (total: the votes of that kind,
+ * total_cc for a country's key, total_a1 for a region's). */
+static double vote_share(const votes *vs, int32_t key, double total)
 {
     if (key < 0)
         return 0;
-    double total = vs->keys->k[key].admin1 ? vs->total_a1 : vs->total_cc;
     if (total <= 0)
         return 0;
-    return vs->w[key] / fmax(total, 1.0); /* one weak vote is not a consensus */
+    return vs->w[key] / max_d(total, 1.0); /* one weak vote is not a consensus */
 }
 
 /* The first-level region a candidate lies in (its own name when it is one). */
@@ -162,8 +185,14 @@ static const char *cand_admin1(const evm_candidate *c)
 static double vote_factor(const evm_candidate *c, double lg1)
 {
     if (c->level == EVM_GEO_POINT && !c->capital)
-        return fmin(1.0, 0.4 + 0.12 * lg1);
+        return min_d(1.0, 0.4 + 0.12 * lg1);
     return 1.0;
+}
+
+/* A table entry written for exactly this name (feature LANDMARK). */
+static inline bool is_landmark(const evm_candidate *c)
+{
+    return c->feature && c->feature[0] == 'L' && strcmp(c->feature, "LANDMARK") == 0;
 }
 
 /* ---- scoring ----------------------------------------------------------------------------- */
@@ -194,12 +223,12 @@ static double prior(const evm_candidate *c, double lg1)
         s += 0.38 * lg1;
     if (c->capital)
         s += 0.9;
-    if (c->feature && strcmp(c->feature, "LANDMARK") == 0)
+    if (is_landmark(c))
         s += 1.5; /* a table entry written for exactly this name */
     /* aliases of countries and regions ("Britain") are as good as names; alternate names
      * of towns and districts ("Lancaster" for Lancaster County) are weaker */
     bool area = c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_ADMIN1 ||
-                c->level == EVM_GEO_REGION || (c->feature && strcmp(c->feature, "LANDMARK") == 0);
+                c->level == EVM_GEO_REGION || is_landmark(c);
     switch (c->match) {
     case EVM_MATCH_EXACT:
         break;
@@ -224,13 +253,34 @@ typedef struct mstate {
     uint32_t members;  /* for the first mention of a key: how many mentions share it */
 } mstate;
 
-/* Coherence of one candidate entry with the rest of the document, kept while the
- * mentions of one name are scored (it is the same for all of them). */
+/* A value by candidate entry (one_sense's sums). */
 typedef struct memo {
     uint32_t entry;
-    int kind; /* 0 coherence, 1 region coherence */
+    int kind; /* unused: 0 */
     double value;
 } memo;
+
+/* The coherence of one candidate entry of a name with the other names of the document,
+ * shared by the name's mentions and kept across rounds. The term each other name adds
+ * is kept in codes and computed again only for the names whose plausible candidates
+ * changed since; when a term differs, the sum is redone in name order (the same
+ * additions in the same order: the same double). */
+typedef struct crec {
+    const evm_candidate *cd; /* a candidate of the name with this entry */
+    int32_t li;              /* the name (index into leader) */
+    bool region;             /* region_term (a first-level region), else near_term */
+    bool done;               /* sum and codes are set */
+    size_t seen;             /* the changes (rrun.changes) taken into account */
+    double sum;
+    uint8_t *codes; /* per name its term (an index into cterm); NULL past the budget */
+} crec;
+
+/* The terms of coherence and region_coherence, in increasing order. */
+static const double cterm[] = {0, 0.2, 0.5, 0.6, 0.7, 1.0};
+enum { CT_0, CT_250KM, CT_COUNTRY, CT_100KM, CT_SAME_COUNTRY, CT_1 };
+
+/* Bytes of cached terms a document may hold (records past it are summed afresh). */
+#define CREC_BUDGET ((size_t)8 << 20)
 
 /* What score_mention needs of a candidate that does not change between rounds. */
 typedef struct cfixed {
@@ -238,8 +288,8 @@ typedef struct cfixed {
     double cw;      /* weight of the document's countries */
     double penalty; /* a region named after its capital city, else 0 */
     double vfac;    /* vote_factor() */
-    int32_t kcc;    /* vote key of its country, -1 for none */
-    int32_t ka1;    /* vote key of its first-level region, -1 for none */
+    int32_t kcc;    /* vote key of its country (a country's key), -1 for none */
+    int32_t ka1;    /* vote key of its first-level region (a region's key), -1 for none */
 } cfixed;
 
 /* A vote of the base context, in the order they came. */
@@ -248,11 +298,29 @@ typedef struct bvote {
     double w;
 } bvote;
 
+/* One addition to the votes of a round (what vote_add adds), in the order they come:
+ * the base votes, then each name's. With the sums before it, so that the votes of every
+ * name but one can be summed again from where that name's begin. */
+typedef struct vadd {
+    int32_t key;
+    bool a1; /* a first-level region's key (else a country's) */
+    double w;
+    double pre_w;  /* the key's weight before it */
+    double pre_cc; /* the countries' total before it */
+    double pre_a1; /* the regions' total before it */
+} vadd;
+
 /* A plausible point of a name, for coherence. */
 typedef struct cpoint {
     double lat, lon;
     bool country;
 } cpoint;
+
+#define LG_MEMO 64
+
+/* A later mention of a name has the same candidates as the first (fix_candidate gives
+ * the same), or is also scored the same (score_mention gives the same). */
+enum { SAME_CANDS = 1, SAME_SCORE = 2 };
 
 typedef struct rrun {
     evm_doc *doc;
@@ -262,6 +330,7 @@ typedef struct rrun {
     size_t *coff;
     cfixed *fixed;      /* per mention, per candidate, like cscore */
     double *rep;        /* per mention: the weight of a name repeated `members` times */
+    uint8_t *same;      /* per mention: what it shares with its name's first (SAME_...) */
     cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
     uint32_t *n_points; /* per mention (leaders only) */
     vkeys keys;         /* what the document can vote for */
@@ -270,21 +339,46 @@ typedef struct rrun {
     int32_t *leader; /* the first mention of each name (with spot info), in text order */
     size_t n_leaders;
     int32_t *next; /* the next mention of the same name, -1 after the last */
-    memo *memo;    /* for the name being scored */
-    size_t n_memo, cap_memo;
+    int32_t *lidx; /* per leader mention: its index in leader */
+    crec *recs;    /* coherence records, each name's together */
+    size_t n_recs;
+    int32_t *rec_of;         /* per mention, per candidate (like cscore): its record, -1: none */
+    uint8_t *codes;          /* the records' cached terms */
+    size_t n_coded;          /* how many records have them */
+    bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
+    double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
+    int32_t *changes;        /* the names whose plausible candidates changed, in order */
+    size_t n_changes, cap_changes;
+    vadd *adds; /* the votes of the round (see cast) */
+    size_t n_adds, cap_adds;
+    struct {
+        double x, y; /* y = log10(x); x = 0 when empty (log10(0) is never asked) */
+    } lg[LG_MEMO];
+    size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
+    double *w_all;         /* the votes of the round by key */
+    double all_cc, all_a1; /* and their totals */
 } rrun;
 
-/* Adds the votes one chosen candidate casts (fx: its fixed part): its country and its
+/* Appends a vote to the round's (those vote_add would not count are left out). */
+static void ballot_add(rrun *r, int32_t key, double w)
+{
+    if (key < 0 || w <= 0)
+        return;
+    evm_grow((void **)&r->adds, &r->cap_adds, r->n_adds + 1, sizeof *r->adds);
+    r->adds[r->n_adds++] = (vadd){key, r->keys.k[key].admin1 != NULL, w, 0, 0, 0};
+}
+
+/* Appends the votes one chosen candidate casts (fx: its fixed part): its country and its
  * first-level region. */
-static void vote_for(votes *vs, const evm_candidate *c, const cfixed *fx, double w)
+static void vote_for(rrun *r, const evm_candidate *c, const cfixed *fx, double w)
 {
     if (c->level == EVM_GEO_REGION)
         return;
     if (c->level == EVM_GEO_POINT && !c->capital)
         w *= fx->vfac;
-    vote_add(vs, fx->kcc, w);
+    ballot_add(r, fx->kcc, w);
     if (c->level != EVM_GEO_COUNTRY)
-        vote_add(vs, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
+        ballot_add(r, fx->ka1, c->level == EVM_GEO_ADMIN1 ? w * 1.5 : w);
 }
 
 /* A base vote (merged with an earlier one for the same key). */
@@ -303,23 +397,6 @@ static void base_add(rrun *r, int32_t key, double w)
 
 /* Iterates over the mentions of the name whose first mention is g. */
 #define FOR_MEMBERS(r, g, k) for (int32_t k = (int32_t)(g); k >= 0; k = (r)->next[k])
-
-static bool memo_get(const rrun *r, uint32_t entry, int kind, double *value)
-{
-    for (size_t i = 0; i < r->n_memo; i++)
-        if (r->memo[i].entry == entry && r->memo[i].kind == kind) {
-            *value = r->memo[i].value;
-            return true;
-        }
-    return false;
-}
-
-static double memo_put(rrun *r, uint32_t entry, int kind, double value)
-{
-    evm_grow((void **)&r->memo, &r->cap_memo, r->n_memo + 1, sizeof *r->memo);
-    r->memo[r->n_memo++] = (memo){entry, kind, value};
-    return value;
-}
 
 static bool is_region_level(evm_geo_level lv)
 {
@@ -342,52 +419,169 @@ static bool plausible(const rrun *r, size_t o, size_t c)
     return r->cscore[r->coff[o] + c] >= r->st[o].best_score - 0.6;
 }
 
-/* Sum over the other names of the document of how close their nearest plausible
- * candidate lies to cd: 1 within 30 km, 0.6 within 100 km, 0.2 within 250 km; a country counts when
- * its point is within 300 km (a town by the border of a small country). */
-static double coherence(const rrun *r, size_t k, const evm_candidate *cd)
+/* How close the nearest plausible candidate of the name o (a leader) lies to cd: 1 within
+ * 30 km, 0.6 within 100 km, 0.2 within 250 km; a country counts (0.5) when its point is
+ * within 300 km (a town by the border of a small country). */
+static uint8_t km_term(double km, bool country)
 {
-    double near = 0;
-    for (size_t li = 0; li < r->n_leaders; li++) {
-        size_t o = (size_t)r->leader[li];
-        if (r->st[o].group == r->st[k].group)
+    if (country)
+        return km < 300 ? CT_COUNTRY : CT_0;
+    return km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
+}
+
+static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
+{
+    const double d = M_PI / 180.0;
+    const cpoint *pts = &r->points[r->coff[o]];
+    uint8_t best = CT_0;
+    for (size_t c = 0; c < r->n_points[o] && best < CT_1; c++) {
+        const cpoint *oc = &pts[c];
+        /* 2.75 degrees of latitude alone are over 305 km: too far to count */
+        if (fabs(oc->lat - cd->lat) > 2.75)
             continue;
-        const cpoint *pts = &r->points[r->coff[o]];
-        double best = 0;
-        for (size_t c = 0; c < r->n_points[o] && best < 1.0; c++) {
-            const cpoint *oc = &pts[c];
-            /* 2.75 degrees of latitude alone are over 305 km: too far to count */
-            if (fabs(oc->lat - cd->lat) > 2.75)
-                continue;
-            double km = quick_km(cd->lat, cd->lon, oc->lat, oc->lon);
-            double f;
-            if (oc->country)
-                f = km < 300 ? 0.5 : 0;
-            else
-                f = km < 30 ? 1.0 : km < 100 ? 0.6 : km < 250 ? 0.2 : 0;
-            if (f > best)
-                best = f;
-        }
-        near += best;
+        /* quick_km lies between the distances its cosine's bounds give (cos(mid) <= 1 and
+         * >= cos of the larger latitude >= 1 - t^2 / 2); when both fall in the same band
+         * (with a margin far above rounding), the cosine is not needed; nor is anything
+         * when even the lower bound cannot beat the best term so far */
+        double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
+        double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
+        double lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
+        uint8_t f = km_term(lo - 0.01, oc->country);
+        if (f <= best)
+            continue; /* not nearer than one already found */
+        if (f != km_term(6371.0 * sqrt(x * x + y * y) + 0.01, oc->country))
+            f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
+        if (f > best)
+            best = f;
     }
-    return near;
+    return best;
+}
+
+/* For a first-level region cd: does the name o (a leader) have a plausible candidate
+ * inside it (1), or is it a region of the same country (0.7: a list of states)? */
+static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
+{
+    const evm_spot_info *oi = r->doc->mentions[o].spot;
+    uint8_t best = CT_0;
+    for (size_t c = 0; c < oi->n_cands && best < CT_1; c++) {
+        const evm_candidate *oc = &oi->cands[c];
+        if (!plausible(r, o, c) || !cc_eq(oc->country, cd->country))
+            continue;
+        uint8_t f = CT_0;
+        if (oc->level == EVM_GEO_ADMIN1)
+            f = CT_SAME_COUNTRY;
+        else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
+            f = CT_1;
+        if (f > best)
+            best = f;
+    }
+    return best;
+}
+
+/* The term the name li adds to the coherence of e (lat: e's latitude). */
+static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li, double lat)
+{
+    if (e->region)
+        return region_term(r, (size_t)r->leader[li], e->cd);
+    /* no point of li within 2.75 degrees of latitude (with a margin for rounding) */
+    if (lat < r->lat_lo[li] - 2.76 || lat > r->lat_hi[li] + 2.76)
+        return CT_0;
+    return near_term(r, (size_t)r->leader[li], e->cd);
+}
+
+/* coherence when terms are to be computed. */
+static double coherence_update(rrun *r, crec *e)
+{
+    const double lat = e->cd->lat;
+    if (e->codes && e->done) {
+        bool differs = false;
+        if (r->n_changes - e->seen <= r->n_leaders) {
+            for (size_t i = e->seen; i < r->n_changes; i++) {
+                size_t li = (size_t)r->changes[i];
+                if ((int32_t)li == e->li)
+                    continue;
+                uint8_t t = coherence_term(r, e, li, lat);
+                differs |= t != e->codes[li];
+                e->codes[li] = t;
+            }
+        } else {
+            for (size_t li = 0; li < r->n_leaders; li++) {
+                if ((int32_t)li == e->li)
+                    continue;
+                uint8_t t = coherence_term(r, e, li, lat);
+                differs |= t != e->codes[li];
+                e->codes[li] = t;
+            }
+        }
+        e->seen = r->n_changes;
+        if (!differs)
+            return e->sum;
+        double near = 0;
+        for (size_t li = 0; li < r->n_leaders; li++)
+            if ((int32_t)li != e->li)
+                near += cterm[e->codes[li]];
+        return e->sum = near;
+    }
+    /* every term afresh (into scratch for a record past the budget, which stays undone) */
+    double near = 0;
+    uint8_t *codes = e->codes ? e->codes : r->codes + r->n_coded * r->n_leaders;
+    const crec ec = *e; /* read once: the byte stores into codes may alias it */
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        if ((int32_t)li == ec.li)
+            continue;
+        uint8_t t = coherence_term(r, &ec, li, lat);
+        codes[li] = t;
+        near += cterm[t];
+    }
+    e->done = e->codes != NULL;
+    e->seen = r->n_changes;
+    return e->sum = near;
+}
+
+/* The coherence of a record's entry: the sum over the other names of the document, in
+ * name order, of near_term (region_term for a first-level region). */
+static inline double coherence(rrun *r, crec *e)
+{
+    if (e->done && e->seen == r->n_changes)
+        return e->sum; /* nothing changed since */
+    return coherence_update(r, e);
 }
 
 /* Collects the plausible candidates of the leader o that coherence looks at (not regions
  * nor first-level regions), in candidate order; again whenever o's scores or choice
- * change. */
+ * change. When any candidate of o became plausible or ceased to be, o joins the changes. */
 static void collect_points(rrun *r, size_t o)
 {
     const evm_spot_info *oi = r->doc->mentions[o].spot;
     cpoint *pts = &r->points[r->coff[o]];
+    bool *pl = &r->plaus[r->coff[o]];
+    bool changed = false;
+    /* plausible(), with what it reads of o read once */
+    const double *sc = &r->cscore[r->coff[o]];
+    const bool none = r->st[o].best < 0;
+    const double floor = r->st[o].best_score - 0.6;
+    for (size_t c = 0; c < oi->n_cands; c++) {
+        bool p = none ? c == 0 : sc[c] >= floor;
+        changed |= p != pl[c];
+        pl[c] = p;
+    }
+    if (!changed)
+        return; /* the same points */
     uint32_t n = 0;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
     for (size_t c = 0; c < oi->n_cands; c++) {
         const evm_candidate *oc = &oi->cands[c];
-        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !plausible(r, o, c))
+        if (oc->level == EVM_GEO_REGION || oc->level == EVM_GEO_ADMIN1 || !pl[c])
             continue;
         pts[n++] = (cpoint){oc->lat, oc->lon, oc->level == EVM_GEO_COUNTRY};
+        lo = min_d(lo, oc->lat);
+        hi = max_d(hi, oc->lat);
     }
     r->n_points[o] = n;
+    r->lat_lo[r->lidx[o]] = lo;
+    r->lat_hi[r->lidx[o]] = hi;
+    evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
+    r->changes[r->n_changes++] = r->lidx[o];
 }
 
 static void collect_all_points(rrun *r)
@@ -396,33 +590,54 @@ static void collect_all_points(rrun *r)
         collect_points(r, (size_t)r->leader[li]);
 }
 
-/* For a first-level region: how many other names of the document have a plausible
- * candidate inside it (1), or are regions of the same country (0.7: a list of states). */
-static double region_coherence(const rrun *r, size_t k, const evm_candidate *cd)
+/* Numbers the candidate entries of each name that coherence scores (points, second- and
+ * first-level regions; total: the candidates of all mentions) and gives the first of them cached
+ * terms, within the budget. */
+static void make_records(rrun *r)
 {
     const evm_doc *doc = r->doc;
-    double sum = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
-        size_t o = (size_t)r->leader[li];
-        if (r->st[o].group == r->st[k].group)
-            continue;
-        const evm_spot_info *oi = doc->mentions[o].spot;
-        double best = 0;
-        for (size_t c = 0; c < oi->n_cands && best < 1.0; c++) {
-            const evm_candidate *oc = &oi->cands[c];
-            if (!plausible(r, o, c) || strcmp(oc->country, cd->country) != 0)
+        size_t first = r->n_recs;
+        int32_t g = r->leader[li];
+        FOR_MEMBERS(r, g, k)
+        {
+            const evm_spot_info *in = doc->mentions[k].spot;
+            if (r->same[k] & SAME_CANDS) {
+                memcpy(&r->rec_of[r->coff[k]], &r->rec_of[r->coff[g]],
+                       in->n_cands * sizeof *r->rec_of);
                 continue;
-            double f = 0;
-            if (oc->level == EVM_GEO_ADMIN1)
-                f = 0.7;
-            else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
-                f = 1.0;
-            if (f > best)
-                best = f;
+            }
+            for (size_t c = 0; c < in->n_cands; c++) {
+                const evm_candidate *cd = &in->cands[c];
+                int32_t *ro = &r->rec_of[r->coff[k] + c];
+                *ro = -1;
+                if (cd->level != EVM_GEO_POINT && cd->level != EVM_GEO_ADMIN2 &&
+                    cd->level != EVM_GEO_ADMIN1)
+                    continue;
+                /* (two candidates of one mention with the same entry would get two records
+                 * of equal coherence) */
+                size_t i = k == g ? r->n_recs : first;
+                while (i < r->n_recs && r->recs[i].cd->entry != cd->entry)
+                    i++;
+                if (i == r->n_recs)
+                    r->recs[r->n_recs++] =
+                        (crec){cd, (int32_t)li, cd->level == EVM_GEO_ADMIN1, false, 0, 0, NULL};
+                *ro = (int32_t)i;
+            }
         }
-        sum += best;
     }
-    return sum;
+    size_t coded = r->n_leaders ? CREC_BUDGET / r->n_leaders : 0;
+    if (coded > r->n_recs)
+        coded = r->n_recs;
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        r->lat_lo[li] = HUGE_VAL; /* no points yet */
+        r->lat_hi[li] = -HUGE_VAL;
+    }
+    /* (and one more row: the scratch of the records past the budget) */
+    r->codes = evm_xmalloc((coded + 1) * r->n_leaders + 1);
+    r->n_coded = coded;
+    for (size_t i = 0; i < coded; i++)
+        r->recs[i].codes = r->codes + i * r->n_leaders;
 }
 
 /* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
@@ -438,7 +653,7 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
             const evm_candidate *ac = &ai->cands[c];
             if (!plausible(r, a, c) && c >= 8)
                 continue;
-            if (strcmp(ac->country, cd->country) != 0)
+            if (!cc_eq(ac->country, cd->country))
                 continue;
             if (cd->level == EVM_GEO_COUNTRY ||
                 (cd->level == EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(ac), cd->name) == 0) ||
@@ -450,6 +665,19 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
+/* log10(x), remembered: candidates of the same size come again and again. */
+static double log10_memo(rrun *r, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    size_t i = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 58) & (LG_MEMO - 1);
+    if (r->lg[i].x != x) {
+        r->lg[i].x = x;
+        r->lg[i].y = log10(x);
+    }
+    return r->lg[i].y;
+}
+
 /* The parts of candidate c of mention k's score that do not depend on the context. */
 static void fix_candidate(rrun *r, size_t k, size_t c)
 {
@@ -458,14 +686,14 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10((double)cd->population + 1)
+                     ? log10_memo(r, (double)cd->population + 1)
                      : 0;
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= fmin(1.0, log10((double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10_memo(r, (double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -473,7 +701,7 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
         for (size_t o = 0; o < in->n_cands; o++) {
             const evm_candidate *pc = &in->cands[o];
             if (pc->level != EVM_GEO_POINT || pc->match > cd->match || !pc->feature ||
-                strncmp(pc->feature, "PPL", 3) != 0 || strcmp(pc->country, cd->country) != 0)
+                strncmp(pc->feature, "PPL", 3) != 0 || !cc_eq(pc->country, cd->country))
                 continue;
             /* a seat of government of the region's name, or any town that lies in the
              * district named after it (the Shire of Mansfield around Mansfield) */
@@ -497,6 +725,22 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     fx->ka1 = cd->level != EVM_GEO_COUNTRY ? vkey_id(&r->keys, cd->country, cand_admin1(cd)) : -1;
 }
 
+/* Do two mentions have the same candidates, as far as fix_candidate looks? */
+static bool same_candidates(const evm_spot_info *a, const evm_spot_info *b)
+{
+    if (!a || !b || a->n_cands != b->n_cands)
+        return false;
+    for (size_t c = 0; c < a->n_cands; c++) {
+        const evm_candidate *x = &a->cands[c], *y = &b->cands[c];
+        if (x->entry != y->entry || x->match != y->match || x->level != y->level ||
+            x->capital != y->capital || x->population != y->population ||
+            x->feature != y->feature || x->name != y->name || x->admin1 != y->admin1 ||
+            memcmp(x->country, y->country, sizeof x->country) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -509,26 +753,33 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         const evm_mention *qm = &doc->mentions[in->qualifier];
         q = &qm->spot->cands[r->st[in->qualifier].best];
     }
+    /* read once (coherence is a call the compiler cannot see through) */
+    const unsigned cues = in->cues;
+    const bool qual_country = in->qual_country[0] != '\0';
+    const double total_cc = ctx->total_cc, total_a1 = ctx->total_a1;
+    const cfixed *fixed = &r->fixed[r->coff[k]];
+    const int32_t *rec_of = &r->rec_of[r->coff[k]];
+    double *cscore = &r->cscore[r->coff[k]];
     for (size_t c = 0; c < in->n_cands; c++) {
         const evm_candidate *cd = &in->cands[c];
-        const cfixed *fx = &r->fixed[r->coff[k] + c];
+        const cfixed *fx = &fixed[c];
         double s = fx->prior;
         /* the document's countries and regions */
-        double cshare = vote_share(ctx, fx->kcc);
+        double cshare = vote_share(ctx, fx->kcc, total_cc);
         s += fx->cw * cshare;
         /* a first-level region of a country the document never mentions ("Gaza" province
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
-        if (cd->level == EVM_GEO_ADMIN1 && ctx->total_cc >= 1.0 && cshare == 0)
+        if (cd->level == EVM_GEO_ADMIN1 && total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
         if (fx->penalty != 0)
             s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, fx->ka1);
+            s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
         /* explicit qualifiers */
         if (q) {
-            if (q->level == EVM_GEO_COUNTRY && strcmp(q->country, cd->country) == 0)
+            if (q->level == EVM_GEO_COUNTRY && cc_eq(q->country, cd->country))
                 s += 4.0;
-            else if (q->level == EVM_GEO_ADMIN1 && strcmp(q->country, cd->country) == 0 &&
+            else if (q->level == EVM_GEO_ADMIN1 && cc_eq(q->country, cd->country) &&
                      strcasecmp(cand_admin1(q), cand_admin1(cd)) == 0)
                 s += 5.0;
             else if (q->level == EVM_GEO_ADMIN2 &&
@@ -537,58 +788,52 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             else
                 s -= 1.0;
         }
-        if (in->qual_country[0])
-            s += strcmp(in->qual_country, cd->country) == 0 ? 4.0 : -1.0;
+        if (qual_country)
+            s += cc_eq(in->qual_country, cd->country) ? 4.0 : -1.0;
         /* a place that speaks or acts stands for its government: the capital */
-        if ((in->cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+        if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
             s += 1.5;
         /* cue words */
-        if (in->cues & EVM_SPOT_CUE_CITY)
+        if (cues & EVM_SPOT_CUE_CITY)
             s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
-        if (in->cues & EVM_SPOT_CUE_REGION)
+        if (cues & EVM_SPOT_CUE_REGION)
             s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
-        if ((in->cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
+        if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
             s += 1.0;
-        if (in->cues & EVM_SPOT_CUE_PAIR)
+        if (cues & EVM_SPOT_CUE_PAIR)
             s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
-        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+        if (cues & EVM_SPOT_CUE_QUALIFIES)
             s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
-        double coh;
-        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2) {
-            if (!memo_get(r, cd->entry, 0, &coh))
-                coh = memo_put(r, cd->entry, 0, coherence(r, k, cd));
-            s += 1.4 * fmin(2.5, coh);
-        } else if (cd->level == EVM_GEO_ADMIN1) {
-            if (!memo_get(r, cd->entry, 1, &coh))
-                coh = memo_put(r, cd->entry, 1, region_coherence(r, k, cd));
-            s += 1.2 * fmin(2.5, coh);
-        }
+        int32_t rec = rec_of[c];
+        if (cd->level == EVM_GEO_POINT || cd->level == EVM_GEO_ADMIN2)
+            s += 1.4 * min_d(2.5, coherence(r, &r->recs[rec]));
+        else if (cd->level == EVM_GEO_ADMIN1)
+            s += 1.2 * min_d(2.5, coherence(r, &r->recs[rec]));
         /* the second half of "Atlanta, Georgia": the region that holds the first */
-        if (in->cues & EVM_SPOT_CUE_QUALIFIES)
+        if (cues & EVM_SPOT_CUE_QUALIFIES)
             s += holds_qualified(r, k, cd) ? 3.0 : 0;
-        r->cscore[r->coff[k] + c] = s;
+        cscore[c] = s;
     }
 }
 
-/* Context votes from the dateline, demonyms and the current choices of other mentions
- * (their confidence as weight). */
-static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude_group)
+/* The votes of a round: the dateline, demonyms and the current choices of the names
+ * (their confidence as weight), in that order, into r->adds; ctx gets all of them (a
+ * name's context is all of them but its own: context_without). */
+static void cast(rrun *r, votes *ctx, bool first_round)
 {
     evm_doc *doc = r->doc;
-    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
-    ctx->total_a1 = ctx->total_cc = 0;
+    r->n_adds = 0;
     for (size_t i = 0; i < r->n_base; i++)
-        vote_add(ctx, r->base[i].key, r->base[i].w);
+        ballot_add(r, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
      * story about a firm must not outvote the "S.C." written after the city */
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t k = (size_t)r->leader[li];
         const evm_spot_info *in = doc->mentions[k].spot;
-        if (r->st[k].group == exclude_group)
-            continue;
+        r->add_at[li] = r->n_adds;
         double rep = r->rep[k];
         if (first_round) {
             /* only the unambiguous speak in the first round */
@@ -598,14 +843,64 @@ static void build_context(rrun *r, votes *ctx, bool first_round, int32_t exclude
             bool clear = in->n_cands == 1 ||
                          (is_region_level(c0->level) && !is_region_level(in->cands[1].level));
             if (clear)
-                vote_for(ctx, c0, &r->fixed[r->coff[k]], rep);
+                vote_for(r, c0, &r->fixed[r->coff[k]], rep);
             continue;
         }
         if (r->st[k].best < 0)
             continue;
-        vote_for(ctx, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
+        vote_for(r, &in->cands[r->st[k].best], &r->fixed[r->coff[k] + (size_t)r->st[k].best],
                  (0.3 + 0.7 * r->st[k].conf) * rep);
     }
+    r->add_at[r->n_leaders] = r->n_adds;
+    memset(ctx->w, 0, r->keys.n * sizeof *ctx->w);
+    ctx->total_a1 = ctx->total_cc = 0;
+    for (size_t i = 0; i < r->n_adds; i++) {
+        vadd *v = &r->adds[i];
+        v->pre_w = ctx->w[v->key];
+        v->pre_cc = ctx->total_cc;
+        v->pre_a1 = ctx->total_a1;
+        vote_add(ctx, v->key, v->w);
+    }
+    memcpy(r->w_all, ctx->w, r->keys.n * sizeof *ctx->w);
+    r->all_cc = ctx->total_cc;
+    r->all_a1 = ctx->total_a1;
+}
+
+/* Makes ctx (all the round's votes) the context of the name li: every vote but its own,
+ * summed in the same order as all of them. context_restore undoes it. */
+static void context_without(rrun *r, votes *ctx, size_t li)
+{
+    size_t a = r->add_at[li], b = r->add_at[li + 1];
+    ctx->total_cc = r->all_cc;
+    ctx->total_a1 = r->all_a1;
+    if (a == b)
+        return;
+    /* a name casts at most two votes, for different keys */
+    int32_t k1 = r->adds[a].key, k2 = b - a > 1 ? r->adds[a + 1].key : -1;
+    double w1 = r->adds[a].pre_w, w2 = b - a > 1 ? r->adds[a + 1].pre_w : 0;
+    double cc = r->adds[a].pre_cc, a1 = r->adds[a].pre_a1;
+    for (size_t i = b; i < r->n_adds; i++) {
+        const vadd *v = &r->adds[i];
+        if (v->a1)
+            a1 += v->w;
+        else
+            cc += v->w;
+        if (v->key == k1)
+            w1 += v->w;
+        else if (v->key == k2)
+            w2 += v->w;
+    }
+    ctx->w[k1] = w1;
+    if (k2 >= 0)
+        ctx->w[k2] = w2;
+    ctx->total_cc = cc;
+    ctx->total_a1 = a1;
+}
+
+static void context_restore(rrun *r, votes *ctx, size_t li)
+{
+    for (size_t i = r->add_at[li]; i < r->add_at[li + 1]; i++)
+        ctx->w[r->adds[i].key] = r->w_all[r->adds[i].key];
 }
 
 /* Picks each mention's best candidate from cscore; confidence is its softmax share. */
@@ -615,6 +910,15 @@ static void choose(rrun *r)
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
         const double *s = &r->cscore[r->coff[k]];
+        /* a later mention of a name scored as its first takes the same choice */
+        size_t g = (size_t)r->st[k].group;
+        if (g != k && in->n_cands > 0 && doc->mentions[g].spot->n_cands == in->n_cands &&
+            memcmp(s, &r->cscore[r->coff[g]], in->n_cands * sizeof *s) == 0) {
+            r->st[k].best = r->st[g].best;
+            r->st[k].best_score = r->st[g].best_score;
+            r->st[k].conf = r->st[g].conf;
+            continue;
+        }
         int32_t best = -1;
         for (size_t c = 0; c < in->n_cands; c++)
             if (best < 0 || s[c] > s[best])
@@ -623,8 +927,10 @@ static void choose(rrun *r)
         if (best < 0)
             continue;
         double z = 0;
-        for (size_t c = 0; c < in->n_cands; c++)
-            z += exp(s[c] - s[best]);
+        for (size_t c = 0; c < in->n_cands; c++) {
+            double e = s[c] - s[best];
+            z += e == 0 ? 1.0 : exp(e); /* exp(0) is 1 exactly */
+        }
         r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
     }
@@ -638,12 +944,14 @@ static void one_sense(rrun *r)
     evm_doc *doc = r->doc;
     /* per name: the summed score of every entry its mentions offer */
     memo *sums = NULL;
-    size_t cap = 0;
+    size_t cap = 0, *first_at = NULL, cap_first = 0;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t g = (size_t)r->leader[li];
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
+        evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
+                 sizeof *first_at);
         FOR_MEMBERS(r, g, q)
         {
             const evm_spot_info *qi = doc->mentions[q].spot;
@@ -651,8 +959,13 @@ static void one_sense(rrun *r)
             for (size_t d = 0; d < qi->n_cands; d++) {
                 uint32_t e = qi->cands[d].entry;
                 size_t i = 0;
-                while (i < n_sums && sums[i].entry != e)
-                    i++;
+                if (r->same[q] & SAME_CANDS)
+                    i = first_at[d]; /* the first mention's candidates, in its order */
+                else
+                    while (i < n_sums && sums[i].entry != e)
+                        i++;
+                if ((size_t)q == g)
+                    first_at[d] = i;
                 if (i == n_sums) {
                     evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
@@ -680,47 +993,75 @@ static void one_sense(rrun *r)
         }
     }
     free(sums);
+    free(first_at);
 }
 
 /* A word base_context has looked up, and its demonym's country (NULL: none). */
 typedef struct dslot {
-    uint32_t start, n; /* the word in doc->text */
-    bool word;         /* the slot is used */
+    uint32_t start, n; /* the word in doc->text; n = 0: a free slot */
     const char *cc;
 } dslot;
+
+/* A hash of the word w[0..n), eight bytes at a time. */
+static size_t word_hash(const char *w, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, w + i, sizeof v);
+        h = (h ^ v) * 0xff51afd7ed558ccdull;
+    }
+    for (v = 0; i < n; i++)
+        v = v << 8 | (unsigned char)w[i];
+    h = (h ^ v) * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ h >> 29);
+}
 
 /* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    /* each distinct word is looked up once: a table of the words seen, by their text */
-    size_t words = 0;
-    for (size_t i = 0; i < doc->n_tokens; i++)
-        words += doc->tokens[i].kind == EVM_TOK_WORD && (doc->tokens[i].flags & EVM_TOKF_CAP);
-    size_t cap = 16;
-    while (cap < 2 * words)
-        cap *= 2;
-    dslot *seen = evm_xcalloc(cap, sizeof *seen);
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        const evm_token *t = &doc->tokens[i];
+    /* each distinct word is looked up once: a table of the words seen, by their text,
+     * doubled when half full */
+    size_t cap = 128, used = 0;
+    dslot *seen = evm_xmalloc(cap * sizeof *seen);
+    for (size_t j = 0; j < cap; j++)
+        seen[j].n = 0;
+    const evm_token *tokens = doc->tokens;
+    const size_t n_tokens = doc->n_tokens;
+    for (size_t i = 0; i < n_tokens; i++) {
+        const evm_token *t = &tokens[i];
         if (t->kind != EVM_TOK_WORD || !(t->flags & EVM_TOKF_CAP))
             continue;
         const char *w = doc->text + t->start;
         size_t n = t->end - t->start;
-        uint64_t h = 1469598103934665603ull;
-        for (size_t j = 0; j < n; j++)
-            h = (h ^ (unsigned char)w[j]) * 1099511628211ull;
-        size_t slot = (size_t)h & (cap - 1);
-        while (seen[slot].word &&
+        size_t slot = word_hash(w, n) & (cap - 1);
+        while (seen[slot].n &&
                (seen[slot].n != n || memcmp(doc->text + seen[slot].start, w, n) != 0))
             slot = (slot + 1) & (cap - 1);
-        if (!seen[slot].word) {
-            const char *cc = evm_gazetteer_demonym(r->gaz, w, n);
+        const char *cc = seen[slot].cc;
+        if (!seen[slot].n) {
+            cc = evm_gazetteer_demonym(r->gaz, w, n);
             if (!cc && n > 3 && w[n - 1] == 's')
                 cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
-            seen[slot] = (dslot){t->start, (uint32_t)n, true, cc};
+            seen[slot] = (dslot){t->start, (uint32_t)n, cc};
+            if (2 * ++used > cap) {
+                dslot *old = seen;
+                seen = evm_xmalloc(2 * cap * sizeof *seen);
+                for (size_t j = 0; j < 2 * cap; j++)
+                    seen[j].n = 0;
+                for (size_t j = 0; j < cap; j++) {
+                    if (!old[j].n)
+                        continue;
+                    size_t o = word_hash(doc->text + old[j].start, old[j].n) & (2 * cap - 1);
+                    while (seen[o].n)
+                        o = (o + 1) & (2 * cap - 1);
+                    seen[o] = old[j];
+                }
+                free(old);
+                cap *= 2;
+            }
         }
-        const char *cc = seen[slot].cc;
         if (cc && strlen(cc) == 2)
             base_add(r, vkey_id(&r->keys, cc, NULL), 0.5);
     }
@@ -741,8 +1082,8 @@ static void base_context(rrun *r)
 }
 
 /* A weak span (no cue, a small place, nothing in the document near it or in its
- * country) is more likely a word than a place. */
-static bool unsupported(rrun *r, size_t k, const votes *ctx)
+ * country) is more likely a word than a place: is mention k's span weak? */
+static bool weak_span(const rrun *r, size_t k)
 {
     const evm_mention *m = &r->doc->mentions[k];
     const evm_spot_info *in = m->spot;
@@ -750,15 +1091,51 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
-    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital ||
-        (c->feature && strcmp(c->feature, "LANDMARK") == 0))
+    if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital || is_landmark(c))
         return false;
-    if (m->tok_count > 1)
-        return false;
+    return m->tok_count <= 1;
+}
+
+/* A weak span whose place nothing in the document supports (ctx: the context of its
+ * name). */
+static bool unsupported(rrun *r, size_t k, const votes *ctx)
+{
     /* alone in its document it may well be the story's town; beside other places it
      * must share a country with them */
     return ctx->total_cc >= 1.0 &&
-           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc) < 0.05;
+           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc, ctx->total_cc) < 0.05;
+}
+
+/* Arrays carved out of one block: the same takes are made twice, first to size the
+ * block (base NULL), then to place them (zeroed when carve_zero says so). */
+typedef struct carve {
+    unsigned char *base;
+    size_t off;
+} carve;
+
+static void *carve_take(carve *cv, size_t count, size_t size)
+{
+    void *p = cv->base ? cv->base + cv->off : NULL;
+    cv->off += (count * size + 15) & ~(size_t)15;
+    return p;
+}
+
+static void *carve_zero(carve *cv, size_t count, size_t size)
+{
+    void *p = carve_take(cv, count, size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+/* Allocates the block after the sizing pass; true when the placing pass is to come. */
+static bool carve_next(carve *cv)
+{
+    if (cv->base)
+        return false;
+    cv->base = evm_xmalloc(cv->off + 1);
+    cv->off = 0;
+    return true;
 }
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -767,20 +1144,33 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         return evm_diag_set(diag, EVM_ERR_GAZ, "resolve: no gazetteer");
     size_t n = doc->n_mentions;
     rrun r = {.doc = doc, .gaz = gaz};
-    r.st = evm_xcalloc(n + 1, sizeof *r.st);
-    r.coff = evm_xcalloc(n + 1, sizeof *r.coff);
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
     size_t hcap = 16;
     while (hcap < 2 * n)
         hcap *= 2;
-    int32_t *slot = evm_xmalloc(hcap * sizeof *slot);
-    int32_t *last = evm_xmalloc((n + 1) * sizeof *last);
+    /* the arrays by mention, in one block */
+    int32_t *slot, *last, *remap;
+    bool *drop, *weak;
+    carve per_mention = {NULL, 0};
+    do {
+        r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
+        r.coff = carve_zero(&per_mention, n + 1, sizeof *r.coff);
+        slot = carve_take(&per_mention, hcap, sizeof *slot);
+        last = carve_take(&per_mention, n + 1, sizeof *last);
+        r.leader = carve_take(&per_mention, n + 1, sizeof *r.leader);
+        r.next = carve_take(&per_mention, n + 1, sizeof *r.next);
+        r.lidx = carve_take(&per_mention, n + 1, sizeof *r.lidx);
+        r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
+        r.rep = carve_zero(&per_mention, n + 1, sizeof *r.rep);
+        r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
+        drop = carve_zero(&per_mention, n + 1, sizeof *drop);
+        weak = carve_take(&per_mention, n + 1, sizeof *weak);
+        remap = carve_zero(&per_mention, n + 1, sizeof *remap);
+    } while (carve_next(&per_mention));
     for (size_t i = 0; i < hcap; i++)
         slot[i] = -1;
-    r.leader = evm_xmalloc((n + 1) * sizeof *r.leader);
-    r.next = evm_xmalloc((n + 1) * sizeof *r.next);
     for (size_t k = 0; k < n; k++) {
         r.coff[k] = total;
         const evm_spot_info *in = doc->mentions[k].spot;
@@ -798,6 +1188,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             i = (i + 1) & (hcap - 1);
         if (slot[i] < 0) {
             slot[i] = (int32_t)k;
+            r.lidx[k] = (int32_t)r.n_leaders;
             r.leader[r.n_leaders++] = (int32_t)k;
             last[k] = (int32_t)k;
         } else {
@@ -807,37 +1198,65 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             last[g] = (int32_t)k;
         }
     }
-    free(slot);
-    free(last);
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
-    r.cscore = evm_xcalloc(total + 1, sizeof *r.cscore);
-    r.fixed = evm_xmalloc((total + 1) * sizeof *r.fixed);
-    r.points = evm_xmalloc((total + 1) * sizeof *r.points);
-    r.n_points = evm_xcalloc(n + 1, sizeof *r.n_points);
-    r.rep = evm_xcalloc(n + 1, sizeof *r.rep);
+    /* the arrays by candidate and by name, in another */
+    carve per_cand = {NULL, 0};
+    do {
+        r.cscore = carve_zero(&per_cand, total + 1, sizeof *r.cscore);
+        r.fixed = carve_take(&per_cand, total + 1, sizeof *r.fixed);
+        r.points = carve_take(&per_cand, total + 1, sizeof *r.points);
+        r.rec_of = carve_take(&per_cand, total + 1, sizeof *r.rec_of);
+        r.recs = carve_take(&per_cand, total + 1, sizeof *r.recs);
+        r.plaus = carve_zero(&per_cand, total + 1, sizeof *r.plaus);
+        r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
+        r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
+        r.add_at = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
+    } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
-        for (size_t c = 0; in && c < in->n_cands; c++)
-            fix_candidate(&r, k, c);
+        size_t g = (size_t)r.st[k].group;
+        const evm_spot_info *gi = doc->mentions[g].spot;
+        if (g != k && same_candidates(gi, in)) {
+            memcpy(&r.fixed[r.coff[k]], &r.fixed[r.coff[g]], in->n_cands * sizeof *r.fixed);
+            r.same[k] = SAME_CANDS;
+            /* what else score_mention reads of a mention */
+            if (in->cues == gi->cues && !(in->cues & EVM_SPOT_CUE_QUALIFIES) && in->qualifier < 0 &&
+                gi->qualifier < 0 && strcmp(in->qual_country, gi->qual_country) == 0)
+                r.same[k] |= SAME_SCORE;
+        } else {
+            for (size_t c = 0; in && c < in->n_cands; c++)
+                fix_candidate(&r, k, c);
+        }
         if (r.st[k].members)
             r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
     }
     base_context(&r);
+    make_records(&r);
     collect_all_points(&r);
 
     /* every key is known now */
-    votes ctx = {.keys = &r.keys, .w = evm_xcalloc(r.keys.n + 1, sizeof *ctx.w)};
+    votes ctx = {.keys = &r.keys, .w = evm_xmalloc(2 * (r.keys.n + 1) * sizeof *ctx.w)};
+    r.w_all = ctx.w + r.keys.n + 1;
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
-         * mentions */
+         * mentions; the choices, hence the votes, change only between rounds */
+        cast(&r, &ctx, round == 0);
         for (size_t li = 0; li < r.n_leaders; li++) {
             int32_t g = r.leader[li];
-            build_context(&r, &ctx, round == 0, g);
-            r.n_memo = 0;
+            context_without(&r, &ctx, li);
             FOR_MEMBERS(&r, g, k)
-            score_mention(&r, (size_t)k, &ctx);
-            collect_points(&r, (size_t)g);
+            {
+                if (r.same[k] & SAME_SCORE)
+                    memcpy(&r.cscore[r.coff[k]], &r.cscore[r.coff[g]],
+                           doc->mentions[k].spot->n_cands * sizeof *r.cscore);
+                else
+                    score_mention(&r, (size_t)k, &ctx);
+            }
+            context_restore(&r, &ctx, li);
+            /* (before the first choice only first candidates are plausible: no change) */
+            if (round > 0)
+                collect_points(&r, (size_t)g);
         }
         choose(&r);
         collect_all_points(&r);
@@ -845,21 +1264,32 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     one_sense(&r);
 
     /* weak spans without support lose their place */
-    bool *drop = evm_xcalloc(n + 1, sizeof *drop);
     for (size_t k = 0; k < n; k++)
         drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
-    for (size_t li = 0; li < r.n_leaders; li++) {
+    bool any_weak = false;
+    for (size_t k = 0; k < n; k++) {
+        weak[k] = !drop[k] && weak_span(&r, k);
+        any_weak |= weak[k];
+    }
+    if (any_weak)
+        cast(&r, &ctx, false);
+    for (size_t li = 0; any_weak && li < r.n_leaders; li++) {
         int32_t g = r.leader[li];
-        build_context(&r, &ctx, false, g);
+        bool some = false;
+        FOR_MEMBERS(&r, g, k)
+        some |= weak[k];
+        if (!some)
+            continue;
+        context_without(&r, &ctx, li);
         FOR_MEMBERS(&r, g, k)
         {
-            if (!drop[k])
+            if (weak[k])
                 drop[k] = unsupported(&r, (size_t)k, &ctx);
         }
+        context_restore(&r, &ctx, li);
     }
     /* write the choices; drop what has no place */
     size_t out = 0;
-    int32_t *remap = evm_xcalloc(n + 1, sizeof *remap);
     for (size_t k = 0; k < n; k++) {
         evm_mention m = doc->mentions[k];
         remap[k] = -1;
@@ -873,7 +1303,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         m.match = c->match;
         double conf = r.st[k].conf;
         m.score = (float)(m.spot->recog * (0.4 + 0.6 * conf));
-        bool landmark = c->feature && strcmp(c->feature, "LANDMARK") == 0;
+        bool landmark = is_landmark(c);
         m.metonymy = (m.spot->cues & EVM_SPOT_CUE_METONYMY) ||
                      (landmark && !(m.spot->cues & EVM_SPOT_CUE_LOCATIVE));
         evm_place *pl = &doc->places[m.place];
@@ -891,21 +1321,14 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
-    free(drop);
-    free(remap);
     free(ctx.w);
+    free(r.adds);
     free(r.base);
     free(r.keys.k);
     free(r.keys.slot);
-    free(r.st);
-    free(r.coff);
-    free(r.cscore);
-    free(r.fixed);
-    free(r.points);
-    free(r.n_points);
-    free(r.rep);
-    free(r.leader);
-    free(r.next);
-    free(r.memo);
+    free(per_mention.base);
+    free(per_cand.base);
+    free(r.codes);
+    free(r.changes);
     return EVM_OK;
 }

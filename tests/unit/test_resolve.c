@@ -137,6 +137,33 @@ static void test_metonymy(void **state)
     evm_doc_free(doc);
 }
 
+/* Every mention of an ambiguous town named again and again goes where its neighbours
+ * are: the coherence of a name's candidates is shared by its mentions and kept across
+ * rounds, and later mentions scored like the first take its scores. */
+static void test_coherence_repeated_name(void **state)
+{
+    (void)state;
+    static const char *const texts[2] = {
+        "Police in Dublin said a truck overturned on Monday. Dublin officials closed the road "
+        "between Columbus and Worthington while crews worked. Franklin County deputies said "
+        "Dublin schools would open late. A Dublin resident said the detour through Hilliard "
+        "added an hour.",
+        "Ferries left Dublin late on Friday. Dublin port staff said trains to Cork and Galway "
+        "were full, and Dublin buses ran extra services. Dublin pubs stayed open."};
+    static const char *const country[2] = {"US", "IE"}, *const admin1[2] = {"Ohio", "Leinster"};
+    for (int t = 0; t < 2; t++) {
+        evm_doc *doc = geoparse(texts[t]);
+        const evm_place *first = place_of(doc, "Dublin", 0, NULL);
+        assert_non_null(first);
+        assert_string_equal(first->country, country[t]);
+        assert_string_equal(first->admin1, admin1[t]);
+        for (int i = 1; i < 4; i++)
+            assert_ptr_equal(place_of(doc, "Dublin", i, NULL), first);
+        assert_int_equal(first->mentions, 4);
+        evm_doc_free(doc);
+    }
+}
+
 /* The reference article, read at run time (never copied into the repository). */
 static void test_seed_article(void **state)
 {
@@ -230,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_document_country),
         cmocka_unit_test(test_demonym_city_of),
         cmocka_unit_test(test_metonymy),
+        cmocka_unit_test(test_coherence_repeated_name),
         cmocka_unit_test(test_seed_article),
         cmocka_unit_test(test_json),
     };
