@@ -269,9 +269,10 @@ static const char ascii_key_byte[256] = {
  * and quotes, a possessive 's or ’s). Their key is their lowercase form: writes it into out
  * (n + 1 bytes) and returns its length; 0 (out unspecified) sends the name through the
  * general path. */
-static size_t ascii_words_key(const char *s, size_t n, char *out)
+/* The end of s[0..n) once the key's trimming is done, for bytes that fold to themselves:
+ * trailing spaces, periods, commas, closing brackets and quotes, and a possessive 's or ’s. */
+static size_t ascii_trim(const char *s, size_t n)
 {
-    /* the same trimming as the general path's, on bytes that fold to themselves */
     size_t end = n;
     for (;;) {
         while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '.' || s[end - 1] == ',' ||
@@ -286,8 +287,13 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
             end -= 4;
             continue;
         }
-        break;
+        return end;
     }
+}
+
+static size_t ascii_words_key(const char *s, size_t n, char *out)
+{
+    size_t end = ascii_trim(s, n);
     size_t word = 0; /* start of the current word */
     for (size_t i = 0; i < end; i++) {
         char c = ascii_key_byte[(unsigned char)s[i]];
@@ -306,6 +312,8 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
     return end;
 }
 
+static size_t key_general(const char *s, size_t n, char *out, size_t cap);
+
 size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -319,7 +327,13 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
             return kn;
         out[0] = '\0';
     }
+    return key_general(s, n, out, cap);
+}
 
+/* evm_gazetteer_key past its fast path (s and n not empty, out[0] already '\0'). Kept out
+ * of line: its buffers make a large stack frame that the fast path does without. */
+static size_t key_general(const char *s, size_t n, char *out, size_t cap)
+{
     /* Fold: case, compatibility forms, marks removed (utf8proc through evm_utf8_fold);
      * ASCII and two-byte characters (Latin, Greek, Cyrillic, ...) through a table. */
     char stackbuf[EVM_GAZ_KEY_MAX * 2];
@@ -459,6 +473,88 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
         i = from;
     }
     return b.n;
+}
+
+uint64_t evm_gazetteer_key_hash(const char *key, size_t n)
+{
+    return evm_gaz_hash(key, n);
+}
+
+void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s)
+{
+    ks->s = s;
+    ks->scanned = 0;
+    ks->stop = SIZE_MAX;
+    ks->word = 0;
+    ks->h = 1469598103934665603ull;
+}
+
+/* ks's prefix through the general path: the whole key again. */
+static size_t keys_general(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash)
+{
+    size_t kn = evm_gazetteer_key(ks->s, n, ks->key, sizeof ks->key);
+    *key = ks->key;
+    *hash = kn ? evm_gaz_hash(ks->key, kn) : 0;
+    return kn;
+}
+
+/* The fast path of evm_gazetteer_key (ascii_words_key) over growing prefixes: low[] holds
+ * the lowercase bytes scanned so far, every space among them checked as that path checks
+ * it (no leading or double space, no rewritten word before it), and h the FNV state over
+ * them; scanning stops for good at the first byte the path refuses (stop). A prefix whose
+ * trimmed end lies within the scanned bytes has the key low[0..end) when its last word is
+ * none that the key rewrites; anything else goes through evm_gazetteer_key. */
+size_t evm_gazetteer_keys_next(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash)
+{
+    if (n == 0 || n + 1 >= EVM_GAZ_KEY_MAX)
+        return keys_general(ks, n, key, hash);
+    size_t end = ascii_trim(ks->s, n);
+    if (ks->scanned < end && ks->stop == SIZE_MAX) {
+        /* locals: stores into low[] could alias the fields */
+        const char *s = ks->s;
+        char *low = ks->low;
+        size_t i = ks->scanned, word = ks->word;
+        uint64_t h = ks->h;
+        for (; i < end; i++) {
+            char c = ascii_key_byte[(unsigned char)s[i]];
+            if (c == ' ') {
+                if (i == word || key_rewrites(low + word, i - word, false))
+                    break;
+                word = i + 1;
+            } else if (!c) {
+                break;
+            }
+            low[i] = c;
+            h = (h ^ (unsigned char)c) * 1099511628211ull;
+        }
+        if (i < end)
+            ks->stop = i;
+        ks->scanned = i;
+        ks->word = word;
+        ks->h = h;
+    }
+    if (end == 0 || end > ks->scanned)
+        return keys_general(ks, n, key, hash);
+    size_t word = ks->word;
+    uint64_t h = ks->h;
+    if (end < ks->scanned) { /* a shorter key than the bytes scanned ("Kyiv's") */
+        word = end;
+        while (word > 0 && ks->low[word - 1] != ' ')
+            word--;
+        h = evm_gaz_hash(ks->low, end);
+    }
+    if (key_rewrites(ks->low + word, end - word, word > 0))
+        return keys_general(ks, n, key, hash);
+    if (end == ks->scanned) {
+        ks->low[end] = '\0';
+        *key = ks->low;
+    } else {
+        memcpy(ks->key, ks->low, end);
+        ks->key[end] = '\0';
+        *key = ks->key;
+    }
+    *hash = h ? h : 1;
+    return end;
 }
 
 /* ---- variant keys ----------------------------------------------------------------------- */
@@ -969,11 +1065,16 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
 
 bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t *n_cands)
 {
+    return evm_gazetteer_probe_hashed(g, key, n, n ? evm_gaz_hash(key, n) : 0, n_cands);
+}
+
+bool evm_gazetteer_probe_hashed(const evm_gaz *g, const char *key, size_t n, uint64_t h,
+                                size_t *n_cands)
+{
     if (n_cands)
         *n_cands = 0;
     if (n == 0)
         return false;
-    uint64_t h = evm_gaz_hash(key, n);
     if (n_cands) {
         const evm_gaz_rec *r = dict_find_hashed(&g->names, key, n, h);
         *n_cands = r ? r->n_post : 0;

@@ -704,19 +704,23 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
 {
     const evm_doc *doc = r->doc;
     bool found = false;
-    char key[KEY_MAX];
+    evm_gaz_keys ks; /* the keys of tokens i..j for growing j, each from the one before */
+    if (i < stop)
+        evm_gazetteer_keys_start(&ks, doc->text + doc->tokens[i].start);
     for (size_t j = i; j < stop && j < i + MAX_NGRAM; j++) {
         if (j > i && !name_inner(r, j))
             break;
         if (j > i && has_flag(r, j - 1, EVM_TOKF_POSSESSIVE) && !is_cap(r, j))
             break;
         uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
-        size_t kn = gz_key(doc->text + a, b - a, key);
+        const char *key;
+        uint64_t h;
+        size_t kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
         if (!kn)
             continue;
         bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
         size_t nc = 0;
-        bool more = evm_gazetteer_probe_key(r->gaz, key, kn, ends_ok ? &nc : NULL);
+        bool more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
         if (ends_ok) {
             if (nc) {
                 found = true;
