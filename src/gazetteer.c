@@ -1023,21 +1023,23 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
         pool = POOL_MAX;
     const evm_gaz_post *p = rec_posts(r);
     uint32_t ord[POOL_MAX];
-    size_t m = 0;
-    /* a stable insertion sort of the postings' indices: they come nearly in this order */
-    for (uint32_t i = 0; i < r->n_post && m < pool; i++) {
+    size_t m = 0, seen = 0;
+    /* a stable insertion sort of the postings' indices (they come nearly in this order)
+     * that keeps only the best max: a posting that would land past them is skipped */
+    for (uint32_t i = 0; i < r->n_post && seen < pool; i++) {
         if (p[i].entry >= g->n_entries)
             continue;
+        seen++;
         const evm_gaz_entry *e = &g->entries[p[i].entry];
-        size_t j = m++;
+        if (m == max && prior_cmp(&g->entries[p[ord[m - 1]].entry], e) <= 0)
+            continue;
+        size_t j = m < max ? m++ : m - 1;
         while (j > 0 && prior_cmp(&g->entries[p[ord[j - 1]].entry], e) > 0) {
             ord[j] = ord[j - 1];
             j--;
         }
         ord[j] = i;
     }
-    if (m > max)
-        m = max;
     for (size_t k = 0; k < m; k++) {
         const evm_gaz_post *q = &p[ord[k]];
         fill(g, q->entry, (evm_match)q->match, q->flags, q->score / 65535.0f, &out[k]);

@@ -324,10 +324,9 @@ static bool hs_has(const hashset *hs, uint64_t h)
 /* The candidates of one key, kept for the document: a name met again costs one probe. */
 typedef struct candset {
     const char *key; /* NULL: an empty slot */
-    size_t keylen;
-    uint64_t hash;
     const evm_candidate *cands;
-    size_t n;
+    uint64_t hash;
+    uint32_t keylen, n;
 } candset;
 
 typedef struct run {
@@ -396,6 +395,8 @@ static void token_words(run *r)
 {
     const evm_doc *doc = r->doc;
     for (size_t i = 0; i < doc->n_tokens; i++) {
+        r->tmask[i] = 0;
+        r->thash[i] = 0;
         if (doc->tokens[i].kind != EVM_TOK_WORD)
             continue;
         const char *w = ttext(r, i);
@@ -458,8 +459,9 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
-/* n bytes (aligned for candidates) that live as long as the run and never move. */
-static void *run_alloc(run *r, size_t n)
+/* At least n bytes (aligned for candidates) at the free end of the run's memory, not
+ * taken yet: the next run_alloc returns the same address. */
+static void *run_room(run *r, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (n > r->room_left) {
@@ -468,7 +470,14 @@ static void *run_alloc(run *r, size_t n)
         r->blocks[r->n_blocks++] = r->room = evm_xmalloc(size);
         r->room_left = size;
     }
-    void *p = r->room;
+    return r->room;
+}
+
+/* n bytes (aligned for candidates) that live as long as the run and never move. */
+static void *run_alloc(run *r, size_t n)
+{
+    void *p = run_room(r, n);
+    n = (n + 15) & ~(size_t)15;
     r->room += n;
     r->room_left -= n;
     return p;
@@ -503,13 +512,16 @@ static size_t gz_cands(run *r, const char *key, size_t n)
             return c->n;
         }
     }
-    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->scratch, MAX_CANDS);
-    evm_candidate *cands = nc ? run_alloc(r, nc * sizeof *cands) : NULL;
+    /* ranked straight into the run's memory, which keeps only what was written */
+    evm_candidate *cands = run_room(r, MAX_CANDS * sizeof *cands);
+    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, cands, MAX_CANDS);
     if (nc)
-        memcpy(cands, r->scratch, nc * sizeof *cands);
+        run_alloc(r, nc * sizeof *cands);
+    else
+        cands = NULL;
     char *kc = run_alloc(r, n);
     memcpy(kc, key, n);
-    r->sets[k] = (candset){kc, n, h, cands, nc};
+    r->sets[k] = (candset){kc, cands, h, (uint32_t)n, (uint32_t)nc};
     r->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
     return nc;
@@ -967,9 +979,11 @@ static size_t span_word(const run *r, const span *sp, const char **w)
 }
 
 /* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
- * leaves the candidates worth keeping in kept[0..*n_kept). */
+ * points *keptp at the candidates worth keeping (*n_kept of them): r->cbuf itself when all
+ * are, else buf. */
 static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
-                     char qual_country[3], evm_candidate *kept, size_t *n_kept)
+                     char qual_country[3], evm_candidate *buf, const evm_candidate **keptp,
+                     size_t *n_kept)
 {
     evm_doc *doc = r->doc;
     size_t i = sp->i, j = sp->j;
@@ -1018,10 +1032,19 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
 
     /* keep the candidates worth keeping: alternate names of small places only with a cue
      * or in a multi-word name */
-    *n_kept = 0;
-    for (size_t k = 0; k < sp->n_cands; k++)
-        if (cued || !weak_alternate(&r->cbuf[k]))
-            kept[(*n_kept)++] = r->cbuf[k];
+    size_t all = 0;
+    while (all < sp->n_cands && (cued || !weak_alternate(&r->cbuf[all])))
+        all++;
+    const evm_candidate *kept = r->cbuf; /* stays valid: gz_cands' memory never moves */
+    *n_kept = all;
+    if (all < sp->n_cands) {
+        memcpy(buf, r->cbuf, all * sizeof *buf);
+        for (size_t k = all + 1; k < sp->n_cands; k++)
+            if (cued || !weak_alternate(&r->cbuf[k]))
+                buf[(*n_kept)++] = r->cbuf[k];
+        kept = buf;
+    }
+    *keptp = kept;
     if (!*n_kept)
         return DROP;
     bool imp = important(kept, *n_kept);
@@ -1479,8 +1502,11 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
-    r.tmask = evm_xcalloc(doc->n_tokens + 1, sizeof *r.tmask);
-    r.thash = evm_xcalloc(doc->n_tokens + 1, sizeof *r.thash);
+    /* token_words fills both for every token */
+    r.tmask = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.tmask);
+    r.thash = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.thash);
+    r.tmask[doc->n_tokens] = 0;
+    r.thash[doc->n_tokens] = 0;
     token_words(&r);
     find_headlines(&r);
     find_persons(&r);
@@ -1524,9 +1550,10 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             uint32_t cues = 0;
             float recog = 0;
             char qc[3] = "";
-            evm_candidate kept[MAX_CANDS];
+            evm_candidate kept_buf[MAX_CANDS];
+            const evm_candidate *kept = kept_buf;
             size_t n_kept = 0;
-            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept, &n_kept);
+            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept_buf, &kept, &n_kept);
             /* a sentence's final period glued to the name ("by Thursday.") is not part of it */
             const char *lw = ttext(&r, sp.j);
             size_t ln = tlen(&r, sp.j);
