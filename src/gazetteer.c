@@ -249,6 +249,13 @@ static inline bool key_rewrites(const char *w, size_t n, bool last)
     }
 }
 
+/* Is the lowercase w[0..n) the word "the" alone? Its key is itself: "the" goes only when
+ * something else remains. */
+static inline bool only_the(const char *w, size_t n)
+{
+    return n == 3 && memcmp(w, "the", 3) == 0;
+}
+
 /* What ascii_words_key makes of each byte: letters lowercased, digits and spaces kept,
  * 0 for anything else. */
 static const char ascii_key_byte[256] = {
@@ -306,7 +313,7 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
         }
         out[i] = c;
     }
-    if (word >= end || key_rewrites(out + word, end - word, word > 0))
+    if (word >= end || (key_rewrites(out + word, end - word, word > 0) && !only_the(out, end)))
         return 0;
     out[end] = '\0';
     return end;
@@ -543,8 +550,18 @@ size_t evm_gazetteer_keys_next(evm_gaz_keys *ks, size_t n, const char **key, uin
             word--;
         h = evm_gaz_hash(ks->low, end);
     }
-    if (key_rewrites(ks->low + word, end - word, word > 0))
-        return keys_general(ks, n, key, hash);
+    if (key_rewrites(ks->low + word, end - word, word > 0) && !only_the(ks->low, end)) {
+        /* A final "the" after other words goes ("In the" -> "in"); no word before it is
+         * one the key rewrites (the scan checked them), so what remains is the key. */
+        if (word == 0 || !only_the(ks->low + word, end - word))
+            return keys_general(ks, n, key, hash);
+        end = word - 1;
+        memcpy(ks->key, ks->low, end);
+        ks->key[end] = '\0';
+        *key = ks->key;
+        *hash = evm_gaz_hash(ks->key, end);
+        return end;
+    }
     if (end == ks->scanned) {
         ks->low[end] = '\0';
         *key = ks->low;

@@ -500,6 +500,14 @@ static void test_prefix_keys(void **state)
         "A B C D E",
         "Ft. Worth",
         "new york's times",
+        "The",
+        "THE.",
+        "In the",
+        "co the",
+        "Loudon co the",
+        "the the",
+        "St the",
+        "The Hague's",
     };
     for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
         size_t n = strlen(texts[t]);
