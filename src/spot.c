@@ -339,6 +339,7 @@ typedef struct run {
     uint64_t *thash;           /* per word token: hash_lower of the whole token */
     hashset lower;             /* words seen in lowercase in this document */
     hashset surnames;          /* last words of person names seen in this document */
+    hashset dem_yes, dem_no;   /* words known to be demonyms or not (see demonym_word) */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
     candset *sets;             /* open addressing: every key gz_cands looked up */
@@ -542,12 +543,27 @@ static bool important(const evm_candidate *c, size_t n)
     return false;
 }
 
-static bool is_demonym(const run *r, const char *s, size_t n)
+/* Is s[0..n) a demonym as written (evm_gazetteer_demonym finds it)? The answers are kept
+ * for the document by the hash of the bytes: the same words come back. */
+static bool demonym_word(run *r, const char *s, size_t n)
 {
-    if (evm_gazetteer_demonym(r->gaz, s, n))
+    uint64_t h = word_hash(s, n);
+    h = h ? h : 1;
+    if (hs_has(&r->dem_yes, h))
+        return true;
+    if (hs_has(&r->dem_no, h))
+        return false;
+    bool yes = evm_gazetteer_demonym(r->gaz, s, n) != NULL;
+    hs_add(yes ? &r->dem_yes : &r->dem_no, h);
+    return yes;
+}
+
+static bool is_demonym(run *r, const char *s, size_t n)
+{
+    if (demonym_word(r, s, n))
         return true;
     /* plural: "Ukrainians", "Russians" */
-    return n > 3 && s[n - 1] == 's' && evm_gazetteer_demonym(r->gaz, s, n - 1);
+    return n > 3 && s[n - 1] == 's' && demonym_word(r, s, n - 1);
 }
 
 /* ---- person names --------------------------------------------------------------------- */
@@ -575,12 +591,18 @@ static size_t longest_key_tokens(run *r, size_t i, size_t stop);
 static void find_persons(run *r)
 {
     evm_doc *doc = r->doc;
+    /* both tables have their bits in the word masks (else no token is skipped) */
+    const wordtab *ti = r->t.titles, *fi = r->t.first;
+    bool skip = (!ti || ti->bit) && (!fi || fi->bit);
+    uint32_t starts = (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         if (r->headline[s])
             continue;
         for (size_t i = a; i < b; i++) {
+            if (skip && !(r->tmask[i] & starts))
+                continue; /* neither a title nor a first name: nothing starts here */
             if (!is_word(r, i))
                 continue;
             if (in_tab(r, r->t.titles, i) && !has_flag(r, i, EVM_TOKF_POSSESSIVE)) {
@@ -1079,7 +1101,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (single) {
         /* demonyms are context, not toponyms ("Ukrainian", "Russians"); a country's own
          * name that reads as a plural demonym ("Laos", from "Lao") stays a place */
-        if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
+        if (is_demonym(r, w, wn) && !(area_exact && !demonym_word(r, w, wn)))
             return DROP;
         /* words that are never a place alone: "She", "But", "West", "August", "D" */
         if (mask_has(wm, r->t.function, w, wn) || mask_has(wm, r->t.direction, w, wn) ||
@@ -1598,5 +1620,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.thash);
     free(r.lower.slot);
     free(r.surnames.slot);
+    free(r.dem_yes.slot);
+    free(r.dem_no.slot);
     return EVM_OK;
 }
