@@ -1103,9 +1103,12 @@ bool evm_gazetteer_probe_hashed(const evm_gaz *g, const char *key, size_t n, uin
 
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n)
 {
-    char key[EVM_GAZ_KEY_MAX];
-    size_t kn = evm_gazetteer_key(word, n, key, sizeof key);
-    const evm_gaz_rec *r = dict_find(&g->demonyms, key, kn);
+    evm_gaz_keys ks; /* the key and its hash in one pass */
+    evm_gazetteer_keys_start(&ks, word);
+    const char *key;
+    uint64_t h;
+    size_t kn = evm_gazetteer_keys_next(&ks, n, &key, &h);
+    const evm_gaz_rec *r = kn ? dict_find_hashed(&g->demonyms, key, kn, h) : NULL;
     if (!r || r->n_post == 0)
         return NULL;
     uint32_t off = rec_posts(r)[0].entry;

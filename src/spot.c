@@ -390,8 +390,8 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
-/* Fills r->tmask and r->thash for every word token: one pass over its bytes, one lookup
- * in the word tables. */
+/* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
+ * in the word tables) and r->lower with the words written in lowercase. */
 static void token_words(run *r)
 {
     const evm_doc *doc = r->doc;
@@ -404,15 +404,18 @@ static void token_words(run *r)
         size_t n = tlen(r, i);
         if (n == 0) {
             r->thash[i] = FNV_OFFSET;
-            continue;
+        } else {
+            uint64_t h = FNV_OFFSET;
+            for (size_t k = 0; k + 1 < n; k++)
+                h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
+            uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
+            bool dot = n > 1 && w[n - 1] == '.';
+            r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
+            r->thash[i] = full ? full : 1;
         }
-        uint64_t h = FNV_OFFSET;
-        for (size_t k = 0; k + 1 < n; k++)
-            h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
-        uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
-        bool dot = n > 1 && w[n - 1] == '.';
-        r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
-        r->thash[i] = full ? full : 1;
+        /* the document's lowercase vocabulary (see judge) */
+        if (!(doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
+            hs_add(&r->lower, r->thash[i]);
     }
 }
 
@@ -534,7 +537,8 @@ static bool important(const evm_candidate *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
-            c[k].level == EVM_GEO_REGION || (c[k].feature && strcmp(c[k].feature, "LANDMARK") == 0))
+            c[k].level == EVM_GEO_REGION ||
+            (c[k].feature && c[k].feature[0] == 'L' && strcmp(c[k].feature, "LANDMARK") == 0))
             return true;
         /* a town's alternate names are too many and too odd ("Hamas" for Hamm) */
         if (c[k].match == EVM_MATCH_EXACT && (c[k].capital || c[k].population >= 100000))
@@ -674,11 +678,6 @@ static void find_headlines(run *r)
         /* all caps, or title case over enough words to tell */
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
                          (words >= 4 && caps == words && words - upper >= 4);
-    }
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        const evm_token *t = &doc->tokens[i];
-        if (t->kind == EVM_TOK_WORD && !(t->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-            hs_add(&r->lower, r->thash[i]);
     }
 }
 
