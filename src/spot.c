@@ -1011,7 +1011,10 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool single = i == j;
     const char *w;
     size_t wn = span_word(r, sp, &w);
-    uint32_t wm = word_mask(w, wn);
+    /* what the word tables and the vocabulary sets say of a single token's word (its final
+     * period dropped): token_words knew it already unless a period was dropped */
+    uint32_t wm = single ? r->tmask[i] : 0;
+    uint64_t wh = !single ? 0 : wn == tlen(r, i) ? r->thash[i] : hash_lower(w, wn);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
     bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
@@ -1087,13 +1090,13 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     for (size_t k = i; k <= j; k++)
         if (r->person[k])
             return DROP;
-    if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
+    if (single && !upper && hs_has(&r->surnames, wh) && !(imp && cued))
         return DROP;
     if (single && local_only && !imp && !cued &&
         (person_context(r, i, j) ||
          (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.speech, j + 1) &&
           !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
-        hs_add(&r->surnames, hash_lower(w, wn));
+        hs_add(&r->surnames, wh);
         return DROP;
     }
 
@@ -1201,15 +1204,14 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                                        i;
             if (!prev_is_place) {
                 if (single)
-                    hs_add(&r->surnames, hash_lower(w, wn));
+                    hs_add(&r->surnames, wh);
                 return DROP;
             }
         }
     }
 
     /* common words that are also place names need a cue, or importance mid-sentence */
-    bool common = single && !upper &&
-                  (mask_has(wm, r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
+    bool common = single && !upper && (mask_has(wm, r->t.common, w, wn) || hs_has(&r->lower, wh));
     bool first_name = single && mask_has(wm, r->t.first, w, wn);
     /* "the Concord Police": a place's institution or feature after it is a cue too */
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
