@@ -487,13 +487,12 @@ static void *run_alloc(run *r, size_t n)
     return p;
 }
 
-/* Candidates of an exact key into r->cbuf, best prior first (population breaking ties),
- * taken from its best MAX_RAW postings; returns how many. Each key's candidates are kept
- * for the document (the judgement asks for a key again after probing others, and names
- * recur), so r->cbuf points into memory that does not move until the run ends. */
-static size_t gz_cands(run *r, const char *key, size_t n)
+/* Candidates of an exact key (h: evm_gazetteer_key_hash of it) into r->cbuf, best prior first
+ * (population breaking ties), taken from its best MAX_RAW postings; returns how many. Each key's
+ * candidates are kept for the document (the judgement asks for a key again after probing others,
+ * and names recur), so r->cbuf points into memory that does not move until the run ends. */
+static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
 {
-    uint64_t h = word_hash(key, n);
     if ((r->sets_n + 1) * 2 > r->sets_cap) {
         size_t ncap = r->sets_cap ? r->sets_cap * 2 : 64;
         candset *ns = evm_xcalloc(ncap, sizeof *ns);
@@ -529,6 +528,12 @@ static size_t gz_cands(run *r, const char *key, size_t n)
     r->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
     return nc;
+}
+
+/* gz_cands_hashed for a key whose hash is not known yet. */
+static size_t gz_cands(run *r, const char *key, size_t n)
+{
+    return gz_cands_hashed(r, key, n, evm_gazetteer_key_hash(key, n));
 }
 
 /* True when the candidates hold a country, a first-level region, a well-known region, a
@@ -727,6 +732,7 @@ typedef struct span {
     uint32_t start, end; /* bytes */
     char key[KEY_MAX];
     size_t keylen;
+    uint64_t hash; /* evm_gazetteer_key_hash of the key (longest_match_ex's spans) */
     size_t n_cands;
 } span;
 
@@ -764,6 +770,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
                 memcpy(sp->key, key, kn);
                 sp->key[kn] = '\0';
                 sp->keylen = kn;
+                sp->hash = h;
                 sp->n_cands = nc;
             }
         }
@@ -771,7 +778,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
             break;
     }
     if (found && cands) /* refill cbuf for the winner (later probes overwrote it) */
-        sp->n_cands = gz_cands(r, sp->key, sp->keylen);
+        sp->n_cands = gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
     return found;
 }
 
@@ -1049,7 +1056,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         for (size_t k = 0; k < nc; k++)
             if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
                 region_next = true;
-        gz_cands(r, sp->key, sp->keylen);
+        gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
         if (region_next)
             cued = true;
     }
@@ -1185,7 +1192,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                 for (size_t k = 0; place_next && k < nx.n_cands; k++)
                     if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
                         region_next = true;
-                gz_cands(r, sp->key, sp->keylen);
+                gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
                 if (!region_next && !imp)
                     return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
             }
