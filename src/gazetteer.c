@@ -515,7 +515,9 @@ size_t evm_gazetteer_keys_next(evm_gaz_keys *ks, size_t n, const char **key, uin
 {
     if (n == 0 || n + 1 >= EVM_GAZ_KEY_MAX)
         return keys_general(ks, n, key, hash);
-    size_t end = ascii_trim(ks->s, n);
+    /* most names end in a letter or digit that no trimming rule takes */
+    char last = ascii_key_byte[(unsigned char)ks->s[n - 1]];
+    size_t end = last && last != ' ' && last != 's' ? n : ascii_trim(ks->s, n);
     if (ks->scanned < end && ks->stop == SIZE_MAX) {
         /* locals: stores into low[] could alias the fields */
         const char *s = ks->s;

@@ -163,7 +163,7 @@ static unsigned char ascii_lower(unsigned char c)
 }
 
 /* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
-static uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
+static inline uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
