@@ -657,7 +657,9 @@ size_t evm_gazetteer_variant_key(const char *key, size_t n, char *out, size_t ca
         const char *rep = NULL;
         size_t used = 1;
         size_t sn = 1;
-        for (size_t r = 0; r < sizeof variant_rules / sizeof variant_rules[0]; r++) {
+        /* only these letters start a rule: others are copied without trying them */
+        bool ruled = lat[i] != '\0' && strchr("sctzkpyjigwqx", lat[i]) != NULL;
+        for (size_t r = 0; ruled && r < sizeof variant_rules / sizeof variant_rules[0]; r++) {
             size_t fl = variant_rules[r].fl;
             if (variant_rules[r].from[0] == lat[i] && fl <= ln - i &&
                 memcmp(lat + i, variant_rules[r].from, fl) == 0) {
