@@ -1044,6 +1044,7 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
         pool = POOL_MAX;
     const evm_gaz_post *p = rec_posts(r);
     uint32_t ord[POOL_MAX];
+    const evm_gaz_entry *ent[POOL_MAX]; /* ent[k]: the entry of posting ord[k] */
     size_t m = 0, seen = 0;
     /* a stable insertion sort of the postings' indices (they come nearly in this order)
      * that keeps only the best max: a posting that would land past them is skipped */
@@ -1052,14 +1053,16 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
             continue;
         seen++;
         const evm_gaz_entry *e = &g->entries[p[i].entry];
-        if (m == max && prior_cmp(&g->entries[p[ord[m - 1]].entry], e) <= 0)
+        if (m == max && prior_cmp(ent[m - 1], e) <= 0)
             continue;
         size_t j = m < max ? m++ : m - 1;
-        while (j > 0 && prior_cmp(&g->entries[p[ord[j - 1]].entry], e) > 0) {
+        while (j > 0 && prior_cmp(ent[j - 1], e) > 0) {
             ord[j] = ord[j - 1];
+            ent[j] = ent[j - 1];
             j--;
         }
         ord[j] = i;
+        ent[j] = e;
     }
     for (size_t k = 0; k < m; k++) {
         const evm_gaz_post *q = &p[ord[k]];
