@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,11 @@ struct evm_gaz {
     uint32_t prefix_mask;
     const evm_gaz_fuzzy *fuzzy;
     uint32_t n_fuzzy;
+    uint64_t serial; /* evm_gazetteer_serial */
 };
+
+/* The serial of the last index opened by this process. */
+static atomic_uint_fast64_t last_serial;
 
 /* Match weights relative to the posting's own weight. */
 #define VARIANT_WEIGHT 0.85f
@@ -835,6 +840,7 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         return gaz_fail(diag, path, "corrupt: section table out of bounds");
     }
     g->path = evm_xstrdup(path);
+    g->serial = atomic_fetch_add(&last_serial, 1) + 1;
     *out = g;
     return EVM_OK;
 }
@@ -859,6 +865,11 @@ evm_err evm_gazetteer_verify(const evm_gaz *g, evm_diag *diag)
 size_t evm_gazetteer_size(const evm_gaz *g)
 {
     return g->n_entries;
+}
+
+uint64_t evm_gazetteer_serial(const evm_gaz *g)
+{
+    return g->serial;
 }
 
 /* ---- finding the index ------------------------------------------------------------------ */

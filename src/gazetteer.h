@@ -172,6 +172,10 @@ bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out);
 /* Number of entries in the index. */
 size_t evm_gazetteer_size(const evm_gaz *g);
 
+/* A number no other index opened by this process has (1, 2, ...): what a cache of lookups
+ * keeps beside the evm_gaz pointer, which a later open may reuse. */
+uint64_t evm_gazetteer_serial(const evm_gaz *g);
+
 /* Fills a doc.h place from a candidate. Strings point into the gazetteer mapping (doc.c's
  * evm_doc_place_intern copies them into the document arena); counters are zeroed. */
 void evm_gazetteer_to_place(const evm_candidate *c, evm_place *out);

@@ -329,6 +329,74 @@ typedef struct candset {
     uint32_t keylen, n;
 } candset;
 
+/* The candidates of the keys gz_cands looked up, kept by each thread from one document to
+ * the next for one gazetteer: they are a function of the key and the index alone, and the
+ * same names come back across a news stream ("U.S.", a state, the capital). The memory of
+ * keys and candidates never moves while it is kept; it is dropped, between documents, when
+ * the gazetteer changes or it passes KC_MAX_BLOCKS blocks, and freed when the thread ends. */
+typedef struct keycache {
+    const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
+    uint64_t serial;    /* ... and its evm_gazetteer_serial */
+    candset *sets;      /* open addressing */
+    size_t sets_cap, sets_n;
+    char **blocks; /* memory of the sets' keys and candidates */
+    size_t n_blocks, blocks_cap;
+    char *room; /* the free end of the last block */
+    size_t room_left;
+} keycache;
+
+#define KC_BLOCK 16384
+#define KC_MAX_BLOCKS 512 /* 8 MB */
+
+static pthread_key_t kc_key;
+static bool kc_key_ok;
+static pthread_once_t kc_once = PTHREAD_ONCE_INIT;
+
+static void kc_clear(keycache *kc)
+{
+    free(kc->sets);
+    for (size_t k = 0; k < kc->n_blocks; k++)
+        free(kc->blocks[k]);
+    free(kc->blocks);
+    *kc = (keycache){0};
+}
+
+static void kc_free(void *p)
+{
+    if (p)
+        kc_clear(p);
+    free(p);
+}
+
+static void kc_init(void)
+{
+    kc_key_ok = pthread_key_create(&kc_key, kc_free) == 0;
+}
+
+/* This thread's cache, emptied first when it holds another gazetteer's candidates or too
+ * much; NULL when the thread can have none (no thread key left): the run keeps its own. */
+static keycache *kc_get(const evm_gaz *gaz)
+{
+    pthread_once(&kc_once, kc_init);
+    if (!kc_key_ok)
+        return NULL;
+    keycache *kc = pthread_getspecific(kc_key);
+    if (!kc) {
+        kc = evm_xcalloc(1, sizeof *kc);
+        if (pthread_setspecific(kc_key, kc) != 0) {
+            free(kc);
+            return NULL;
+        }
+    }
+    uint64_t serial = evm_gazetteer_serial(gaz);
+    if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS) {
+        kc_clear(kc);
+        kc->gaz = gaz;
+        kc->serial = serial;
+    }
+    return kc;
+}
+
 typedef struct run {
     evm_doc *doc;
     const evm_gaz *gaz;
@@ -342,12 +410,7 @@ typedef struct run {
     hashset dem_yes, dem_no;   /* words known to be demonyms or not (see demonym_word) */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
-    candset *sets;             /* open addressing: every key gz_cands looked up */
-    size_t sets_cap, sets_n;
-    char **blocks; /* memory of the sets' keys and candidates, freed with the run */
-    size_t n_blocks, blocks_cap;
-    char *room; /* the free end of the last block */
-    size_t room_left;
+    struct keycache *kc;       /* every key gz_cands looked up on this thread */
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -463,69 +526,71 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
-/* At least n bytes (aligned for candidates) at the free end of the run's memory, not
- * taken yet: the next run_alloc returns the same address. */
-static void *run_room(run *r, size_t n)
+/* At least n bytes (aligned for candidates) at the free end of the cache's memory, not
+ * taken yet: the next kc_alloc returns the same address. */
+static void *kc_room(keycache *kc, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (n > r->room_left) {
-        size_t size = n > 16384 ? n : 16384;
-        evm_grow((void **)&r->blocks, &r->blocks_cap, r->n_blocks + 1, sizeof *r->blocks);
-        r->blocks[r->n_blocks++] = r->room = evm_xmalloc(size);
-        r->room_left = size;
+    if (n > kc->room_left) {
+        size_t size = n > KC_BLOCK ? n : KC_BLOCK;
+        evm_grow((void **)&kc->blocks, &kc->blocks_cap, kc->n_blocks + 1, sizeof *kc->blocks);
+        kc->blocks[kc->n_blocks++] = kc->room = evm_xmalloc(size);
+        kc->room_left = size;
     }
-    return r->room;
+    return kc->room;
 }
 
-/* n bytes (aligned for candidates) that live as long as the run and never move. */
-static void *run_alloc(run *r, size_t n)
+/* n bytes (aligned for candidates) that never move while the cache keeps them. */
+static void *kc_alloc(keycache *kc, size_t n)
 {
-    void *p = run_room(r, n);
+    void *p = kc_room(kc, n);
     n = (n + 15) & ~(size_t)15;
-    r->room += n;
-    r->room_left -= n;
+    kc->room += n;
+    kc->room_left -= n;
     return p;
 }
 
 /* Candidates of an exact key (h: evm_gazetteer_key_hash of it) into r->cbuf, best prior first
  * (population breaking ties), taken from its best MAX_RAW postings; returns how many. Each key's
- * candidates are kept for the document (the judgement asks for a key again after probing others,
- * and names recur), so r->cbuf points into memory that does not move until the run ends. */
+ * candidates are kept in the thread's cache (the judgement asks for a key again after probing
+ * others, and names recur), so r->cbuf points into memory that does not move until the run
+ * ends. */
 static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
 {
-    if ((r->sets_n + 1) * 2 > r->sets_cap) {
-        size_t ncap = r->sets_cap ? r->sets_cap * 2 : 64;
+    keycache *kc = r->kc;
+    if ((kc->sets_n + 1) * 2 > kc->sets_cap) {
+        size_t ncap = kc->sets_cap ? kc->sets_cap * 2 : 64;
         candset *ns = evm_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < r->sets_cap; i++)
-            if (r->sets[i].key) {
-                size_t k = r->sets[i].hash & (ncap - 1);
+        for (size_t i = 0; i < kc->sets_cap; i++)
+            if (kc->sets[i].key) {
+                size_t k = kc->sets[i].hash & (ncap - 1);
                 while (ns[k].key)
                     k = (k + 1) & (ncap - 1);
-                ns[k] = r->sets[i];
+                ns[k] = kc->sets[i];
             }
-        free(r->sets);
-        r->sets = ns;
-        r->sets_cap = ncap;
+        free(kc->sets);
+        kc->sets = ns;
+        kc->sets_cap = ncap;
     }
-    size_t k = h & (r->sets_cap - 1);
-    for (; r->sets[k].key; k = (k + 1) & (r->sets_cap - 1)) {
-        const candset *c = &r->sets[k];
+    size_t k = h & (kc->sets_cap - 1);
+    for (; kc->sets[k].key; k = (k + 1) & (kc->sets_cap - 1)) {
+        const candset *c = &kc->sets[k];
         if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
             r->cbuf = c->cands ? c->cands : r->scratch;
             return c->n;
         }
     }
     /* ranked straight into the run's memory, which keeps only what was written */
-    evm_candidate *cands = run_room(r, MAX_CANDS * sizeof *cands);
+    evm_candidate *cands = kc_room(kc, MAX_CANDS * sizeof *cands);
     size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, cands, MAX_CANDS);
     if (nc)
-        run_alloc(r, nc * sizeof *cands);
+        kc_alloc(kc, nc * sizeof *cands);
     else
         cands = NULL;
-    char *kc = run_alloc(r, n);
-    memcpy(kc, key, n);
-    r->sets[k] = (candset){kc, cands, h, (uint32_t)n, (uint32_t)nc};
-    r->sets_n++;
+    char *kcopy = kc_alloc(kc, n);
+    memcpy(kcopy, key, n);
+    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc};
+    kc->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
     return nc;
 }
@@ -1529,6 +1594,10 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* gz_cands' scratch (7 kB) is not zeroed: it fills what it reports */
     evm_candidate scratch[MAX_CANDS];
     run r = {.doc = doc, .gaz = gaz, .cbuf = scratch, .scratch = scratch};
+    keycache own = {0};
+    r.kc = kc_get(gaz);
+    if (!r.kc)
+        r.kc = &own;
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
@@ -1621,14 +1690,12 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.person);
     free(r.headline);
     free(r.tmask);
-    free(r.sets);
-    for (size_t k = 0; k < r.n_blocks; k++)
-        free(r.blocks[k]);
-    free(r.blocks);
     free(r.thash);
     free(r.lower.slot);
     free(r.surnames.slot);
     free(r.dem_yes.slot);
+    if (r.kc == &own)
+        kc_clear(&own);
     free(r.dem_no.slot);
     return EVM_OK;
 }

@@ -33,15 +33,20 @@ static int teardown(void **state)
     return 0;
 }
 
-static evm_doc *spot(const char *text)
+static evm_doc *spot_on(const evm_gaz *g, const char *text)
 {
     evm_doc *doc = evm_doc_new();
     doc->text = evm_xstrdup(text);
     doc->len = strlen(text);
     evm_segment_run(doc);
     evm_diag d;
-    assert_int_equal(evm_spot_run(doc, gaz, &d), EVM_OK);
+    assert_int_equal(evm_spot_run(doc, g, &d), EVM_OK);
     return doc;
+}
+
+static evm_doc *spot(const char *text)
+{
+    return spot_on(gaz, text);
 }
 
 /* The mention whose text is exactly `s` (the n-th such), or NULL. */
@@ -285,15 +290,79 @@ static void test_abbreviations(void **state)
     evm_doc_free(doc);
 }
 
+/* Two spottings of one text found the same mentions with the same candidates. */
+static void expect_same_spots(const evm_doc *a, const evm_doc *b)
+{
+    assert_int_equal(a->n_mentions, b->n_mentions);
+    for (size_t k = 0; k < a->n_mentions; k++) {
+        const evm_mention *x = &a->mentions[k], *y = &b->mentions[k];
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_string_equal(x->spot->key, y->spot->key);
+        assert_int_equal(x->spot->cues, y->spot->cues);
+        assert_int_equal(x->spot->n_cands, y->spot->n_cands);
+        for (size_t c = 0; c < x->spot->n_cands; c++) {
+            assert_int_equal(x->spot->cands[c].entry, y->spot->cands[c].entry);
+            assert_int_equal(x->spot->cands[c].match, y->spot->cands[c].match);
+            assert_string_equal(x->spot->cands[c].name, y->spot->cands[c].name);
+        }
+    }
+}
+
+/* Each thread keeps the candidates of the keys it looked up from one document to the next,
+ * for one gazetteer: a text spotted again, and again after the index was closed and opened
+ * anew (the cache then starts over), gives what it gave the first time. */
+static void test_candidates_kept_across_documents(void **state)
+{
+    (void)state;
+    const char *text = "Officials from Springfield, Illinois, met in Kyiv and Paris. "
+                       "Springfield police said the talks in Paris went well.";
+    evm_doc *first = spot(text);
+    assert_non_null(find(first, "Kyiv", 0));
+    assert_non_null(find(first, "Springfield", 1));
+    evm_doc *again = spot(text);
+    expect_same_spots(first, again);
+
+    char path[4096];
+    assert_non_null(evm_gazetteer_find(path, sizeof path));
+    evm_gaz *other;
+    evm_diag d;
+    assert_int_equal(evm_gazetteer_open(path, &other, &d), EVM_OK);
+    assert_true(evm_gazetteer_serial(other) != evm_gazetteer_serial(gaz));
+    evm_doc *reopened = spot_on(other, text);
+    expect_same_spots(first, reopened);
+    /* candidates point into the index they came from */
+    const evm_mention *k = find(reopened, "Kyiv", 0);
+    assert_true(k->spot->n_cands > 0);
+    evm_candidate c;
+    assert_true(evm_gazetteer_entry(other, k->spot->cands[0].entry, &c));
+    assert_ptr_equal(c.name, k->spot->cands[0].name);
+    evm_doc_free(reopened);
+    evm_gazetteer_close(other);
+
+    evm_doc *back = spot(text);
+    expect_same_spots(first, back);
+    evm_doc_free(first);
+    evm_doc_free(again);
+    evm_doc_free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tables),        cmocka_unit_test(test_tables_complete),
-        cmocka_unit_test(test_cues),          cmocka_unit_test(test_demonym_qualifier),
-        cmocka_unit_test(test_pairs),         cmocka_unit_test(test_possessive_and_hyphen),
-        cmocka_unit_test(test_organisations), cmocka_unit_test(test_persons),
-        cmocka_unit_test(test_common_words),  cmocka_unit_test(test_metonymy_cues),
-        cmocka_unit_test(test_cyrillic),      cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_tables_complete),
+        cmocka_unit_test(test_cues),
+        cmocka_unit_test(test_demonym_qualifier),
+        cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_possessive_and_hyphen),
+        cmocka_unit_test(test_organisations),
+        cmocka_unit_test(test_persons),
+        cmocka_unit_test(test_common_words),
+        cmocka_unit_test(test_metonymy_cues),
+        cmocka_unit_test(test_cyrillic),
+        cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_candidates_kept_across_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
