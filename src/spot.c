@@ -329,11 +329,12 @@ typedef struct candset {
     uint32_t keylen, n;
 } candset;
 
-/* The candidates of the keys gz_cands looked up, kept by each thread from one document to
- * the next for one gazetteer: they are a function of the key and the index alone, and the
- * same names come back across a news stream ("U.S.", a state, the capital). The memory of
- * keys and candidates never moves while it is kept; it is dropped, between documents, when
- * the gazetteer changes or it passes KC_MAX_BLOCKS blocks, and freed when the thread ends. */
+/* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
+ * thread from one document to the next for one gazetteer: they are a function of the key and
+ * the index alone, and the same names come back across a news stream ("U.S.", a state, the
+ * capital). The memory of keys and candidates never moves while it is kept; it is dropped,
+ * between documents, when the gazetteer changes or it passes KC_MAX_BLOCKS blocks or
+ * KC_MAX_WORDS words, and freed when the thread ends. */
 typedef struct keycache {
     const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
     uint64_t serial;    /* ... and its evm_gazetteer_serial */
@@ -343,10 +344,12 @@ typedef struct keycache {
     size_t n_blocks, blocks_cap;
     char *room; /* the free end of the last block */
     size_t room_left;
+    hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
 } keycache;
 
 #define KC_BLOCK 16384
-#define KC_MAX_BLOCKS 512 /* 8 MB */
+#define KC_MAX_BLOCKS 512       /* 8 MB */
+#define KC_MAX_WORDS (1u << 16) /* demonym answers */
 
 static pthread_key_t kc_key;
 static bool kc_key_ok;
@@ -358,6 +361,8 @@ static void kc_clear(keycache *kc)
     for (size_t k = 0; k < kc->n_blocks; k++)
         free(kc->blocks[k]);
     free(kc->blocks);
+    free(kc->dem_yes.slot);
+    free(kc->dem_no.slot);
     *kc = (keycache){0};
 }
 
@@ -389,7 +394,8 @@ static keycache *kc_get(const evm_gaz *gaz)
         }
     }
     uint64_t serial = evm_gazetteer_serial(gaz);
-    if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS) {
+    if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
+        kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
@@ -407,7 +413,6 @@ typedef struct run {
     uint64_t *thash;           /* per word token: hash_lower of the whole token */
     hashset lower;             /* words seen in lowercase in this document */
     hashset surnames;          /* last words of person names seen in this document */
-    hashset dem_yes, dem_no;   /* words known to be demonyms or not (see demonym_word) */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
     struct keycache *kc;       /* every key gz_cands looked up on this thread */
@@ -618,17 +623,17 @@ static bool important(const evm_candidate *c, size_t n)
 }
 
 /* Is s[0..n) a demonym as written (evm_gazetteer_demonym finds it)? The answers are kept
- * for the document by the hash of the bytes: the same words come back. */
+ * in the thread's cache by the hash of the bytes: the same words come back. */
 static bool demonym_word(run *r, const char *s, size_t n)
 {
     uint64_t h = word_hash(s, n);
     h = h ? h : 1;
-    if (hs_has(&r->dem_yes, h))
+    if (hs_has(&r->kc->dem_yes, h))
         return true;
-    if (hs_has(&r->dem_no, h))
+    if (hs_has(&r->kc->dem_no, h))
         return false;
     bool yes = evm_gazetteer_demonym(r->gaz, s, n) != NULL;
-    hs_add(yes ? &r->dem_yes : &r->dem_no, h);
+    hs_add(yes ? &r->kc->dem_yes : &r->kc->dem_no, h);
     return yes;
 }
 
@@ -1693,9 +1698,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.thash);
     free(r.lower.slot);
     free(r.surnames.slot);
-    free(r.dem_yes.slot);
     if (r.kc == &own)
         kc_clear(&own);
-    free(r.dem_no.slot);
     return EVM_OK;
 }
