@@ -329,6 +329,17 @@ typedef struct candset {
     uint32_t keylen, n;
 } candset;
 
+/* What the longest match learnt of one word alone (see probe_word). */
+typedef struct wordprobe {
+    const char *low; /* the word, ASCII capitals lowercased; NULL: an empty slot */
+    const char *key; /* its gazetteer key (NUL-ended) */
+    uint64_t hash;   /* hash_lower of the word (run.thash) */
+    uint64_t key_hash;
+    uint32_t n, kn;   /* bytes of low and of key */
+    uint32_t n_cands; /* names with that key */
+    bool more;        /* some longer name starts with the key */
+} wordprobe;
+
 /* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
  * thread from one document to the next for one gazetteer: they are a function of the key and
  * the index alone, and the same names come back across a news stream ("U.S.", a state, the
@@ -345,11 +356,13 @@ typedef struct keycache {
     char *room; /* the free end of the last block */
     size_t room_left;
     hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
+    wordprobe *wp;           /* open addressing: words the longest match probed alone */
+    size_t wp_cap, wp_n;
 } keycache;
 
 #define KC_BLOCK 16384
 #define KC_MAX_BLOCKS 512       /* 8 MB */
-#define KC_MAX_WORDS (1u << 16) /* demonym answers */
+#define KC_MAX_WORDS (1u << 16) /* demonym answers, words probed alone */
 
 static pthread_key_t kc_key;
 static bool kc_key_ok;
@@ -363,6 +376,7 @@ static void kc_clear(keycache *kc)
     free(kc->blocks);
     free(kc->dem_yes.slot);
     free(kc->dem_no.slot);
+    free(kc->wp);
     *kc = (keycache){0};
 }
 
@@ -395,7 +409,7 @@ static keycache *kc_get(const evm_gaz *gaz)
     }
     uint64_t serial = evm_gazetteer_serial(gaz);
     if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
-        kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS) {
+        kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS || kc->wp_n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
@@ -806,6 +820,57 @@ typedef struct span {
     size_t n_cands;
 } span;
 
+/* The probe of word token i alone: its key, how many names have it and whether longer names
+ * start with it. A key is a function of the word with ASCII capitals lowercased, so the
+ * thread's cache keeps the answer by that form. On a miss ks (started on the token) makes
+ * the key, and may then go on to longer n-grams. The result lives in the cache's table: read
+ * it before the next call. */
+static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
+{
+    keycache *kc = r->kc;
+    const char *w = ttext(r, i);
+    size_t n = tlen(r, i);
+    uint64_t h = r->thash[i];
+    if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
+        size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
+        wordprobe *nw = evm_xcalloc(ncap, sizeof *nw);
+        for (size_t k = 0; k < kc->wp_cap; k++)
+            if (kc->wp[k].low) {
+                size_t m = kc->wp[k].hash & (ncap - 1);
+                while (nw[m].low)
+                    m = (m + 1) & (ncap - 1);
+                nw[m] = kc->wp[k];
+            }
+        free(kc->wp);
+        kc->wp = nw;
+        kc->wp_cap = ncap;
+    }
+    size_t k = h & (kc->wp_cap - 1);
+    for (; kc->wp[k].low; k = (k + 1) & (kc->wp_cap - 1)) {
+        const wordprobe *p = &kc->wp[k];
+        if (p->hash != h || p->n != n)
+            continue;
+        size_t x = 0;
+        while (x < n && p->low[x] == (char)ascii_lower((unsigned char)w[x]))
+            x++;
+        if (x == n)
+            return p;
+    }
+    const char *key;
+    uint64_t kh;
+    size_t kn = evm_gazetteer_keys_next(ks, n, &key, &kh);
+    size_t nc = 0;
+    bool more = kn && evm_gazetteer_probe_hashed(r->gaz, key, kn, kh, &nc);
+    char *low = kc_alloc(kc, n);
+    for (size_t x = 0; x < n; x++)
+        low[x] = (char)ascii_lower((unsigned char)w[x]);
+    char *kcopy = kc_alloc(kc, kn + 1);
+    memcpy(kcopy, key, kn + 1);
+    kc->wp[k] = (wordprobe){low, kcopy, h, kh, (uint32_t)n, (uint32_t)kn, (uint32_t)nc, more};
+    kc->wp_n++;
+    return &kc->wp[k];
+}
+
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
  * sp, and r->cbuf with its candidates when cands is set (else sp->n_cands is only their
  * number). Returns false when none matches. */
@@ -824,12 +889,23 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
         uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
         const char *key;
         uint64_t h;
-        size_t kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
-        if (!kn)
-            continue;
-        bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
-        size_t nc = 0;
-        bool more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
+        size_t kn, nc = 0;
+        bool more, ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
+        if (j == i && is_word(r, i)) { /* a word alone: most come back */
+            const wordprobe *p = probe_word(r, i, &ks);
+            kn = p->kn;
+            key = p->key;
+            h = p->key_hash;
+            nc = p->n_cands;
+            more = p->more;
+            if (!kn)
+                continue;
+        } else {
+            kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
+            if (!kn)
+                continue;
+            more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
+        }
         if (ends_ok) {
             if (nc) {
                 found = true;

@@ -309,17 +309,20 @@ static void expect_same_spots(const evm_doc *a, const evm_doc *b)
     }
 }
 
-/* Each thread keeps the candidates of the keys it looked up from one document to the next,
- * for one gazetteer: a text spotted again, and again after the index was closed and opened
- * anew (the cache then starts over), gives what it gave the first time. */
+/* Each thread keeps the candidates of the keys it looked up (and what probing each word
+ * alone gave) from one document to the next, for one gazetteer: a text spotted again, and again
+ * after the index was closed and opened anew (the cache then starts over), gives what it gave the
+ * first time. */
 static void test_candidates_kept_across_documents(void **state)
 {
     (void)state;
     const char *text = "Officials from Springfield, Illinois, met in Kyiv and Paris. "
-                       "Springfield police said the talks in Paris went well.";
+                       "Springfield police said the talks in Paris went well. New rules "
+                       "came to New York and to St. Petersburg's port.";
     evm_doc *first = spot(text);
     assert_non_null(find(first, "Kyiv", 0));
     assert_non_null(find(first, "Springfield", 1));
+    assert_non_null(find(first, "New York", 0));
     evm_doc *again = spot(text);
     expect_same_spots(first, again);
 
