@@ -162,6 +162,15 @@ static unsigned char ascii_lower(unsigned char c)
     return lower_tab[c];
 }
 
+/* h carried on over the lowercase of w[0..n) (FNV-1a): the hash of the word
+ * tables, of the token vocabulary and of hash_lower. */
+static uint64_t fnv_lower(uint64_t h, const char *w, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
+    return h;
+}
+
 /* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
 static inline uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
 {
@@ -185,10 +194,7 @@ static uint32_t word_mask(const char *w, size_t n)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ ascii_lower((unsigned char)w[i])) * FNV_PRIME;
-    return word_mask_hashed(w, n, h);
+    return word_mask_hashed(w, n, fnv_lower(FNV_OFFSET, w, n));
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -267,13 +273,7 @@ typedef struct hashset {
 
 static uint64_t hash_lower(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = (h ^ c) * 1099511628211ull;
-    }
+    uint64_t h = fnv_lower(FNV_OFFSET, s, n);
     return h ? h : 1;
 }
 
@@ -487,9 +487,7 @@ static void token_words(run *r)
         if (n == 0) {
             r->thash[i] = FNV_OFFSET;
         } else {
-            uint64_t h = FNV_OFFSET;
-            for (size_t k = 0; k + 1 < n; k++)
-                h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
+            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
             uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
             bool dot = n > 1 && w[n - 1] == '.';
             r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
