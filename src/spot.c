@@ -345,7 +345,7 @@ typedef struct wordprobe {
  * the index alone, and the same names come back across a news stream ("U.S.", a state, the
  * capital). The memory of keys and candidates never moves while it is kept; it is dropped,
  * between documents, when the gazetteer changes or it passes KC_MAX_BLOCKS blocks or
- * KC_MAX_WORDS words, and freed when the thread ends. */
+ * KC_MAX_WORDS keys or words of a kind (some 15 MB in all), and freed when the thread ends. */
 typedef struct keycache {
     const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
     uint64_t serial;    /* ... and its evm_gazetteer_serial */
@@ -362,7 +362,7 @@ typedef struct keycache {
 
 #define KC_BLOCK 16384
 #define KC_MAX_BLOCKS 512       /* 8 MB */
-#define KC_MAX_WORDS (1u << 16) /* demonym answers, words probed alone */
+#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words probed alone */
 
 static pthread_key_t kc_key;
 static bool kc_key_ok;
@@ -409,7 +409,8 @@ static keycache *kc_get(const evm_gaz *gaz)
     }
     uint64_t serial = evm_gazetteer_serial(gaz);
     if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
-        kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS || kc->wp_n > KC_MAX_WORDS) {
+        kc->sets_n > KC_MAX_WORDS || kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS ||
+        kc->wp_n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
