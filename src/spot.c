@@ -321,6 +321,74 @@ static bool hs_has(const hashset *hs, uint64_t h)
     return false;
 }
 
+/* A set of 64-bit word hashes emptied in one step (a new stamp: slots of another stamp are
+ * empty), for a vocabulary that the thread's cache keeps from one document to the next
+ * without clearing its memory each time. */
+typedef struct stampset {
+    struct stamped {
+        uint64_t h;
+        uint32_t stamp;
+    } * slot;
+    size_t cap, n;
+    uint32_t stamp;
+} stampset;
+
+static void ss_clear(stampset *ss)
+{
+    ss->n = 0;
+    if (++ss->stamp == 0) { /* the stamps went round: clear for real, once */
+        if (ss->cap)
+            memset(ss->slot, 0, ss->cap * sizeof *ss->slot);
+        ss->stamp = 1;
+    }
+}
+
+/* Doubles ss (256 slots at first), keeping what it holds. */
+static void ss_grow(stampset *ss)
+{
+    size_t ncap = ss->cap ? ss->cap * 2 : 256;
+    struct stamped *ns = evm_xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < ss->cap; i++)
+        if (ss->slot[i].stamp == ss->stamp) {
+            size_t k = ss->slot[i].h & (ncap - 1);
+            while (ns[k].stamp == ss->stamp)
+                k = (k + 1) & (ncap - 1);
+            ns[k] = ss->slot[i];
+        }
+    free(ss->slot);
+    ss->slot = ns;
+    ss->cap = ncap;
+}
+
+static void ss_add(stampset *ss, uint64_t h)
+{
+    if (!ss->stamp) /* a new set: its zeroed slots are empty for stamp 1 */
+        ss->stamp = 1;
+    if ((ss->n + 1) * 2 > ss->cap)
+        ss_grow(ss);
+    size_t k = h & (ss->cap - 1);
+    while (ss->slot[k].stamp == ss->stamp) {
+        if (ss->slot[k].h == h)
+            return;
+        k = (k + 1) & (ss->cap - 1);
+    }
+    ss->slot[k] = (struct stamped){h, ss->stamp};
+    ss->n++;
+}
+
+static bool ss_has(const stampset *ss, uint64_t h)
+{
+    if (!ss->cap || !ss->stamp)
+        return false;
+    size_t k = h & (ss->cap - 1);
+    while (ss->slot[k].stamp == ss->stamp) {
+        if (ss->slot[k].h == h)
+            return true;
+        k = (k + 1) & (ss->cap - 1);
+    }
+    return false;
+}
+
 /* The candidates of one key, kept for the document: a name met again costs one probe. */
 typedef struct candset {
     const char *key; /* NULL: an empty slot */
@@ -358,6 +426,7 @@ typedef struct keycache {
     hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
     wordprobe *wp;           /* open addressing: words the longest match probed alone */
     size_t wp_cap, wp_n;
+    stampset lower; /* the run's words seen in lowercase (emptied for each document) */
 } keycache;
 
 #define KC_BLOCK 16384
@@ -377,6 +446,7 @@ static void kc_clear(keycache *kc)
     free(kc->dem_yes.slot);
     free(kc->dem_no.slot);
     free(kc->wp);
+    free(kc->lower.slot);
     *kc = (keycache){0};
 }
 
@@ -426,7 +496,6 @@ typedef struct run {
     uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
     uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
     uint64_t *thash;           /* per word token: hash_lower of the whole token */
-    hashset lower;             /* words seen in lowercase in this document */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
@@ -474,7 +543,7 @@ static bool is_punct(const run *r, size_t i, char c)
 }
 
 /* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
- * in the word tables) and r->lower with the words written in lowercase. */
+ * in the word tables) and r->kc->lower with the words written in lowercase. */
 static void token_words(run *r)
 {
     const evm_doc *doc = r->doc;
@@ -496,7 +565,7 @@ static void token_words(run *r)
         }
         /* the document's lowercase vocabulary (see judge) */
         if (!(doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-            hs_add(&r->lower, r->thash[i]);
+            ss_add(&r->kc->lower, r->thash[i]);
     }
 }
 
@@ -1363,7 +1432,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     /* common words that are also place names need a cue, or importance mid-sentence */
-    bool common = single && !upper && (mask_has(wm, r->t.common, w, wn) || hs_has(&r->lower, wh));
+    bool common =
+        single && !upper && (mask_has(wm, r->t.common, w, wn) || ss_has(&r->kc->lower, wh));
     bool first_name = single && mask_has(wm, r->t.first, w, wn);
     /* "the Concord Police": a place's institution or feature after it is a cue too */
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
@@ -1678,6 +1748,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.kc = kc_get(gaz);
     if (!r.kc)
         r.kc = &own;
+    ss_clear(&r.kc->lower);
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
@@ -1771,7 +1842,6 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.headline);
     free(r.tmask);
     free(r.thash);
-    free(r.lower.slot);
     free(r.surnames.slot);
     if (r.kc == &own)
         kc_clear(&own);

@@ -350,6 +350,23 @@ static void test_candidates_kept_across_documents(void **state)
     evm_doc_free(back);
 }
 
+/* The words a document writes in lowercase make its capitalised namesakes common words
+ * ("the cork" and "Cork"), in that document only: the thread's vocabulary starts empty for
+ * the next one. */
+static void test_vocabulary_per_document(void **state)
+{
+    (void)state;
+    const char *named = "Officials said Cork residents were angry on Monday.";
+    evm_doc *both = spot("We saw the cork there. Officials said Cork residents were angry.");
+    assert_null(find(both, "Cork", 0));
+    evm_doc *before = spot("We saw the cork there.");
+    evm_doc *after = spot(named);
+    assert_non_null(find(after, "Cork", 0));
+    evm_doc_free(both);
+    evm_doc_free(before);
+    evm_doc_free(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_cyrillic),
         cmocka_unit_test(test_abbreviations),
         cmocka_unit_test(test_candidates_kept_across_documents),
+        cmocka_unit_test(test_vocabulary_per_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
