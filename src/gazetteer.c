@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,11 @@ struct evm_gaz {
     uint32_t prefix_mask;
     const evm_gaz_fuzzy *fuzzy;
     uint32_t n_fuzzy;
+    uint64_t serial; /* evm_gazetteer_serial */
 };
+
+/* The serial of the last index opened by this process. */
+static atomic_uint_fast64_t last_serial;
 
 /* Match weights relative to the posting's own weight. */
 #define VARIANT_WEIGHT 0.85f
@@ -62,6 +67,17 @@ static uint64_t checksum_mix(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* Blocks the main loop of evm_gaz_checksum takes at a time: unrolled, the lanes stay in
+ * registers and the loop's own instructions are paid once per 256 bytes. */
+#define CHECKSUM_UNROLL 8
+
 /* Four independent lanes over 32-byte blocks (word j of each block goes to lane j), so
  * that the multiplications overlap and the loop runs at memory speed; then the lanes,
  * the remaining words and the remaining bytes are folded into one. */
@@ -71,20 +87,18 @@ uint64_t evm_gaz_checksum(const void *p, size_t n)
     uint64_t lane[4] = {0x9e3779b97f4a7c15ull ^ n, 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
                         0xa4093822299f31d0ull};
     size_t i = 0;
+    for (; i + 32 * CHECKSUM_UNROLL <= n; i += 32 * CHECKSUM_UNROLL)
+        for (size_t k = 0; k < 32 * CHECKSUM_UNROLL; k += 32)
+            for (int j = 0; j < 4; j++)
+                lane[j] = checksum_mix(lane[j], load64(b + i + k + 8 * (size_t)j));
     for (; i + 32 <= n; i += 32)
-        for (int j = 0; j < 4; j++) {
-            uint64_t w;
-            memcpy(&w, b + i + 8 * (size_t)j, 8);
-            lane[j] = checksum_mix(lane[j], w);
-        }
+        for (int j = 0; j < 4; j++)
+            lane[j] = checksum_mix(lane[j], load64(b + i + 8 * (size_t)j));
     uint64_t h = lane[0];
     for (int j = 1; j < 4; j++)
         h = checksum_mix(h, lane[j]);
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, b + i, 8);
-        h = checksum_mix(h, w);
-    }
+    for (; i + 8 <= n; i += 8)
+        h = checksum_mix(h, load64(b + i));
     for (; i < n; i++)
         h = (h ^ b[i]) * 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 32;
@@ -240,6 +254,13 @@ static inline bool key_rewrites(const char *w, size_t n, bool last)
     }
 }
 
+/* Is the lowercase w[0..n) the word "the" alone? Its key is itself: "the" goes only when
+ * something else remains. */
+static inline bool only_the(const char *w, size_t n)
+{
+    return n == 3 && memcmp(w, "the", 3) == 0;
+}
+
 /* What ascii_words_key makes of each byte: letters lowercased, digits and spaces kept,
  * 0 for anything else. */
 static const char ascii_key_byte[256] = {
@@ -260,9 +281,10 @@ static const char ascii_key_byte[256] = {
  * and quotes, a possessive 's or ’s). Their key is their lowercase form: writes it into out
  * (n + 1 bytes) and returns its length; 0 (out unspecified) sends the name through the
  * general path. */
-static size_t ascii_words_key(const char *s, size_t n, char *out)
+/* The end of s[0..n) once the key's trimming is done, for bytes that fold to themselves:
+ * trailing spaces, periods, commas, closing brackets and quotes, and a possessive 's or ’s. */
+static size_t ascii_trim(const char *s, size_t n)
 {
-    /* the same trimming as the general path's, on bytes that fold to themselves */
     size_t end = n;
     for (;;) {
         while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '.' || s[end - 1] == ',' ||
@@ -277,8 +299,13 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
             end -= 4;
             continue;
         }
-        break;
+        return end;
     }
+}
+
+static size_t ascii_words_key(const char *s, size_t n, char *out)
+{
+    size_t end = ascii_trim(s, n);
     size_t word = 0; /* start of the current word */
     for (size_t i = 0; i < end; i++) {
         char c = ascii_key_byte[(unsigned char)s[i]];
@@ -291,11 +318,13 @@ static size_t ascii_words_key(const char *s, size_t n, char *out)
         }
         out[i] = c;
     }
-    if (word >= end || key_rewrites(out + word, end - word, word > 0))
+    if (word >= end || (key_rewrites(out + word, end - word, word > 0) && !only_the(out, end)))
         return 0;
     out[end] = '\0';
     return end;
 }
+
+static size_t key_general(const char *s, size_t n, char *out, size_t cap);
 
 size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
 {
@@ -310,7 +339,13 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
             return kn;
         out[0] = '\0';
     }
+    return key_general(s, n, out, cap);
+}
 
+/* evm_gazetteer_key past its fast path (s and n not empty, out[0] already '\0'). Kept out
+ * of line: its buffers make a large stack frame that the fast path does without. */
+static size_t key_general(const char *s, size_t n, char *out, size_t cap)
+{
     /* Fold: case, compatibility forms, marks removed (utf8proc through evm_utf8_fold);
      * ASCII and two-byte characters (Latin, Greek, Cyrillic, ...) through a table. */
     char stackbuf[EVM_GAZ_KEY_MAX * 2];
@@ -452,6 +487,100 @@ size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap)
     return b.n;
 }
 
+uint64_t evm_gazetteer_key_hash(const char *key, size_t n)
+{
+    return evm_gaz_hash(key, n);
+}
+
+void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s)
+{
+    ks->s = s;
+    ks->scanned = 0;
+    ks->stop = SIZE_MAX;
+    ks->word = 0;
+    ks->h = 1469598103934665603ull;
+}
+
+/* ks's prefix through the general path: the whole key again. */
+static size_t keys_general(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash)
+{
+    size_t kn = evm_gazetteer_key(ks->s, n, ks->key, sizeof ks->key);
+    *key = ks->key;
+    *hash = kn ? evm_gaz_hash(ks->key, kn) : 0;
+    return kn;
+}
+
+/* The fast path of evm_gazetteer_key (ascii_words_key) over growing prefixes: low[] holds
+ * the lowercase bytes scanned so far, every space among them checked as that path checks
+ * it (no leading or double space, no rewritten word before it), and h the FNV state over
+ * them; scanning stops for good at the first byte the path refuses (stop). A prefix whose
+ * trimmed end lies within the scanned bytes has the key low[0..end) when its last word is
+ * none that the key rewrites; anything else goes through evm_gazetteer_key. */
+size_t evm_gazetteer_keys_next(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash)
+{
+    if (n == 0 || n + 1 >= EVM_GAZ_KEY_MAX)
+        return keys_general(ks, n, key, hash);
+    /* most names end in a letter or digit that no trimming rule takes */
+    char last = ascii_key_byte[(unsigned char)ks->s[n - 1]];
+    size_t end = last && last != ' ' && last != 's' ? n : ascii_trim(ks->s, n);
+    if (ks->scanned < end && ks->stop == SIZE_MAX) {
+        /* locals: stores into low[] could alias the fields */
+        const char *s = ks->s;
+        char *low = ks->low;
+        size_t i = ks->scanned, word = ks->word;
+        uint64_t h = ks->h;
+        for (; i < end; i++) {
+            char c = ascii_key_byte[(unsigned char)s[i]];
+            if (c == ' ') {
+                if (i == word || key_rewrites(low + word, i - word, false))
+                    break;
+                word = i + 1;
+            } else if (!c) {
+                break;
+            }
+            low[i] = c;
+            h = (h ^ (unsigned char)c) * 1099511628211ull;
+        }
+        if (i < end)
+            ks->stop = i;
+        ks->scanned = i;
+        ks->word = word;
+        ks->h = h;
+    }
+    if (end == 0 || end > ks->scanned)
+        return keys_general(ks, n, key, hash);
+    size_t word = ks->word;
+    uint64_t h = ks->h;
+    if (end < ks->scanned) { /* a shorter key than the bytes scanned ("Kyiv's") */
+        word = end;
+        while (word > 0 && ks->low[word - 1] != ' ')
+            word--;
+        h = evm_gaz_hash(ks->low, end);
+    }
+    if (key_rewrites(ks->low + word, end - word, word > 0) && !only_the(ks->low, end)) {
+        /* A final "the" after other words goes ("In the" -> "in"); no word before it is
+         * one the key rewrites (the scan checked them), so what remains is the key. */
+        if (word == 0 || !only_the(ks->low + word, end - word))
+            return keys_general(ks, n, key, hash);
+        end = word - 1;
+        memcpy(ks->key, ks->low, end);
+        ks->key[end] = '\0';
+        *key = ks->key;
+        *hash = evm_gaz_hash(ks->key, end);
+        return end;
+    }
+    if (end == ks->scanned) {
+        ks->low[end] = '\0';
+        *key = ks->low;
+    } else {
+        memcpy(ks->key, ks->low, end);
+        ks->key[end] = '\0';
+        *key = ks->key;
+    }
+    *hash = h ? h : 1;
+    return end;
+}
+
 /* ---- variant keys ----------------------------------------------------------------------- */
 
 /* Latin spelling of a (folded, lowercase) Cyrillic letter, or NULL. */
@@ -533,7 +662,9 @@ size_t evm_gazetteer_variant_key(const char *key, size_t n, char *out, size_t ca
         const char *rep = NULL;
         size_t used = 1;
         size_t sn = 1;
-        for (size_t r = 0; r < sizeof variant_rules / sizeof variant_rules[0]; r++) {
+        /* only these letters start a rule: others are copied without trying them */
+        bool ruled = lat[i] != '\0' && strchr("sctzkpyjigwqx", lat[i]) != NULL;
+        for (size_t r = 0; ruled && r < sizeof variant_rules / sizeof variant_rules[0]; r++) {
             size_t fl = variant_rules[r].fl;
             if (variant_rules[r].from[0] == lat[i] && fl <= ln - i &&
                 memcmp(lat + i, variant_rules[r].from, fl) == 0) {
@@ -709,6 +840,7 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
         return gaz_fail(diag, path, "corrupt: section table out of bounds");
     }
     g->path = evm_xstrdup(path);
+    g->serial = atomic_fetch_add(&last_serial, 1) + 1;
     *out = g;
     return EVM_OK;
 }
@@ -733,6 +865,11 @@ evm_err evm_gazetteer_verify(const evm_gaz *g, evm_diag *diag)
 size_t evm_gazetteer_size(const evm_gaz *g)
 {
     return g->n_entries;
+}
+
+uint64_t evm_gazetteer_serial(const evm_gaz *g)
+{
+    return g->serial;
 }
 
 /* ---- finding the index ------------------------------------------------------------------ */
@@ -918,21 +1055,26 @@ size_t evm_gazetteer_lookup_key_by_prior(const evm_gaz *g, const char *key, size
         pool = POOL_MAX;
     const evm_gaz_post *p = rec_posts(r);
     uint32_t ord[POOL_MAX];
-    size_t m = 0;
-    /* a stable insertion sort of the postings' indices: they come nearly in this order */
-    for (uint32_t i = 0; i < r->n_post && m < pool; i++) {
+    const evm_gaz_entry *ent[POOL_MAX]; /* ent[k]: the entry of posting ord[k] */
+    size_t m = 0, seen = 0;
+    /* a stable insertion sort of the postings' indices (they come nearly in this order)
+     * that keeps only the best max: a posting that would land past them is skipped */
+    for (uint32_t i = 0; i < r->n_post && seen < pool; i++) {
         if (p[i].entry >= g->n_entries)
             continue;
+        seen++;
         const evm_gaz_entry *e = &g->entries[p[i].entry];
-        size_t j = m++;
-        while (j > 0 && prior_cmp(&g->entries[p[ord[j - 1]].entry], e) > 0) {
+        if (m == max && prior_cmp(ent[m - 1], e) <= 0)
+            continue;
+        size_t j = m < max ? m++ : m - 1;
+        while (j > 0 && prior_cmp(ent[j - 1], e) > 0) {
             ord[j] = ord[j - 1];
+            ent[j] = ent[j - 1];
             j--;
         }
         ord[j] = i;
+        ent[j] = e;
     }
-    if (m > max)
-        m = max;
     for (size_t k = 0; k < m; k++) {
         const evm_gaz_post *q = &p[ord[k]];
         fill(g, q->entry, (evm_match)q->match, q->flags, q->score / 65535.0f, &out[k]);
@@ -960,11 +1102,16 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n)
 
 bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t *n_cands)
 {
+    return evm_gazetteer_probe_hashed(g, key, n, n ? evm_gaz_hash(key, n) : 0, n_cands);
+}
+
+bool evm_gazetteer_probe_hashed(const evm_gaz *g, const char *key, size_t n, uint64_t h,
+                                size_t *n_cands)
+{
     if (n_cands)
         *n_cands = 0;
     if (n == 0)
         return false;
-    uint64_t h = evm_gaz_hash(key, n);
     if (n_cands) {
         const evm_gaz_rec *r = dict_find_hashed(&g->names, key, n, h);
         *n_cands = r ? r->n_post : 0;
@@ -974,9 +1121,12 @@ bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t
 
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n)
 {
-    char key[EVM_GAZ_KEY_MAX];
-    size_t kn = evm_gazetteer_key(word, n, key, sizeof key);
-    const evm_gaz_rec *r = dict_find(&g->demonyms, key, kn);
+    evm_gaz_keys ks; /* the key and its hash in one pass */
+    evm_gazetteer_keys_start(&ks, word);
+    const char *key;
+    uint64_t h;
+    size_t kn = evm_gazetteer_keys_next(&ks, n, &key, &h);
+    const evm_gaz_rec *r = kn ? dict_find_hashed(&g->demonyms, key, kn, h) : NULL;
     if (!r || r->n_post == 0)
         return NULL;
     uint32_t off = rec_posts(r)[0].entry;

@@ -93,6 +93,32 @@ evm_err evm_gazetteer_open_default(const char *path, evm_gaz **out, evm_diag *di
  * digits or the key does not fit in cap bytes. */
 size_t evm_gazetteer_key(const char *s, size_t n, char *out, size_t cap);
 
+/* The hash the index files keys under (64-bit FNV-1a, never 0): what
+ * evm_gazetteer_keys_next reports and evm_gazetteer_probe_hashed takes. */
+uint64_t evm_gazetteer_key_hash(const char *key, size_t n);
+
+/* Keys of the growing prefixes of one text, for a longest match over token n-grams
+ * ("New", "New York", "New York City"): the work done for a prefix of plain ASCII words
+ * is kept for the longer ones. Caller-owned; start it on a text, then ask for prefixes. */
+typedef struct evm_gaz_keys {
+    const char *s;  /* the text */
+    size_t scanned; /* bytes of s lowercased into low and checked */
+    size_t stop;    /* first byte the fast path refuses, SIZE_MAX when none yet */
+    size_t word;    /* start of the last word in low[0..scanned) */
+    uint64_t h;     /* FNV-1a state over low[0..scanned) */
+    char low[EVM_GAZ_KEY_MAX];
+    char key[EVM_GAZ_KEY_MAX];
+} evm_gaz_keys;
+
+/* Starts ks on the text at s (which must outlive it). */
+void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s);
+
+/* The key of s[0..n), exactly as evm_gazetteer_key(s, n, buf, EVM_GAZ_KEY_MAX) makes it,
+ * for any n (longer prefixes reuse the work of shorter ones): returns its length (0 when
+ * it has none), points *key at it (NUL-terminated, inside ks, valid until the next call)
+ * and stores evm_gazetteer_key_hash of it in *hash. */
+size_t evm_gazetteer_keys_next(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash);
+
 /* The variant key of a name key: Cyrillic transliterated to Latin, then the spellings
  * that transliterations disagree on folded together (kh/h, g/h, y/i/j, ye/e, ts/c, zh/z,
  * ch/tch/c, sh/sch/s, w/v, doubled letters), so that "kryvyi rig", "kryvyy rih" and
@@ -127,6 +153,10 @@ bool evm_gazetteer_has_prefix(const evm_gaz *g, const char *key, size_t n);
  * evm_gazetteer_has_prefix(g, key, n). */
 bool evm_gazetteer_probe_key(const evm_gaz *g, const char *key, size_t n, size_t *n_cands);
 
+/* evm_gazetteer_probe_key with the key's hash (evm_gazetteer_key_hash) already known. */
+bool evm_gazetteer_probe_hashed(const evm_gaz *g, const char *key, size_t n, uint64_t hash,
+                                size_t *n_cands);
+
 /* The country (alpha-2) of a demonym as written ("Ukrainian" -> "UA"), or NULL. The
  * returned string lives as long as g. */
 const char *evm_gazetteer_demonym(const evm_gaz *g, const char *word, size_t n);
@@ -141,6 +171,10 @@ bool evm_gazetteer_entry(const evm_gaz *g, uint32_t entry, evm_candidate *out);
 
 /* Number of entries in the index. */
 size_t evm_gazetteer_size(const evm_gaz *g);
+
+/* A number no other index opened by this process has (1, 2, ...): what a cache of lookups
+ * keeps beside the evm_gaz pointer, which a later open may reuse. */
+uint64_t evm_gazetteer_serial(const evm_gaz *g);
 
 /* Fills a doc.h place from a candidate. Strings point into the gazetteer mapping (doc.c's
  * evm_doc_place_intern copies them into the document arena); counters are zeroed. */

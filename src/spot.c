@@ -162,8 +162,17 @@ static unsigned char ascii_lower(unsigned char c)
     return lower_tab[c];
 }
 
+/* h carried on over the lowercase of w[0..n) (FNV-1a): the hash of the word
+ * tables, of the token vocabulary and of hash_lower. */
+static uint64_t fnv_lower(uint64_t h, const char *w, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
+    return h;
+}
+
 /* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
-static uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
+static inline uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
@@ -185,10 +194,7 @@ static uint32_t word_mask(const char *w, size_t n)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ ascii_lower((unsigned char)w[i])) * FNV_PRIME;
-    return word_mask_hashed(w, n, h);
+    return word_mask_hashed(w, n, fnv_lower(FNV_OFFSET, w, n));
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -267,13 +273,7 @@ typedef struct hashset {
 
 static uint64_t hash_lower(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = (h ^ c) * 1099511628211ull;
-    }
+    uint64_t h = fnv_lower(FNV_OFFSET, s, n);
     return h ? h : 1;
 }
 
@@ -321,14 +321,172 @@ static bool hs_has(const hashset *hs, uint64_t h)
     return false;
 }
 
+/* A set of 64-bit word hashes emptied in one step (a new stamp: slots of another stamp are
+ * empty), for a vocabulary that the thread's cache keeps from one document to the next
+ * without clearing its memory each time. */
+typedef struct stampset {
+    struct stamped {
+        uint64_t h;
+        uint32_t stamp;
+    } * slot;
+    size_t cap, n;
+    uint32_t stamp;
+} stampset;
+
+static void ss_clear(stampset *ss)
+{
+    ss->n = 0;
+    if (++ss->stamp == 0) { /* the stamps went round: clear for real, once */
+        if (ss->cap)
+            memset(ss->slot, 0, ss->cap * sizeof *ss->slot);
+        ss->stamp = 1;
+    }
+}
+
+/* Doubles ss (256 slots at first), keeping what it holds. */
+static void ss_grow(stampset *ss)
+{
+    size_t ncap = ss->cap ? ss->cap * 2 : 256;
+    struct stamped *ns = evm_xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < ss->cap; i++)
+        if (ss->slot[i].stamp == ss->stamp) {
+            size_t k = ss->slot[i].h & (ncap - 1);
+            while (ns[k].stamp == ss->stamp)
+                k = (k + 1) & (ncap - 1);
+            ns[k] = ss->slot[i];
+        }
+    free(ss->slot);
+    ss->slot = ns;
+    ss->cap = ncap;
+}
+
+static void ss_add(stampset *ss, uint64_t h)
+{
+    if (!ss->stamp) /* a new set: its zeroed slots are empty for stamp 1 */
+        ss->stamp = 1;
+    if ((ss->n + 1) * 2 > ss->cap)
+        ss_grow(ss);
+    size_t k = h & (ss->cap - 1);
+    while (ss->slot[k].stamp == ss->stamp) {
+        if (ss->slot[k].h == h)
+            return;
+        k = (k + 1) & (ss->cap - 1);
+    }
+    ss->slot[k] = (struct stamped){h, ss->stamp};
+    ss->n++;
+}
+
+static bool ss_has(const stampset *ss, uint64_t h)
+{
+    if (!ss->cap || !ss->stamp)
+        return false;
+    size_t k = h & (ss->cap - 1);
+    while (ss->slot[k].stamp == ss->stamp) {
+        if (ss->slot[k].h == h)
+            return true;
+        k = (k + 1) & (ss->cap - 1);
+    }
+    return false;
+}
+
 /* The candidates of one key, kept for the document: a name met again costs one probe. */
 typedef struct candset {
     const char *key; /* NULL: an empty slot */
-    size_t keylen;
-    uint64_t hash;
     const evm_candidate *cands;
-    size_t n;
+    uint64_t hash;
+    uint32_t keylen, n;
 } candset;
+
+/* What the longest match learnt of one word alone (see probe_word). */
+typedef struct wordprobe {
+    const char *low; /* the word, ASCII capitals lowercased; NULL: an empty slot */
+    const char *key; /* its gazetteer key (NUL-ended) */
+    uint64_t hash;   /* hash_lower of the word (run.thash) */
+    uint64_t key_hash;
+    uint32_t n, kn;   /* bytes of low and of key */
+    uint32_t n_cands; /* names with that key */
+    bool more;        /* some longer name starts with the key */
+} wordprobe;
+
+/* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
+ * thread from one document to the next for one gazetteer: they are a function of the key and
+ * the index alone, and the same names come back across a news stream ("U.S.", a state, the
+ * capital). The memory of keys and candidates never moves while it is kept; it is dropped,
+ * between documents, when the gazetteer changes or it passes KC_MAX_BLOCKS blocks or
+ * KC_MAX_WORDS keys or words of a kind (some 15 MB in all), and freed when the thread ends. */
+typedef struct keycache {
+    const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
+    uint64_t serial;    /* ... and its evm_gazetteer_serial */
+    candset *sets;      /* open addressing */
+    size_t sets_cap, sets_n;
+    char **blocks; /* memory of the sets' keys and candidates */
+    size_t n_blocks, blocks_cap;
+    char *room; /* the free end of the last block */
+    size_t room_left;
+    hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
+    wordprobe *wp;           /* open addressing: words the longest match probed alone */
+    size_t wp_cap, wp_n;
+    stampset lower; /* the run's words seen in lowercase (emptied for each document) */
+} keycache;
+
+#define KC_BLOCK 16384
+#define KC_MAX_BLOCKS 512       /* 8 MB */
+#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words probed alone */
+
+static pthread_key_t kc_key;
+static bool kc_key_ok;
+static pthread_once_t kc_once = PTHREAD_ONCE_INIT;
+
+static void kc_clear(keycache *kc)
+{
+    free(kc->sets);
+    for (size_t k = 0; k < kc->n_blocks; k++)
+        free(kc->blocks[k]);
+    free(kc->blocks);
+    free(kc->dem_yes.slot);
+    free(kc->dem_no.slot);
+    free(kc->wp);
+    free(kc->lower.slot);
+    *kc = (keycache){0};
+}
+
+static void kc_free(void *p)
+{
+    if (p)
+        kc_clear(p);
+    free(p);
+}
+
+static void kc_init(void)
+{
+    kc_key_ok = pthread_key_create(&kc_key, kc_free) == 0;
+}
+
+/* This thread's cache, emptied first when it holds another gazetteer's candidates or too
+ * much; NULL when the thread can have none (no thread key left): the run keeps its own. */
+static keycache *kc_get(const evm_gaz *gaz)
+{
+    pthread_once(&kc_once, kc_init);
+    if (!kc_key_ok)
+        return NULL;
+    keycache *kc = pthread_getspecific(kc_key);
+    if (!kc) {
+        kc = evm_xcalloc(1, sizeof *kc);
+        if (pthread_setspecific(kc_key, kc) != 0) {
+            free(kc);
+            return NULL;
+        }
+    }
+    uint64_t serial = evm_gazetteer_serial(gaz);
+    if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
+        kc->sets_n > KC_MAX_WORDS || kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS ||
+        kc->wp_n > KC_MAX_WORDS) {
+        kc_clear(kc);
+        kc->gaz = gaz;
+        kc->serial = serial;
+    }
+    return kc;
+}
 
 typedef struct run {
     evm_doc *doc;
@@ -338,16 +496,10 @@ typedef struct run {
     uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
     uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
     uint64_t *thash;           /* per word token: hash_lower of the whole token */
-    hashset lower;             /* words seen in lowercase in this document */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
-    candset *sets;             /* open addressing: every key gz_cands looked up */
-    size_t sets_cap, sets_n;
-    char **blocks; /* memory of the sets' keys and candidates, freed with the run */
-    size_t n_blocks, blocks_cap;
-    char *room; /* the free end of the last block */
-    size_t room_left;
+    struct keycache *kc;       /* every key gz_cands looked up on this thread */
 } run;
 
 /* ---- token helpers -------------------------------------------------------------------- */
@@ -390,27 +542,30 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
-/* Fills r->tmask and r->thash for every word token: one pass over its bytes, one lookup
- * in the word tables. */
+/* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
+ * in the word tables) and r->kc->lower with the words written in lowercase. */
 static void token_words(run *r)
 {
     const evm_doc *doc = r->doc;
     for (size_t i = 0; i < doc->n_tokens; i++) {
+        r->tmask[i] = 0;
+        r->thash[i] = 0;
         if (doc->tokens[i].kind != EVM_TOK_WORD)
             continue;
         const char *w = ttext(r, i);
         size_t n = tlen(r, i);
         if (n == 0) {
             r->thash[i] = FNV_OFFSET;
-            continue;
+        } else {
+            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
+            uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
+            bool dot = n > 1 && w[n - 1] == '.';
+            r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
+            r->thash[i] = full ? full : 1;
         }
-        uint64_t h = FNV_OFFSET;
-        for (size_t k = 0; k + 1 < n; k++)
-            h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
-        uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
-        bool dot = n > 1 && w[n - 1] == '.';
-        r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
-        r->thash[i] = full ? full : 1;
+        /* the document's lowercase vocabulary (see judge) */
+        if (!(doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
+            ss_add(&r->kc->lower, r->thash[i]);
     }
 }
 
@@ -458,61 +613,79 @@ static size_t gz_key(const char *s, size_t n, char *key)
     return evm_gazetteer_key(s, n, key, KEY_MAX);
 }
 
-/* n bytes (aligned for candidates) that live as long as the run and never move. */
-static void *run_alloc(run *r, size_t n)
+/* At least n bytes (aligned for candidates) at the free end of the cache's memory, not
+ * taken yet: the next kc_alloc returns the same address. */
+static void *kc_room(keycache *kc, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (n > r->room_left) {
-        size_t size = n > 16384 ? n : 16384;
-        evm_grow((void **)&r->blocks, &r->blocks_cap, r->n_blocks + 1, sizeof *r->blocks);
-        r->blocks[r->n_blocks++] = r->room = evm_xmalloc(size);
-        r->room_left = size;
+    if (n > kc->room_left) {
+        size_t size = n > KC_BLOCK ? n : KC_BLOCK;
+        evm_grow((void **)&kc->blocks, &kc->blocks_cap, kc->n_blocks + 1, sizeof *kc->blocks);
+        kc->blocks[kc->n_blocks++] = kc->room = evm_xmalloc(size);
+        kc->room_left = size;
     }
-    void *p = r->room;
-    r->room += n;
-    r->room_left -= n;
+    return kc->room;
+}
+
+/* n bytes (aligned for candidates) that never move while the cache keeps them. */
+static void *kc_alloc(keycache *kc, size_t n)
+{
+    void *p = kc_room(kc, n);
+    n = (n + 15) & ~(size_t)15;
+    kc->room += n;
+    kc->room_left -= n;
     return p;
 }
 
-/* Candidates of an exact key into r->cbuf, best prior first (population breaking ties),
- * taken from its best MAX_RAW postings; returns how many. Each key's candidates are kept
- * for the document (the judgement asks for a key again after probing others, and names
- * recur), so r->cbuf points into memory that does not move until the run ends. */
-static size_t gz_cands(run *r, const char *key, size_t n)
+/* Candidates of an exact key (h: evm_gazetteer_key_hash of it) into r->cbuf, best prior first
+ * (population breaking ties), taken from its best MAX_RAW postings; returns how many. Each key's
+ * candidates are kept in the thread's cache (the judgement asks for a key again after probing
+ * others, and names recur), so r->cbuf points into memory that does not move until the run
+ * ends. */
+static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
 {
-    uint64_t h = word_hash(key, n);
-    if ((r->sets_n + 1) * 2 > r->sets_cap) {
-        size_t ncap = r->sets_cap ? r->sets_cap * 2 : 64;
+    keycache *kc = r->kc;
+    if ((kc->sets_n + 1) * 2 > kc->sets_cap) {
+        size_t ncap = kc->sets_cap ? kc->sets_cap * 2 : 64;
         candset *ns = evm_xcalloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < r->sets_cap; i++)
-            if (r->sets[i].key) {
-                size_t k = r->sets[i].hash & (ncap - 1);
+        for (size_t i = 0; i < kc->sets_cap; i++)
+            if (kc->sets[i].key) {
+                size_t k = kc->sets[i].hash & (ncap - 1);
                 while (ns[k].key)
                     k = (k + 1) & (ncap - 1);
-                ns[k] = r->sets[i];
+                ns[k] = kc->sets[i];
             }
-        free(r->sets);
-        r->sets = ns;
-        r->sets_cap = ncap;
+        free(kc->sets);
+        kc->sets = ns;
+        kc->sets_cap = ncap;
     }
-    size_t k = h & (r->sets_cap - 1);
-    for (; r->sets[k].key; k = (k + 1) & (r->sets_cap - 1)) {
-        const candset *c = &r->sets[k];
+    size_t k = h & (kc->sets_cap - 1);
+    for (; kc->sets[k].key; k = (k + 1) & (kc->sets_cap - 1)) {
+        const candset *c = &kc->sets[k];
         if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
             r->cbuf = c->cands ? c->cands : r->scratch;
             return c->n;
         }
     }
-    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, r->scratch, MAX_CANDS);
-    evm_candidate *cands = nc ? run_alloc(r, nc * sizeof *cands) : NULL;
+    /* ranked straight into the run's memory, which keeps only what was written */
+    evm_candidate *cands = kc_room(kc, MAX_CANDS * sizeof *cands);
+    size_t nc = evm_gazetteer_lookup_key_by_prior(r->gaz, key, n, MAX_RAW, cands, MAX_CANDS);
     if (nc)
-        memcpy(cands, r->scratch, nc * sizeof *cands);
-    char *kc = run_alloc(r, n);
-    memcpy(kc, key, n);
-    r->sets[k] = (candset){kc, n, h, cands, nc};
-    r->sets_n++;
+        kc_alloc(kc, nc * sizeof *cands);
+    else
+        cands = NULL;
+    char *kcopy = kc_alloc(kc, n);
+    memcpy(kcopy, key, n);
+    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc};
+    kc->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
     return nc;
+}
+
+/* gz_cands_hashed for a key whose hash is not known yet. */
+static size_t gz_cands(run *r, const char *key, size_t n)
+{
+    return gz_cands_hashed(r, key, n, evm_gazetteer_key_hash(key, n));
 }
 
 /* True when the candidates hold a country, a first-level region, a well-known region, a
@@ -521,7 +694,8 @@ static bool important(const evm_candidate *c, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (c[k].level == EVM_GEO_COUNTRY || c[k].level == EVM_GEO_ADMIN1 ||
-            c[k].level == EVM_GEO_REGION || (c[k].feature && strcmp(c[k].feature, "LANDMARK") == 0))
+            c[k].level == EVM_GEO_REGION ||
+            (c[k].feature && c[k].feature[0] == 'L' && strcmp(c[k].feature, "LANDMARK") == 0))
             return true;
         /* a town's alternate names are too many and too odd ("Hamas" for Hamm) */
         if (c[k].match == EVM_MATCH_EXACT && (c[k].capital || c[k].population >= 100000))
@@ -530,12 +704,27 @@ static bool important(const evm_candidate *c, size_t n)
     return false;
 }
 
-static bool is_demonym(const run *r, const char *s, size_t n)
+/* Is s[0..n) a demonym as written (evm_gazetteer_demonym finds it)? The answers are kept
+ * in the thread's cache by the hash of the bytes: the same words come back. */
+static bool demonym_word(run *r, const char *s, size_t n)
 {
-    if (evm_gazetteer_demonym(r->gaz, s, n))
+    uint64_t h = word_hash(s, n);
+    h = h ? h : 1;
+    if (hs_has(&r->kc->dem_yes, h))
+        return true;
+    if (hs_has(&r->kc->dem_no, h))
+        return false;
+    bool yes = evm_gazetteer_demonym(r->gaz, s, n) != NULL;
+    hs_add(yes ? &r->kc->dem_yes : &r->kc->dem_no, h);
+    return yes;
+}
+
+static bool is_demonym(run *r, const char *s, size_t n)
+{
+    if (demonym_word(r, s, n))
         return true;
     /* plural: "Ukrainians", "Russians" */
-    return n > 3 && s[n - 1] == 's' && evm_gazetteer_demonym(r->gaz, s, n - 1);
+    return n > 3 && s[n - 1] == 's' && demonym_word(r, s, n - 1);
 }
 
 /* ---- person names --------------------------------------------------------------------- */
@@ -585,12 +774,18 @@ static size_t after_initial(const run *r, size_t i, size_t stop)
 static void find_persons(run *r)
 {
     evm_doc *doc = r->doc;
+    /* both tables have their bits in the word masks (else no token is skipped) */
+    const wordtab *ti = r->t.titles, *fi = r->t.first;
+    bool skip = (!ti || ti->bit) && (!fi || fi->bit);
+    uint32_t starts = (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         if (r->headline[s])
             continue;
         for (size_t i = a; i < b; i++) {
+            if (skip && !(r->tmask[i] & starts))
+                continue; /* neither a title nor a first name: nothing starts here */
             if (!is_word(r, i))
                 continue;
             if (in_tab(r, r->t.titles, i) && !has_flag(r, i, EVM_TOKF_POSSESSIVE)) {
@@ -674,11 +869,6 @@ static void find_headlines(run *r)
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
                          (words >= 4 && caps == words && words - upper >= 4);
     }
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        const evm_token *t = &doc->tokens[i];
-        if (t->kind == EVM_TOK_WORD && !(t->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-            hs_add(&r->lower, r->thash[i]);
-    }
 }
 
 /* ---- longest match -------------------------------------------------------------------- */
@@ -727,8 +917,60 @@ typedef struct span {
     uint32_t start, end; /* bytes */
     char key[KEY_MAX];
     size_t keylen;
+    uint64_t hash; /* evm_gazetteer_key_hash of the key (longest_match_ex's spans) */
     size_t n_cands;
 } span;
+
+/* The probe of word token i alone: its key, how many names have it and whether longer names
+ * start with it. A key is a function of the word with ASCII capitals lowercased, so the
+ * thread's cache keeps the answer by that form. On a miss ks (started on the token) makes
+ * the key, and may then go on to longer n-grams. The result lives in the cache's table: read
+ * it before the next call. */
+static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
+{
+    keycache *kc = r->kc;
+    const char *w = ttext(r, i);
+    size_t n = tlen(r, i);
+    uint64_t h = r->thash[i];
+    if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
+        size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
+        wordprobe *nw = evm_xcalloc(ncap, sizeof *nw);
+        for (size_t k = 0; k < kc->wp_cap; k++)
+            if (kc->wp[k].low) {
+                size_t m = kc->wp[k].hash & (ncap - 1);
+                while (nw[m].low)
+                    m = (m + 1) & (ncap - 1);
+                nw[m] = kc->wp[k];
+            }
+        free(kc->wp);
+        kc->wp = nw;
+        kc->wp_cap = ncap;
+    }
+    size_t k = h & (kc->wp_cap - 1);
+    for (; kc->wp[k].low; k = (k + 1) & (kc->wp_cap - 1)) {
+        const wordprobe *p = &kc->wp[k];
+        if (p->hash != h || p->n != n)
+            continue;
+        size_t x = 0;
+        while (x < n && p->low[x] == (char)ascii_lower((unsigned char)w[x]))
+            x++;
+        if (x == n)
+            return p;
+    }
+    const char *key;
+    uint64_t kh;
+    size_t kn = evm_gazetteer_keys_next(ks, n, &key, &kh);
+    size_t nc = 0;
+    bool more = kn && evm_gazetteer_probe_hashed(r->gaz, key, kn, kh, &nc);
+    char *low = kc_alloc(kc, n);
+    for (size_t x = 0; x < n; x++)
+        low[x] = (char)ascii_lower((unsigned char)w[x]);
+    char *kcopy = kc_alloc(kc, kn + 1);
+    memcpy(kcopy, key, kn + 1);
+    kc->wp[k] = (wordprobe){low, kcopy, h, kh, (uint32_t)n, (uint32_t)kn, (uint32_t)nc, more};
+    kc->wp_n++;
+    return &kc->wp[k];
+}
 
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
  * sp, and r->cbuf with its candidates when cands is set (else sp->n_cands is only their
@@ -737,19 +979,34 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
 {
     const evm_doc *doc = r->doc;
     bool found = false;
-    char key[KEY_MAX];
+    evm_gaz_keys ks; /* the keys of tokens i..j for growing j, each from the one before */
+    if (i < stop)
+        evm_gazetteer_keys_start(&ks, doc->text + doc->tokens[i].start);
     for (size_t j = i; j < stop && j < i + MAX_NGRAM; j++) {
         if (j > i && !name_inner(r, j))
             break;
         if (j > i && has_flag(r, j - 1, EVM_TOKF_POSSESSIVE) && !is_cap(r, j))
             break;
         uint32_t a = doc->tokens[i].start, b = doc->tokens[j].end;
-        size_t kn = gz_key(doc->text + a, b - a, key);
-        if (!kn)
-            continue;
-        bool ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
-        size_t nc = 0;
-        bool more = evm_gazetteer_probe_key(r->gaz, key, kn, ends_ok ? &nc : NULL);
+        const char *key;
+        uint64_t h;
+        size_t kn, nc = 0;
+        bool more, ends_ok = is_cap(r, j) || (j > i && elided_cap(r, j));
+        if (j == i && is_word(r, i)) { /* a word alone: most come back */
+            const wordprobe *p = probe_word(r, i, &ks);
+            kn = p->kn;
+            key = p->key;
+            h = p->key_hash;
+            nc = p->n_cands;
+            more = p->more;
+            if (!kn)
+                continue;
+        } else {
+            kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
+            if (!kn)
+                continue;
+            more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
+        }
         if (ends_ok) {
             if (nc) {
                 found = true;
@@ -760,6 +1017,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
                 memcpy(sp->key, key, kn);
                 sp->key[kn] = '\0';
                 sp->keylen = kn;
+                sp->hash = h;
                 sp->n_cands = nc;
             }
         }
@@ -767,7 +1025,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
             break;
     }
     if (found && cands) /* refill cbuf for the winner (later probes overwrote it) */
-        sp->n_cands = gz_cands(r, sp->key, sp->keylen);
+        sp->n_cands = gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
     return found;
 }
 
@@ -1017,16 +1275,21 @@ static bool continues_name(const run *r, size_t i)
 }
 
 /* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
- * leaves the candidates worth keeping in kept[0..*n_kept). */
+ * points *keptp at the candidates worth keeping (*n_kept of them): r->cbuf itself when all
+ * are, else buf. */
 static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, float *recog,
-                     char qual_country[3], evm_candidate *kept, size_t *n_kept)
+                     char qual_country[3], evm_candidate *buf, const evm_candidate **keptp,
+                     size_t *n_kept)
 {
     evm_doc *doc = r->doc;
     size_t i = sp->i, j = sp->j;
     bool single = i == j;
     const char *w;
     size_t wn = span_word(r, sp, &w);
-    uint32_t wm = word_mask(w, wn);
+    /* what the word tables and the vocabulary sets say of a single token's word (its final
+     * period dropped): token_words knew it already unless a period was dropped */
+    uint32_t wm = single ? r->tmask[i] : 0;
+    uint64_t wh = !single ? 0 : wn == tlen(r, i) ? r->thash[i] : hash_lower(w, wn);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
     bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
@@ -1061,17 +1324,26 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         for (size_t k = 0; k < nc; k++)
             if (r->cbuf[k].level == EVM_GEO_ADMIN1 || r->cbuf[k].level == EVM_GEO_COUNTRY)
                 region_next = true;
-        gz_cands(r, sp->key, sp->keylen);
+        gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
         if (region_next)
             cued = true;
     }
 
     /* keep the candidates worth keeping: alternate names of small places only with a cue
      * or in a multi-word name */
-    *n_kept = 0;
-    for (size_t k = 0; k < sp->n_cands; k++)
-        if (cued || !weak_alternate(&r->cbuf[k]))
-            kept[(*n_kept)++] = r->cbuf[k];
+    size_t all = 0;
+    while (all < sp->n_cands && (cued || !weak_alternate(&r->cbuf[all])))
+        all++;
+    const evm_candidate *kept = r->cbuf; /* stays valid: gz_cands' memory never moves */
+    *n_kept = all;
+    if (all < sp->n_cands) {
+        memcpy(buf, r->cbuf, all * sizeof *buf);
+        for (size_t k = all + 1; k < sp->n_cands; k++)
+            if (cued || !weak_alternate(&r->cbuf[k]))
+                buf[(*n_kept)++] = r->cbuf[k];
+        kept = buf;
+    }
+    *keptp = kept;
     if (!*n_kept)
         return DROP;
     bool imp = important(kept, *n_kept);
@@ -1093,20 +1365,20 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     for (size_t k = i; k <= j; k++)
         if (r->person[k])
             return DROP;
-    if (single && !upper && hs_has(&r->surnames, hash_lower(w, wn)) && !(imp && cued))
+    if (single && !upper && hs_has(&r->surnames, wh) && !(imp && cued))
         return DROP;
     if (single && local_only && !imp && !cued &&
         (person_context(r, i, j) ||
          (is_word(r, j + 1) && same_sentence(r, j, j + 1) && in_tab(r, r->t.speech, j + 1) &&
           !has_flag(r, j, EVM_TOKF_POSSESSIVE)))) {
-        hs_add(&r->surnames, hash_lower(w, wn));
+        hs_add(&r->surnames, wh);
         return DROP;
     }
 
     /* demonyms are context, not toponyms ("Ukrainian", "Russians", "South African"); a
      * country's own name that reads as a plural demonym ("Laos", from "Lao") stays a
      * place */
-    if (is_demonym(r, w, wn) && !(area_exact && !evm_gazetteer_demonym(r->gaz, w, wn)))
+    if (is_demonym(r, w, wn) && !(area_exact && !demonym_word(r, w, wn)))
         return DROP;
     if (single) {
         /* "City Hall", "Town Council", "State Department": a word of government or
@@ -1193,7 +1465,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                 for (size_t k = 0; place_next && k < nx.n_cands; k++)
                     if (r->cbuf[k].level == EVM_GEO_COUNTRY || r->cbuf[k].level == EVM_GEO_ADMIN1)
                         region_next = true;
-                gz_cands(r, sp->key, sp->keylen);
+                gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
                 if (!region_next && !imp)
                     return DROP_RUN; /* "Jackson Browne", "Henry Ford" */
             }
@@ -1213,15 +1485,15 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
                                        i;
             if (!prev_is_place) {
                 if (single)
-                    hs_add(&r->surnames, hash_lower(w, wn));
+                    hs_add(&r->surnames, wh);
                 return DROP;
             }
         }
     }
 
     /* common words that are also place names need a cue, or importance mid-sentence */
-    bool common = single && !upper &&
-                  (mask_has(wm, r->t.common, w, wn) || hs_has(&r->lower, hash_lower(w, wn)));
+    bool common =
+        single && !upper && (mask_has(wm, r->t.common, w, wn) || ss_has(&r->kc->lower, wh));
     bool first_name = single && mask_has(wm, r->t.first, w, wn);
     /* "the Concord Police": a place's institution or feature after it is a cue too */
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
@@ -1537,11 +1809,19 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* gz_cands' scratch (7 kB) is not zeroed: it fills what it reports */
     evm_candidate scratch[MAX_CANDS];
     run r = {.doc = doc, .gaz = gaz, .cbuf = scratch, .scratch = scratch};
+    keycache own = {0};
+    r.kc = kc_get(gaz);
+    if (!r.kc)
+        r.kc = &own;
+    ss_clear(&r.kc->lower);
     tabs_init(&r.t);
     r.person = evm_xcalloc(doc->n_tokens + 1, 1);
     r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
-    r.tmask = evm_xcalloc(doc->n_tokens + 1, sizeof *r.tmask);
-    r.thash = evm_xcalloc(doc->n_tokens + 1, sizeof *r.thash);
+    /* token_words fills both for every token */
+    r.tmask = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.tmask);
+    r.thash = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.thash);
+    r.tmask[doc->n_tokens] = 0;
+    r.thash[doc->n_tokens] = 0;
     token_words(&r);
     find_headlines(&r);
     find_persons(&r);
@@ -1585,9 +1865,10 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             uint32_t cues = 0;
             float recog = 0;
             char qc[3] = "";
-            evm_candidate kept[MAX_CANDS];
+            evm_candidate kept_buf[MAX_CANDS];
+            const evm_candidate *kept = kept_buf;
             size_t n_kept = 0;
-            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept, &n_kept);
+            verdict v = judge(&r, &sp, b, &cues, &recog, qc, kept_buf, &kept, &n_kept);
             /* a sentence's final period glued to the name ("by Thursday.") is not part of it */
             const char *lw = ttext(&r, sp.j);
             size_t ln = tlen(&r, sp.j);
@@ -1625,12 +1906,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.person);
     free(r.headline);
     free(r.tmask);
-    free(r.sets);
-    for (size_t k = 0; k < r.n_blocks; k++)
-        free(r.blocks[k]);
-    free(r.blocks);
     free(r.thash);
-    free(r.lower.slot);
     free(r.surnames.slot);
+    if (r.kc == &own)
+        kc_clear(&own);
     return EVM_OK;
 }

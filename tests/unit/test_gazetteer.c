@@ -444,6 +444,108 @@ static void test_probe_key(void **state)
     assert_true(evm_gazetteer_probe_key(gaz, "new", 3, NULL));
 }
 
+/* The keys of a text's prefixes from evm_gazetteer_keys_next, asked in the order given by
+ * `step` (1: shortest first; else a scrambled order), equal evm_gazetteer_key's. */
+static void check_prefix_keys(const char *s, size_t n, size_t step)
+{
+    evm_gaz_keys ks;
+    evm_gazetteer_keys_start(&ks, s);
+    for (size_t k = 0; k <= n; k++) {
+        size_t m = step == 1 ? k : (k * step) % (n + 1);
+        char want[EVM_GAZ_KEY_MAX];
+        size_t wn = evm_gazetteer_key(s, m, want, sizeof want);
+        const char *got;
+        uint64_t h;
+        size_t gn = evm_gazetteer_keys_next(&ks, m, &got, &h);
+        if (gn != wn || strcmp(got, want) != 0)
+            fail_msg("prefix %zu of \"%.*s\": \"%s\" (%zu), want \"%s\" (%zu)", m, (int)n, s, got,
+                     gn, want, wn);
+        if (wn)
+            assert_true(h == evm_gazetteer_key_hash(want, wn));
+    }
+}
+
+/* The longest match builds the keys of growing n-grams one from the other: every prefix
+ * of names with UTF-8, possessives, hyphens, periods, rewritten words and odd spacing. */
+static void test_prefix_keys(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "New York City",
+        "St. Petersburg's mayor",
+        "Kyiv's",
+        "Kyiv’s region",
+        "Kyiv'S",
+        "Côte d'Ivoire",
+        "U.S.-Mexico border",
+        "Saint-Petersburg",
+        "The Hague",
+        "the Hague",
+        "Loudon Co.",
+        "Loudon Co. Schools",
+        "Madison Twp. fire",
+        "Cnty Cnty",
+        "Democratic Republic of the Congo",
+        "Bay of the",
+        "  Rapides   Parish, ",
+        "Київ and Lviv",
+        "Paris,  Texas",
+        "Mt Everest",
+        "ST PETERSBURG",
+        "Ste Foy",
+        "Sainte Foy",
+        "Fort Worth (Texas)",
+        "\"Lviv\"",
+        "Kryvyi Rih.",
+        "A B C D E",
+        "Ft. Worth",
+        "new york's times",
+        "The",
+        "THE.",
+        "In the",
+        "co the",
+        "Loudon co the",
+        "the the",
+        "St the",
+        "The Hague's",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        size_t n = strlen(texts[t]);
+        check_prefix_keys(texts[t], n, 1);
+        check_prefix_keys(texts[t], n, 7);
+    }
+    /* past the fast path's length: 300 bytes of words */
+    char long_text[301];
+    for (size_t i = 0; i < 300; i++)
+        long_text[i] = (i % 6 == 5) ? ' ' : (char)('a' + i % 7);
+    long_text[300] = '\0';
+    check_prefix_keys(long_text, 300, 1);
+    /* random names from pieces the key treats specially */
+    static const char *const pieces[] = {"new", " ",   "york", "'s",   "’s",   ".",  "-",  "St",
+                                         "the", "co",  "twp",  "Co",   "é",    ",",  ")",  "\"",
+                                         "A",   "Ste", "x",    "  ",   "U.S",  "Mt", "ft", "sainte",
+                                         "S",   "'",   "THE",  "cnty", "Київ", "1",  "ß",  "9th"};
+    unsigned seed = 12345;
+    for (int k = 0; k < 3000; k++) {
+        char text[128];
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = 1 + (int)((seed >> 16) % 7);
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            size_t pl = strlen(piece);
+            if (n + pl >= sizeof text)
+                break;
+            memcpy(text + n, piece, pl);
+            n += pl;
+        }
+        text[n] = '\0';
+        check_prefix_keys(text, n, 1);
+        check_prefix_keys(text, n, 5);
+    }
+}
+
 /* Does candidate a rank strictly before b by prior, then population? */
 static bool ranks_before(const evm_candidate *a, const evm_candidate *b)
 {
@@ -660,6 +762,22 @@ static void test_checksum(void **state)
     memcpy(b, a + 8, 8);
     memcpy(b + 8, a, 8);
     assert_true(evm_gaz_checksum(a, sizeof a) != evm_gaz_checksum(b, sizeof b));
+
+    /* The function is part of the index format: its values stay what they were when it
+     * took one block a loop turn (lengths around the unrolled loop's 256 bytes). */
+    static const struct {
+        size_t n;
+        uint64_t sum;
+    } known[] = {
+        {0, 0x0c0b4b480d375656ull},   {7, 0xef4e80c9772b0de1ull},   {8, 0x15d6ed83eff036cfull},
+        {33, 0xc7b693f09a1eb2aeull},  {255, 0xbb7ba7e538f12fc0ull}, {256, 0x81dbdc2a0cb6d124ull},
+        {257, 0x3bfe8bce78b8344cull}, {520, 0xee533eef7202d5e5ull}, {600, 0x035b131f5d04d8cbull}};
+    unsigned char big[600];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (unsigned char)(i * 37 + 11);
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (evm_gaz_checksum(big, known[k].n) != known[k].sum)
+            fail_msg("checksum of %zu bytes changed", known[k].n);
 }
 
 static void test_find(void **state)
@@ -690,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_spotter_api),
         cmocka_unit_test(test_by_prior),
         cmocka_unit_test(test_probe_key),
+        cmocka_unit_test(test_prefix_keys),
         cmocka_unit_test(test_broken_files),
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_checksum),

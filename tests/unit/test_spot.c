@@ -33,15 +33,20 @@ static int teardown(void **state)
     return 0;
 }
 
-static evm_doc *spot(const char *text)
+static evm_doc *spot_on(const evm_gaz *g, const char *text)
 {
     evm_doc *doc = evm_doc_new();
     doc->text = evm_xstrdup(text);
     doc->len = strlen(text);
     evm_segment_run(doc);
     evm_diag d;
-    assert_int_equal(evm_spot_run(doc, gaz, &d), EVM_OK);
+    assert_int_equal(evm_spot_run(doc, g, &d), EVM_OK);
     return doc;
+}
+
+static evm_doc *spot(const char *text)
+{
+    return spot_on(gaz, text);
 }
 
 /* The mention whose text is exactly `s` (the n-th such), or NULL. */
@@ -285,15 +290,100 @@ static void test_abbreviations(void **state)
     evm_doc_free(doc);
 }
 
+/* Two spottings of one text found the same mentions with the same candidates. */
+static void expect_same_spots(const evm_doc *a, const evm_doc *b)
+{
+    assert_int_equal(a->n_mentions, b->n_mentions);
+    for (size_t k = 0; k < a->n_mentions; k++) {
+        const evm_mention *x = &a->mentions[k], *y = &b->mentions[k];
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_string_equal(x->spot->key, y->spot->key);
+        assert_int_equal(x->spot->cues, y->spot->cues);
+        assert_int_equal(x->spot->n_cands, y->spot->n_cands);
+        for (size_t c = 0; c < x->spot->n_cands; c++) {
+            assert_int_equal(x->spot->cands[c].entry, y->spot->cands[c].entry);
+            assert_int_equal(x->spot->cands[c].match, y->spot->cands[c].match);
+            assert_string_equal(x->spot->cands[c].name, y->spot->cands[c].name);
+        }
+    }
+}
+
+/* Each thread keeps the candidates of the keys it looked up (and what probing each word
+ * alone gave) from one document to the next, for one gazetteer: a text spotted again, and again
+ * after the index was closed and opened anew (the cache then starts over), gives what it gave the
+ * first time. */
+static void test_candidates_kept_across_documents(void **state)
+{
+    (void)state;
+    const char *text = "Officials from Springfield, Illinois, met in Kyiv and Paris. "
+                       "Springfield police said the talks in Paris went well. New rules "
+                       "came to New York and to St. Petersburg's port.";
+    evm_doc *first = spot(text);
+    assert_non_null(find(first, "Kyiv", 0));
+    assert_non_null(find(first, "Springfield", 1));
+    assert_non_null(find(first, "New York", 0));
+    evm_doc *again = spot(text);
+    expect_same_spots(first, again);
+
+    char path[4096];
+    assert_non_null(evm_gazetteer_find(path, sizeof path));
+    evm_gaz *other;
+    evm_diag d;
+    assert_int_equal(evm_gazetteer_open(path, &other, &d), EVM_OK);
+    assert_true(evm_gazetteer_serial(other) != evm_gazetteer_serial(gaz));
+    evm_doc *reopened = spot_on(other, text);
+    expect_same_spots(first, reopened);
+    /* candidates point into the index they came from */
+    const evm_mention *k = find(reopened, "Kyiv", 0);
+    assert_true(k->spot->n_cands > 0);
+    evm_candidate c;
+    assert_true(evm_gazetteer_entry(other, k->spot->cands[0].entry, &c));
+    assert_ptr_equal(c.name, k->spot->cands[0].name);
+    evm_doc_free(reopened);
+    evm_gazetteer_close(other);
+
+    evm_doc *back = spot(text);
+    expect_same_spots(first, back);
+    evm_doc_free(first);
+    evm_doc_free(again);
+    evm_doc_free(back);
+}
+
+/* The words a document writes in lowercase make its capitalised namesakes common words
+ * ("the cork" and "Cork"), in that document only: the thread's vocabulary starts empty for
+ * the next one. */
+static void test_vocabulary_per_document(void **state)
+{
+    (void)state;
+    const char *named = "Officials said Cork residents were angry on Monday.";
+    evm_doc *both = spot("We saw the cork there. Officials said Cork residents were angry.");
+    assert_null(find(both, "Cork", 0));
+    evm_doc *before = spot("We saw the cork there.");
+    evm_doc *after = spot(named);
+    assert_non_null(find(after, "Cork", 0));
+    evm_doc_free(both);
+    evm_doc_free(before);
+    evm_doc_free(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tables),        cmocka_unit_test(test_tables_complete),
-        cmocka_unit_test(test_cues),          cmocka_unit_test(test_demonym_qualifier),
-        cmocka_unit_test(test_pairs),         cmocka_unit_test(test_possessive_and_hyphen),
-        cmocka_unit_test(test_organisations), cmocka_unit_test(test_persons),
-        cmocka_unit_test(test_common_words),  cmocka_unit_test(test_metonymy_cues),
-        cmocka_unit_test(test_cyrillic),      cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_tables_complete),
+        cmocka_unit_test(test_cues),
+        cmocka_unit_test(test_demonym_qualifier),
+        cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_possessive_and_hyphen),
+        cmocka_unit_test(test_organisations),
+        cmocka_unit_test(test_persons),
+        cmocka_unit_test(test_common_words),
+        cmocka_unit_test(test_metonymy_cues),
+        cmocka_unit_test(test_cyrillic),
+        cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_candidates_kept_across_documents),
+        cmocka_unit_test(test_vocabulary_per_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
