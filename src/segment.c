@@ -485,9 +485,8 @@ static void tokenize(evm_doc *doc, cands *cand)
     size_t n = doc->len;
     unsigned space = B_SPACE; /* the classes of the white space before the next token */
     /* News text has a token every five or six bytes: room for most documents at once. */
-    if (n > doc->body)
-        evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
-                 sizeof *doc->tokens);
+    evm_grow((void **)&doc->tokens, &doc->cap_tokens, n > doc->body ? (n - doc->body) / 4 + 16 : 16,
+             sizeof *doc->tokens);
     evm_token *tok = doc->tokens, *t = tok, *t_end = tok + doc->cap_tokens;
     for (size_t i = doc->body; i < n;) {
         uint8_t c = byte_class_at(s, i);

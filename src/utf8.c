@@ -68,6 +68,8 @@ static size_t valid_prefix(const char *s, size_t n)
                 break;
             i += 16;
         }
+        if (i == n)
+            break;
         if (i + 8 <= n) {
             uint64_t w = word_at(s + i);
             if (((w | (w - ONES)) & HIGHS) == 0) {
