@@ -222,13 +222,15 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
     return byte_class[(unsigned char)s[i]];
 }
 
-/* The end of the run of ASCII letters and digits at s[j..n). */
+/* The end of the run of ASCII letters and digits at s[j..n). The text ends in a NUL (see
+ * doc.h), a byte of no class, so the loop needs no bound of its own. */
 static inline size_t alnum_run(const char *s, size_t j, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s + j, *e = (const unsigned char *)s + n;
-    while (p < e && (byte_class[*p] & B_ALNUM))
+    const unsigned char *p = (const unsigned char *)s + j;
+    while (byte_class[*p] & B_ALNUM)
         p++;
-    return (size_t)(p - (const unsigned char *)s);
+    size_t end = (size_t)(p - (const unsigned char *)s);
+    return end < n ? end : n;
 }
 
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
