@@ -204,6 +204,9 @@ void evm_doc_free(evm_doc *doc);
 
 /* Arena allocation, zeroed, aligned for any type; lives as long as the doc. */
 void *evm_doc_alloc(evm_doc *doc, size_t n);
+/* Arena copy of n bytes at p, aligned for any type (nothing zeroed: every byte is
+ * copied). Added for the geoparser's per-mention records. */
+void *evm_doc_memdup(evm_doc *doc, const void *p, size_t n);
 char *evm_doc_strdup(evm_doc *doc, const char *s);
 char *evm_doc_strndup(evm_doc *doc, const char *s, size_t n);
 char *evm_doc_printf(evm_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
