@@ -65,6 +65,7 @@ void evm_doc_free(evm_doc *doc)
     free(doc->mentions);
     free(doc->places);
     free(doc->events);
+    free(doc->demonyms);
     free(doc);
 }
 
