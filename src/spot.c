@@ -1442,7 +1442,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     /* demonyms are context, not toponyms ("Ukrainian", "Russians", "South African"); a
      * country's own name that reads as a plural demonym ("Laos", from "Lao") stays a
      * place */
-    if (is_demonym(r, w, wn) && !(area_exact && !demonym_word(r, w, wn)))
+    bool dem = single && wn == tlen(r, i) ? tok_demonym(r, i) : is_demonym(r, w, wn);
+    if (dem && !(area_exact && !demonym_word(r, w, wn)))
         return DROP;
     if (single) {
         /* "City Hall", "Town Council", "State Department": a word of government or
