@@ -919,7 +919,7 @@ static void find_headlines(run *r)
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
         for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (!is_word(r, i))
+            if (doc->tokens[i].kind != EVM_TOK_WORD)
                 continue;
             words++;
             if (doc->tokens[i].flags & EVM_TOKF_UPPER)
@@ -1901,7 +1901,8 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            if (!is_cap(&r, i))
+            const evm_token *tk = &doc->tokens[i]; /* is_cap, i being in range */
+            if (tk->kind != EVM_TOK_WORD || !(tk->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
                 continue;
             if (spot_abbrev(&r, i, b)) {
                 evm_mention *m = &doc->mentions[doc->n_mentions - 1];
