@@ -621,7 +621,9 @@ static size_t prev_word(const run *r, size_t i, bool skip_article)
     if (skip_article && is_word(r, p) && tlen(r, p) <= 3) {
         const char *w = ttext(r, p);
         size_t n = tlen(r, p);
-        if ((n == 3 && strncasecmp(w, "the", 3) == 0) || (n == 1 && (w[0] == 'a' || w[0] == 'A')))
+        /* "the" in any case ('T' | 0x20 is 't', and only 'T' and 't' give it) */
+        if ((n == 3 && (w[0] | 0x20) == 't' && (w[1] | 0x20) == 'h' && (w[2] | 0x20) == 'e') ||
+            (n == 1 && (w[0] == 'a' || w[0] == 'A')))
             if (p > 0 && same_sentence(r, p - 1, i))
                 p--;
     }
