@@ -1744,14 +1744,15 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
 {
     size_t n = tlen(r, i);
     const char *w = ttext(r, i);
-    bool dot_tok = is_punct(r, i + 1, '.') && i + 1 < stop;
     char buf[32];
     if (n + 1 >= sizeof buf)
         return false;
-    /* most capitalised words end in no period: their table mask answers */
-    if (w[n - 1] != '.' && !dot_tok && r->t.abbrev && r->t.abbrev->bit &&
-        !(r->tmask[i] & r->t.abbrev->bit))
+    /* most capitalised words end in no period: their table mask answers (tested first, the
+     * cheaper test) */
+    bool unlisted = r->t.abbrev && r->t.abbrev->bit && !(r->tmask[i] & r->t.abbrev->bit);
+    if (unlisted && w[n - 1] != '.' && !(i + 1 < stop && is_punct(r, i + 1, '.')))
         return false;
+    bool dot_tok = is_punct(r, i + 1, '.') && i + 1 < stop;
     memcpy(buf, w, n);
     size_t bn = n;
     if (w[n - 1] != '.' && dot_tok)
