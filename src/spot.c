@@ -552,7 +552,7 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
-static const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
+static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
 
 /* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
  * in the word tables), r->kc->lower with the words written in lowercase, and r->tdem and
@@ -743,14 +743,14 @@ static bool demonym_word(run *r, const char *s, size_t n)
     return yes;
 }
 
-/* The country of s[0..n) read as a demonym, or when it is none and longer than 3, of s
- * minus a final 's' (plural: "Ukrainians", "Russians"); NULL when neither. lh is
- * hash_lower of s: the gazetteer's keys fold ASCII case, so the answer is one of the
- * lowercase word and of whether it ends in a lowercase 's'. The answers are kept in the
- * thread's cache: the same words come back. */
-static const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh)
+/* word_demonym for a word the thread's cache does not hold: asks the gazetteer, grows the
+ * table when half full, and keeps the answer under h. */
+static const char *demonym_miss(run *r, const char *s, size_t n, uint64_t h)
 {
     keycache *kc = r->kc;
+    const char *cc = evm_gazetteer_demonym(r->gaz, s, n);
+    if (!cc && n > 3 && s[n - 1] == 's')
+        cc = evm_gazetteer_demonym(r->gaz, s, n - 1);
     if ((kc->dem_n + 1) * 2 > kc->dem_cap) {
         size_t ncap = kc->dem_cap ? kc->dem_cap * 2 : 256;
         demslot *nd = evm_xcalloc(ncap, sizeof *nd);
@@ -765,18 +765,29 @@ static const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh)
         kc->dem = nd;
         kc->dem_cap = ncap;
     }
-    uint64_t h = n && s[n - 1] == 's' ? (lh ^ 0x9E3779B97F4A7C15ull) * FNV_PRIME : lh;
-    h = h ? h : 1;
     size_t k = h & (kc->dem_cap - 1);
-    for (; kc->dem[k].h; k = (k + 1) & (kc->dem_cap - 1))
-        if (kc->dem[k].h == h)
-            return kc->dem[k].cc;
-    const char *cc = evm_gazetteer_demonym(r->gaz, s, n);
-    if (!cc && n > 3 && s[n - 1] == 's')
-        cc = evm_gazetteer_demonym(r->gaz, s, n - 1);
+    while (kc->dem[k].h)
+        k = (k + 1) & (kc->dem_cap - 1);
     kc->dem[k] = (demslot){h, cc};
     kc->dem_n++;
     return cc;
+}
+
+/* The country of s[0..n) read as a demonym, or when it is none and longer than 3, of s
+ * minus a final 's' (plural: "Ukrainians", "Russians"); NULL when neither. lh is
+ * hash_lower of s: the gazetteer's keys fold ASCII case, so the answer is one of the
+ * lowercase word and of whether it ends in a lowercase 's'. The answers are kept in the
+ * thread's cache: the same words come back. */
+static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh)
+{
+    const keycache *kc = r->kc;
+    uint64_t h = n && s[n - 1] == 's' ? (lh ^ 0x9E3779B97F4A7C15ull) * FNV_PRIME : lh;
+    h = h ? h : 1;
+    if (kc->dem_cap)
+        for (size_t k = h & (kc->dem_cap - 1); kc->dem[k].h; k = (k + 1) & (kc->dem_cap - 1))
+            if (kc->dem[k].h == h)
+                return kc->dem[k].cc;
+    return demonym_miss(r, s, n, h);
 }
 
 static bool is_demonym(run *r, const char *s, size_t n)
