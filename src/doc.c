@@ -70,6 +70,7 @@ void evm_doc_free(evm_doc *doc)
     free(doc->mentions);
     free(doc->places);
     free(doc->events);
+    free(doc->demonyms);
     free(doc);
 }
 

@@ -195,6 +195,11 @@ typedef struct evm_doc {
     size_t n_places, cap_places;
     evm_event *events;
     size_t n_events, cap_events;
+    /* Added by the geoparser: per token (n_tokens entries), the alpha-2 country of a
+     * capitalised word read as a demonym ("Ukrainian", or minus a final 's' when longer
+     * than 3: "Russians"), "" for every other token; filled by spot.c for resolve.c, NULL
+     * before the spotter runs. Heap, owned by the doc. */
+    char (*demonyms)[3];
 } evm_doc;
 
 /* A new empty document with its arena. */
