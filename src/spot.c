@@ -1138,8 +1138,7 @@ static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *can
     evm_spot_info *info = evm_doc_alloc(doc, sizeof *info);
     info->key = evm_doc_strndup(doc, sp->key, sp->keylen);
     info->n_cands = (uint32_t)n_cands;
-    info->cands = evm_doc_alloc(doc, n_cands * sizeof *info->cands);
-    memcpy(info->cands, cands, n_cands * sizeof *info->cands);
+    info->cands = evm_doc_memdup(doc, cands, n_cands * sizeof *info->cands);
     info->cues = cues;
     info->qualifier = -1;
     info->recog = recog;
