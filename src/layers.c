@@ -1562,7 +1562,7 @@ static int kind_from_text(const char *s)
     if (!s)
         return -1;
     char low[64];
-    snprintf(low, sizeof low, "%s", s);
+    snprintf(low, sizeof low, "%.63s", s);
     for (char *p = low; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     if (strstr(low, "strike"))

@@ -134,7 +134,7 @@ static snapshot take_snapshot(const char *dir)
         lstat(p, &st);
         fprintf(out, "== %s %s\n", names[i], S_ISDIR(st.st_mode) ? "(folder)" : "");
         if (S_ISREG(st.st_mode)) {
-            size_t flen;
+            size_t flen = 0;
             char *data = slurp(p, &flen);
             uint64_t h = 1469598103934665603ull; /* FNV-1a of the bytes */
             for (size_t k = 0; k < flen; k++)

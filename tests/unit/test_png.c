@@ -21,9 +21,13 @@ static char *tmp_path(const char *name)
 static int same_file(const char *a, const char *b)
 {
     FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    int same = fa && fb, ca, cb;
-    while (same && ((ca = getc(fa)) != EOF) | ((cb = getc(fb)) != EOF))
+    int same = fa && fb;
+    while (same) {
+        int ca = getc(fa), cb = getc(fb);
+        if (ca == EOF && cb == EOF)
+            break;
         same = ca == cb;
+    }
     if (fa)
         fclose(fa);
     if (fb)
