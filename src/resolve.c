@@ -316,7 +316,44 @@ typedef struct cpoint {
     bool country;
 } cpoint;
 
-#define LG_MEMO 64
+/* log10 and exp remembered by their argument, per thread and across documents:
+ * candidates of the same size, and the same score gaps, come again and again. */
+#define MATH_MEMO 4096
+
+typedef struct math_memo {
+    double x, y; /* y = f(x); x = 0 when empty (log10(0) is never asked, exp(0) never looked up) */
+} math_memo;
+
+static _Thread_local math_memo lg_memo[MATH_MEMO], exp_memo[MATH_MEMO];
+
+static inline size_t memo_slot(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 52) & (MATH_MEMO - 1);
+}
+
+/* log10(x) for x > 0, remembered. */
+static double log10_memo(double x)
+{
+    math_memo *m = &lg_memo[memo_slot(x)];
+    if (m->x != x) {
+        m->x = x;
+        m->y = log10(x);
+    }
+    return m->y;
+}
+
+/* exp(x) for x != 0, remembered. */
+static double exp_memo_of(double x)
+{
+    math_memo *m = &exp_memo[memo_slot(x)];
+    if (m->x != x) {
+        m->x = x;
+        m->y = exp(x);
+    }
+    return m->y;
+}
 
 /* A later mention of a name has the same candidates as the first (fix_candidate gives
  * the same), or is also scored the same (score_mention gives the same). */
@@ -351,9 +388,6 @@ typedef struct rrun {
     size_t n_changes, cap_changes;
     vadd *adds; /* the votes of the round (see cast) */
     size_t n_adds, cap_adds;
-    struct {
-        double x, y; /* y = log10(x); x = 0 when empty (log10(0) is never asked) */
-    } lg[LG_MEMO];
     size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
     double *w_all;         /* the votes of the round by key */
     double all_cc, all_a1; /* and their totals */
@@ -665,19 +699,6 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
-/* log10(x), remembered: candidates of the same size come again and again. */
-static double log10_memo(rrun *r, double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    size_t i = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 58) & (LG_MEMO - 1);
-    if (r->lg[i].x != x) {
-        r->lg[i].x = x;
-        r->lg[i].y = log10(x);
-    }
-    return r->lg[i].y;
-}
-
 /* The parts of candidate c of mention k's score that do not depend on the context. */
 static void fix_candidate(rrun *r, size_t k, size_t c)
 {
@@ -686,14 +707,14 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10_memo(r, (double)cd->population + 1)
+                     ? log10_memo((double)cd->population + 1)
                      : 0;
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= min_d(1.0, log10_memo(r, (double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10_memo((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -929,7 +950,7 @@ static void choose(rrun *r)
         double z = 0;
         for (size_t c = 0; c < in->n_cands; c++) {
             double e = s[c] - s[best];
-            z += e == 0 ? 1.0 : exp(e); /* exp(0) is 1 exactly */
+            z += e == 0 ? 1.0 : exp_memo_of(e); /* exp(0) is 1 exactly */
         }
         r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
