@@ -776,6 +776,9 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     }
     /* read once (coherence is a call the compiler cannot see through) */
     const unsigned cues = in->cues;
+    const bool scoring_cues =
+        (cues & (EVM_SPOT_CUE_METONYMY | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                 EVM_SPOT_CUE_THE | EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES)) != 0;
     const bool qual_country = in->qual_country[0] != '\0';
     const double total_cc = ctx->total_cc, total_a1 = ctx->total_a1;
     const cfixed *fixed = &r->fixed[r->coff[k]];
@@ -811,20 +814,22 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         }
         if (qual_country)
             s += cc_eq(in->qual_country, cd->country) ? 4.0 : -1.0;
-        /* a place that speaks or acts stands for its government: the capital */
-        if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
-            s += 1.5;
-        /* cue words */
-        if (cues & EVM_SPOT_CUE_CITY)
-            s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
-        if (cues & EVM_SPOT_CUE_REGION)
-            s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
-        if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
-            s += 1.0;
-        if (cues & EVM_SPOT_CUE_PAIR)
-            s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
-        if (cues & EVM_SPOT_CUE_QUALIFIES)
-            s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
+        if (scoring_cues) {
+            /* a place that speaks or acts stands for its government: the capital */
+            if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+                s += 1.5;
+            /* cue words */
+            if (cues & EVM_SPOT_CUE_CITY)
+                s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
+            if (cues & EVM_SPOT_CUE_REGION)
+                s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
+            if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
+                s += 1.0;
+            if (cues & EVM_SPOT_CUE_PAIR)
+                s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
+            if (cues & EVM_SPOT_CUE_QUALIFIES)
+                s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
+        }
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
