@@ -1182,18 +1182,18 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     carve per_mention = {NULL, 0};
     do {
         r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
-        r.coff = carve_zero(&per_mention, n + 1, sizeof *r.coff);
+        r.coff = carve_take(&per_mention, n + 1, sizeof *r.coff);
         slot = carve_take(&per_mention, hcap, sizeof *slot);
         last = carve_take(&per_mention, n + 1, sizeof *last);
         r.leader = carve_take(&per_mention, n + 1, sizeof *r.leader);
         r.next = carve_take(&per_mention, n + 1, sizeof *r.next);
         r.lidx = carve_take(&per_mention, n + 1, sizeof *r.lidx);
         r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
-        r.rep = carve_zero(&per_mention, n + 1, sizeof *r.rep);
+        r.rep = carve_take(&per_mention, n + 1, sizeof *r.rep);
         r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
-        drop = carve_zero(&per_mention, n + 1, sizeof *drop);
+        drop = carve_take(&per_mention, n + 1, sizeof *drop);
         weak = carve_take(&per_mention, n + 1, sizeof *weak);
-        remap = carve_zero(&per_mention, n + 1, sizeof *remap);
+        remap = carve_take(&per_mention, n + 1, sizeof *remap);
     } while (carve_next(&per_mention));
     for (size_t i = 0; i < hcap; i++)
         slot[i] = -1;
@@ -1229,7 +1229,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* the arrays by candidate and by name, in another */
     carve per_cand = {NULL, 0};
     do {
-        r.cscore = carve_zero(&per_cand, total + 1, sizeof *r.cscore);
+        r.cscore = carve_take(&per_cand, total + 1, sizeof *r.cscore);
         r.fixed = carve_take(&per_cand, total + 1, sizeof *r.fixed);
         r.points = carve_take(&per_cand, total + 1, sizeof *r.points);
         r.rec_of = carve_take(&per_cand, total + 1, sizeof *r.rec_of);
@@ -1237,7 +1237,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.plaus = carve_zero(&per_cand, total + 1, sizeof *r.plaus);
         r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
         r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
-        r.add_at = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
+        r.add_at = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
     } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
