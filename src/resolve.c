@@ -310,6 +310,12 @@ typedef struct vadd {
     double pre_a1; /* the regions' total before it */
 } vadd;
 
+/* A name with points, by the lowest latitude they reach (see lat_index). */
+typedef struct latent {
+    double lo;
+    int32_t li;
+} latent;
+
 /* A plausible point of a name, for coherence. */
 typedef struct cpoint {
     double lat, lon;
@@ -384,7 +390,11 @@ typedef struct rrun {
     size_t n_coded;          /* how many records have them */
     bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
     double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
-    int32_t *changes;        /* the names whose plausible candidates changed, in order */
+    latent *by_lat;          /* the names with points, by lat_lo (as of by_lat_seen changes) */
+    size_t n_by_lat;
+    size_t by_lat_seen; /* n_changes + 1 when by_lat was made; 0: never */
+    double lat_span;    /* the widest lat_hi - lat_lo among them */
+    int32_t *changes;   /* the names whose plausible candidates changed, in order */
     size_t n_changes, cap_changes;
     vadd *adds; /* the votes of the round (see cast) */
     size_t n_adds, cap_adds;
@@ -523,6 +533,80 @@ static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li, do
     return near_term(r, (size_t)r->leader[li], e->cd);
 }
 
+static int latent_cmp(const void *a, const void *b)
+{
+    const latent *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return (x->li > y->li) - (x->li < y->li);
+}
+
+/* Fewer names than this are summed afresh one by one (sorting them costs more). */
+#define LAT_INDEX_MIN 12
+
+/* Sorts the names with points by the lowest latitude they reach, so that a record summed
+ * afresh looks only at the names near its latitude (the others add nothing). */
+static void lat_index(rrun *r)
+{
+    size_t n = 0;
+    double span = 0;
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        if (r->lat_lo[li] > r->lat_hi[li])
+            continue;
+        r->by_lat[n++] = (latent){r->lat_lo[li], (int32_t)li};
+        span = max_d(span, r->lat_hi[li] - r->lat_lo[li]);
+    }
+    /* (by insertion when the names are few, and many lie at the same latitudes) */
+    if (n > 64)
+        qsort(r->by_lat, n, sizeof *r->by_lat, latent_cmp);
+    for (size_t i = 1; n <= 64 && i < n; i++) {
+        latent x = r->by_lat[i];
+        size_t j = i;
+        for (; j > 0 && r->by_lat[j - 1].lo > x.lo; j--)
+            r->by_lat[j] = r->by_lat[j - 1];
+        r->by_lat[j] = x;
+    }
+    r->n_by_lat = n;
+    r->lat_span = span;
+    r->by_lat_seen = r->n_changes + 1;
+}
+
+/* The sum of near_term over the other names, every term afresh into codes (zero for
+ * the names too far in latitude, which add nothing: adding zero leaves the sum as it is,
+ * so the nonzero terms summed in name order give the same double). */
+static double near_afresh(rrun *r, const crec *e, uint8_t *codes, double lat)
+{
+    if (r->by_lat_seen != r->n_changes + 1)
+        lat_index(r);
+    memset(codes, CT_0, r->n_leaders);
+    /* the first name whose lowest latitude may lie within reach (margins above rounding) */
+    const double from = lat - 2.77 - r->lat_span, to = lat + 2.77;
+    size_t a = 0, b = r->n_by_lat;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (r->by_lat[mid].lo < from)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    size_t first = SIZE_MAX, last = 0;
+    for (size_t i = a; i < r->n_by_lat && r->by_lat[i].lo <= to; i++) {
+        size_t li = (size_t)r->by_lat[i].li;
+        if ((int32_t)li == e->li)
+            continue;
+        uint8_t t = coherence_term(r, e, li, lat);
+        if (t == CT_0)
+            continue;
+        codes[li] = t;
+        first = li < first ? li : first;
+        last = li > last ? li : last;
+    }
+    double near = 0;
+    for (size_t li = first; first != SIZE_MAX && li <= last; li++)
+        near += cterm[codes[li]];
+    return near;
+}
+
 /* coherence when terms are to be computed. */
 static double coherence_update(rrun *r, crec *e)
 {
@@ -560,7 +644,11 @@ static double coherence_update(rrun *r, crec *e)
     double near = 0;
     uint8_t *codes = e->codes ? e->codes : r->codes + r->n_coded * r->n_leaders;
     const crec ec = *e; /* read once: the byte stores into codes may alias it */
-    for (size_t li = 0; li < r->n_leaders; li++) {
+    /* (records past the budget come afresh every time: they keep to one name at a time) */
+    const bool indexed = !ec.region && ec.codes && r->n_leaders >= LAT_INDEX_MIN;
+    if (indexed)
+        near = near_afresh(r, &ec, codes, lat);
+    for (size_t li = 0; !indexed && li < r->n_leaders; li++) {
         if ((int32_t)li == ec.li)
             continue;
         uint8_t t = coherence_term(r, &ec, li, lat);
@@ -1237,6 +1325,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.plaus = carve_zero(&per_cand, total + 1, sizeof *r.plaus);
         r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
         r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
+        r.by_lat = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.by_lat);
         r.add_at = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
     } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
