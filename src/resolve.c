@@ -37,6 +37,7 @@ static inline double max_d(double a, double b)
 typedef struct vkey {
     char cc[3];
     const char *admin1; /* NULL for a country */
+    size_t hash;        /* vkey_hash() */
 } vkey;
 
 /* A key looked up lately, by its region string's address (candidates of the same entry
@@ -123,15 +124,16 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
         for (size_t i = 0; i < ns; i++)
             ks->slot[i] = -1;
         for (size_t k = 0; k < ks->n; k++) {
-            size_t i = vkey_hash(ks->k[k].cc, ks->k[k].admin1) & (ns - 1);
+            size_t i = ks->k[k].hash & (ns - 1);
             while (ks->slot[i] >= 0)
                 i = (i + 1) & (ns - 1);
             ks->slot[i] = (int32_t)k;
         }
     }
-    size_t i = vkey_hash(cc, admin1) & (ks->n_slots - 1);
+    const size_t h = vkey_hash(cc, admin1);
+    size_t i = h & (ks->n_slots - 1);
     for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
-        if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
+        if (ks->k[ks->slot[i]].hash == h && vkey_is(&ks->k[ks->slot[i]], cc, admin1))
             return ks->slot[i];
     if (ks->n == ks->cap)
         evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
@@ -139,6 +141,7 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
     x->admin1 = admin1;
+    x->hash = h;
     ks->slot[i] = (int32_t)ks->n;
     return (int32_t)ks->n++;
 }
