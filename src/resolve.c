@@ -406,12 +406,12 @@ typedef struct rrun {
     double all_cc, all_a1; /* and their totals */
 } rrun;
 
-/* Appends a vote to the round's (those vote_add would not count are left out). */
+/* Appends a vote to the round's (those vote_add would not count are left out; cast
+ * has made room for every vote of the round). */
 static void ballot_add(rrun *r, int32_t key, double w)
 {
     if (key < 0 || w <= 0)
         return;
-    evm_grow((void **)&r->adds, &r->cap_adds, r->n_adds + 1, sizeof *r->adds);
     r->adds[r->n_adds++] = (vadd){key, r->keys.k[key].admin1 != NULL, w, 0, 0, 0};
 }
 
@@ -705,7 +705,8 @@ static void collect_points(rrun *r, size_t o)
     r->n_points[o] = n;
     r->lat_lo[r->lidx[o]] = lo;
     r->lat_hi[r->lidx[o]] = hi;
-    evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
+    if (r->n_changes == r->cap_changes)
+        evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
     r->changes[r->n_changes++] = r->lidx[o];
 }
 
@@ -943,6 +944,8 @@ static void cast(rrun *r, votes *ctx, bool first_round)
 {
     evm_doc *doc = r->doc;
     r->n_adds = 0;
+    /* (the base votes, and at most two by name) */
+    evm_grow((void **)&r->adds, &r->cap_adds, r->n_base + 2 * r->n_leaders, sizeof *r->adds);
     for (size_t i = 0; i < r->n_base; i++)
         ballot_add(r, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
