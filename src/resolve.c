@@ -1070,8 +1070,9 @@ static void one_sense(rrun *r)
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
-        evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
-                 sizeof *first_at);
+        if (doc->mentions[g].spot->n_cands >= cap_first)
+            evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
+                     sizeof *first_at);
         FOR_MEMBERS(r, g, q)
         {
             const evm_spot_info *qi = doc->mentions[q].spot;
@@ -1087,7 +1088,8 @@ static void one_sense(rrun *r)
                 if ((size_t)q == g)
                     first_at[d] = i;
                 if (i == n_sums) {
-                    evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
+                    if (n_sums == cap)
+                        evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
                 }
                 /* "the Sumy region" says nothing about what a bare "Sumy" is */
