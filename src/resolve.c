@@ -3,6 +3,7 @@
 #include "resolve.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,7 @@ typedef struct vkeys {
     size_t n, cap;
     int32_t *slot; /* open addressing by country and folded region, -1 when free */
     size_t n_slots;
+    size_t slot_cap; /* the slots allocated (n_slots of them in use) */
     vrecent recent[VKEY_RECENT];
 } vkeys;
 
@@ -118,8 +120,11 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
 {
     if (2 * (ks->n + 1) > ks->n_slots) {
         size_t ns = ks->n_slots ? 2 * ks->n_slots : 64;
-        free(ks->slot);
-        ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+        if (ns > ks->slot_cap) {
+            free(ks->slot);
+            ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+            ks->slot_cap = ns;
+        }
         ks->n_slots = ns;
         for (size_t i = 0; i < ns; i++)
             ks->slot[i] = -1;
@@ -390,6 +395,7 @@ typedef struct rrun {
     size_t n_recs;
     int32_t *rec_of;         /* per mention, per candidate (like cscore): its record, -1: none */
     uint8_t *codes;          /* the records' cached terms */
+    size_t cap_codes;        /* the bytes allocated for them */
     size_t n_coded;          /* how many records have them */
     bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
     double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
@@ -760,7 +766,12 @@ static void make_records(rrun *r)
         r->lat_hi[li] = -HUGE_VAL;
     }
     /* (and one more row: the scratch of the records past the budget) */
-    r->codes = evm_xmalloc((coded + 1) * r->n_leaders + 1);
+    size_t need = (coded + 1) * r->n_leaders + 1;
+    if (need > r->cap_codes) {
+        free(r->codes);
+        r->codes = evm_xmalloc(need);
+        r->cap_codes = need;
+    }
     r->n_coded = coded;
     for (size_t i = 0; i < coded; i++)
         r->recs[i].codes = r->codes + i * r->n_leaders;
@@ -1229,10 +1240,13 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
 }
 
 /* Arrays carved out of one block: the same takes are made twice, first to size the
- * block (base NULL), then to place them (zeroed when carve_zero says so). */
+ * block (base NULL), then to place them (zeroed when carve_zero says so). The block is
+ * the thread's, kept from one document to the next (*mem, *cap). */
 typedef struct carve {
     unsigned char *base;
     size_t off;
+    void **mem;
+    size_t *cap;
 } carve;
 
 static void *carve_take(carve *cv, size_t count, size_t size)
@@ -1255,9 +1269,103 @@ static bool carve_next(carve *cv)
 {
     if (cv->base)
         return false;
-    cv->base = evm_xmalloc(cv->off + 1);
+    if (cv->off + 1 > *cv->cap) {
+        free(*cv->mem);
+        *cv->mem = evm_xmalloc(cv->off + 1);
+        *cv->cap = cv->off + 1;
+    }
+    cv->base = *cv->mem;
     cv->off = 0;
     return true;
+}
+
+/* The buffers of a run that a thread keeps from one document to the next (a block stays
+ * only while under RCACHE_KEEP bytes). */
+typedef struct rcache {
+    void *block[2];
+    size_t block_cap[2];
+    uint8_t *codes;
+    size_t cap_codes;
+    double *w;
+    size_t cap_w;
+    vkey *k;
+    size_t cap_k;
+    int32_t *slot;
+    size_t slot_cap;
+    vadd *adds;
+    size_t cap_adds;
+    bvote *base;
+    size_t cap_base;
+    int32_t *changes;
+    size_t cap_changes;
+} rcache;
+
+#define RCACHE_KEEP ((size_t)4 << 20)
+
+static void rcache_clear(rcache *rc)
+{
+    free(rc->block[0]);
+    free(rc->block[1]);
+    free(rc->codes);
+    free(rc->w);
+    free(rc->k);
+    free(rc->slot);
+    free(rc->adds);
+    free(rc->base);
+    free(rc->changes);
+    memset(rc, 0, sizeof *rc);
+}
+
+static void rcache_free(void *p)
+{
+    if (p)
+        rcache_clear(p);
+    free(p);
+}
+
+static pthread_key_t rc_key;
+static bool rc_key_ok;
+static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
+
+static void rc_init(void)
+{
+    rc_key_ok = pthread_key_create(&rc_key, rcache_free) == 0;
+}
+
+/* This thread's buffers; NULL when the thread can have none (the run keeps its own). */
+static rcache *rcache_get(void)
+{
+    pthread_once(&rc_once, rc_init);
+    if (!rc_key_ok)
+        return NULL;
+    rcache *rc = pthread_getspecific(rc_key);
+    if (!rc) {
+        rc = evm_xcalloc(1, sizeof *rc);
+        if (pthread_setspecific(rc_key, rc) != 0) {
+            free(rc);
+            return NULL;
+        }
+    }
+    return rc;
+}
+
+/* Gives the run's buffers back to the thread (or frees them, without a thread's cache, and
+ * any block past RCACHE_KEEP bytes). */
+static void rcache_put(rcache *rc, bool keep)
+{
+    size_t caps[] = {rc->block_cap[0],
+                     rc->block_cap[1],
+                     rc->cap_codes,
+                     rc->cap_w * sizeof *rc->w,
+                     rc->cap_k * sizeof *rc->k,
+                     rc->slot_cap * sizeof *rc->slot,
+                     rc->cap_adds * sizeof *rc->adds,
+                     rc->cap_base * sizeof *rc->base,
+                     rc->cap_changes * sizeof *rc->changes};
+    for (size_t i = 0; keep && i < sizeof caps / sizeof *caps; i++)
+        keep = caps[i] <= RCACHE_KEEP;
+    if (!keep)
+        rcache_clear(rc);
 }
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -1265,7 +1373,20 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "resolve: no gazetteer");
     size_t n = doc->n_mentions;
+    rcache own = {0}, *tc = rcache_get(), *rc = tc ? tc : &own;
     rrun r = {.doc = doc, .gaz = gaz};
+    r.keys.k = rc->k;
+    r.keys.cap = rc->cap_k;
+    r.keys.slot = rc->slot;
+    r.keys.slot_cap = rc->slot_cap;
+    r.codes = rc->codes;
+    r.cap_codes = rc->cap_codes;
+    r.adds = rc->adds;
+    r.cap_adds = rc->cap_adds;
+    r.base = rc->base;
+    r.cap_base = rc->cap_base;
+    r.changes = rc->changes;
+    r.cap_changes = rc->cap_changes;
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
@@ -1275,7 +1396,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* the arrays by mention, in one block */
     int32_t *slot, *last, *remap;
     bool *drop, *weak;
-    carve per_mention = {NULL, 0};
+    carve per_mention = {NULL, 0, &rc->block[0], &rc->block_cap[0]};
     do {
         r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
         r.coff = carve_take(&per_mention, n + 1, sizeof *r.coff);
@@ -1323,7 +1444,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
     /* the arrays by candidate and by name, in another */
-    carve per_cand = {NULL, 0};
+    carve per_cand = {NULL, 0, &rc->block[1], &rc->block_cap[1]};
     do {
         r.cscore = carve_take(&per_cand, total + 1, sizeof *r.cscore);
         r.fixed = carve_take(&per_cand, total + 1, sizeof *r.fixed);
@@ -1359,7 +1480,12 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     collect_all_points(&r);
 
     /* every key is known now */
-    votes ctx = {.keys = &r.keys, .w = evm_xmalloc(2 * (r.keys.n + 1) * sizeof *ctx.w)};
+    if (2 * (r.keys.n + 1) > rc->cap_w) {
+        free(rc->w);
+        rc->cap_w = 2 * (r.keys.n + 1);
+        rc->w = evm_xmalloc(rc->cap_w * sizeof *rc->w);
+    }
+    votes ctx = {.keys = &r.keys, .w = rc->w};
     r.w_all = ctx.w + r.keys.n + 1;
     for (int round = 0; round < 3; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
@@ -1444,14 +1570,18 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
-    free(ctx.w);
-    free(r.adds);
-    free(r.base);
-    free(r.keys.k);
-    free(r.keys.slot);
-    free(per_mention.base);
-    free(per_cand.base);
-    free(r.codes);
-    free(r.changes);
+    rc->k = r.keys.k;
+    rc->cap_k = r.keys.cap;
+    rc->slot = r.keys.slot;
+    rc->slot_cap = r.keys.slot_cap;
+    rc->codes = r.codes;
+    rc->cap_codes = r.cap_codes;
+    rc->adds = r.adds;
+    rc->cap_adds = r.cap_adds;
+    rc->base = r.base;
+    rc->cap_base = r.cap_base;
+    rc->changes = r.changes;
+    rc->cap_changes = r.cap_changes;
+    rcache_put(rc, rc == tc);
     return EVM_OK;
 }
