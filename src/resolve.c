@@ -1368,6 +1368,9 @@ static void rcache_put(rcache *rc, bool keep)
         rcache_clear(rc);
 }
 
+/* The rounds of scoring and choosing. */
+#define ROUNDS 3
+
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 {
     if (!gaz)
@@ -1487,7 +1490,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     }
     votes ctx = {.keys = &r.keys, .w = rc->w};
     r.w_all = ctx.w + r.keys.n + 1;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions; the choices, hence the votes, change only between rounds */
         cast(&r, &ctx, round == 0);
@@ -1508,7 +1511,8 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 collect_points(&r, (size_t)g);
         }
         choose(&r);
-        collect_all_points(&r);
+        if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
+            collect_all_points(&r);
     }
     one_sense(&r);
 
