@@ -777,18 +777,30 @@ static void make_records(rrun *r)
         r->recs[i].codes = r->codes + i * r->n_leaders;
 }
 
-/* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
- * Georgia") hold a plausible candidate of the mention it qualifies? */
-static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
+/* The mentions (at most three, just before k) that the mention k qualifies, in text
+ * order, into qa; how many. */
+static size_t qualified_by(const rrun *r, size_t k, size_t qa[3])
+{
+    size_t n = 0;
+    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+        const evm_spot_info *ai = r->doc->mentions[a].spot;
+        if (ai && ai->qualifier == (int32_t)k)
+            qa[n++] = a;
+    }
+    return n;
+}
+
+/* Does cd (a candidate of a mention that qualifies others, "Georgia" in "Atlanta,
+ * Georgia") hold a plausible candidate of one of the mentions qa[0..n) it qualifies? */
+static bool holds_qualified(const rrun *r, const size_t *qa, size_t n, const evm_candidate *cd)
 {
     const evm_doc *doc = r->doc;
-    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+    for (size_t j = 0; j < n; j++) {
+        size_t a = qa[j];
         const evm_spot_info *ai = doc->mentions[a].spot;
-        if (!ai || ai->qualifier != (int32_t)k)
-            continue;
         for (size_t c = 0; c < ai->n_cands; c++) {
             const evm_candidate *ac = &ai->cands[c];
-            if (!plausible(r, a, c) && c >= 8)
+            if (c >= 8 && !plausible(r, a, c))
                 continue;
             if (!cc_eq(ac->country, cd->country))
                 continue;
@@ -884,6 +896,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
                  EVM_SPOT_CUE_THE | EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES)) != 0;
     const bool qual_country = in->qual_country[0] != '\0';
     const double total_cc = ctx->total_cc, total_a1 = ctx->total_a1;
+    size_t qa[3], n_qa = cues & EVM_SPOT_CUE_QUALIFIES ? qualified_by(r, k, qa) : 0;
     const cfixed *fixed = &r->fixed[r->coff[k]];
     const int32_t *rec_of = &r->rec_of[r->coff[k]];
     double *cscore = &r->cscore[r->coff[k]];
@@ -943,7 +956,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += 1.2 * min_d(2.5, coherence(r, &r->recs[rec]));
         /* the second half of "Atlanta, Georgia": the region that holds the first */
         if (cues & EVM_SPOT_CUE_QUALIFIES)
-            s += holds_qualified(r, k, cd) ? 3.0 : 0;
+            s += holds_qualified(r, qa, n_qa, cd) ? 3.0 : 0;
         cscore[c] = s;
     }
 }
