@@ -404,6 +404,8 @@ typedef struct rrun {
     size_t by_lat_seen; /* n_changes + 1 when by_lat was made; 0: never */
     double lat_span;    /* the widest lat_hi - lat_lo among them */
     int32_t *changes;   /* the names whose plausible candidates changed, in order */
+    uint32_t *mark;     /* per name: the stamp of the last update that looked at it */
+    uint32_t stamp;
     size_t n_changes, cap_changes;
     vadd *adds; /* the votes of the round (see cast) */
     size_t n_adds, cap_adds;
@@ -623,10 +625,13 @@ static double coherence_update(rrun *r, crec *e)
     if (e->codes && e->done) {
         bool differs = false;
         if (r->n_changes - e->seen <= r->n_leaders) {
+            /* (a name that changed twice since is looked at once) */
+            const uint32_t stamp = ++r->stamp;
             for (size_t i = e->seen; i < r->n_changes; i++) {
                 size_t li = (size_t)r->changes[i];
-                if ((int32_t)li == e->li)
+                if ((int32_t)li == e->li || r->mark[li] == stamp)
                     continue;
+                r->mark[li] = stamp;
                 uint8_t t = coherence_term(r, e, li, lat);
                 differs |= t != e->codes[li];
                 e->codes[li] = t;
@@ -1471,6 +1476,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
         r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
         r.by_lat = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.by_lat);
+        r.mark = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.mark);
         r.add_at = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
     } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
