@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,13 +345,36 @@ static json_tokener *new_json_parser(const char *what, evm_diag *diag)
     return tok;
 }
 
+/* The C locale as an object, made once. json-c switches to a copy of the thread's locale
+ * with "C" numbers around each parse; from the C locale itself, glibc makes that copy
+ * without allocating. */
+static locale_t c_locale = (locale_t)0;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void c_locale_init(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* json_tokener_parse_ex in the C locale (as json-c parses numbers anyway). */
+static json_object *parse_in_c_locale(json_tokener *tok, const char *line, int n)
+{
+    pthread_once(&c_locale_once, c_locale_init);
+    if (!c_locale)
+        return json_tokener_parse_ex(tok, line, n);
+    locale_t old = uselocale(c_locale);
+    json_object *obj = json_tokener_parse_ex(tok, line, n);
+    uselocale(old);
+    return obj;
+}
+
 /* evm_article_parse_json with the parser given (reset here, so a reader reuses one). */
 static evm_err parse_json(json_tokener *tok, const char *line, size_t n, const char *fallback_id,
                           const evm_read_opts *opts, evm_doc **out, evm_diag *diag)
 {
     *out = NULL;
     json_tokener_reset(tok);
-    json_object *obj = json_tokener_parse_ex(tok, line, (int)(n > 0x7fffffff ? 0x7fffffff : n));
+    json_object *obj = parse_in_c_locale(tok, line, (int)(n > 0x7fffffff ? 0x7fffffff : n));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t used = (size_t)json_tokener_get_parse_end(tok);
     if (!obj || jerr != json_tokener_success) {

@@ -19,7 +19,8 @@ struct evm_arena {
 
 #define ARENA_BLOCK 16384
 
-static void *arena_alloc(evm_arena *a, size_t n)
+/* n bytes from the arena, not zeroed: for callers that write every byte. */
+static void *arena_take(evm_arena *a, size_t n)
 {
     size_t align = _Alignof(max_align_t);
     n = (n + align - 1) / align * align;
@@ -34,8 +35,12 @@ static void *arena_alloc(evm_arena *a, size_t n)
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
     return p;
+}
+
+static void *arena_alloc(evm_arena *a, size_t n)
+{
+    return memset(arena_take(a, n), 0, n);
 }
 
 evm_doc *evm_doc_new(void)
@@ -65,6 +70,7 @@ void evm_doc_free(evm_doc *doc)
     free(doc->mentions);
     free(doc->places);
     free(doc->events);
+    free(doc->demonyms);
     free(doc);
 }
 
@@ -73,9 +79,14 @@ void *evm_doc_alloc(evm_doc *doc, size_t n)
     return arena_alloc(doc->arena, n);
 }
 
+void *evm_doc_memdup(evm_doc *doc, const void *p, size_t n)
+{
+    return n ? memcpy(arena_take(doc->arena, n), p, n) : arena_take(doc->arena, 0);
+}
+
 char *evm_doc_strndup(evm_doc *doc, const char *s, size_t n)
 {
-    char *p = arena_alloc(doc->arena, n + 1);
+    char *p = arena_take(doc->arena, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -94,7 +105,7 @@ char *evm_doc_printf(evm_doc *doc, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return evm_doc_strdup(doc, "");
-    char *p = arena_alloc(doc->arena, (size_t)n + 1);
+    char *p = arena_take(doc->arena, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -195,6 +195,11 @@ typedef struct evm_doc {
     size_t n_places, cap_places;
     evm_event *events;
     size_t n_events, cap_events;
+    /* Added by the geoparser: per token (n_tokens entries), the alpha-2 country of a
+     * capitalised word read as a demonym ("Ukrainian", or minus a final 's' when longer
+     * than 3: "Russians"), "" for every other token; filled by spot.c for resolve.c, NULL
+     * before the spotter runs. Heap, owned by the doc. */
+    char (*demonyms)[3];
 } evm_doc;
 
 /* A new empty document with its arena. */
@@ -204,6 +209,9 @@ void evm_doc_free(evm_doc *doc);
 
 /* Arena allocation, zeroed, aligned for any type; lives as long as the doc. */
 void *evm_doc_alloc(evm_doc *doc, size_t n);
+/* Arena copy of n bytes at p, aligned for any type (nothing zeroed: every byte is
+ * copied). Added for the geoparser's per-mention records. */
+void *evm_doc_memdup(evm_doc *doc, const void *p, size_t n);
 char *evm_doc_strdup(evm_doc *doc, const char *s);
 char *evm_doc_strndup(evm_doc *doc, const char *s, size_t n);
 char *evm_doc_printf(evm_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

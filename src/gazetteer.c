@@ -492,15 +492,6 @@ uint64_t evm_gazetteer_key_hash(const char *key, size_t n)
     return evm_gaz_hash(key, n);
 }
 
-void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s)
-{
-    ks->s = s;
-    ks->scanned = 0;
-    ks->stop = SIZE_MAX;
-    ks->word = 0;
-    ks->h = 1469598103934665603ull;
-}
-
 /* ks's prefix through the general path: the whole key again. */
 static size_t keys_general(evm_gaz_keys *ks, size_t n, const char **key, uint64_t *hash)
 {

@@ -110,8 +110,16 @@ typedef struct evm_gaz_keys {
     char key[EVM_GAZ_KEY_MAX];
 } evm_gaz_keys;
 
-/* Starts ks on the text at s (which must outlive it). */
-void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s);
+/* Starts ks on the text at s (which must outlive it). Inline: the spotter starts one for
+ * every capitalised word. */
+static inline void evm_gazetteer_keys_start(evm_gaz_keys *ks, const char *s)
+{
+    ks->s = s;
+    ks->scanned = 0;
+    ks->stop = SIZE_MAX;
+    ks->word = 0;
+    ks->h = 1469598103934665603ull;
+}
 
 /* The key of s[0..n), exactly as evm_gazetteer_key(s, n, buf, EVM_GAZ_KEY_MAX) makes it,
  * for any n (longer prefixes reuse the work of shorter ones): returns its length (0 when

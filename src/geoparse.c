@@ -169,6 +169,11 @@ static void jb_cstr(jbuf *b, const char *s)
     jb_string(b, s, strlen(s));
 }
 
+/* Where a place's part of a line was written in it (len 0: not yet). */
+typedef struct place_part {
+    size_t at, len;
+} place_part;
+
 char *evm_geoparse_json(const evm_doc *doc)
 {
     jbuf b = {0};
@@ -179,6 +184,9 @@ char *evm_geoparse_json(const evm_doc *doc)
     JB_LIT(&b, ", \"toponyms\": [ ");
     evm_utf8_cursor cur;
     evm_utf8_cursor_init(&cur, doc->text, doc->len);
+    /* A place's part of the line (name to lon) is the same for each of its mentions: it
+     * is written once, and copied from where it was written for the next mentions. */
+    place_part *frag = doc->n_places ? evm_xcalloc(doc->n_places, sizeof *frag) : NULL;
     bool first = true;
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_mention *m = &doc->mentions[k];
@@ -194,23 +202,32 @@ char *evm_geoparse_json(const evm_doc *doc)
         jb_int(&b, (int64_t)evm_utf8_cursor_cp(&cur, m->end));
         JB_LIT(&b, ", \"text\": ");
         jb_string(&b, doc->text + m->start, m->end - m->start);
-        JB_LIT(&b, ", \"name\": ");
-        jb_cstr(&b, p->name);
-        JB_LIT(&b, ", \"geonameid\": ");
-        if (p->geonameid >= 0)
-            jb_int(&b, p->geonameid);
-        else
-            JB_LIT(&b, "null");
-        JB_LIT(&b, ", \"country\": ");
-        jb_cstr(&b, p->country);
-        JB_LIT(&b, ", \"admin1\": ");
-        jb_cstr(&b, p->admin1);
-        JB_LIT(&b, ", \"feature\": ");
-        jb_cstr(&b, p->feature);
-        JB_LIT(&b, ", \"lat\": ");
-        jb_fixed(&b, p->lat, 5);
-        JB_LIT(&b, ", \"lon\": ");
-        jb_fixed(&b, p->lon, 5);
+        place_part *f = &frag[m->place];
+        if (f->len) {
+            char *o = jb_room(&b, f->len);
+            memcpy(o, b.p + f->at, f->len);
+            b.n += f->len;
+        } else {
+            f->at = b.n;
+            JB_LIT(&b, ", \"name\": ");
+            jb_cstr(&b, p->name);
+            JB_LIT(&b, ", \"geonameid\": ");
+            if (p->geonameid >= 0)
+                jb_int(&b, p->geonameid);
+            else
+                JB_LIT(&b, "null");
+            JB_LIT(&b, ", \"country\": ");
+            jb_cstr(&b, p->country);
+            JB_LIT(&b, ", \"admin1\": ");
+            jb_cstr(&b, p->admin1);
+            JB_LIT(&b, ", \"feature\": ");
+            jb_cstr(&b, p->feature);
+            JB_LIT(&b, ", \"lat\": ");
+            jb_fixed(&b, p->lat, 5);
+            JB_LIT(&b, ", \"lon\": ");
+            jb_fixed(&b, p->lon, 5);
+            f->len = b.n - f->at;
+        }
         JB_LIT(&b, ", \"score\": ");
         jb_fixed(&b, m->score, 3);
         if (m->metonymy)
@@ -222,6 +239,7 @@ char *evm_geoparse_json(const evm_doc *doc)
         JB_LIT(&b, " ");
     JB_LIT(&b, "] }");
     *jb_room(&b, 1) = '\0';
+    free(frag);
     return b.p;
 }
 

@@ -222,13 +222,15 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
     return byte_class[(unsigned char)s[i]];
 }
 
-/* The end of the run of ASCII letters and digits at s[j..n). */
+/* The end of the run of ASCII letters and digits at s[j..n). The text ends in a NUL (see
+ * doc.h), a byte of no class, so the loop needs no bound of its own. */
 static inline size_t alnum_run(const char *s, size_t j, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s + j, *e = (const unsigned char *)s + n;
-    while (p < e && (byte_class[*p] & B_ALNUM))
+    const unsigned char *p = (const unsigned char *)s + j;
+    while (byte_class[*p] & B_ALNUM)
         p++;
-    return (size_t)(p - (const unsigned char *)s);
+    size_t end = (size_t)(p - (const unsigned char *)s);
+    return end < n ? end : n;
 }
 
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
@@ -485,9 +487,8 @@ static void tokenize(evm_doc *doc, cands *cand)
     size_t n = doc->len;
     unsigned space = B_SPACE; /* the classes of the white space before the next token */
     /* News text has a token every five or six bytes: room for most documents at once. */
-    if (n > doc->body)
-        evm_grow((void **)&doc->tokens, &doc->cap_tokens, (n - doc->body) / 4 + 16,
-                 sizeof *doc->tokens);
+    evm_grow((void **)&doc->tokens, &doc->cap_tokens, n > doc->body ? (n - doc->body) / 4 + 16 : 16,
+             sizeof *doc->tokens);
     evm_token *tok = doc->tokens, *t = tok, *t_end = tok + doc->cap_tokens;
     for (size_t i = doc->body; i < n;) {
         uint8_t c = byte_class_at(s, i);
@@ -497,6 +498,36 @@ static void tokenize(evm_doc *doc, cands *cand)
             continue;
         }
         size_t k = 1;
+        if (c & B_LETTER) {
+            /* The usual word, ASCII letters and digits ended by a space, a comma ...,
+             * takes a short way (to what scan_word finds for it), and so does the white
+             * space byte after it. */
+            k = alnum_run(s, i + 1, n) - i;
+            uint8_t after = i + k < n ? byte_class_at(s, i + k) : 0;
+            if (!(after & (B_HIGH | B_JOIN))) {
+                uint16_t flags = (uint16_t)(space & B_SPACE);
+                if (c & B_UPPER)
+                    flags |= k > 1 && (byte_class_at(s, i + 1) & B_LOWER) ? EVM_TOKF_CAP
+                                                                          : word_case(s, i, i + k);
+                if ((space & B_NEWLINE) && t > tok)
+                    cand_add(cand, (size_t)(t - tok) - 1);
+                if (t == t_end) {
+                    size_t nt = (size_t)(t - tok);
+                    evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
+                    tok = doc->tokens;
+                    t = tok + nt;
+                    t_end = tok + doc->cap_tokens;
+                }
+                *t++ = (evm_token){.start = (uint32_t)i,
+                                   .end = (uint32_t)(i + k),
+                                   .sentence = 0,
+                                   .kind = EVM_TOK_WORD,
+                                   .flags = flags};
+                space = after & (B_SPACE | B_NEWLINE);
+                i += k + (space != 0);
+                continue;
+            }
+        }
         int32_t cp = (unsigned char)s[i];
         uint16_t kind;
         if (c & B_LETTER) {
@@ -517,21 +548,7 @@ static void tokenize(evm_doc *doc, cands *cand)
         uint16_t flags = (uint16_t)(space & B_SPACE);
         size_t end = i + k, next;
         bool may_end;
-        /* The usual word, ASCII letters and digits ended by a space, a comma ..., takes a
-         * short way (to what scan_word finds for it). */
-        bool plain = kind == EVM_TOK_WORD && !(c & B_HIGH);
-        if (plain) {
-            end = alnum_run(s, i + 1, n);
-            plain = end >= n || !(byte_class_at(s, end) & (B_HIGH | B_JOIN));
-        }
-        if (plain) {
-            if ((c & B_UPPER) && i + 1 < end && (byte_class_at(s, i + 1) & B_LOWER))
-                flags |= EVM_TOKF_CAP;
-            else if (c & B_UPPER)
-                flags |= word_case(s, i, end);
-            next = end;
-            may_end = false;
-        } else if (kind == EVM_TOK_WORD) {
+        if (kind == EVM_TOK_WORD) {
             end = next = scan_word(s, n, i, end, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;

@@ -408,6 +408,12 @@ typedef struct wordprobe {
     bool more;        /* some longer name starts with the key */
 } wordprobe;
 
+/* A word's answer as a demonym (see word_demonym), by the hash of its bytes. */
+typedef struct demslot {
+    uint64_t h;     /* 0: an empty slot */
+    const char *cc; /* the country, in the gazetteer's strings; NULL: no demonym */
+} demslot;
+
 /* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
  * thread from one document to the next for one gazetteer: they are a function of the key and
  * the index alone, and the same names come back across a news stream ("U.S.", a state, the
@@ -424,7 +430,9 @@ typedef struct keycache {
     char *room; /* the free end of the last block */
     size_t room_left;
     hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
-    wordprobe *wp;           /* open addressing: words the longest match probed alone */
+    demslot *dem;            /* open addressing: words word_demonym answered */
+    size_t dem_cap, dem_n;
+    wordprobe *wp; /* open addressing: words the longest match probed alone */
     size_t wp_cap, wp_n;
     stampset lower; /* the run's words seen in lowercase (emptied for each document) */
 } keycache;
@@ -445,6 +453,7 @@ static void kc_clear(keycache *kc)
     free(kc->blocks);
     free(kc->dem_yes.slot);
     free(kc->dem_no.slot);
+    free(kc->dem);
     free(kc->wp);
     free(kc->lower.slot);
     *kc = (keycache){0};
@@ -480,7 +489,7 @@ static keycache *kc_get(const evm_gaz *gaz)
     uint64_t serial = evm_gazetteer_serial(gaz);
     if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
         kc->sets_n > KC_MAX_WORDS || kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS ||
-        kc->wp_n > KC_MAX_WORDS) {
+        kc->wp_n > KC_MAX_WORDS || kc->dem_n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
@@ -496,6 +505,7 @@ typedef struct run {
     uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
     uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
     uint64_t *thash;           /* per word token: hash_lower of the whole token */
+    uint8_t *tdem;             /* per capitalised word token: a demonym (word_demonym) */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
@@ -542,11 +552,14 @@ static bool is_punct(const run *r, size_t i, char c)
            ttext(r, i)[0] == c;
 }
 
+static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
+
 /* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
- * in the word tables) and r->kc->lower with the words written in lowercase. */
+ * in the word tables), r->kc->lower with the words written in lowercase, and r->tdem and
+ * doc->demonyms (zeroed) for the capitalised words. */
 static void token_words(run *r)
 {
-    const evm_doc *doc = r->doc;
+    evm_doc *doc = r->doc;
     for (size_t i = 0; i < doc->n_tokens; i++) {
         r->tmask[i] = 0;
         r->thash[i] = 0;
@@ -564,8 +577,17 @@ static void token_words(run *r)
             r->thash[i] = full ? full : 1;
         }
         /* the document's lowercase vocabulary (see judge) */
-        if (!(doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
+        unsigned f = doc->tokens[i].flags;
+        if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
             ss_add(&r->kc->lower, r->thash[i]);
+        } else if (f & EVM_TOKF_CAP) {
+            const char *cc = word_demonym(r, w, n, r->thash[i]);
+            if (cc) {
+                r->tdem[i] = 1;
+                if (cc[0] && cc[1] && !cc[2])
+                    memcpy(doc->demonyms[i], cc, 3);
+            }
+        }
     }
 }
 
@@ -599,7 +621,9 @@ static size_t prev_word(const run *r, size_t i, bool skip_article)
     if (skip_article && is_word(r, p) && tlen(r, p) <= 3) {
         const char *w = ttext(r, p);
         size_t n = tlen(r, p);
-        if ((n == 3 && strncasecmp(w, "the", 3) == 0) || (n == 1 && (w[0] == 'a' || w[0] == 'A')))
+        /* "the" in any case ('T' | 0x20 is 't', and only 'T' and 't' give it) */
+        if ((n == 3 && (w[0] | 0x20) == 't' && (w[1] | 0x20) == 'h' && (w[2] | 0x20) == 'e') ||
+            (n == 1 && (w[0] == 'a' || w[0] == 'A')))
             if (p > 0 && same_sentence(r, p - 1, i))
                 p--;
     }
@@ -719,12 +743,65 @@ static bool demonym_word(run *r, const char *s, size_t n)
     return yes;
 }
 
+/* word_demonym for a word the thread's cache does not hold: asks the gazetteer, grows the
+ * table when half full, and keeps the answer under h. */
+static const char *demonym_miss(run *r, const char *s, size_t n, uint64_t h)
+{
+    keycache *kc = r->kc;
+    const char *cc = evm_gazetteer_demonym(r->gaz, s, n);
+    if (!cc && n > 3 && s[n - 1] == 's')
+        cc = evm_gazetteer_demonym(r->gaz, s, n - 1);
+    if ((kc->dem_n + 1) * 2 > kc->dem_cap) {
+        size_t ncap = kc->dem_cap ? kc->dem_cap * 2 : 256;
+        demslot *nd = evm_xcalloc(ncap, sizeof *nd);
+        for (size_t k = 0; k < kc->dem_cap; k++)
+            if (kc->dem[k].h) {
+                size_t o = kc->dem[k].h & (ncap - 1);
+                while (nd[o].h)
+                    o = (o + 1) & (ncap - 1);
+                nd[o] = kc->dem[k];
+            }
+        free(kc->dem);
+        kc->dem = nd;
+        kc->dem_cap = ncap;
+    }
+    size_t k = h & (kc->dem_cap - 1);
+    while (kc->dem[k].h)
+        k = (k + 1) & (kc->dem_cap - 1);
+    kc->dem[k] = (demslot){h, cc};
+    kc->dem_n++;
+    return cc;
+}
+
+/* The country of s[0..n) read as a demonym, or when it is none and longer than 3, of s
+ * minus a final 's' (plural: "Ukrainians", "Russians"); NULL when neither. lh is
+ * hash_lower of s: the gazetteer's keys fold ASCII case, so the answer is one of the
+ * lowercase word and of whether it ends in a lowercase 's'. The answers are kept in the
+ * thread's cache: the same words come back. */
+static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh)
+{
+    const keycache *kc = r->kc;
+    uint64_t h = n && s[n - 1] == 's' ? (lh ^ 0x9E3779B97F4A7C15ull) * FNV_PRIME : lh;
+    h = h ? h : 1;
+    if (kc->dem_cap)
+        for (size_t k = h & (kc->dem_cap - 1); kc->dem[k].h; k = (k + 1) & (kc->dem_cap - 1))
+            if (kc->dem[k].h == h)
+                return kc->dem[k].cc;
+    return demonym_miss(r, s, n, h);
+}
+
 static bool is_demonym(run *r, const char *s, size_t n)
 {
-    if (demonym_word(r, s, n))
-        return true;
-    /* plural: "Ukrainians", "Russians" */
-    return n > 3 && s[n - 1] == 's' && demonym_word(r, s, n - 1);
+    return word_demonym(r, s, n, hash_lower(s, n)) != NULL;
+}
+
+/* is_demonym of token i, from r->tdem for a capitalised word. */
+static bool tok_demonym(run *r, size_t i)
+{
+    const evm_token *t = &r->doc->tokens[i];
+    if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_CAP))
+        return r->tdem[i] != 0;
+    return is_demonym(r, ttext(r, i), tlen(r, i));
 }
 
 /* ---- person names --------------------------------------------------------------------- */
@@ -855,7 +932,7 @@ static void find_headlines(run *r)
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
         for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (!is_word(r, i))
+            if (doc->tokens[i].kind != EVM_TOK_WORD)
                 continue;
             words++;
             if (doc->tokens[i].flags & EVM_TOKF_UPPER)
@@ -1061,8 +1138,7 @@ static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *can
     evm_spot_info *info = evm_doc_alloc(doc, sizeof *info);
     info->key = evm_doc_strndup(doc, sp->key, sp->keylen);
     info->n_cands = (uint32_t)n_cands;
-    info->cands = evm_doc_alloc(doc, n_cands * sizeof *info->cands);
-    memcpy(info->cands, cands, n_cands * sizeof *info->cands);
+    info->cands = evm_doc_memdup(doc, cands, n_cands * sizeof *info->cands);
     info->cues = cues;
     info->qualifier = -1;
     info->recog = recog;
@@ -1378,7 +1454,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     /* demonyms are context, not toponyms ("Ukrainian", "Russians", "South African"); a
      * country's own name that reads as a plural demonym ("Laos", from "Lao") stays a
      * place */
-    if (is_demonym(r, w, wn) && !(area_exact && !demonym_word(r, w, wn)))
+    bool dem = single && wn == tlen(r, i) ? tok_demonym(r, i) : is_demonym(r, w, wn);
+    if (dem && !(area_exact && !demonym_word(r, w, wn)))
         return DROP;
     if (single) {
         /* "City Hall", "Town Council", "State Department": a word of government or
@@ -1477,7 +1554,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
         size_t p = i - 1;
         if (continues_name(r, i) && !in_tab(r, r->t.direction, p) && !in_tab(r, r->t.locative, p) &&
-            !in_tab(r, r->t.titles, p) && !is_demonym(r, ttext(r, p), tlen(r, p)) &&
+            !in_tab(r, r->t.titles, p) && !tok_demonym(r, p) &&
             !(doc->tokens[p].flags & EVM_TOKF_UPPER) && !imp && local_only) {
             bool prev_is_place =
                 doc->n_mentions && doc->mentions[doc->n_mentions - 1].tok_first +
@@ -1645,7 +1722,7 @@ static bool spot_variant(run *r, size_t i, size_t stop)
     }
     if (!listed && !(cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)))
         return false;
-    if (is_demonym(r, ttext(r, i), tlen(r, i))) /* last: the costliest test */
+    if (tok_demonym(r, i)) /* last: the costliest test */
         return false;
     evm_lookup_opts opts = {.variants = true};
     evm_candidate c[MAX_CANDS];
@@ -1677,14 +1754,15 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
 {
     size_t n = tlen(r, i);
     const char *w = ttext(r, i);
-    bool dot_tok = is_punct(r, i + 1, '.') && i + 1 < stop;
     char buf[32];
     if (n + 1 >= sizeof buf)
         return false;
-    /* most capitalised words end in no period: their table mask answers */
-    if (w[n - 1] != '.' && !dot_tok && r->t.abbrev && r->t.abbrev->bit &&
-        !(r->tmask[i] & r->t.abbrev->bit))
+    /* most capitalised words end in no period: their table mask answers (tested first, the
+     * cheaper test) */
+    bool unlisted = r->t.abbrev && r->t.abbrev->bit && !(r->tmask[i] & r->t.abbrev->bit);
+    if (unlisted && w[n - 1] != '.' && !(i + 1 < stop && is_punct(r, i + 1, '.')))
         return false;
+    bool dot_tok = is_punct(r, i + 1, '.') && i + 1 < stop;
     memcpy(buf, w, n);
     size_t bn = n;
     if (w[n - 1] != '.' && dot_tok)
@@ -1822,6 +1900,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.thash = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.thash);
     r.tmask[doc->n_tokens] = 0;
     r.thash[doc->n_tokens] = 0;
+    r.tdem = evm_xcalloc(doc->n_tokens + 1, 1);
+    free(doc->demonyms);
+    doc->demonyms = evm_xcalloc(doc->n_tokens + 1, sizeof *doc->demonyms);
     token_words(&r);
     find_headlines(&r);
     find_persons(&r);
@@ -1833,7 +1914,8 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            if (!is_cap(&r, i))
+            const evm_token *tk = &doc->tokens[i]; /* is_cap, i being in range */
+            if (tk->kind != EVM_TOK_WORD || !(tk->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
                 continue;
             if (spot_abbrev(&r, i, b)) {
                 evm_mention *m = &doc->mentions[doc->n_mentions - 1];
@@ -1907,6 +1989,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     free(r.headline);
     free(r.tmask);
     free(r.thash);
+    free(r.tdem);
     free(r.surnames.slot);
     if (r.kc == &own)
         kc_clear(&own);

@@ -68,6 +68,8 @@ static size_t valid_prefix(const char *s, size_t n)
                 break;
             i += 16;
         }
+        if (i == n)
+            break;
         if (i + 8 <= n) {
             uint64_t w = word_at(s + i);
             if (((w | (w - ONES)) & HIGHS) == 0) {
@@ -205,10 +207,15 @@ size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
         c->lead = 0;
     }
     size_t i = c->byte, lead = c->lead;
-    /* sixteen bytes a step: the two words' marks, one bit a byte, add without a carry */
+    /* sixteen bytes a step: ASCII (no high bit) all leads; otherwise the two words'
+     * marks, one bit a byte, add without a carry */
     for (; i + 16 <= off; i += 16) {
-        uint64_t m = (continuation_bytes(word_at(c->s + i)) >> 7) +
-                     (continuation_bytes(word_at(c->s + i + 8)) >> 7);
+        uint64_t a = word_at(c->s + i), b = word_at(c->s + i + 8);
+        if (((a | b) & HIGHS) == 0) {
+            lead += 16;
+            continue;
+        }
+        uint64_t m = (continuation_bytes(a) >> 7) + (continuation_bytes(b) >> 7);
         lead += 16 - (size_t)((m * ONES) >> 56);
     }
     for (; i + 8 <= off; i += 8)

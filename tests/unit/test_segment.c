@@ -210,7 +210,7 @@ static void test_utf8_words(void **state)
     evm_doc_free(doc);
 }
 
-/* Only doc->len bytes are read, even when the text goes on after them. */
+/* Only doc->len bytes are tokenized, even when the text goes on after them. */
 static void test_length_bound(void **state)
 {
     (void)state;

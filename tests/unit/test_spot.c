@@ -367,6 +367,35 @@ static void test_vocabulary_per_document(void **state)
     evm_doc_free(after);
 }
 
+/* The country of token i's demonym as the spotter recorded it for the resolver. */
+static const char *demonym_of(const evm_doc *doc, const char *word)
+{
+    for (size_t i = 0; i < doc->n_tokens; i++)
+        if (doc->tokens[i].end - doc->tokens[i].start == strlen(word) &&
+            memcmp(doc->text + doc->tokens[i].start, word, strlen(word)) == 0)
+            return doc->demonyms[i];
+    return NULL;
+}
+
+static void test_token_demonyms(void **state)
+{
+    (void)state;
+    /* twice: the second document's answers come from the thread's cache */
+    for (int k = 0; k < 2; k++) {
+        evm_doc *doc = spot("Ukrainian officials told Russians and the French in Kyiv. "
+                            "UKRAINIANS ukrainian");
+        assert_non_null(doc->demonyms);
+        assert_string_equal(demonym_of(doc, "Ukrainian"), "UA");
+        assert_string_equal(demonym_of(doc, "Russians"), "RU");
+        assert_string_equal(demonym_of(doc, "French"), "FR");
+        assert_string_equal(demonym_of(doc, "Kyiv"), "");
+        assert_string_equal(demonym_of(doc, "officials"), "");
+        assert_string_equal(demonym_of(doc, "ukrainian"), "");  /* not capitalised */
+        assert_string_equal(demonym_of(doc, "UKRAINIANS"), ""); /* the plural 's' is lowercase */
+        evm_doc_free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_abbreviations),
         cmocka_unit_test(test_candidates_kept_across_documents),
         cmocka_unit_test(test_vocabulary_per_document),
+        cmocka_unit_test(test_token_demonyms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -125,6 +125,26 @@ static void test_repair_cases(void **state)
     free(out);
 }
 
+/* Buffers of exactly n bytes, no terminator, of every length around the scan's 8- and
+ * 16-byte steps: the repair must not read past them (the sanitizer build checks). */
+static void test_repair_exact_buffers(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= 40; n++) {
+        char *buf = malloc(n ? n : 1);
+        assert_non_null(buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)('a' + (char)(i % 26));
+        char *out = NULL;
+        size_t out_len = 0;
+        assert_int_equal(evm_utf8_repair(buf, n, &out, &out_len), 0);
+        assert_int_equal(out_len, n);
+        assert_memory_equal(out, buf, n);
+        free(out);
+        free(buf);
+    }
+}
+
 static void test_fold(void **state)
 {
     (void)state;
@@ -291,7 +311,7 @@ int main(void)
         cmocka_unit_test(test_repair_cases),  cmocka_unit_test(test_fold),
         cmocka_unit_test(test_offsets),       cmocka_unit_test(test_offsets_random),
         cmocka_unit_test(test_cursor),        cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_ascii_classes),
+        cmocka_unit_test(test_ascii_classes), cmocka_unit_test(test_repair_exact_buffers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
