@@ -3,6 +3,7 @@
 #include "resolve.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,7 @@ static inline double max_d(double a, double b)
 typedef struct vkey {
     char cc[3];
     const char *admin1; /* NULL for a country */
+    size_t hash;        /* vkey_hash() */
 } vkey;
 
 /* A key looked up lately, by its region string's address (candidates of the same entry
@@ -54,6 +56,7 @@ typedef struct vkeys {
     size_t n, cap;
     int32_t *slot; /* open addressing by country and folded region, -1 when free */
     size_t n_slots;
+    size_t slot_cap; /* the slots allocated (n_slots of them in use) */
     vrecent recent[VKEY_RECENT];
 } vkeys;
 
@@ -117,21 +120,25 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
 {
     if (2 * (ks->n + 1) > ks->n_slots) {
         size_t ns = ks->n_slots ? 2 * ks->n_slots : 64;
-        free(ks->slot);
-        ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+        if (ns > ks->slot_cap) {
+            free(ks->slot);
+            ks->slot = evm_xmalloc(ns * sizeof *ks->slot);
+            ks->slot_cap = ns;
+        }
         ks->n_slots = ns;
         for (size_t i = 0; i < ns; i++)
             ks->slot[i] = -1;
         for (size_t k = 0; k < ks->n; k++) {
-            size_t i = vkey_hash(ks->k[k].cc, ks->k[k].admin1) & (ns - 1);
+            size_t i = ks->k[k].hash & (ns - 1);
             while (ks->slot[i] >= 0)
                 i = (i + 1) & (ns - 1);
             ks->slot[i] = (int32_t)k;
         }
     }
-    size_t i = vkey_hash(cc, admin1) & (ks->n_slots - 1);
+    const size_t h = vkey_hash(cc, admin1);
+    size_t i = h & (ks->n_slots - 1);
     for (; ks->slot[i] >= 0; i = (i + 1) & (ks->n_slots - 1))
-        if (vkey_is(&ks->k[ks->slot[i]], cc, admin1))
+        if (ks->k[ks->slot[i]].hash == h && vkey_is(&ks->k[ks->slot[i]], cc, admin1))
             return ks->slot[i];
     if (ks->n == ks->cap)
         evm_grow((void **)&ks->k, &ks->cap, ks->n + 1, sizeof *ks->k);
@@ -139,6 +146,7 @@ static int32_t vkey_find_or_add(vkeys *ks, const char *cc, const char *admin1)
     memcpy(x->cc, cc, 2);
     x->cc[2] = '\0';
     x->admin1 = admin1;
+    x->hash = h;
     ks->slot[i] = (int32_t)ks->n;
     return (int32_t)ks->n++;
 }
@@ -310,13 +318,56 @@ typedef struct vadd {
     double pre_a1; /* the regions' total before it */
 } vadd;
 
+/* A name with points, by the lowest latitude they reach (see lat_index). */
+typedef struct latent {
+    double lo;
+    int32_t li;
+} latent;
+
 /* A plausible point of a name, for coherence. */
 typedef struct cpoint {
     double lat, lon;
     bool country;
 } cpoint;
 
-#define LG_MEMO 64
+/* log10 and exp remembered by their argument, per thread and across documents:
+ * candidates of the same size, and the same score gaps, come again and again. */
+#define MATH_MEMO 4096
+
+typedef struct math_memo {
+    double x, y; /* y = f(x); x = 0 when empty (log10(0) is never asked, exp(0) never looked up) */
+} math_memo;
+
+static _Thread_local math_memo lg_memo[MATH_MEMO], exp_memo[MATH_MEMO];
+
+static inline size_t memo_slot(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 52) & (MATH_MEMO - 1);
+}
+
+/* log10(x) for x > 0, remembered. */
+static double log10_memo(double x)
+{
+    math_memo *m = &lg_memo[memo_slot(x)];
+    if (m->x != x) {
+        m->x = x;
+        m->y = log10(x);
+    }
+    return m->y;
+}
+
+/* exp(x) for x != 0, remembered. */
+static double exp_memo_of(double x)
+{
+    math_memo *m = &exp_memo[memo_slot(x)];
+    if (m->x != x) {
+        m->x = x;
+        m->y = exp(x);
+    }
+    return m->y;
+}
 
 /* A later mention of a name has the same candidates as the first (fix_candidate gives
  * the same), or is also scored the same (score_mention gives the same). */
@@ -344,27 +395,31 @@ typedef struct rrun {
     size_t n_recs;
     int32_t *rec_of;         /* per mention, per candidate (like cscore): its record, -1: none */
     uint8_t *codes;          /* the records' cached terms */
+    size_t cap_codes;        /* the bytes allocated for them */
     size_t n_coded;          /* how many records have them */
     bool *plaus;             /* per mention, per candidate: plausible at the last collect_points */
     double *lat_lo, *lat_hi; /* per name: the latitudes its points span (lo > hi: none) */
-    int32_t *changes;        /* the names whose plausible candidates changed, in order */
+    latent *by_lat;          /* the names with points, by lat_lo (as of by_lat_seen changes) */
+    size_t n_by_lat;
+    size_t by_lat_seen; /* n_changes + 1 when by_lat was made; 0: never */
+    double lat_span;    /* the widest lat_hi - lat_lo among them */
+    int32_t *changes;   /* the names whose plausible candidates changed, in order */
+    uint32_t *mark;     /* per name: the stamp of the last update that looked at it */
+    uint32_t stamp;
     size_t n_changes, cap_changes;
     vadd *adds; /* the votes of the round (see cast) */
     size_t n_adds, cap_adds;
-    struct {
-        double x, y; /* y = log10(x); x = 0 when empty (log10(0) is never asked) */
-    } lg[LG_MEMO];
     size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
     double *w_all;         /* the votes of the round by key */
     double all_cc, all_a1; /* and their totals */
 } rrun;
 
-/* Appends a vote to the round's (those vote_add would not count are left out). */
+/* Appends a vote to the round's (those vote_add would not count are left out; cast
+ * has made room for every vote of the round). */
 static void ballot_add(rrun *r, int32_t key, double w)
 {
     if (key < 0 || w <= 0)
         return;
-    evm_grow((void **)&r->adds, &r->cap_adds, r->n_adds + 1, sizeof *r->adds);
     r->adds[r->n_adds++] = (vadd){key, r->keys.k[key].admin1 != NULL, w, 0, 0, 0};
 }
 
@@ -489,6 +544,80 @@ static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li, do
     return near_term(r, (size_t)r->leader[li], e->cd);
 }
 
+static int latent_cmp(const void *a, const void *b)
+{
+    const latent *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return (x->li > y->li) - (x->li < y->li);
+}
+
+/* Fewer names than this are summed afresh one by one (sorting them costs more). */
+#define LAT_INDEX_MIN 12
+
+/* Sorts the names with points by the lowest latitude they reach, so that a record summed
+ * afresh looks only at the names near its latitude (the others add nothing). */
+static void lat_index(rrun *r)
+{
+    size_t n = 0;
+    double span = 0;
+    for (size_t li = 0; li < r->n_leaders; li++) {
+        if (r->lat_lo[li] > r->lat_hi[li])
+            continue;
+        r->by_lat[n++] = (latent){r->lat_lo[li], (int32_t)li};
+        span = max_d(span, r->lat_hi[li] - r->lat_lo[li]);
+    }
+    /* (by insertion when the names are few, and many lie at the same latitudes) */
+    if (n > 64)
+        qsort(r->by_lat, n, sizeof *r->by_lat, latent_cmp);
+    for (size_t i = 1; n <= 64 && i < n; i++) {
+        latent x = r->by_lat[i];
+        size_t j = i;
+        for (; j > 0 && r->by_lat[j - 1].lo > x.lo; j--)
+            r->by_lat[j] = r->by_lat[j - 1];
+        r->by_lat[j] = x;
+    }
+    r->n_by_lat = n;
+    r->lat_span = span;
+    r->by_lat_seen = r->n_changes + 1;
+}
+
+/* The sum of near_term over the other names, every term afresh into codes (zero for
+ * the names too far in latitude, which add nothing: adding zero leaves the sum as it is,
+ * so the nonzero terms summed in name order give the same double). */
+static double near_afresh(rrun *r, const crec *e, uint8_t *codes, double lat)
+{
+    if (r->by_lat_seen != r->n_changes + 1)
+        lat_index(r);
+    memset(codes, CT_0, r->n_leaders);
+    /* the first name whose lowest latitude may lie within reach (margins above rounding) */
+    const double from = lat - 2.77 - r->lat_span, to = lat + 2.77;
+    size_t a = 0, b = r->n_by_lat;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (r->by_lat[mid].lo < from)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    size_t first = SIZE_MAX, last = 0;
+    for (size_t i = a; i < r->n_by_lat && r->by_lat[i].lo <= to; i++) {
+        size_t li = (size_t)r->by_lat[i].li;
+        if ((int32_t)li == e->li)
+            continue;
+        uint8_t t = coherence_term(r, e, li, lat);
+        if (t == CT_0)
+            continue;
+        codes[li] = t;
+        first = li < first ? li : first;
+        last = li > last ? li : last;
+    }
+    double near = 0;
+    for (size_t li = first; first != SIZE_MAX && li <= last; li++)
+        near += cterm[codes[li]];
+    return near;
+}
+
 /* coherence when terms are to be computed. */
 static double coherence_update(rrun *r, crec *e)
 {
@@ -496,10 +625,13 @@ static double coherence_update(rrun *r, crec *e)
     if (e->codes && e->done) {
         bool differs = false;
         if (r->n_changes - e->seen <= r->n_leaders) {
+            /* (a name that changed twice since is looked at once) */
+            const uint32_t stamp = ++r->stamp;
             for (size_t i = e->seen; i < r->n_changes; i++) {
                 size_t li = (size_t)r->changes[i];
-                if ((int32_t)li == e->li)
+                if ((int32_t)li == e->li || r->mark[li] == stamp)
                     continue;
+                r->mark[li] = stamp;
                 uint8_t t = coherence_term(r, e, li, lat);
                 differs |= t != e->codes[li];
                 e->codes[li] = t;
@@ -526,7 +658,11 @@ static double coherence_update(rrun *r, crec *e)
     double near = 0;
     uint8_t *codes = e->codes ? e->codes : r->codes + r->n_coded * r->n_leaders;
     const crec ec = *e; /* read once: the byte stores into codes may alias it */
-    for (size_t li = 0; li < r->n_leaders; li++) {
+    /* (records past the budget come afresh every time: they keep to one name at a time) */
+    const bool indexed = !ec.region && ec.codes && r->n_leaders >= LAT_INDEX_MIN;
+    if (indexed)
+        near = near_afresh(r, &ec, codes, lat);
+    for (size_t li = 0; !indexed && li < r->n_leaders; li++) {
         if ((int32_t)li == ec.li)
             continue;
         uint8_t t = coherence_term(r, &ec, li, lat);
@@ -580,7 +716,8 @@ static void collect_points(rrun *r, size_t o)
     r->n_points[o] = n;
     r->lat_lo[r->lidx[o]] = lo;
     r->lat_hi[r->lidx[o]] = hi;
-    evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
+    if (r->n_changes == r->cap_changes)
+        evm_grow((void **)&r->changes, &r->cap_changes, r->n_changes + 1, sizeof *r->changes);
     r->changes[r->n_changes++] = r->lidx[o];
 }
 
@@ -634,24 +771,41 @@ static void make_records(rrun *r)
         r->lat_hi[li] = -HUGE_VAL;
     }
     /* (and one more row: the scratch of the records past the budget) */
-    r->codes = evm_xmalloc((coded + 1) * r->n_leaders + 1);
+    size_t need = (coded + 1) * r->n_leaders + 1;
+    if (need > r->cap_codes) {
+        free(r->codes);
+        r->codes = evm_xmalloc(need);
+        r->cap_codes = need;
+    }
     r->n_coded = coded;
     for (size_t i = 0; i < coded; i++)
         r->recs[i].codes = r->codes + i * r->n_leaders;
 }
 
-/* Does cd (a candidate of the mention k that qualifies another, "Georgia" in "Atlanta,
- * Georgia") hold a plausible candidate of the mention it qualifies? */
-static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
+/* The mentions (at most three, just before k) that the mention k qualifies, in text
+ * order, into qa; how many. */
+static size_t qualified_by(const rrun *r, size_t k, size_t qa[3])
+{
+    size_t n = 0;
+    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+        const evm_spot_info *ai = r->doc->mentions[a].spot;
+        if (ai && ai->qualifier == (int32_t)k)
+            qa[n++] = a;
+    }
+    return n;
+}
+
+/* Does cd (a candidate of a mention that qualifies others, "Georgia" in "Atlanta,
+ * Georgia") hold a plausible candidate of one of the mentions qa[0..n) it qualifies? */
+static bool holds_qualified(const rrun *r, const size_t *qa, size_t n, const evm_candidate *cd)
 {
     const evm_doc *doc = r->doc;
-    for (size_t a = k > 3 ? k - 3 : 0; a < k; a++) {
+    for (size_t j = 0; j < n; j++) {
+        size_t a = qa[j];
         const evm_spot_info *ai = doc->mentions[a].spot;
-        if (!ai || ai->qualifier != (int32_t)k)
-            continue;
         for (size_t c = 0; c < ai->n_cands; c++) {
             const evm_candidate *ac = &ai->cands[c];
-            if (!plausible(r, a, c) && c >= 8)
+            if (c >= 8 && !plausible(r, a, c))
                 continue;
             if (!cc_eq(ac->country, cd->country))
                 continue;
@@ -665,19 +819,6 @@ static bool holds_qualified(const rrun *r, size_t k, const evm_candidate *cd)
     return false;
 }
 
-/* log10(x), remembered: candidates of the same size come again and again. */
-static double log10_memo(rrun *r, double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    size_t i = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 58) & (LG_MEMO - 1);
-    if (r->lg[i].x != x) {
-        r->lg[i].x = x;
-        r->lg[i].y = log10(x);
-    }
-    return r->lg[i].y;
-}
-
 /* The parts of candidate c of mention k's score that do not depend on the context. */
 static void fix_candidate(rrun *r, size_t k, size_t c)
 {
@@ -686,14 +827,14 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10_memo(r, (double)cd->population + 1)
+                     ? log10_memo((double)cd->population + 1)
                      : 0;
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= min_d(1.0, log10_memo(r, (double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10_memo((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -755,8 +896,12 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     }
     /* read once (coherence is a call the compiler cannot see through) */
     const unsigned cues = in->cues;
+    const bool scoring_cues =
+        (cues & (EVM_SPOT_CUE_METONYMY | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
+                 EVM_SPOT_CUE_THE | EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES)) != 0;
     const bool qual_country = in->qual_country[0] != '\0';
     const double total_cc = ctx->total_cc, total_a1 = ctx->total_a1;
+    size_t qa[3], n_qa = cues & EVM_SPOT_CUE_QUALIFIES ? qualified_by(r, k, qa) : 0;
     const cfixed *fixed = &r->fixed[r->coff[k]];
     const int32_t *rec_of = &r->rec_of[r->coff[k]];
     double *cscore = &r->cscore[r->coff[k]];
@@ -790,20 +935,22 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         }
         if (qual_country)
             s += cc_eq(in->qual_country, cd->country) ? 4.0 : -1.0;
-        /* a place that speaks or acts stands for its government: the capital */
-        if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
-            s += 1.5;
-        /* cue words */
-        if (cues & EVM_SPOT_CUE_CITY)
-            s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
-        if (cues & EVM_SPOT_CUE_REGION)
-            s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
-        if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
-            s += 1.0;
-        if (cues & EVM_SPOT_CUE_PAIR)
-            s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
-        if (cues & EVM_SPOT_CUE_QUALIFIES)
-            s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
+        if (scoring_cues) {
+            /* a place that speaks or acts stands for its government: the capital */
+            if ((cues & EVM_SPOT_CUE_METONYMY) && cd->capital)
+                s += 1.5;
+            /* cue words */
+            if (cues & EVM_SPOT_CUE_CITY)
+                s += cd->level == EVM_GEO_POINT ? 1.0 : -1.0;
+            if (cues & EVM_SPOT_CUE_REGION)
+                s += cd->level == EVM_GEO_POINT ? -0.8 : 0.8;
+            if ((cues & EVM_SPOT_CUE_THE) && cd->level == EVM_GEO_REGION)
+                s += 1.0;
+            if (cues & EVM_SPOT_CUE_PAIR)
+                s += cd->level == EVM_GEO_POINT ? 0.5 : 0;
+            if (cues & EVM_SPOT_CUE_QUALIFIES)
+                s += is_region_level(cd->level) || cd->level == EVM_GEO_ADMIN2 ? 1.0 : -0.5;
+        }
         /* spatial coherence: for every other name of the document, its plausible
          * candidate nearest to this one (so "Dublin", "Columbus" and "Franklin County"
          * pull each other to Ohio even before any of them is decided) */
@@ -814,7 +961,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s += 1.2 * min_d(2.5, coherence(r, &r->recs[rec]));
         /* the second half of "Atlanta, Georgia": the region that holds the first */
         if (cues & EVM_SPOT_CUE_QUALIFIES)
-            s += holds_qualified(r, k, cd) ? 3.0 : 0;
+            s += holds_qualified(r, qa, n_qa, cd) ? 3.0 : 0;
         cscore[c] = s;
     }
 }
@@ -826,6 +973,8 @@ static void cast(rrun *r, votes *ctx, bool first_round)
 {
     evm_doc *doc = r->doc;
     r->n_adds = 0;
+    /* (the base votes, and at most two by name) */
+    evm_grow((void **)&r->adds, &r->cap_adds, r->n_base + 2 * r->n_leaders, sizeof *r->adds);
     for (size_t i = 0; i < r->n_base; i++)
         ballot_add(r, r->base[i].key, r->base[i].w);
     /* each name votes once, a little more when repeated: "Stevens" said eight times in a
@@ -929,7 +1078,7 @@ static void choose(rrun *r)
         double z = 0;
         for (size_t c = 0; c < in->n_cands; c++) {
             double e = s[c] - s[best];
-            z += e == 0 ? 1.0 : exp(e); /* exp(0) is 1 exactly */
+            z += e == 0 ? 1.0 : exp_memo_of(e); /* exp(0) is 1 exactly */
         }
         r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
@@ -950,8 +1099,9 @@ static void one_sense(rrun *r)
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
-        evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
-                 sizeof *first_at);
+        if (doc->mentions[g].spot->n_cands >= cap_first)
+            evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
+                     sizeof *first_at);
         FOR_MEMBERS(r, g, q)
         {
             const evm_spot_info *qi = doc->mentions[q].spot;
@@ -967,7 +1117,8 @@ static void one_sense(rrun *r)
                 if ((size_t)q == g)
                     first_at[d] = i;
                 if (i == n_sums) {
-                    evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
+                    if (n_sums == cap)
+                        evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
                 }
                 /* "the Sumy region" says nothing about what a bare "Sumy" is */
@@ -1114,10 +1265,13 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
 }
 
 /* Arrays carved out of one block: the same takes are made twice, first to size the
- * block (base NULL), then to place them (zeroed when carve_zero says so). */
+ * block (base NULL), then to place them (zeroed when carve_zero says so). The block is
+ * the thread's, kept from one document to the next (*mem, *cap). */
 typedef struct carve {
     unsigned char *base;
     size_t off;
+    void **mem;
+    size_t *cap;
 } carve;
 
 static void *carve_take(carve *cv, size_t count, size_t size)
@@ -1140,17 +1294,127 @@ static bool carve_next(carve *cv)
 {
     if (cv->base)
         return false;
-    cv->base = evm_xmalloc(cv->off + 1);
+    if (cv->off + 1 > *cv->cap) {
+        free(*cv->mem);
+        *cv->mem = evm_xmalloc(cv->off + 1);
+        *cv->cap = cv->off + 1;
+    }
+    cv->base = *cv->mem;
     cv->off = 0;
     return true;
 }
+
+/* The buffers of a run that a thread keeps from one document to the next (a block stays
+ * only while under RCACHE_KEEP bytes). */
+typedef struct rcache {
+    void *block[2];
+    size_t block_cap[2];
+    uint8_t *codes;
+    size_t cap_codes;
+    double *w;
+    size_t cap_w;
+    vkey *k;
+    size_t cap_k;
+    int32_t *slot;
+    size_t slot_cap;
+    vadd *adds;
+    size_t cap_adds;
+    bvote *base;
+    size_t cap_base;
+    int32_t *changes;
+    size_t cap_changes;
+} rcache;
+
+#define RCACHE_KEEP ((size_t)4 << 20)
+
+static void rcache_clear(rcache *rc)
+{
+    free(rc->block[0]);
+    free(rc->block[1]);
+    free(rc->codes);
+    free(rc->w);
+    free(rc->k);
+    free(rc->slot);
+    free(rc->adds);
+    free(rc->base);
+    free(rc->changes);
+    memset(rc, 0, sizeof *rc);
+}
+
+static void rcache_free(void *p)
+{
+    if (p)
+        rcache_clear(p);
+    free(p);
+}
+
+static pthread_key_t rc_key;
+static bool rc_key_ok;
+static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
+
+static void rc_init(void)
+{
+    rc_key_ok = pthread_key_create(&rc_key, rcache_free) == 0;
+}
+
+/* This thread's buffers; NULL when the thread can have none (the run keeps its own). */
+static rcache *rcache_get(void)
+{
+    pthread_once(&rc_once, rc_init);
+    if (!rc_key_ok)
+        return NULL;
+    rcache *rc = pthread_getspecific(rc_key);
+    if (!rc) {
+        rc = evm_xcalloc(1, sizeof *rc);
+        if (pthread_setspecific(rc_key, rc) != 0) {
+            free(rc);
+            return NULL;
+        }
+    }
+    return rc;
+}
+
+/* Gives the run's buffers back to the thread (or frees them, without a thread's cache, and
+ * any block past RCACHE_KEEP bytes). */
+static void rcache_put(rcache *rc, bool keep)
+{
+    size_t caps[] = {rc->block_cap[0],
+                     rc->block_cap[1],
+                     rc->cap_codes,
+                     rc->cap_w * sizeof *rc->w,
+                     rc->cap_k * sizeof *rc->k,
+                     rc->slot_cap * sizeof *rc->slot,
+                     rc->cap_adds * sizeof *rc->adds,
+                     rc->cap_base * sizeof *rc->base,
+                     rc->cap_changes * sizeof *rc->changes};
+    for (size_t i = 0; keep && i < sizeof caps / sizeof *caps; i++)
+        keep = caps[i] <= RCACHE_KEEP;
+    if (!keep)
+        rcache_clear(rc);
+}
+
+/* The rounds of scoring and choosing. */
+#define ROUNDS 3
 
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 {
     if (!gaz)
         return evm_diag_set(diag, EVM_ERR_GAZ, "resolve: no gazetteer");
     size_t n = doc->n_mentions;
+    rcache own = {0}, *tc = rcache_get(), *rc = tc ? tc : &own;
     rrun r = {.doc = doc, .gaz = gaz};
+    r.keys.k = rc->k;
+    r.keys.cap = rc->cap_k;
+    r.keys.slot = rc->slot;
+    r.keys.slot_cap = rc->slot_cap;
+    r.codes = rc->codes;
+    r.cap_codes = rc->cap_codes;
+    r.adds = rc->adds;
+    r.cap_adds = rc->cap_adds;
+    r.base = rc->base;
+    r.cap_base = rc->cap_base;
+    r.changes = rc->changes;
+    r.cap_changes = rc->cap_changes;
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
@@ -1160,21 +1424,21 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     /* the arrays by mention, in one block */
     int32_t *slot, *last, *remap;
     bool *drop, *weak;
-    carve per_mention = {NULL, 0};
+    carve per_mention = {NULL, 0, &rc->block[0], &rc->block_cap[0]};
     do {
         r.st = carve_zero(&per_mention, n + 1, sizeof *r.st);
-        r.coff = carve_zero(&per_mention, n + 1, sizeof *r.coff);
+        r.coff = carve_take(&per_mention, n + 1, sizeof *r.coff);
         slot = carve_take(&per_mention, hcap, sizeof *slot);
         last = carve_take(&per_mention, n + 1, sizeof *last);
         r.leader = carve_take(&per_mention, n + 1, sizeof *r.leader);
         r.next = carve_take(&per_mention, n + 1, sizeof *r.next);
         r.lidx = carve_take(&per_mention, n + 1, sizeof *r.lidx);
         r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
-        r.rep = carve_zero(&per_mention, n + 1, sizeof *r.rep);
+        r.rep = carve_take(&per_mention, n + 1, sizeof *r.rep);
         r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
-        drop = carve_zero(&per_mention, n + 1, sizeof *drop);
+        drop = carve_take(&per_mention, n + 1, sizeof *drop);
         weak = carve_take(&per_mention, n + 1, sizeof *weak);
-        remap = carve_zero(&per_mention, n + 1, sizeof *remap);
+        remap = carve_take(&per_mention, n + 1, sizeof *remap);
     } while (carve_next(&per_mention));
     for (size_t i = 0; i < hcap; i++)
         slot[i] = -1;
@@ -1208,9 +1472,9 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     for (size_t k = 0; k < n; k++)
         r.st[r.st[k].group].members++;
     /* the arrays by candidate and by name, in another */
-    carve per_cand = {NULL, 0};
+    carve per_cand = {NULL, 0, &rc->block[1], &rc->block_cap[1]};
     do {
-        r.cscore = carve_zero(&per_cand, total + 1, sizeof *r.cscore);
+        r.cscore = carve_take(&per_cand, total + 1, sizeof *r.cscore);
         r.fixed = carve_take(&per_cand, total + 1, sizeof *r.fixed);
         r.points = carve_take(&per_cand, total + 1, sizeof *r.points);
         r.rec_of = carve_take(&per_cand, total + 1, sizeof *r.rec_of);
@@ -1218,7 +1482,9 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.plaus = carve_zero(&per_cand, total + 1, sizeof *r.plaus);
         r.lat_lo = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_lo);
         r.lat_hi = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.lat_hi);
-        r.add_at = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
+        r.by_lat = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.by_lat);
+        r.mark = carve_zero(&per_cand, r.n_leaders + 1, sizeof *r.mark);
+        r.add_at = carve_take(&per_cand, r.n_leaders + 1, sizeof *r.add_at);
     } while (carve_next(&per_cand));
     for (size_t k = 0; k < n; k++) {
         const evm_spot_info *in = doc->mentions[k].spot;
@@ -1243,9 +1509,14 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     collect_all_points(&r);
 
     /* every key is known now */
-    votes ctx = {.keys = &r.keys, .w = evm_xmalloc(2 * (r.keys.n + 1) * sizeof *ctx.w)};
+    if (2 * (r.keys.n + 1) > rc->cap_w) {
+        free(rc->w);
+        rc->cap_w = 2 * (r.keys.n + 1);
+        rc->w = evm_xmalloc(rc->cap_w * sizeof *rc->w);
+    }
+    votes ctx = {.keys = &r.keys, .w = rc->w};
     r.w_all = ctx.w + r.keys.n + 1;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
         /* one context per name (it leaves the name's own votes out), shared by its
          * mentions; the choices, hence the votes, change only between rounds */
         cast(&r, &ctx, round == 0);
@@ -1266,7 +1537,8 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 collect_points(&r, (size_t)g);
         }
         choose(&r);
-        collect_all_points(&r);
+        if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
+            collect_all_points(&r);
     }
     one_sense(&r);
 
@@ -1328,14 +1600,18 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
-    free(ctx.w);
-    free(r.adds);
-    free(r.base);
-    free(r.keys.k);
-    free(r.keys.slot);
-    free(per_mention.base);
-    free(per_cand.base);
-    free(r.codes);
-    free(r.changes);
+    rc->k = r.keys.k;
+    rc->cap_k = r.keys.cap;
+    rc->slot = r.keys.slot;
+    rc->slot_cap = r.keys.slot_cap;
+    rc->codes = r.codes;
+    rc->cap_codes = r.cap_codes;
+    rc->adds = r.adds;
+    rc->cap_adds = r.cap_adds;
+    rc->base = r.base;
+    rc->cap_base = r.cap_base;
+    rc->changes = r.changes;
+    rc->cap_changes = r.cap_changes;
+    rcache_put(rc, rc == tc);
     return EVM_OK;
 }
