@@ -347,26 +347,27 @@ static inline size_t memo_slot(double x)
     return (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 52) & (MATH_MEMO - 1);
 }
 
+/* f(x) through the memo table tab (x must not be 0, the value of an empty slot). */
+static inline double memo_of(math_memo *tab, double (*f)(double), double x)
+{
+    math_memo *m = &tab[memo_slot(x)];
+    if (m->x != x) {
+        m->x = x;
+        m->y = f(x);
+    }
+    return m->y;
+}
+
 /* log10(x) for x > 0, remembered. */
 static double log10_memo(double x)
 {
-    math_memo *m = &lg_memo[memo_slot(x)];
-    if (m->x != x) {
-        m->x = x;
-        m->y = log10(x);
-    }
-    return m->y;
+    return memo_of(lg_memo, log10, x);
 }
 
 /* exp(x) for x != 0, remembered. */
 static double exp_memo_of(double x)
 {
-    math_memo *m = &exp_memo[memo_slot(x)];
-    if (m->x != x) {
-        m->x = x;
-        m->y = exp(x);
-    }
-    return m->y;
+    return memo_of(exp_memo, exp, x);
 }
 
 /* A later mention of a name has the same candidates as the first (fix_candidate gives

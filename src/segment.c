@@ -480,6 +480,17 @@ static void cand_add(cands *c, size_t tok)
     c->at[c->n++] = (uint32_t)tok;
 }
 
+/* More room in doc->tokens when the locals tokenize keeps (first token, next free, end)
+ * have filled it. */
+static void grow_tokens(evm_doc *doc, evm_token **tok, evm_token **t, evm_token **t_end)
+{
+    size_t nt = (size_t)(*t - *tok);
+    evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
+    *tok = doc->tokens;
+    *t = *tok + nt;
+    *t_end = *tok + doc->cap_tokens;
+}
+
 /* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates. */
 static void tokenize(evm_doc *doc, cands *cand)
 {
@@ -511,13 +522,8 @@ static void tokenize(evm_doc *doc, cands *cand)
                                                                           : word_case(s, i, i + k);
                 if ((space & B_NEWLINE) && t > tok)
                     cand_add(cand, (size_t)(t - tok) - 1);
-                if (t == t_end) {
-                    size_t nt = (size_t)(t - tok);
-                    evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
-                    tok = doc->tokens;
-                    t = tok + nt;
-                    t_end = tok + doc->cap_tokens;
-                }
+                if (t == t_end)
+                    grow_tokens(doc, &tok, &t, &t_end);
                 *t++ = (evm_token){.start = (uint32_t)i,
                                    .end = (uint32_t)(i + k),
                                    .sentence = 0,
@@ -565,13 +571,8 @@ static void tokenize(evm_doc *doc, cands *cand)
         }
         if ((space & B_NEWLINE) && t > tok)
             cand_add(cand, (size_t)(t - tok) - 1);
-        if (t == t_end) {
-            size_t nt = (size_t)(t - tok);
-            evm_grow((void **)&doc->tokens, &doc->cap_tokens, nt + 1, sizeof *doc->tokens);
-            tok = doc->tokens;
-            t = tok + nt;
-            t_end = tok + doc->cap_tokens;
-        }
+        if (t == t_end)
+            grow_tokens(doc, &tok, &t, &t_end);
         *t = (evm_token){.start = (uint32_t)i,
                          .end = (uint32_t)end,
                          .sentence = 0,

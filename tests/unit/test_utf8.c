@@ -195,25 +195,33 @@ static size_t index_reference(const char *s, size_t n, size_t off)
     return c + lead;
 }
 
+/* Up to 300 bytes of random text mixing 1- to 4-byte characters into s (cap bytes);
+ * returns its length. */
+static size_t random_text(char *s, size_t cap)
+{
+    const char *chars[] = {"a", " ", "\xC3\xBC", "\xE2\x80\x99", "\xD0\x9A", "\xF0\x9F\x8C\x8D",
+                           "."};
+    size_t n = 0, want = (size_t)rand() % 300;
+    while (n < want) {
+        const char *c = chars[rand() % 7];
+        size_t k = strlen(c);
+        if (n + k > cap)
+            break;
+        memcpy(s + n, c, k);
+        n += k;
+    }
+    return n;
+}
+
 /* Texts of every length around the checkpoints, mixing 1- to 4-byte characters: every
  * byte offset (and one past the end) converts as the reference does. */
 static void test_offsets_random(void **state)
 {
     (void)state;
-    const char *chars[] = {"a", " ", "\xC3\xBC", "\xE2\x80\x99", "\xD0\x9A", "\xF0\x9F\x8C\x8D",
-                           "."};
     char s[400];
     srand(3);
     for (int t = 0; t < 3000; t++) {
-        size_t n = 0, want = (size_t)rand() % 300;
-        while (n < want) {
-            const char *c = chars[rand() % 7];
-            size_t k = strlen(c);
-            if (n + k > sizeof s)
-                break;
-            memcpy(s + n, c, k);
-            n += k;
-        }
+        size_t n = random_text(s, sizeof s);
         evm_utf8_index *ix = evm_utf8_index_new(s, n);
         for (size_t off = 0; off <= n + 1; off++)
             assert_int_equal(evm_utf8_index_cp(ix, off), index_reference(s, n, off));
@@ -226,20 +234,10 @@ static void test_offsets_random(void **state)
 static void test_cursor(void **state)
 {
     (void)state;
-    const char *chars[] = {"a", " ", "\xC3\xBC", "\xE2\x80\x99", "\xD0\x9A", "\xF0\x9F\x8C\x8D",
-                           "."};
     char s[400];
     srand(5);
     for (int t = 0; t < 2000; t++) {
-        size_t n = 0, want = (size_t)rand() % 300;
-        while (n < want) {
-            const char *c = chars[rand() % 7];
-            size_t k = strlen(c);
-            if (n + k > sizeof s)
-                break;
-            memcpy(s + n, c, k);
-            n += k;
-        }
+        size_t n = random_text(s, sizeof s);
         evm_utf8_index *ix = evm_utf8_index_new(s, n);
         evm_utf8_cursor cur;
         evm_utf8_cursor_init(&cur, s, n);
