@@ -1148,83 +1148,14 @@ static void one_sense(rrun *r)
     free(first_at);
 }
 
-/* A word base_context has looked up, and its demonym's country (NULL: none). */
-typedef struct dslot {
-    uint32_t start, n; /* the word in doc->text; n = 0: a free slot */
-    const char *cc;
-} dslot;
-
-/* A hash of the word w[0..n), eight bytes at a time. */
-static size_t word_hash(const char *w, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&v, w + i, sizeof v);
-        h = (h ^ v) * 0xff51afd7ed558ccdull;
-    }
-    for (v = 0; i < n; i++)
-        v = v << 8 | (unsigned char)w[i];
-    h = (h ^ v) * 0xff51afd7ed558ccdull;
-    return (size_t)(h ^ h >> 29);
-}
-
-/* Demonyms ("Ukrainian officials") and the dateline vote for their countries. */
+/* Demonyms ("Ukrainian officials", read by the spotter into doc->demonyms) and the dateline
+ * vote for their countries. */
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    if (doc->demonyms) {
-        /* the spotter has read every capitalised word as a demonym */
-        for (size_t i = 0; i < doc->n_tokens; i++)
-            if (doc->demonyms[i][0])
-                base_add(r, vkey_id(&r->keys, doc->demonyms[i], NULL), 0.5);
-    } else {
-        /* each distinct word is looked up once: a table of the words seen, by their text,
-         * doubled when half full */
-        size_t cap = 128, used = 0;
-        dslot *seen = evm_xmalloc(cap * sizeof *seen);
-        for (size_t j = 0; j < cap; j++)
-            seen[j].n = 0;
-        const evm_token *tokens = doc->tokens;
-        const size_t n_tokens = doc->n_tokens;
-        for (size_t i = 0; i < n_tokens; i++) {
-            const evm_token *t = &tokens[i];
-            if (t->kind != EVM_TOK_WORD || !(t->flags & EVM_TOKF_CAP))
-                continue;
-            const char *w = doc->text + t->start;
-            size_t n = t->end - t->start;
-            size_t slot = word_hash(w, n) & (cap - 1);
-            while (seen[slot].n &&
-                   (seen[slot].n != n || memcmp(doc->text + seen[slot].start, w, n) != 0))
-                slot = (slot + 1) & (cap - 1);
-            const char *cc = seen[slot].cc;
-            if (!seen[slot].n) {
-                cc = evm_gazetteer_demonym(r->gaz, w, n);
-                if (!cc && n > 3 && w[n - 1] == 's')
-                    cc = evm_gazetteer_demonym(r->gaz, w, n - 1);
-                seen[slot] = (dslot){t->start, (uint32_t)n, cc};
-                if (2 * ++used > cap) {
-                    dslot *old = seen;
-                    seen = evm_xmalloc(2 * cap * sizeof *seen);
-                    for (size_t j = 0; j < 2 * cap; j++)
-                        seen[j].n = 0;
-                    for (size_t j = 0; j < cap; j++) {
-                        if (!old[j].n)
-                            continue;
-                        size_t o = word_hash(doc->text + old[j].start, old[j].n) & (2 * cap - 1);
-                        while (seen[o].n)
-                            o = (o + 1) & (2 * cap - 1);
-                        seen[o] = old[j];
-                    }
-                    free(old);
-                    cap *= 2;
-                }
-            }
-            if (cc && strlen(cc) == 2)
-                base_add(r, vkey_id(&r->keys, cc, NULL), 0.5);
-        }
-        free(seen);
-    }
+    for (size_t i = 0; doc->demonyms && i < doc->n_tokens; i++)
+        if (doc->demonyms[i][0])
+            base_add(r, vkey_id(&r->keys, doc->demonyms[i], NULL), 0.5);
     if (doc->dateline && doc->dateline[0]) {
         char key[256];
         const char *dl = doc->dateline;

@@ -16,12 +16,12 @@
 #include "doc.h"
 #include "gazetteer.h"
 
-/* Resolves doc->mentions (filled by evm_spot_run): sets place (interned into doc->places
- * with evm_gazetteer_to_place), match, score (confidence 0..1: the recognition confidence
- * times the chosen candidate's share of the evidence) and metonymy, and counts mentions,
- * metonymic uses and the best score on each place. Mentions left without a place (no
- * candidate, or too little evidence for a weak span) are REMOVED from doc->mentions, so
- * every mention after this stage has place >= 0. Fails only when gaz is NULL. */
+/* Resolves doc->mentions (filled by evm_spot_run, which also fills doc->demonyms): sets place
+ * (interned into doc->places with evm_gazetteer_to_place), match, score (confidence 0..1: the
+ * recognition confidence times the chosen candidate's share of the evidence) and metonymy, and
+ * counts mentions, metonymic uses and the best score on each place. Mentions left without a place
+ * (no candidate, or too little evidence for a weak span) are REMOVED from doc->mentions, so every
+ * mention after this stage has place >= 0. Fails only when gaz is NULL. */
 evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag);
 
 /* Great-circle distance in kilometres between two points given in degrees. */
