@@ -1178,6 +1178,13 @@ static bool weak_span(const rrun *r, size_t k)
     const evm_mention *m = &r->doc->mentions[k];
     const evm_spot_info *in = m->spot;
     const evm_candidate *c = &in->cands[r->st[k].best];
+    /* "in the Atlas Mountains", "Canaan Valley": the feature lies by a town of its name
+     * only when the document's regions hold that town (see unsupported), whatever the
+     * cues of the feature's own name */
+    if ((in->cues & EVM_SPOT_CUE_LANDFORM) &&
+        (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && !is_landmark(c) &&
+        c->population < 100000 && !c->capital) /* "the Las Vegas Valley" is the city's */
+        return true;
     if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                     EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
@@ -1191,9 +1198,14 @@ static bool weak_span(const rrun *r, size_t k)
 static bool unsupported(rrun *r, size_t k, const votes *ctx)
 {
     /* alone in its document it may well be the story's town; beside other places it
-     * must share a country with them */
-    return ctx->total_cc >= 1.0 &&
-           vote_share(ctx, r->fixed[r->coff[k] + (size_t)r->st[k].best].kcc, ctx->total_cc) < 0.05;
+     * must share a country with them. The town a feature is named after needs the
+     * document's support: its country and its first-level region, when the document
+     * names any */
+    const cfixed *fx = &r->fixed[r->coff[k] + (size_t)r->st[k].best];
+    if (r->doc->mentions[k].spot->cues & EVM_SPOT_CUE_LANDFORM)
+        return (ctx->total_cc > 0 && vote_share(ctx, fx->kcc, ctx->total_cc) < 0.05) ||
+               (ctx->total_a1 > 0 && vote_share(ctx, fx->ka1, ctx->total_a1) < 0.05);
+    return ctx->total_cc >= 1.0 && vote_share(ctx, fx->kcc, ctx->total_cc) < 0.05;
 }
 
 /* Arrays carved out of one block: the same takes are made twice, first to size the

@@ -222,7 +222,7 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
         *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
-        *speech;
+        *speech, *landform;
 } tabs;
 
 static tabs the_tabs;
@@ -250,6 +250,7 @@ static void tabs_load(void)
     t->calendar = table_get("calendar-words");
     t->street = table_get("street-words");
     t->speech = table_get("speech-verbs");
+    t->landform = table_get("landform-words");
 }
 
 static void tabs_init(tabs *t)
@@ -1551,6 +1552,12 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
          * names: "the Sunnybrook Health Sciences Centre" is not the Centre region */
         if (single && continues_name(r, i) && mask_has(wm, r->t.institution, w, wn))
             return DROP;
+        /* nor is a word of landforms that ends a longer name a place of its own: "the
+         * Danube Delta" is not Delta State, "the Rift Valley Province" not The Valley
+         * ("Central Plateau", a direction first, is left to the cues) */
+        if (continues_name(r, i) && in_tab(r, r->t.landform, i) &&
+            !in_tab(r, r->t.direction, i - 1))
+            return DROP;
         /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
         size_t p = i - 1;
         if (continues_name(r, i) && !in_tab(r, r->t.direction, p) && !in_tab(r, r->t.locative, p) &&
@@ -1963,6 +1970,9 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                     cues |= EVM_SPOT_CUE_METONYMY;
                 if (is_word(&r, sp.j + 1) && in_tab(&r, r.t.institution, sp.j + 1))
                     cues |= EVM_SPOT_CUE_INSTITUTION;
+                if (is_cap(&r, sp.j + 1) && same_sentence(&r, sp.j, sp.j + 1) &&
+                    !has_flag(&r, sp.j, EVM_TOKF_POSSESSIVE) && in_tab(&r, r.t.landform, sp.j + 1))
+                    cues |= EVM_SPOT_CUE_LANDFORM;
                 evm_mention *m = add_mention(&r, &sp, kept, n_kept, cues, recog);
                 memcpy(m->spot->qual_country, qc, 3);
             }
