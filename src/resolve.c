@@ -1181,7 +1181,7 @@ static bool weak_span(const rrun *r, size_t k)
     /* "in the Atlas Mountains", "Canaan Valley": the feature lies by a town of its name
      * only when the document's regions hold that town (see unsupported), whatever the
      * cues of the feature's own name */
-    if ((in->cues & EVM_SPOT_CUE_LANDFORM) &&
+    if ((in->cues & (EVM_SPOT_CUE_LANDFORM | EVM_SPOT_CUE_DISTRICT)) &&
         (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && !is_landmark(c) &&
         c->population < 100000 && !c->capital) /* "the Las Vegas Valley" is the city's */
         return true;
@@ -1202,7 +1202,7 @@ static bool unsupported(rrun *r, size_t k, const votes *ctx)
      * document's support: its country and its first-level region, when the document
      * names any */
     const cfixed *fx = &r->fixed[r->coff[k] + (size_t)r->st[k].best];
-    if (r->doc->mentions[k].spot->cues & EVM_SPOT_CUE_LANDFORM)
+    if (r->doc->mentions[k].spot->cues & (EVM_SPOT_CUE_LANDFORM | EVM_SPOT_CUE_DISTRICT))
         return (ctx->total_cc > 0 && vote_share(ctx, fx->kcc, ctx->total_cc) < 0.05) ||
                (ctx->total_a1 > 0 && vote_share(ctx, fx->ka1, ctx->total_a1) < 0.05);
     return ctx->total_cc >= 1.0 && vote_share(ctx, fx->kcc, ctx->total_cc) < 0.05;

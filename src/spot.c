@@ -222,7 +222,7 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
         *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
-        *speech, *landform;
+        *speech, *landform, *district;
 } tabs;
 
 static tabs the_tabs;
@@ -251,6 +251,7 @@ static void tabs_load(void)
     t->street = table_get("street-words");
     t->speech = table_get("speech-verbs");
     t->landform = table_get("landform-words");
+    t->district = table_get("district-words");
 }
 
 static void tabs_init(tabs *t)
@@ -1351,6 +1352,17 @@ static bool continues_name(const run *r, size_t i)
            !in_tab(r, r->t.function, p);
 }
 
+/* Is span sp a generic name of a part of a city: "North Side", "West End", "Old Town",
+ * "Chinatown"? */
+static bool generic_district(const run *r, const span *sp)
+{
+    if (sp->j == sp->i)
+        return in_tab(r, r->t.district, sp->i);
+    return sp->j == sp->i + 1 && in_tab(r, r->t.district, sp->j) &&
+           (in_tab(r, r->t.direction, sp->i) ||
+            (tlen(r, sp->i) == 3 && strncasecmp(ttext(r, sp->i), "old", 3) == 0));
+}
+
 /* Decides whether span sp (candidates in r->cbuf) is a toponym; sets *cues and *recog and
  * points *keptp at the candidates worth keeping (*n_kept of them): r->cbuf itself when all
  * are, else buf. */
@@ -1973,6 +1985,8 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 if (is_cap(&r, sp.j + 1) && same_sentence(&r, sp.j, sp.j + 1) &&
                     !has_flag(&r, sp.j, EVM_TOKF_POSSESSIVE) && in_tab(&r, r.t.landform, sp.j + 1))
                     cues |= EVM_SPOT_CUE_LANDFORM;
+                if (generic_district(&r, &sp))
+                    cues |= EVM_SPOT_CUE_DISTRICT;
                 evm_mention *m = add_mention(&r, &sp, kept, n_kept, cues, recog);
                 memcpy(m->spot->qual_country, qc, 3);
             }

@@ -28,10 +28,12 @@ enum {
     EVM_SPOT_CUE_HEADLINE = 1u << 7,    /* in a headline or all-caps sentence */
     EVM_SPOT_CUE_METONYMY = 1u << 8,    /* "X said", "X spokesman", "X's ministry", "the Kremlin" */
     EVM_SPOT_CUE_INSTITUTION = 1u << 9, /* "X Police", "X County Schools" */
-    EVM_SPOT_CUE_THE =
-        1u << 10, /* one word after "the" ("The" opening a sentence): "the Pacific" */
-    EVM_SPOT_CUE_LANDFORM =
-        1u << 11 /* a feature named after it: "Atlas Mountains", "Canaan Valley" */
+    /* one word after "the" ("The" opening a sentence): "the Pacific" */
+    EVM_SPOT_CUE_THE = 1u << 10,
+    /* a feature named after it follows: "Atlas Mountains", "Canaan Valley" */
+    EVM_SPOT_CUE_LANDFORM = 1u << 11,
+    /* a generic name of a part of a city: "North Side", "Old Town", "Chinatown" */
+    EVM_SPOT_CUE_DISTRICT = 1u << 12
 };
 
 /* What the spotter saw around one mention; resolve.c reads it. One per mention, in the
