@@ -1185,8 +1185,11 @@ static bool weak_span(const rrun *r, size_t k)
         (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) && !is_landmark(c) &&
         c->population < 100000 && !c->capital) /* "the Las Vegas Valley" is the city's */
         return true;
-    if (in->cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
-                    EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
+    /* a qualified name or the dateline's is no weak span; a locative or a "city of" cue
+     * says a place is meant, not which: a small town of one word in a country the
+     * document does not otherwise name ("a sushi bar in Piccadilly" beside London, "the
+     * district of Karo" in Sumatra) stays weak */
+    if (in->cues & (EVM_SPOT_CUE_PAIR | EVM_SPOT_CUE_QUALIFIES | EVM_SPOT_CUE_DATELINE))
         return false;
     if (c->level != EVM_GEO_POINT || c->population >= 20000 || c->capital || is_landmark(c))
         return false;
