@@ -1485,8 +1485,9 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if ((has_flag(r, i, EVM_TOKF_ABBREV) && !memchr(w, '.', wn)) || (wn == 2 && !upper) ||
             memchr(w, '\'', wn) || mask_has(wm, r->t.titles, w, wn))
             return DROP;
-        /* a model year before it: "a 1992 Toyota" */
-        if (!upper && i > 1 && same_sentence(r, i - 1, i) &&
+        /* a model year before it: "a 1992 Toyota" (not a country's or a region's own
+         * name: "In 2004 Afghanistan, India and Pakistan ...") */
+        if (!upper && !area_exact && i > 1 && same_sentence(r, i - 1, i) &&
             doc->tokens[i - 1].kind == EVM_TOK_NUMBER && tlen(r, i - 1) == 4 &&
             (ttext(r, i - 1)[0] == '1' || ttext(r, i - 1)[0] == '2') && !is_punct(r, i - 2, ','))
             return DROP;
