@@ -1524,6 +1524,17 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
          (has_flag(r, j + 1, EVM_TOKF_UPPER) && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
           tlen(r, j + 1) > 2)))
         return DROP;
+    /* a shop named after its owner: "Dunn's Automotive", "Norman's Welding" (a town's
+     * possessive before a capitalised word that is no place and no body of the town) */
+    if (single && local_only && !imp && !cued && has_flag(r, j, EVM_TOKF_POSSESSIVE) &&
+        is_cap(r, j + 1) && same_sentence(r, j, j + 1) && !in_tab(r, r->t.institution, j + 1) &&
+        !in_tab(r, r->t.direction, j + 1)) {
+        span nx;
+        bool place_next = longest_match(r, j + 1, sent_stop, &nx);
+        gz_cands_hashed(r, sp->key, sp->keylen, sp->hash);
+        if (!place_next)
+            return DROP;
+    }
     /* a firm's partners: "Stevens & Wilkinson" */
     if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
         return DROP;
