@@ -294,7 +294,7 @@ enum { CT_0, CT_250KM, CT_COUNTRY, CT_100KM, CT_SAME_COUNTRY, CT_1 };
 typedef struct cfixed {
     double prior;   /* prior() */
     double cw;      /* weight of the document's countries */
-    double penalty; /* a region named after its capital city, else 0 */
+    double penalty; /* a region named after its capital city, a town named after a region */
     double vfac;    /* vote_factor() */
     int32_t kcc;    /* vote key of its country (a country's key), -1 for none */
     int32_t ka1;    /* vote key of its first-level region (a region's key), -1 for none */
@@ -859,6 +859,18 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
                             strcasecmp(cand_admin1(pc), cd->name) == 0 &&
                             (pc->population == 0 || cd->population < 2 * pc->population);
                 fx->penalty = same ? 3.0 : 2.5;
+                break;
+            }
+        }
+    /* a town named like a first-level region of its own country that does not hold it
+     * ("Wales" in England, "Kansas" in Illinois): the bare name is the region */
+    if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 100000)
+        for (size_t o = 0; o < in->n_cands; o++) {
+            const evm_candidate *pc = &in->cands[o];
+            if (pc->level == EVM_GEO_ADMIN1 && pc->match == EVM_MATCH_EXACT &&
+                cd->match == EVM_MATCH_EXACT && cc_eq(pc->country, cd->country) &&
+                strcasecmp(cand_admin1(cd), pc->name) != 0) {
+                fx->penalty = 2.0;
                 break;
             }
         }
