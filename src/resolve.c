@@ -1208,6 +1208,59 @@ static bool weak_span(const rrun *r, size_t k)
     return m->tok_count <= 1;
 }
 
+/* Is token t a comma, or the word "and" or "or"? */
+static bool list_joint(const evm_doc *doc, size_t t)
+{
+    if (t >= doc->n_tokens)
+        return false;
+    const evm_token *tk = &doc->tokens[t];
+    const char *s = doc->text + tk->start;
+    size_t n = tk->end - tk->start;
+    if (tk->kind == EVM_TOK_PUNCT)
+        return n == 1 && s[0] == ',';
+    return tk->kind == EVM_TOK_WORD &&
+           ((n == 3 && memcmp(s, "and", 3) == 0) || (n == 2 && memcmp(s, "or", 2) == 0));
+}
+
+/* Does mention k's explicit qualifier hold no candidate of its name? "Stroud, Ontario"
+ * when the gazetteer knows only the Stroud of England: a place the gazetteer lacks. Not
+ * in a list of names ("Zaire, Bundibugyo, Côte d'Ivoire and Sudan", "from Crockett,
+ * Palestine and Houston"), where the comma pairs no name with its region: a name after
+ * the qualifier that is not the qualifier's own country ("Ontario, Canada"), or one
+ * right before the name, makes a list. */
+static bool qualifier_denies(const rrun *r, size_t k)
+{
+    const evm_doc *doc = r->doc;
+    const evm_spot_info *in = doc->mentions[k].spot;
+    size_t qk = (size_t)in->qualifier;
+    if (in->qualifier < 0 || qk >= doc->n_mentions || r->st[qk].best < 0)
+        return false;
+    const evm_spot_info *qi = doc->mentions[qk].spot;
+    const evm_candidate *q = &qi->cands[r->st[qk].best];
+    if (q->level != EVM_GEO_COUNTRY && q->level != EVM_GEO_ADMIN1)
+        return false;
+    const evm_mention *m = &doc->mentions[k], *qm = &doc->mentions[qk];
+    if (k > 0 && m->tok_first >= 2 && list_joint(doc, m->tok_first - 1) &&
+        doc->mentions[k - 1].tok_first + doc->mentions[k - 1].tok_count == m->tok_first - 1)
+        return false;
+    size_t after = qm->tok_first + qm->tok_count;
+    if (qk + 1 < doc->n_mentions && list_joint(doc, after) &&
+        doc->mentions[qk + 1].tok_first == after + 1) {
+        const evm_mention *nm = &doc->mentions[qk + 1];
+        const evm_candidate *nc =
+            nm->spot && r->st[qk + 1].best >= 0 ? &nm->spot->cands[r->st[qk + 1].best] : NULL;
+        if (!nc || nc->level != EVM_GEO_COUNTRY || !cc_eq(nc->country, q->country))
+            return false;
+    }
+    for (size_t c = 0; c < in->n_cands; c++) {
+        const evm_candidate *cd = &in->cands[c];
+        if (cc_eq(q->country, cd->country) &&
+            (q->level == EVM_GEO_COUNTRY || strcasecmp(cand_admin1(q), cand_admin1(cd)) == 0))
+            return false;
+    }
+    return true;
+}
+
 /* A weak span whose place nothing in the document supports (ctx: the context of its
  * name). */
 static bool unsupported(rrun *r, size_t k, const votes *ctx)
@@ -1501,9 +1554,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     }
     one_sense(&r);
 
-    /* weak spans without support lose their place */
+    /* weak spans without support lose their place; so does a name whose explicit
+     * qualifier holds none of its candidates */
     for (size_t k = 0; k < n; k++)
-        drop[k] = !doc->mentions[k].spot || r.st[k].best < 0;
+        drop[k] = !doc->mentions[k].spot || r.st[k].best < 0 || qualifier_denies(&r, k);
     bool any_weak = false;
     for (size_t k = 0; k < n; k++) {
         weak[k] = !drop[k] && weak_span(&r, k);
