@@ -895,6 +895,36 @@ static bool same_candidates(const evm_spot_info *a, const evm_spot_info *b)
     return true;
 }
 
+/* Does region g (a country or a first-level region) hold candidate c, another place? */
+static bool holds(const evm_candidate *g, const evm_candidate *c)
+{
+    if (c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_REGION || c->level == g->level ||
+        !cc_eq(g->country, c->country))
+        return false;
+    return g->level == EVM_GEO_COUNTRY ||
+           (c->level != EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(g), cand_admin1(c)) == 0);
+}
+
+/* The current places of up to max other names in mention k's sentence that are countries
+ * or first-level regions, literal ones (into out); their count. */
+static size_t sentence_regions(const rrun *r, size_t k, const evm_candidate **out, size_t max)
+{
+    const evm_doc *doc = r->doc;
+    uint32_t s = doc->mentions[k].sentence;
+    size_t n = 0;
+    for (int dir = -1; dir <= 1; dir += 2)
+        for (size_t o = k + (size_t)dir; o < doc->n_mentions && doc->mentions[o].sentence == s;
+             o += (size_t)dir) {
+            const evm_mention *om = &doc->mentions[o];
+            if (!om->spot || r->st[o].best < 0 || (om->spot->cues & EVM_SPOT_CUE_METONYMY))
+                continue;
+            const evm_candidate *oc = &om->spot->cands[r->st[o].best];
+            if (oc->level == EVM_GEO_ADMIN1 && n < max)
+                out[n++] = oc;
+        }
+    return n;
+}
+
 /* Scores every candidate of mention k given the current context. */
 static void score_mention(rrun *r, size_t k, const votes *ctx)
 {
@@ -918,6 +948,10 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     const cfixed *fixed = &r->fixed[r->coff[k]];
     const int32_t *rec_of = &r->rec_of[r->coff[k]];
     double *cscore = &r->cscore[r->coff[k]];
+    /* the countries and first-level regions its own sentence names ("Melbourne and
+     * Victoria were affected"): closer evidence than the document's */
+    const evm_candidate *near[4];
+    size_t n_near = sentence_regions(r, k, near, 4);
     for (size_t c = 0; c < in->n_cands; c++) {
         const evm_candidate *cd = &in->cands[c];
         const cfixed *fx = &fixed[c];
@@ -933,6 +967,11 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s -= fx->penalty;
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
+        for (size_t o = 0; o < n_near && fx->penalty == 0; o++)
+            if (holds(near[o], cd)) {
+                s += 1.5;
+                break;
+            }
         /* explicit qualifiers */
         if (q) {
             if (q->level == EVM_GEO_COUNTRY && cc_eq(q->country, cd->country))
