@@ -1468,8 +1468,16 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
      * country's own name that reads as a plural demonym ("Laos", from "Lao") stays a
      * place */
     bool dem = single && wn == tlen(r, i) ? tok_demonym(r, i) : is_demonym(r, w, wn);
-    if (dem && !(area_exact && !demonym_word(r, w, wn)))
+    if (dem && !(area_exact && !demonym_word(r, w, wn))) {
+        /* one of several words ("South African") is the document's context like one of
+         * one word (token_words records those): its first token carries the country */
+        if (!single) {
+            const char *cc = word_demonym(r, w, wn, hash_lower(w, wn));
+            if (cc && cc[0] && cc[1] && !cc[2])
+                memcpy(doc->demonyms[i], cc, 3);
+        }
         return DROP;
+    }
     if (single) {
         /* "City Hall", "Town Council", "State Department": a word of government or
          * settlement alone before an institution word names the body, not a place */
