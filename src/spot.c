@@ -222,7 +222,7 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
         *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
-        *speech, *landform, *district;
+        *speech, *landform, *district, *harm;
 } tabs;
 
 static tabs the_tabs;
@@ -252,6 +252,7 @@ static void tabs_load(void)
     t->speech = table_get("speech-verbs");
     t->landform = table_get("landform-words");
     t->district = table_get("district-words");
+    t->harm = table_get("harm-verbs");
 }
 
 static void tabs_init(tabs *t)
@@ -1278,7 +1279,7 @@ static bool run_has(const run *r, size_t j, const wordtab *tab)
     return false;
 }
 
-/* A person's surname in use: "Clark, 22, pleaded", "Robertson said", "a 1992 Toyota". */
+/* A person's surname in use: "Clark, 22, pleaded", "stabbed Welch". */
 static bool person_context(const run *r, size_t i, size_t j)
 {
     /* ", 22," : a name followed by an age */
@@ -1286,7 +1287,9 @@ static bool person_context(const run *r, size_t i, size_t j)
         r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
         is_punct(r, j + 3, ','))
         return true;
-    (void)i;
+    /* the object of a verb of harming a person: "charged with killing Welch" */
+    if (i > 0 && same_sentence(r, i - 1, i) && !is_cap(r, i - 1) && in_tab(r, r->t.harm, i - 1))
+        return true;
     return false;
 }
 
