@@ -1457,6 +1457,13 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     for (size_t k = i; k <= j; k++)
         if (r->person[k])
             return DROP;
+    /* before a generational suffix, whatever place the name also is: "Bush Jr", "Sr." */
+    if (single && is_word(r, j + 1) && same_sentence(r, j, j + 1) &&
+        (tlen(r, j + 1) == 2 || (tlen(r, j + 1) == 3 && ttext(r, j + 1)[2] == '.')) &&
+        (strncmp(ttext(r, j + 1), "Jr", 2) == 0 || strncmp(ttext(r, j + 1), "Sr", 2) == 0)) {
+        hs_add(&r->surnames, wh);
+        return DROP;
+    }
     if (single && !upper && hs_has(&r->surnames, wh) && !(imp && cued))
         return DROP;
     if (single && local_only && !imp && !cued &&
