@@ -1287,6 +1287,13 @@ static bool person_context(const run *r, size_t i, size_t j)
         r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
         is_punct(r, j + 3, ','))
         return true;
+    /* a head of government's term: "the Obama administration" (a town's administration
+     * says so: "the Kupiansk city administration") */
+    if (i > 0 && is_word(r, i - 1) && tlen(r, i - 1) == 3 &&
+        strncasecmp(ttext(r, i - 1), "the", 3) == 0 && is_word(r, j + 1) &&
+        same_sentence(r, j, j + 1) && tlen(r, j + 1) == 14 &&
+        strncasecmp(ttext(r, j + 1), "administration", 14) == 0)
+        return true;
     /* the object of a verb of harming a person: "charged with killing Welch" */
     if (i > 0 && same_sentence(r, i - 1, i) && !is_cap(r, i - 1) && in_tab(r, r->t.harm, i - 1))
         return true;
