@@ -1607,6 +1607,12 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (continues_name(r, i) && in_tab(r, r->t.landform, i) &&
             !in_tab(r, r->t.direction, i - 1))
             return DROP;
+        /* a firm's or a facility's name after a word of institutions: "the Miami Beach
+         * Marina", "Wright County Eggs" (not a large place: "SOS Children's Village
+         * Malakal") */
+        if (single && local_only && !imp && continues_name(r, i) &&
+            in_tab(r, r->t.institution, i - 1) && !in_tab(r, r->t.direction, i - 1))
+            return DROP;
         /* the end of a longer proper name: "Raquel Henry", "Real Madrid" */
         size_t p = i - 1;
         if (continues_name(r, i) && !in_tab(r, r->t.direction, p) && !in_tab(r, r->t.locative, p) &&
