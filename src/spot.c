@@ -1560,6 +1560,16 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         if (!place_next)
             return DROP;
     }
+    /* a saint's given name in the possessive names a church, a school or a hospital:
+     * "St. John's Health System", "St. Mary's students", "at St. Michael's Catholic
+     * School" (the towns take a cue and no institution: "in St. John's", "St. John's,
+     * Newfoundland"; "St. Petersburg's" is no given name) */
+    if (j == i + 1 && has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.first, j) &&
+        (!cued || (is_cap(r, j + 1) && in_tab(r, r->t.institution, j + 1))) &&
+        ((tlen(r, i) == 3 && strncmp(ttext(r, i), "St.", 3) == 0) ||
+         (tlen(r, i) == 2 && strncmp(ttext(r, i), "St", 2) == 0) ||
+         (tlen(r, i) == 5 && strncmp(ttext(r, i), "Saint", 5) == 0)))
+        return DROP;
     /* a firm's partners: "Stevens & Wilkinson" */
     if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
         return DROP;
