@@ -1153,9 +1153,24 @@ static void one_sense(rrun *r)
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    for (size_t i = 0; doc->demonyms && i < doc->n_tokens; i++)
-        if (doc->demonyms[i][0])
-            base_add(r, vkey_id(&r->keys, doc->demonyms[i], NULL), 0.5);
+    /* Few tokens are demonyms: their array, zeros but for them, is passed eight bytes at a
+     * time, and the tokens of a word that is not zero are looked at one by one, in order. */
+    char(*dem)[3] = doc->demonyms;
+    const size_t nt = dem ? doc->n_tokens : 0, nb = 3 * nt;
+    for (size_t i = 0; i < nb;) {
+        uint64_t w = 1;
+        if (i + 8 <= nb)
+            memcpy(&w, (const char *)dem + i, 8);
+        if (w == 0) {
+            i += 8;
+            continue;
+        }
+        size_t to = (i + 10) / 3 < nt ? (i + 10) / 3 : nt; /* past the token of byte i + 7 */
+        for (size_t t = i / 3; t < to; t++)
+            if (dem[t][0])
+                base_add(r, vkey_id(&r->keys, dem[t], NULL), 0.5);
+        i = 3 * to;
+    }
     if (doc->dateline && doc->dateline[0]) {
         char key[256];
         const char *dl = doc->dateline;
