@@ -370,6 +370,18 @@ static double exp_memo_of(double x)
     return memo_of(exp_memo, exp, x);
 }
 
+/* 1 + 0.3 log(m): the weight of a name said m times (see cast), remembered per thread for
+ * the usual counts (0: not yet; the weight is at least 1). */
+static double repeat_weight(uint32_t m)
+{
+    static _Thread_local double memo[64];
+    if (m >= 64)
+        return 1.0 + 0.3 * log((double)m);
+    if (memo[m] == 0)
+        memo[m] = 1.0 + 0.3 * log((double)m);
+    return memo[m];
+}
+
 /* A later mention of a name has the same candidates as the first (fix_candidate gives
  * the same), or is also scored the same (score_mention gives the same). */
 enum { SAME_CANDS = 1, SAME_SCORE = 2 };
@@ -1053,8 +1065,11 @@ static void context_restore(rrun *r, votes *ctx, size_t li)
         ctx->w[r->adds[i].key] = r->w_all[r->adds[i].key];
 }
 
-/* Picks each mention's best candidate from cscore; confidence is its softmax share. */
-static void choose(rrun *r)
+/* Picks each mention's best candidate from cscore; confidence is its softmax share, which
+ * only the names' first mentions need before the last round (cast reads theirs; the
+ * output, after the last round, every mention's): with `last` false the others keep
+ * their old one. */
+static void choose(rrun *r, bool last)
 {
     evm_doc *doc = r->doc;
     for (size_t k = 0; k < doc->n_mentions; k++) {
@@ -1076,14 +1091,69 @@ static void choose(rrun *r)
         r->st[k].best = best;
         if (best < 0)
             continue;
+        r->st[k].best_score = s[best];
+        if (!last && g != k)
+            continue;
         double z = 0;
         for (size_t c = 0; c < in->n_cands; c++) {
             double e = s[c] - s[best];
             z += e == 0 ? 1.0 : exp_memo_of(e); /* exp(0) is 1 exactly */
         }
-        r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
     }
+}
+
+/* Where one_sense finds an entry among a name's sums: open addressing by entry, the
+ * thread's, a slot in use when it has the stamp of the name being summed (so that no
+ * name clears the table); past SUM_SLOTS / 2 entries a name's are searched in order. */
+#define SUM_SLOTS 1024
+
+typedef struct sum_slot {
+    uint32_t entry, stamp, at;
+} sum_slot;
+
+static _Thread_local sum_slot sum_tab[SUM_SLOTS];
+static _Thread_local uint32_t sum_stamp;
+
+/* A stamp for the next name (the table cleared when the stamps wrap around). */
+static uint32_t sum_stamp_next(void)
+{
+    if (++sum_stamp == 0) {
+        memset(sum_tab, 0, sizeof sum_tab);
+        sum_stamp = 1;
+    }
+    return sum_stamp;
+}
+
+static inline size_t sum_hash(uint32_t entry)
+{
+    return (size_t)((entry * 2654435761u) >> 22) & (SUM_SLOTS - 1);
+}
+
+/* The index of entry e in sums[0..n), n when absent. */
+static size_t sum_find(const memo *sums, size_t n, uint32_t e, uint32_t stamp)
+{
+    if (n >= SUM_SLOTS / 2) {
+        size_t i = 0;
+        while (i < n && sums[i].entry != e)
+            i++;
+        return i;
+    }
+    for (size_t h = sum_hash(e); sum_tab[h].stamp == stamp; h = (h + 1) & (SUM_SLOTS - 1))
+        if (sum_tab[h].entry == e)
+            return sum_tab[h].at;
+    return n;
+}
+
+/* Notes that entry e is sums[at] (nothing past SUM_SLOTS / 2 entries). */
+static void sum_note(uint32_t e, size_t at, uint32_t stamp)
+{
+    if (at >= SUM_SLOTS / 2)
+        return;
+    size_t h = sum_hash(e);
+    while (sum_tab[h].stamp == stamp)
+        h = (h + 1) & (SUM_SLOTS - 1);
+    sum_tab[h] = (sum_slot){e, stamp, (uint32_t)at};
 }
 
 /* One sense per name per document: unqualified mentions of the same key take the entry
@@ -1100,6 +1170,7 @@ static void one_sense(rrun *r)
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
+        const uint32_t stamp = sum_stamp_next();
         if (doc->mentions[g].spot->n_cands >= cap_first)
             evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
                      sizeof *first_at);
@@ -1113,14 +1184,14 @@ static void one_sense(rrun *r)
                 if (r->same[q] & SAME_CANDS)
                     i = first_at[d]; /* the first mention's candidates, in its order */
                 else
-                    while (i < n_sums && sums[i].entry != e)
-                        i++;
+                    i = sum_find(sums, n_sums, e, stamp);
                 if ((size_t)q == g)
                     first_at[d] = i;
                 if (i == n_sums) {
                     if (n_sums == cap)
                         evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
+                    sum_note(e, i, stamp);
                 }
                 /* "the Sumy region" says nothing about what a bare "Sumy" is */
                 if (!region)
@@ -1449,7 +1520,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 fix_candidate(&r, k, c);
         }
         if (r.st[k].members)
-            r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
+            r.rep[k] = repeat_weight(r.st[k].members);
     }
     base_context(&r);
     make_records(&r);
@@ -1483,7 +1554,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             if (round > 0)
                 collect_points(&r, (size_t)g);
         }
-        choose(&r);
+        choose(&r, round + 1 == ROUNDS);
         if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
             collect_all_points(&r);
     }
