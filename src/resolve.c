@@ -1224,19 +1224,20 @@ static void one_sense(rrun *r)
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    /* Few tokens are demonyms: their array, zeros but for them, is passed eight bytes at a
-     * time, and the tokens of a word that is not zero are looked at one by one, in order. */
+    /* Few tokens are demonyms: their array, zeros but for them, is passed 32 bytes at a
+     * time, and the tokens of 32 bytes that are not all zero are looked at one by one, in
+     * order. */
     char(*dem)[3] = doc->demonyms;
     const size_t nt = dem ? doc->n_tokens : 0, nb = 3 * nt;
     for (size_t i = 0; i < nb;) {
-        uint64_t w = 1;
-        if (i + 8 <= nb)
-            memcpy(&w, (const char *)dem + i, 8);
-        if (w == 0) {
-            i += 8;
+        uint64_t w[4] = {1, 1, 1, 1};
+        if (i + 32 <= nb)
+            memcpy(w, (const char *)dem + i, 32);
+        if ((w[0] | w[1] | w[2] | w[3]) == 0) {
+            i += 32;
             continue;
         }
-        size_t to = (i + 10) / 3 < nt ? (i + 10) / 3 : nt; /* past the token of byte i + 7 */
+        size_t to = (i + 34) / 3 < nt ? (i + 34) / 3 : nt; /* past the token of byte i + 31 */
         for (size_t t = i / 3; t < to; t++)
             if (dem[t][0])
                 base_add(r, vkey_id(&r->keys, dem[t], NULL), 0.5);
