@@ -707,12 +707,18 @@ static void collect_points(rrun *r, size_t o)
     bool changed = false;
     /* plausible(), with what it reads of o read once */
     const double *sc = &r->cscore[r->coff[o]];
-    const bool none = r->st[o].best < 0;
     const double floor = r->st[o].best_score - 0.6;
-    for (size_t c = 0; c < oi->n_cands; c++) {
-        bool p = none ? c == 0 : sc[c] >= floor;
-        changed |= p != pl[c];
-        pl[c] = p;
+    if (r->st[o].best < 0) {
+        for (size_t c = 0; c < oi->n_cands; c++) {
+            changed |= (c == 0) != pl[c];
+            pl[c] = c == 0;
+        }
+    } else {
+        for (size_t c = 0; c < oi->n_cands; c++) {
+            bool p = sc[c] >= floor;
+            changed |= p != pl[c];
+            pl[c] = p;
+        }
     }
     if (!changed)
         return; /* the same points */
@@ -929,8 +935,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
         if (cd->level == EVM_GEO_ADMIN1 && total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
-        if (fx->penalty != 0)
-            s -= fx->penalty;
+        s -= fx->penalty; /* (0 for most: s - 0 is s) */
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
         /* explicit qualifiers */
