@@ -52,18 +52,36 @@ static void jb_string(jbuf *b, const char *s, size_t n)
     b->n += evm_geoparse_json_escape(jb_room(b, n * 6 + 2), s, n);
 }
 
+/* "00" to "99": decimal digits two at a time. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
 static void jb_int(jbuf *b, int64_t v)
 {
     char tmp[24];
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     size_t k = sizeof tmp;
-    do {
-        tmp[--k] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        const char *d = &digit_pairs[2 * (u % 100)];
+        tmp[--k] = d[1];
+        tmp[--k] = d[0];
+        u /= 100;
+    }
+    if (u >= 10) {
+        tmp[--k] = digit_pairs[2 * u + 1];
+        tmp[--k] = digit_pairs[2 * u];
+    } else {
+        tmp[--k] = (char)('0' + u);
+    }
     if (v < 0)
         tmp[--k] = '-';
-    jb_put(b, tmp + k, sizeof tmp - k);
+    /* (a few bytes: copied one by one rather than through a call) */
+    char *o = jb_room(b, sizeof tmp - k);
+    for (size_t j = k; j < sizeof tmp; j++)
+        *o++ = tmp[j];
+    b->n += sizeof tmp - k;
 }
 
 /* The bytes a JSON string holds as they are: not a control character, '"' or '\\'. */
