@@ -425,6 +425,10 @@ typedef struct rrun {
     size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
     double *w_all;         /* the votes of the round by key */
     double all_cc, all_a1; /* and their totals */
+    memo *sums;            /* one_sense's sums of a name, and where the first mention's are */
+    size_t cap_sums;
+    size_t *first_at;
+    size_t cap_first;
 } rrun;
 
 /* Appends a vote to the round's (those vote_add would not count are left out; cast
@@ -1168,8 +1172,9 @@ static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
     /* per name: the summed score of every entry its mentions offer */
-    memo *sums = NULL;
-    size_t cap = 0, *first_at = NULL, cap_first = 0;
+    /* (the run's buffers, in locals while they grow) */
+    memo *sums = r->sums;
+    size_t cap = r->cap_sums, *first_at = r->first_at, cap_first = r->cap_first;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t g = (size_t)r->leader[li];
         if (r->st[g].members < 2)
@@ -1220,8 +1225,10 @@ static void one_sense(rrun *r)
                     r->st[o].best = (int32_t)c;
         }
     }
-    free(sums);
-    free(first_at);
+    r->sums = sums;
+    r->cap_sums = cap;
+    r->first_at = first_at;
+    r->cap_first = cap_first;
 }
 
 /* Demonyms ("Ukrainian officials", read by the spotter into doc->demonyms) and the dateline
@@ -1347,6 +1354,10 @@ typedef struct rcache {
     size_t cap_base;
     int32_t *changes;
     size_t cap_changes;
+    memo *sums;
+    size_t cap_sums;
+    size_t *first_at;
+    size_t cap_first;
 } rcache;
 
 #define RCACHE_KEEP ((size_t)4 << 20)
@@ -1362,6 +1373,8 @@ static void rcache_clear(rcache *rc)
     free(rc->adds);
     free(rc->base);
     free(rc->changes);
+    free(rc->sums);
+    free(rc->first_at);
     memset(rc, 0, sizeof *rc);
 }
 
@@ -1410,7 +1423,9 @@ static void rcache_put(rcache *rc, bool keep)
                      rc->slot_cap * sizeof *rc->slot,
                      rc->cap_adds * sizeof *rc->adds,
                      rc->cap_base * sizeof *rc->base,
-                     rc->cap_changes * sizeof *rc->changes};
+                     rc->cap_changes * sizeof *rc->changes,
+                     rc->cap_sums * sizeof *rc->sums,
+                     rc->cap_first * sizeof *rc->first_at};
     for (size_t i = 0; keep && i < sizeof caps / sizeof *caps; i++)
         keep = caps[i] <= RCACHE_KEEP;
     if (!keep)
@@ -1439,6 +1454,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.cap_base = rc->cap_base;
     r.changes = rc->changes;
     r.cap_changes = rc->cap_changes;
+    r.sums = rc->sums;
+    r.cap_sums = rc->cap_sums;
+    r.first_at = rc->first_at;
+    r.cap_first = rc->cap_first;
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
@@ -1636,6 +1655,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     rc->cap_base = r.cap_base;
     rc->changes = r.changes;
     rc->cap_changes = r.cap_changes;
+    rc->sums = r.sums;
+    rc->cap_sums = r.cap_sums;
+    rc->first_at = r.first_at;
+    rc->cap_first = r.cap_first;
     rcache_put(rc, rc == tc);
     return EVM_OK;
 }
