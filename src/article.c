@@ -412,10 +412,13 @@ static evm_err parse_json(json_tokener *tok, const char *line, size_t n, const c
         doc->id = evm_doc_strdup(doc, fallback_id);
     doc->origin = evm_doc_strdup(doc, fallback_id);
     const char *title = json_str(obj, "title", NULL);
-    if (title) {
+    size_t title_len = title ? strlen(title) : 0;
+    if (title && evm_utf8_valid(title, title_len)) {
+        doc->title = evm_doc_strndup(doc, title, title_len); /* (the usual title: one copy) */
+    } else if (title) {
         char *t = NULL;
         size_t tl = 0;
-        evm_utf8_repair(title, strlen(title), &t, &tl);
+        evm_utf8_repair(title, title_len, &t, &tl);
         doc->title = evm_doc_strdup(doc, t);
         free(t);
     }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gdalapi.h"
+#include "projapi.h"
 
 /* One ring of a layer, in continuous longitudes (unwrapped across the antimeridian, so a
  * ring may reach past +-180) with its bounding box. Rings around a pole are closed along
@@ -652,6 +653,9 @@ static int plain_wgs84(const char *crs)
 evm_err evm_view_open(evm_view *v, const char *crs, evm_diag *diag)
 {
     memset(v, 0, sizeof *v);
+    evm_err loaded = evm_proj_load(diag);
+    if (loaded != EVM_OK)
+        return loaded;
     v->ctx = proj_context_create();
     proj_log_func(v->ctx, NULL, quiet_log); /* errors reach the caller through diag */
     /* a bare "+proj=..." string is a conversion; make it a CRS (creating the conversion
@@ -788,10 +792,12 @@ void evm_view_close(evm_view *v)
 {
     if (!v)
         return;
-    proj_destroy(v->pj);
-    proj_destroy(v->crs);
-    if (v->ctx)
-        proj_context_destroy(v->ctx);
+    if (v->ctx || v->pj || v->crs) { /* (then PROJ is loaded: evm_view_open loaded it) */
+        proj_destroy(v->pj);
+        proj_destroy(v->crs);
+        if (v->ctx)
+            proj_context_destroy(v->ctx);
+    }
     memset(v, 0, sizeof *v);
 }
 

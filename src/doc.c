@@ -1,6 +1,7 @@
 /* doc.c: the document object, its arena and its growable arrays (see doc.h). */
 #include "doc.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,20 +44,9 @@ static void *arena_alloc(evm_arena *a, size_t n)
     return memset(arena_take(a, n), 0, n);
 }
 
-evm_doc *evm_doc_new(void)
+/* Frees everything of a document. */
+static void doc_destroy(evm_doc *doc)
 {
-    evm_doc *doc = evm_xcalloc(1, sizeof *doc);
-    doc->arena = evm_xcalloc(1, sizeof *doc->arena);
-    doc->id = "";
-    doc->origin = "";
-    doc->title = "";
-    return doc;
-}
-
-void evm_doc_free(evm_doc *doc)
-{
-    if (!doc)
-        return;
     arena_block *b = doc->arena->head;
     while (b) {
         arena_block *next = b->next;
@@ -72,6 +62,109 @@ void evm_doc_free(evm_doc *doc)
     free(doc->events);
     free(doc->demonyms);
     free(doc);
+}
+
+/* ---- the spare document ----------------------------------------------------------------
+ * A thread keeps the last document it freed, emptied, for its next evm_doc_new: the
+ * document's arrays (their room, not their contents) and one block of its arena serve the
+ * next one instead of being freed and allocated again for every article. What a new
+ * document must not have (text, demonyms, anything in the arena) is freed; arrays past
+ * SPARE_KEEP bytes are freed too. The spare goes when its thread ends. */
+
+#define SPARE_KEEP ((size_t)1 << 20)
+
+static pthread_key_t spare_key;
+static bool spare_key_ok;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *doc)
+{
+    if (doc)
+        doc_destroy(doc);
+}
+
+static void spare_init(void)
+{
+    spare_key_ok = pthread_key_create(&spare_key, spare_free) == 0;
+}
+
+/* Frees an array (and zeroes its room) when it holds more than SPARE_KEEP bytes. */
+static void keep_array(void **items, size_t *cap, size_t size)
+{
+    if (*cap * size > SPARE_KEEP) {
+        free(*items);
+        *items = NULL;
+        *cap = 0;
+    }
+}
+
+/* Empties doc into the state of a new document, keeping its arrays' room and one arena
+ * block of the usual size. */
+static void doc_empty(evm_doc *doc)
+{
+    arena_block *keep = NULL, *b = doc->arena->head;
+    while (b) {
+        arena_block *next = b->next;
+        if (!keep && b->size == ARENA_BLOCK) {
+            keep = b;
+            keep->used = 0;
+            keep->next = NULL;
+        } else {
+            free(b);
+        }
+        b = next;
+    }
+    doc->arena->head = keep;
+    free(doc->text);
+    free(doc->demonyms);
+    keep_array((void **)&doc->sentences, &doc->cap_sentences, sizeof *doc->sentences);
+    keep_array((void **)&doc->tokens, &doc->cap_tokens, sizeof *doc->tokens);
+    keep_array((void **)&doc->mentions, &doc->cap_mentions, sizeof *doc->mentions);
+    keep_array((void **)&doc->places, &doc->cap_places, sizeof *doc->places);
+    keep_array((void **)&doc->events, &doc->cap_events, sizeof *doc->events);
+    evm_doc kept = *doc;
+    memset(doc, 0, sizeof *doc);
+    doc->arena = kept.arena;
+    doc->sentences = kept.sentences;
+    doc->cap_sentences = kept.cap_sentences;
+    doc->tokens = kept.tokens;
+    doc->cap_tokens = kept.cap_tokens;
+    doc->mentions = kept.mentions;
+    doc->cap_mentions = kept.cap_mentions;
+    doc->places = kept.places;
+    doc->cap_places = kept.cap_places;
+    doc->events = kept.events;
+    doc->cap_events = kept.cap_events;
+    doc->id = "";
+    doc->origin = "";
+    doc->title = "";
+}
+
+evm_doc *evm_doc_new(void)
+{
+    pthread_once(&spare_once, spare_init);
+    evm_doc *doc = spare_key_ok ? pthread_getspecific(spare_key) : NULL;
+    if (doc && pthread_setspecific(spare_key, NULL) == 0)
+        return doc;
+    doc = evm_xcalloc(1, sizeof *doc);
+    doc->arena = evm_xcalloc(1, sizeof *doc->arena);
+    doc->id = "";
+    doc->origin = "";
+    doc->title = "";
+    return doc;
+}
+
+void evm_doc_free(evm_doc *doc)
+{
+    if (!doc)
+        return;
+    pthread_once(&spare_once, spare_init);
+    if (spare_key_ok && !pthread_getspecific(spare_key)) {
+        doc_empty(doc);
+        if (pthread_setspecific(spare_key, doc) == 0)
+            return;
+    }
+    doc_destroy(doc);
 }
 
 void *evm_doc_alloc(evm_doc *doc, size_t n)

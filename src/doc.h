@@ -202,9 +202,11 @@ typedef struct evm_doc {
     char (*demonyms)[3];
 } evm_doc;
 
-/* A new empty document with its arena. */
+/* A new empty document with its arena (the room of the last document this thread freed,
+ * when there is one: its arrays' capacity, not their contents). */
 evm_doc *evm_doc_new(void);
-/* Frees the document, its arrays and its arena. Accepts NULL. */
+/* Frees the document, its arrays and its arena (the thread may keep it, emptied, for its
+ * next evm_doc_new). Accepts NULL. */
 void evm_doc_free(evm_doc *doc);
 
 /* Arena allocation, zeroed, aligned for any type; lives as long as the doc. */

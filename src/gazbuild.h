@@ -105,7 +105,7 @@ typedef struct evm_gaz_fuzzy {
 /* 64-bit FNV-1a of s[0..n), never 0 (used for slots, prefixes and fuzzy neighbours). */
 uint64_t evm_gaz_hash(const char *s, size_t n);
 
-/* A fast 64-bit checksum of p[0..n) (word-wise multiply-xor). */
+/* A fast 64-bit checksum of p[0..n) (Fletcher-style word sums in four lanes, then mixed). */
 uint64_t evm_gaz_checksum(const void *p, size_t n);
 
 /* Figures from one build, for messages and the benchmark. */

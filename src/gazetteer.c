@@ -74,28 +74,29 @@ static inline uint64_t load64(const unsigned char *p)
     return w;
 }
 
-/* Blocks the main loop of evm_gaz_checksum takes at a time: unrolled, the lanes stay in
- * registers and the loop's own instructions are paid once per 256 bytes. */
-#define CHECKSUM_UNROLL 8
-
-/* Four independent lanes over 32-byte blocks (word j of each block goes to lane j), so
- * that the multiplications overlap and the loop runs at memory speed; then the lanes,
- * the remaining words and the remaining bytes are folded into one. */
+/* Four lanes over 32-byte blocks (word j of each block goes to lane j), each a pair of
+ * running sums in the manner of Fletcher's checksum: a is the sum of the lane's words, b the
+ * sum of the successive a, so that a changed word changes a and a moved one changes b (two
+ * additions a word: the 82 MB index is summed at memory speed). Then the sums, the
+ * remaining words and the remaining bytes are folded into one with a multiply-xor mix. */
 uint64_t evm_gaz_checksum(const void *p, size_t n)
 {
     const unsigned char *b = p;
-    uint64_t lane[4] = {0x9e3779b97f4a7c15ull ^ n, 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
-                        0xa4093822299f31d0ull};
+    /* (the lanes in named variables, which the compiler keeps in registers) */
+    uint64_t a0 = 0x9e3779b97f4a7c15ull ^ n, a1 = 0x243f6a8885a308d3ull, a2 = 0x13198a2e03707344ull,
+             a3 = 0xa4093822299f31d0ull;
+    uint64_t b0 = 0x082efa98ec4e6c89ull, b1 = 0x452821e638d01377ull, b2 = 0xbe5466cf34e90c6cull,
+             b3 = 0xc0ac29b7c97c50ddull;
     size_t i = 0;
-    for (; i + 32 * CHECKSUM_UNROLL <= n; i += 32 * CHECKSUM_UNROLL)
-        for (size_t k = 0; k < 32 * CHECKSUM_UNROLL; k += 32)
-            for (int j = 0; j < 4; j++)
-                lane[j] = checksum_mix(lane[j], load64(b + i + k + 8 * (size_t)j));
-    for (; i + 32 <= n; i += 32)
-        for (int j = 0; j < 4; j++)
-            lane[j] = checksum_mix(lane[j], load64(b + i + 8 * (size_t)j));
+    for (; i + 32 <= n; i += 32) {
+        b0 += a0 += load64(b + i);
+        b1 += a1 += load64(b + i + 8);
+        b2 += a2 += load64(b + i + 16);
+        b3 += a3 += load64(b + i + 24);
+    }
+    const uint64_t lane[8] = {a0, a1, a2, a3, b0, b1, b2, b3};
     uint64_t h = lane[0];
-    for (int j = 1; j < 4; j++)
+    for (int j = 1; j < 8; j++)
         h = checksum_mix(h, lane[j]);
     for (; i + 8 <= n; i += 8)
         h = checksum_mix(h, load64(b + i));

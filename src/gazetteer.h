@@ -20,7 +20,7 @@
 #include "evmap.h"
 
 /* Index format version written by gazbuild.c and required by evm_gazetteer_open. */
-#define EVM_GAZ_VERSION 5u
+#define EVM_GAZ_VERSION 6u
 /* Longest name key (bytes, NUL included) that keys and lookups handle. */
 #define EVM_GAZ_KEY_MAX 256
 /* The file name of the index in build trees and install folders. */

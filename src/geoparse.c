@@ -52,18 +52,36 @@ static void jb_string(jbuf *b, const char *s, size_t n)
     b->n += evm_geoparse_json_escape(jb_room(b, n * 6 + 2), s, n);
 }
 
+/* "00" to "99": decimal digits two at a time. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
 static void jb_int(jbuf *b, int64_t v)
 {
     char tmp[24];
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     size_t k = sizeof tmp;
-    do {
-        tmp[--k] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        const char *d = &digit_pairs[2 * (u % 100)];
+        tmp[--k] = d[1];
+        tmp[--k] = d[0];
+        u /= 100;
+    }
+    if (u >= 10) {
+        tmp[--k] = digit_pairs[2 * u + 1];
+        tmp[--k] = digit_pairs[2 * u];
+    } else {
+        tmp[--k] = (char)('0' + u);
+    }
     if (v < 0)
         tmp[--k] = '-';
-    jb_put(b, tmp + k, sizeof tmp - k);
+    /* (a few bytes: copied one by one rather than through a call) */
+    char *o = jb_room(b, sizeof tmp - k);
+    for (size_t j = k; j < sizeof tmp; j++)
+        *o++ = tmp[j];
+    b->n += sizeof tmp - k;
 }
 
 /* The bytes a JSON string holds as they are: not a control character, '"' or '\\'. */
@@ -136,21 +154,20 @@ size_t evm_geoparse_fixed(char *out, double v, int decimals)
     double frac = x - fl;
     if (fabs(frac - 0.5) < 1e-6)
         return (size_t)snprintf(out, EVM_GEOPARSE_FIXED_MAX, "%.*f", decimals, v);
+    /* r's last `decimals` digits are the fraction's, the others the integer part's */
     uint64_t r = (uint64_t)fl + (frac > 0.5);
-    uint64_t unit = (uint64_t)scale[decimals];
-    uint64_t ip = r / unit, fp = r % unit;
     char tmp[32];
     size_t k = sizeof tmp;
     for (int d = 0; d < decimals; d++) {
-        tmp[--k] = (char)('0' + fp % 10);
-        fp /= 10;
+        tmp[--k] = (char)('0' + r % 10);
+        r /= 10;
     }
     if (decimals > 0)
         tmp[--k] = '.';
     do {
-        tmp[--k] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
+        tmp[--k] = (char)('0' + r % 10);
+        r /= 10;
+    } while (r);
     if (signbit(v))
         tmp[--k] = '-';
     memcpy(out, tmp + k, sizeof tmp - k);
@@ -174,9 +191,13 @@ typedef struct place_part {
     size_t at, len;
 } place_part;
 
-char *evm_geoparse_json(const evm_doc *doc)
+/* Writes the line of doc into line, from its start, NUL-ended (line->n does not count the
+ * NUL), keeping line's room; *frags (*cap_frag of them) is the room for the place parts,
+ * kept too. */
+static void json_line(const evm_doc *doc, jbuf *line, place_part **frags, size_t *cap_frag)
 {
-    jbuf b = {0};
+    jbuf b = *line;
+    b.n = 0;
     /* A toponym takes about 220 bytes: room for most lines at once. */
     jb_room(&b, 64 + 320 * doc->n_mentions);
     JB_LIT(&b, "{ \"id\": ");
@@ -186,7 +207,11 @@ char *evm_geoparse_json(const evm_doc *doc)
     evm_utf8_cursor_init(&cur, doc->text, doc->len);
     /* A place's part of the line (name to lon) is the same for each of its mentions: it
      * is written once, and copied from where it was written for the next mentions. */
-    place_part *frag = doc->n_places ? evm_xcalloc(doc->n_places, sizeof *frag) : NULL;
+    if (doc->n_places > *cap_frag)
+        evm_grow((void **)frags, cap_frag, doc->n_places, sizeof **frags);
+    place_part *frag = *frags;
+    if (doc->n_places)
+        memset(frag, 0, doc->n_places * sizeof *frag);
     bool first = true;
     for (size_t k = 0; k < doc->n_mentions; k++) {
         const evm_mention *m = &doc->mentions[k];
@@ -239,6 +264,15 @@ char *evm_geoparse_json(const evm_doc *doc)
         JB_LIT(&b, " ");
     JB_LIT(&b, "] }");
     *jb_room(&b, 1) = '\0';
+    *line = b;
+}
+
+char *evm_geoparse_json(const evm_doc *doc)
+{
+    jbuf b = {0};
+    place_part *frag = NULL;
+    size_t cap_frag = 0;
+    json_line(doc, &b, &frag, &cap_frag);
     free(frag);
     return b.p;
 }
@@ -252,9 +286,12 @@ char *evm_geoparse_json(const evm_doc *doc)
 
 typedef struct slot {
     evm_doc *doc;
-    char *line; /* the JSON line, or NULL when the article failed */
-    bool done;  /* under mu */
+    bool ok;   /* out holds the article's JSON line; else the article failed */
+    bool done; /* under mu */
     evm_diag diag;
+    jbuf out;         /* (its room kept from one article of the slot to the next) */
+    place_part *frag; /* json_line's room for the place parts, kept too */
+    size_t cap_frag;
 } slot;
 
 typedef struct pool {
@@ -272,9 +309,9 @@ typedef struct pool {
 static void process(const evm_gaz *gaz, slot *s)
 {
     s->diag.msg[0] = '\0';
-    s->line = NULL;
-    if (evm_geoparse_doc(gaz, s->doc, &s->diag) == EVM_OK)
-        s->line = evm_geoparse_json(s->doc);
+    s->ok = evm_geoparse_doc(gaz, s->doc, &s->diag) == EVM_OK;
+    if (s->ok)
+        json_line(s->doc, &s->out, &s->frag, &s->cap_frag);
     evm_doc_free(s->doc);
     s->doc = NULL;
 }
@@ -303,11 +340,9 @@ static void *worker(void *arg)
 static void emit(slot *s, FILE *out, size_t *skipped, void (*report)(void *ctx, const char *msg),
                  void *ctx)
 {
-    if (s->line) {
-        fputs(s->line, out);
+    if (s->ok) {
+        fwrite(s->out.p, 1, s->out.n, out);
         fputc('\n', out);
-        free(s->line);
-        s->line = NULL;
     } else {
         (*skipped)++;
         if (report)
@@ -418,6 +453,10 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
     pthread_cond_destroy(&p.work);
     pthread_mutex_destroy(&p.mu);
     free(tids);
+    for (size_t i = 0; i < RING; i++) {
+        free(p.ring[i].out.p);
+        free(p.ring[i].frag);
+    }
     free(p.ring);
     evm_article_close(r);
     return e;

@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <errno.h>
 #include <math.h>
-#include <proj.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "basemap.h"
 #include "outfile.h"
 #include "png.h"
+#include "projapi.h"
 #include "when.h"
 
 #define FONT "DejaVu Sans"

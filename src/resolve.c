@@ -370,6 +370,18 @@ static double exp_memo_of(double x)
     return memo_of(exp_memo, exp, x);
 }
 
+/* 1 + 0.3 log(m): the weight of a name said m times (see cast), remembered per thread for
+ * the usual counts (0: not yet; the weight is at least 1). */
+static double repeat_weight(uint32_t m)
+{
+    static _Thread_local double memo[64];
+    if (m >= 64)
+        return 1.0 + 0.3 * log((double)m);
+    if (memo[m] == 0)
+        memo[m] = 1.0 + 0.3 * log((double)m);
+    return memo[m];
+}
+
 /* A later mention of a name has the same candidates as the first (fix_candidate gives
  * the same), or is also scored the same (score_mention gives the same). */
 enum { SAME_CANDS = 1, SAME_SCORE = 2 };
@@ -413,6 +425,10 @@ typedef struct rrun {
     size_t *add_at;        /* per name: its first vote in adds (n_leaders + 1 of them) */
     double *w_all;         /* the votes of the round by key */
     double all_cc, all_a1; /* and their totals */
+    memo *sums;            /* one_sense's sums of a name, and where the first mention's are */
+    size_t cap_sums;
+    size_t *first_at;
+    size_t cap_first;
 } rrun;
 
 /* Appends a vote to the round's (those vote_add would not count are left out; cast
@@ -695,12 +711,18 @@ static void collect_points(rrun *r, size_t o)
     bool changed = false;
     /* plausible(), with what it reads of o read once */
     const double *sc = &r->cscore[r->coff[o]];
-    const bool none = r->st[o].best < 0;
     const double floor = r->st[o].best_score - 0.6;
-    for (size_t c = 0; c < oi->n_cands; c++) {
-        bool p = none ? c == 0 : sc[c] >= floor;
-        changed |= p != pl[c];
-        pl[c] = p;
+    if (r->st[o].best < 0) {
+        for (size_t c = 0; c < oi->n_cands; c++) {
+            changed |= (c == 0) != pl[c];
+            pl[c] = c == 0;
+        }
+    } else {
+        for (size_t c = 0; c < oi->n_cands; c++) {
+            bool p = sc[c] >= floor;
+            changed |= p != pl[c];
+            pl[c] = p;
+        }
     }
     if (!changed)
         return; /* the same points */
@@ -963,8 +985,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
          * of Mozambique in a story about Syria and Cyprus) loses its head start */
         if (cd->level == EVM_GEO_ADMIN1 && total_cc >= 1.0 && cshare == 0)
             s -= 1.0;
-        if (fx->penalty != 0)
-            s -= fx->penalty;
+        s -= fx->penalty; /* (0 for most: s - 0 is s) */
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
         for (size_t o = 0; o < n_near && fx->penalty == 0; o++)
@@ -1104,8 +1125,11 @@ static void context_restore(rrun *r, votes *ctx, size_t li)
         ctx->w[r->adds[i].key] = r->w_all[r->adds[i].key];
 }
 
-/* Picks each mention's best candidate from cscore; confidence is its softmax share. */
-static void choose(rrun *r)
+/* Picks each mention's best candidate from cscore; confidence is its softmax share, which
+ * only the names' first mentions need before the last round (cast reads theirs; the
+ * output, after the last round, every mention's): with `last` false the others keep
+ * their old one. */
+static void choose(rrun *r, bool last)
 {
     evm_doc *doc = r->doc;
     for (size_t k = 0; k < doc->n_mentions; k++) {
@@ -1127,14 +1151,69 @@ static void choose(rrun *r)
         r->st[k].best = best;
         if (best < 0)
             continue;
+        r->st[k].best_score = s[best];
+        if (!last && g != k)
+            continue;
         double z = 0;
         for (size_t c = 0; c < in->n_cands; c++) {
             double e = s[c] - s[best];
             z += e == 0 ? 1.0 : exp_memo_of(e); /* exp(0) is 1 exactly */
         }
-        r->st[k].best_score = s[best];
         r->st[k].conf = 1.0 / z;
     }
+}
+
+/* Where one_sense finds an entry among a name's sums: open addressing by entry, the
+ * thread's, a slot in use when it has the stamp of the name being summed (so that no
+ * name clears the table); past SUM_SLOTS / 2 entries a name's are searched in order. */
+#define SUM_SLOTS 1024
+
+typedef struct sum_slot {
+    uint32_t entry, stamp, at;
+} sum_slot;
+
+static _Thread_local sum_slot sum_tab[SUM_SLOTS];
+static _Thread_local uint32_t sum_stamp;
+
+/* A stamp for the next name (the table cleared when the stamps wrap around). */
+static uint32_t sum_stamp_next(void)
+{
+    if (++sum_stamp == 0) {
+        memset(sum_tab, 0, sizeof sum_tab);
+        sum_stamp = 1;
+    }
+    return sum_stamp;
+}
+
+static inline size_t sum_hash(uint32_t entry)
+{
+    return (size_t)((entry * 2654435761u) >> 22) & (SUM_SLOTS - 1);
+}
+
+/* The index of entry e in sums[0..n), n when absent. */
+static size_t sum_find(const memo *sums, size_t n, uint32_t e, uint32_t stamp)
+{
+    if (n >= SUM_SLOTS / 2) {
+        size_t i = 0;
+        while (i < n && sums[i].entry != e)
+            i++;
+        return i;
+    }
+    for (size_t h = sum_hash(e); sum_tab[h].stamp == stamp; h = (h + 1) & (SUM_SLOTS - 1))
+        if (sum_tab[h].entry == e)
+            return sum_tab[h].at;
+    return n;
+}
+
+/* Notes that entry e is sums[at] (nothing past SUM_SLOTS / 2 entries). */
+static void sum_note(uint32_t e, size_t at, uint32_t stamp)
+{
+    if (at >= SUM_SLOTS / 2)
+        return;
+    size_t h = sum_hash(e);
+    while (sum_tab[h].stamp == stamp)
+        h = (h + 1) & (SUM_SLOTS - 1);
+    sum_tab[h] = (sum_slot){e, stamp, (uint32_t)at};
 }
 
 /* One sense per name per document: unqualified mentions of the same key take the entry
@@ -1144,13 +1223,15 @@ static void one_sense(rrun *r)
 {
     evm_doc *doc = r->doc;
     /* per name: the summed score of every entry its mentions offer */
-    memo *sums = NULL;
-    size_t cap = 0, *first_at = NULL, cap_first = 0;
+    /* (the run's buffers, in locals while they grow) */
+    memo *sums = r->sums;
+    size_t cap = r->cap_sums, *first_at = r->first_at, cap_first = r->cap_first;
     for (size_t li = 0; li < r->n_leaders; li++) {
         size_t g = (size_t)r->leader[li];
         if (r->st[g].members < 2)
             continue;
         size_t n_sums = 0;
+        const uint32_t stamp = sum_stamp_next();
         if (doc->mentions[g].spot->n_cands >= cap_first)
             evm_grow((void **)&first_at, &cap_first, doc->mentions[g].spot->n_cands + 1,
                      sizeof *first_at);
@@ -1164,14 +1245,14 @@ static void one_sense(rrun *r)
                 if (r->same[q] & SAME_CANDS)
                     i = first_at[d]; /* the first mention's candidates, in its order */
                 else
-                    while (i < n_sums && sums[i].entry != e)
-                        i++;
+                    i = sum_find(sums, n_sums, e, stamp);
                 if ((size_t)q == g)
                     first_at[d] = i;
                 if (i == n_sums) {
                     if (n_sums == cap)
                         evm_grow((void **)&sums, &cap, n_sums + 1, sizeof *sums);
                     sums[n_sums++] = (memo){e, 0, 0};
+                    sum_note(e, i, stamp);
                 }
                 /* "the Sumy region" says nothing about what a bare "Sumy" is */
                 if (!region)
@@ -1195,8 +1276,10 @@ static void one_sense(rrun *r)
                     r->st[o].best = (int32_t)c;
         }
     }
-    free(sums);
-    free(first_at);
+    r->sums = sums;
+    r->cap_sums = cap;
+    r->first_at = first_at;
+    r->cap_first = cap_first;
 }
 
 /* Demonyms ("Ukrainian officials", read by the spotter into doc->demonyms) and the dateline
@@ -1204,9 +1287,25 @@ static void one_sense(rrun *r)
 static void base_context(rrun *r)
 {
     evm_doc *doc = r->doc;
-    for (size_t i = 0; doc->demonyms && i < doc->n_tokens; i++)
-        if (doc->demonyms[i][0])
-            base_add(r, vkey_id(&r->keys, doc->demonyms[i], NULL), 0.5);
+    /* Few tokens are demonyms: their array, zeros but for them, is passed 32 bytes at a
+     * time, and the tokens of 32 bytes that are not all zero are looked at one by one, in
+     * order. */
+    char(*dem)[3] = doc->demonyms;
+    const size_t nt = dem ? doc->n_tokens : 0, nb = 3 * nt;
+    for (size_t i = 0; i < nb;) {
+        uint64_t w[4] = {1, 1, 1, 1};
+        if (i + 32 <= nb)
+            memcpy(w, (const char *)dem + i, 32);
+        if ((w[0] | w[1] | w[2] | w[3]) == 0) {
+            i += 32;
+            continue;
+        }
+        size_t to = (i + 34) / 3 < nt ? (i + 34) / 3 : nt; /* past the token of byte i + 31 */
+        for (size_t t = i / 3; t < to; t++)
+            if (dem[t][0])
+                base_add(r, vkey_id(&r->keys, dem[t], NULL), 0.5);
+        i = 3 * to;
+    }
     if (doc->dateline && doc->dateline[0]) {
         char key[256];
         const char *dl = doc->dateline;
@@ -1374,6 +1473,10 @@ typedef struct rcache {
     size_t cap_base;
     int32_t *changes;
     size_t cap_changes;
+    memo *sums;
+    size_t cap_sums;
+    size_t *first_at;
+    size_t cap_first;
 } rcache;
 
 #define RCACHE_KEEP ((size_t)4 << 20)
@@ -1389,6 +1492,8 @@ static void rcache_clear(rcache *rc)
     free(rc->adds);
     free(rc->base);
     free(rc->changes);
+    free(rc->sums);
+    free(rc->first_at);
     memset(rc, 0, sizeof *rc);
 }
 
@@ -1437,7 +1542,9 @@ static void rcache_put(rcache *rc, bool keep)
                      rc->slot_cap * sizeof *rc->slot,
                      rc->cap_adds * sizeof *rc->adds,
                      rc->cap_base * sizeof *rc->base,
-                     rc->cap_changes * sizeof *rc->changes};
+                     rc->cap_changes * sizeof *rc->changes,
+                     rc->cap_sums * sizeof *rc->sums,
+                     rc->cap_first * sizeof *rc->first_at};
     for (size_t i = 0; keep && i < sizeof caps / sizeof *caps; i++)
         keep = caps[i] <= RCACHE_KEEP;
     if (!keep)
@@ -1466,6 +1573,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     r.cap_base = rc->cap_base;
     r.changes = rc->changes;
     r.cap_changes = rc->cap_changes;
+    r.sums = rc->sums;
+    r.cap_sums = rc->cap_sums;
+    r.first_at = rc->first_at;
+    r.cap_first = rc->cap_first;
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
@@ -1553,7 +1664,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 fix_candidate(&r, k, c);
         }
         if (r.st[k].members)
-            r.rep[k] = 1.0 + 0.3 * log((double)r.st[k].members);
+            r.rep[k] = repeat_weight(r.st[k].members);
     }
     base_context(&r);
     make_records(&r);
@@ -1587,7 +1698,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             if (round > 0)
                 collect_points(&r, (size_t)g);
         }
-        choose(&r);
+        choose(&r, round + 1 == ROUNDS);
         if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
             collect_all_points(&r);
     }
@@ -1664,6 +1775,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     rc->cap_base = r.cap_base;
     rc->changes = r.changes;
     rc->cap_changes = r.cap_changes;
+    rc->sums = r.sums;
+    rc->cap_sums = r.cap_sums;
+    rc->first_at = r.first_at;
+    rc->cap_first = r.cap_first;
     rcache_put(rc, rc == tc);
     return EVM_OK;
 }

@@ -227,8 +227,23 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
 static inline size_t alnum_run(const char *s, size_t j, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s + j;
-    while (byte_class[*p] & B_ALNUM)
-        p++;
+    /* four bytes a turn (a byte is read only after an alnum one, so never past the NUL) */
+    for (;; p += 4) {
+        if (!(byte_class[p[0]] & B_ALNUM))
+            break;
+        if (!(byte_class[p[1]] & B_ALNUM)) {
+            p += 1;
+            break;
+        }
+        if (!(byte_class[p[2]] & B_ALNUM)) {
+            p += 2;
+            break;
+        }
+        if (!(byte_class[p[3]] & B_ALNUM)) {
+            p += 3;
+            break;
+        }
+    }
     size_t end = (size_t)(p - (const unsigned char *)s);
     return end < n ? end : n;
 }

@@ -93,6 +93,11 @@ static size_t valid_prefix(const char *s, size_t n)
     return i;
 }
 
+bool evm_utf8_valid(const char *s, size_t n)
+{
+    return valid_prefix(s, n) == n;
+}
+
 size_t evm_utf8_repair(const char *s, size_t n, char **out, size_t *out_len)
 {
     /* Most texts need no repair: one copy. */

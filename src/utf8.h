@@ -3,6 +3,7 @@
 #ifndef EVM_UTF8_H
 #define EVM_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,9 @@ size_t evm_utf8_encode(int32_t cp, char *buf);
  * invalid sequence and every NUL byte is replaced by U+FFFD. Stores the new length in
  * *out_len and returns how many replacements were made. */
 size_t evm_utf8_repair(const char *s, size_t n, char **out, size_t *out_len);
+
+/* Is s[0..n) valid UTF-8 without a NUL byte (what evm_utf8_repair leaves as it is)? */
+bool evm_utf8_valid(const char *s, size_t n);
 
 /* Number of code points in the valid UTF-8 s[0..n). */
 size_t evm_utf8_count(const char *s, size_t n);

@@ -302,14 +302,48 @@ static void test_ascii_classes(void **state)
     assert_int_equal(got, 0xE9);
 }
 
+/* evm_utf8_valid says yes exactly when evm_utf8_repair would change nothing. */
+static void test_valid(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n;
+    } cases[] = {{"", 0},
+                 {"plain ASCII text, longer than sixteen bytes", 43},
+                 {"caf\xC3\xA9 \xE2\x80\x99 \xF0\x9F\x98\x80", 14},
+                 {"nul\0inside", 10},
+                 {"bad \xFF byte", 10},
+                 {"cut \xE2\x80", 6},
+                 {"overlong \xC0\xAF", 11},
+                 {"surrogate \xED\xA0\x80", 13}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL;
+        size_t len = 0;
+        size_t replaced = evm_utf8_repair(cases[i].s, cases[i].n, &out, &len);
+        bool same = replaced == 0 && len == cases[i].n && memcmp(out, cases[i].s, len) == 0;
+        if (evm_utf8_valid(cases[i].s, cases[i].n) != same)
+            fail_msg("case %zu: valid says %d, repair %s", i, !same, same ? "keeps" : "changes");
+        free(out);
+    }
+    assert_true(evm_utf8_valid("abc", 3));
+    assert_false(evm_utf8_valid("a\xFF", 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),        cmocka_unit_test(test_repair),
-        cmocka_unit_test(test_repair_cases),  cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_offsets),       cmocka_unit_test(test_offsets_random),
-        cmocka_unit_test(test_cursor),        cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_ascii_classes), cmocka_unit_test(test_repair_exact_buffers),
+        cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_repair_cases),
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_offsets),
+        cmocka_unit_test(test_offsets_random),
+        cmocka_unit_test(test_cursor),
+        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_ascii_classes),
+        cmocka_unit_test(test_repair_exact_buffers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
