@@ -842,8 +842,9 @@ static bool holds_qualified(const rrun *r, const size_t *qa, size_t n, const evm
     return false;
 }
 
-/* The parts of candidate c of mention k's score that do not depend on the context. */
-static void fix_candidate(rrun *r, size_t k, size_t c)
+/* The parts of candidate c of mention k's score that do not depend on the context
+ * (a1_exact: some candidate of the mention is a first-level region by its own name). */
+static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
 {
     const evm_spot_info *in = r->doc->mentions[k].spot;
     const evm_candidate *cd = &in->cands[c];
@@ -886,12 +887,12 @@ static void fix_candidate(rrun *r, size_t k, size_t c)
         }
     /* a town named like a first-level region of its own country that does not hold it
      * ("Wales" in England, "Kansas" in Illinois): the bare name is the region */
-    if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 100000)
+    if (a1_exact && cd->level == EVM_GEO_POINT && cd->match == EVM_MATCH_EXACT && !cd->capital &&
+        cd->population < 100000)
         for (size_t o = 0; o < in->n_cands; o++) {
             const evm_candidate *pc = &in->cands[o];
             if (pc->level == EVM_GEO_ADMIN1 && pc->match == EVM_MATCH_EXACT &&
-                cd->match == EVM_MATCH_EXACT && cc_eq(pc->country, cd->country) &&
-                strcasecmp(cand_admin1(cd), pc->name) != 0) {
+                cc_eq(pc->country, cd->country) && strcasecmp(cand_admin1(cd), pc->name) != 0) {
                 fx->penalty = 2.0;
                 break;
             }
@@ -1660,8 +1661,12 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 gi->qualifier < 0 && strcmp(in->qual_country, gi->qual_country) == 0)
                 r.same[k] |= SAME_SCORE;
         } else {
+            bool a1_exact = false;
             for (size_t c = 0; in && c < in->n_cands; c++)
-                fix_candidate(&r, k, c);
+                a1_exact |=
+                    in->cands[c].level == EVM_GEO_ADMIN1 && in->cands[c].match == EVM_MATCH_EXACT;
+            for (size_t c = 0; in && c < in->n_cands; c++)
+                fix_candidate(&r, k, c, a1_exact);
         }
         if (r.st[k].members)
             r.rep[k] = repeat_weight(r.st[k].members);
