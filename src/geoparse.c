@@ -300,6 +300,7 @@ typedef struct pool {
     size_t n_read;  /* articles put in the ring, under mu */
     size_t n_taken; /* articles taken by a worker, under mu */
     bool end;       /* no more articles will come, under mu */
+    size_t want;    /* the article the writer waits for (SIZE_MAX: none), under mu */
     pthread_mutex_t mu;
     pthread_cond_t work; /* an article came, or the end */
     pthread_cond_t done; /* an article was geoparsed */
@@ -325,12 +326,14 @@ static void *worker(void *arg)
             pthread_cond_wait(&p->work, &p->mu);
         if (p->n_taken == p->n_read)
             break;
-        slot *s = &p->ring[p->n_taken++ % RING];
+        size_t at = p->n_taken++;
+        slot *s = &p->ring[at % RING];
         pthread_mutex_unlock(&p->mu);
         process(p->gaz, s);
         pthread_mutex_lock(&p->mu);
         s->done = true;
-        pthread_cond_signal(&p->done);
+        if (p->want == at) /* wake the writer only for the article it waits for */
+            pthread_cond_signal(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -379,7 +382,7 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
     if (e)
         return e;
     *skipped = 0;
-    pool p = {.gaz = gaz};
+    pool p = {.gaz = gaz, .want = SIZE_MAX};
     p.ring = evm_xcalloc(RING, sizeof *p.ring);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
@@ -392,8 +395,8 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
     bool reading = true;
     size_t n_written = 0;
     for (;;) {
-        /* read while the ring has room */
-        if (reading && p.n_read - n_written < RING) {
+        /* fill the ring */
+        while (reading && p.n_read - n_written < RING) {
             evm_doc *doc = NULL;
             evm_err re = next_article(r, &doc, skipped, report, ctx, diag);
             if (re || !doc) {
@@ -403,7 +406,7 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
                 p.end = true;
                 pthread_cond_broadcast(&p.work);
                 pthread_mutex_unlock(&p.mu);
-                continue;
+                break;
             }
             slot *s = &p.ring[p.n_read % RING];
             s->doc = doc;
@@ -412,37 +415,43 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
                 process(gaz, s);
                 s->done = true;
                 p.n_read++;
-            } else {
-                pthread_mutex_lock(&p.mu);
-                p.n_read++;
-                pthread_cond_signal(&p.work);
-                pthread_mutex_unlock(&p.mu);
-                if (p.n_read - n_written < RING)
-                    continue; /* keep the workers fed; write when the ring is full */
+                break; /* one at a time: written at once */
             }
-        }
-        if (n_written == p.n_read) {
-            if (!reading)
-                break;
-            continue;
-        }
-        /* write the next article in input order once it is done */
-        slot *s = &p.ring[n_written % RING];
-        if (started) {
             pthread_mutex_lock(&p.mu);
-            while (!s->done)
-                pthread_cond_wait(&p.done, &p.mu);
+            p.n_read++;
+            pthread_cond_signal(&p.work);
             pthread_mutex_unlock(&p.mu);
         }
-        emit(s, out, skipped, report, ctx);
-        n_written++;
-        if (reading && ferror(out)) {
-            e = evm_diag_set(diag, EVM_ERR_IO, "error writing the output");
-            reading = false;
-            pthread_mutex_lock(&p.mu);
-            p.end = true;
-            pthread_cond_broadcast(&p.work);
-            pthread_mutex_unlock(&p.mu);
+        if (n_written == p.n_read && !reading)
+            break;
+        /* write the finished articles in input order; wait for the next one only when
+         * the ring is full or nothing is left to read (a wait per article would cost
+         * more than the writing) */
+        while (n_written < p.n_read) {
+            slot *s = &p.ring[n_written % RING];
+            if (started) {
+                bool must = !reading || p.n_read - n_written >= RING;
+                pthread_mutex_lock(&p.mu);
+                while (!s->done && must) {
+                    p.want = n_written;
+                    pthread_cond_wait(&p.done, &p.mu);
+                }
+                p.want = SIZE_MAX;
+                bool done = s->done;
+                pthread_mutex_unlock(&p.mu);
+                if (!done)
+                    break;
+            }
+            emit(s, out, skipped, report, ctx);
+            n_written++;
+            if (reading && ferror(out)) {
+                e = evm_diag_set(diag, EVM_ERR_IO, "error writing the output");
+                reading = false;
+                pthread_mutex_lock(&p.mu);
+                p.end = true;
+                pthread_cond_broadcast(&p.work);
+                pthread_mutex_unlock(&p.mu);
+            }
         }
     }
     for (int t = 0; t < started; t++)
