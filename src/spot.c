@@ -26,19 +26,22 @@ typedef struct wordtab {
 } wordtab;
 
 /* Every table's first fields in one hash, each with the mask of the tables that hold it,
- * so that a token is looked up once for all the tables (see token_words). */
-typedef struct wordent {
-    const char *word; /* a row's first field, lowercase */
-    size_t len;
-    uint32_t mask;
-} wordent;
+ * so that a token is looked up once for all the tables (see token_words). A word's record
+ * in pool is its mask, its length and its bytes, one after the other; a slot holds where
+ * the record starts (in 4-byte units, plus 1; 0 = an empty slot) in its low bits and the
+ * top bits of the word's hash in the others (tag_mask), so that a probe for a word that
+ * is not there reads the slot array alone. */
+typedef struct wordindex {
+    uint32_t *slot;
+    size_t mask; /* slots - 1 */
+    uint32_t *pool;
+    size_t pool_n;     /* units of pool used */
+    uint32_t tag_mask; /* the bits of a slot that hold the hash's */
+} wordindex;
 
 static wordtab *tables;
 static size_t n_tables;
-static wordent *words;
-static size_t n_words;
-static uint32_t *word_slot; /* open addressing: index into words + 1, 0 = empty */
-static size_t word_slot_mask;
+static wordindex words;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* Words longer than this are in no table (table_row's limit). */
@@ -52,20 +55,36 @@ static uint64_t word_hash(const char *s, size_t n)
     return h;
 }
 
-/* The entry of words for the lowercase w[0..n), adding it when add is set; else NULL. */
-static wordent *word_find(const char *w, size_t n, bool add)
+/* The record of slot value v: mask first, then the length byte and the word's bytes. */
+static inline uint32_t *word_rec(const wordindex *wi, uint32_t v)
 {
-    size_t h = word_hash(w, n) & word_slot_mask;
-    for (; word_slot[h]; h = (h + 1) & word_slot_mask) {
-        wordent *e = &words[word_slot[h] - 1];
-        if (e->len == n && memcmp(e->word, w, n) == 0)
-            return e;
+    return wi->pool + ((v & ~wi->tag_mask) - 1);
+}
+
+/* Adds the table bit `bit` to the lowercase word w[0..n) (0 < n < WORD_MAX), adding the
+ * word when it is new. */
+static void word_add(wordindex *wi, const char *w, size_t n, uint32_t bit)
+{
+    uint64_t hash = word_hash(w, n);
+    uint32_t tag = (uint32_t)(hash >> 32) & wi->tag_mask;
+    size_t h = hash & wi->mask;
+    for (; wi->slot[h]; h = (h + 1) & wi->mask) {
+        if ((wi->slot[h] & wi->tag_mask) != tag)
+            continue;
+        uint32_t *rec = word_rec(wi, wi->slot[h]);
+        const unsigned char *b = (const unsigned char *)(rec + 1);
+        if (b[0] == n && memcmp(b + 1, w, n) == 0) {
+            rec[0] |= bit;
+            return;
+        }
     }
-    if (!add)
-        return NULL;
-    words[n_words] = (wordent){w, n, 0};
-    word_slot[h] = (uint32_t)++n_words;
-    return &words[n_words - 1];
+    uint32_t *rec = wi->pool + wi->pool_n;
+    unsigned char *b = (unsigned char *)(rec + 1);
+    rec[0] = bit;
+    b[0] = (unsigned char)n;
+    memcpy(b + 1, w, n);
+    wi->slot[h] = tag | (uint32_t)(wi->pool_n + 1);
+    wi->pool_n += 1 + (n + 1 + 3) / 4;
 }
 
 static void tables_load(void)
@@ -102,17 +121,26 @@ static void tables_load(void)
         }
         total += tab->n;
     }
+    /* room for every row as a word of its own; the refs take the bits that need */
+    size_t units = 1;
+    for (size_t t = 0; t < n_tables; t++)
+        for (size_t k = 0; k < tables[t].n; k++)
+            units += 1 + (strcspn(tables[t].rows[k], "\t") + 1 + 3) / 4;
+    unsigned ref_bits = 1;
+    while (ref_bits < 32 && (1ull << ref_bits) <= units)
+        ref_bits++;
+    words.tag_mask = ref_bits < 32 ? ~(uint32_t)0 << ref_bits : 0;
+    words.pool = evm_xcalloc(units, sizeof *words.pool);
     size_t size = 16;
     while (size < total * 2)
         size *= 2;
-    word_slot_mask = size - 1;
-    word_slot = evm_xcalloc(size, sizeof *word_slot);
-    words = evm_xcalloc(total ? total : 1, sizeof *words);
+    words.mask = size - 1;
+    words.slot = evm_xcalloc(size, sizeof *words.slot);
     for (size_t t = 0; t < n_tables; t++)
         for (size_t k = 0; k < tables[t].n; k++) {
             size_t len = strcspn(tables[t].rows[k], "\t");
             if (len > 0 && len < WORD_MAX)
-                word_find(tables[t].rows[k], len, true)->mask |= tables[t].bit;
+                word_add(&words, tables[t].rows[k], len, tables[t].bit);
         }
 }
 
@@ -171,20 +199,25 @@ static uint64_t fnv_lower(uint64_t h, const char *w, size_t n)
     return h;
 }
 
-/* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
-static inline uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
+/* word_mask of w[0..n) as written, h being word_hash of its lowercase form; wi is the
+ * words index (a caller's copy stays in registers). */
+static inline uint32_t word_mask_hashed(const wordindex *wi, const char *w, size_t n, uint64_t h)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    for (size_t k = h & word_slot_mask; word_slot[k]; k = (k + 1) & word_slot_mask) {
-        const wordent *e = &words[word_slot[k] - 1];
-        if (e->len != n)
+    uint32_t tag = (uint32_t)(h >> 32) & wi->tag_mask;
+    for (size_t k = h & wi->mask; wi->slot[k]; k = (k + 1) & wi->mask) {
+        if ((wi->slot[k] & wi->tag_mask) != tag)
+            continue; /* another word: its record need not be read */
+        const uint32_t *rec = word_rec(wi, wi->slot[k]);
+        const unsigned char *b = (const unsigned char *)(rec + 1);
+        if (b[0] != n)
             continue;
         size_t i = 0;
-        while (i < n && (unsigned char)e->word[i] == ascii_lower((unsigned char)w[i]))
+        while (i < n && b[1 + i] == ascii_lower((unsigned char)w[i]))
             i++;
         if (i == n)
-            return e->mask;
+            return rec[0];
     }
     return 0;
 }
@@ -194,7 +227,7 @@ static uint32_t word_mask(const char *w, size_t n)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    return word_mask_hashed(w, n, fnv_lower(FNV_OFFSET, w, n));
+    return word_mask_hashed(&words, w, n, fnv_lower(FNV_OFFSET, w, n));
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -560,6 +593,7 @@ static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t
 static void token_words(run *r)
 {
     evm_doc *doc = r->doc;
+    const wordindex wi = words;
     for (size_t i = 0; i < doc->n_tokens; i++) {
         r->tmask[i] = 0;
         r->thash[i] = 0;
@@ -573,7 +607,7 @@ static void token_words(run *r)
             uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
             uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
             bool dot = n > 1 && w[n - 1] == '.';
-            r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
+            r->tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
             r->thash[i] = full ? full : 1;
         }
         /* the document's lowercase vocabulary (see judge) */
