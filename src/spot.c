@@ -468,6 +468,13 @@ typedef struct keycache {
     wordprobe *wp; /* open addressing: words the longest match probed alone */
     size_t wp_cap, wp_n;
     stampset lower; /* the run's words seen in lowercase (emptied for each document) */
+    /* the run's per-token and per-sentence arrays (see run), kept for the next document */
+    uint32_t *tmask;
+    uint64_t *thash;
+    uint8_t *person, *tdem;
+    size_t tok_room;
+    uint8_t *headline;
+    size_t sent_room;
 } keycache;
 
 #define KC_BLOCK 16384
@@ -489,6 +496,11 @@ static void kc_clear(keycache *kc)
     free(kc->dem);
     free(kc->wp);
     free(kc->lower.slot);
+    free(kc->tmask);
+    free(kc->thash);
+    free(kc->person);
+    free(kc->tdem);
+    free(kc->headline);
     *kc = (keycache){0};
 }
 
@@ -616,11 +628,9 @@ static void token_words(run *r)
             ss_add(&r->kc->lower, r->thash[i]);
         } else if (f & EVM_TOKF_CAP) {
             const char *cc = word_demonym(r, w, n, r->thash[i]);
-            if (cc) {
-                r->tdem[i] = 1;
-                if (cc[0] && cc[1] && !cc[2])
-                    memcpy(doc->demonyms[i], cc, 3);
-            }
+            r->tdem[i] = cc != NULL;
+            if (cc && cc[0] && cc[1] && !cc[2])
+                memcpy(doc->demonyms[i], cc, 3);
         }
     }
 }
@@ -1913,6 +1923,46 @@ static int mention_cmp(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+/* Points the run's per-token and per-sentence arrays at the thread's memory, grown to the
+ * document: person and headline zeroed; token_words fills tmask and thash for every token
+ * and tdem for the capitalised words (the only ones tok_demonym reads it of). */
+static void run_arrays(run *r)
+{
+    keycache *kc = r->kc;
+    size_t nt = r->doc->n_tokens + 1, ns = r->doc->n_sentences + 1;
+    if (nt > kc->tok_room) {
+        size_t room = kc->tok_room ? kc->tok_room : 1024;
+        while (room < nt)
+            room *= 2;
+        free(kc->tmask);
+        free(kc->thash);
+        free(kc->person);
+        free(kc->tdem);
+        kc->tmask = evm_xmalloc(room * sizeof *kc->tmask);
+        kc->thash = evm_xmalloc(room * sizeof *kc->thash);
+        kc->person = evm_xmalloc(room);
+        kc->tdem = evm_xmalloc(room);
+        kc->tok_room = room;
+    }
+    if (ns > kc->sent_room) {
+        size_t room = kc->sent_room ? kc->sent_room : 128;
+        while (room < ns)
+            room *= 2;
+        free(kc->headline);
+        kc->headline = evm_xmalloc(room);
+        kc->sent_room = room;
+    }
+    r->tmask = kc->tmask;
+    r->thash = kc->thash;
+    r->person = kc->person;
+    r->tdem = kc->tdem;
+    r->headline = kc->headline;
+    memset(r->person, 0, nt);
+    memset(r->headline, 0, ns);
+    r->tmask[nt - 1] = 0;
+    r->thash[nt - 1] = 0;
+}
+
 evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 {
     if (!gaz)
@@ -1927,14 +1977,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.kc = &own;
     ss_clear(&r.kc->lower);
     tabs_init(&r.t);
-    r.person = evm_xcalloc(doc->n_tokens + 1, 1);
-    r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
-    /* token_words fills both for every token */
-    r.tmask = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.tmask);
-    r.thash = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.thash);
-    r.tmask[doc->n_tokens] = 0;
-    r.thash[doc->n_tokens] = 0;
-    r.tdem = evm_xcalloc(doc->n_tokens + 1, 1);
+    run_arrays(&r);
     free(doc->demonyms);
     doc->demonyms = evm_xcalloc(doc->n_tokens + 1, sizeof *doc->demonyms);
     token_words(&r);
@@ -2019,11 +2062,6 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         qsort(doc->mentions, doc->n_mentions, sizeof *doc->mentions, mention_cmp);
     link_pairs(&r);
 
-    free(r.person);
-    free(r.headline);
-    free(r.tmask);
-    free(r.thash);
-    free(r.tdem);
     free(r.surnames.slot);
     if (r.kc == &own)
         kc_clear(&own);
