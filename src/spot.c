@@ -606,6 +606,14 @@ static void token_words(run *r)
 {
     evm_doc *doc = r->doc;
     const wordindex wi = words;
+    /* judge asks r->kc->lower only of a word in none of these tables (it has decided
+     * before), and a lowercase token without a final period has the mask of the word it
+     * would answer for */
+    const tabs *t = &r->t;
+    uint32_t unasked = 0;
+    if (t->common && t->function && t->direction && t->calendar && t->titles)
+        unasked = t->common->bit | t->function->bit | t->direction->bit | t->calendar->bit |
+                  t->titles->bit;
     for (size_t i = 0; i < doc->n_tokens; i++) {
         r->tmask[i] = 0;
         r->thash[i] = 0;
@@ -622,10 +630,12 @@ static void token_words(run *r)
             r->tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
             r->thash[i] = full ? full : 1;
         }
-        /* the document's lowercase vocabulary (see judge) */
+        /* the document's lowercase vocabulary (see judge), but for the words judge never
+         * asks about */
         unsigned f = doc->tokens[i].flags;
         if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
-            ss_add(&r->kc->lower, r->thash[i]);
+            if (!(r->tmask[i] & unasked) || (n > 1 && w[n - 1] == '.'))
+                ss_add(&r->kc->lower, r->thash[i]);
         } else if (f & EVM_TOKF_CAP) {
             const char *cc = word_demonym(r, w, n, r->thash[i]);
             r->tdem[i] = cc != NULL;
@@ -1612,7 +1622,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         }
     }
 
-    /* common words that are also place names need a cue, or importance mid-sentence */
+    /* common words that are also place names need a cue, or importance mid-sentence (the
+     * tables that token_words leaves out of r->kc->lower have been asked before) */
     bool common =
         single && !upper && (mask_has(wm, r->t.common, w, wn) || ss_has(&r->kc->lower, wh));
     bool first_name = single && mask_has(wm, r->t.first, w, wn);
