@@ -606,6 +606,10 @@ static void token_words(run *r)
 {
     evm_doc *doc = r->doc;
     const wordindex wi = words;
+    const evm_token *tok = doc->tokens;
+    const size_t nt = doc->n_tokens;
+    uint32_t *tmask = r->tmask;
+    uint64_t *thash = r->thash;
     /* judge asks r->kc->lower only of a word in none of these tables (it has decided
      * before), and a lowercase token without a final period has the mask of the word it
      * would answer for */
@@ -614,30 +618,33 @@ static void token_words(run *r)
     if (t->common && t->function && t->direction && t->calendar && t->titles)
         unasked = t->common->bit | t->function->bit | t->direction->bit | t->calendar->bit |
                   t->titles->bit;
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        r->tmask[i] = 0;
-        r->thash[i] = 0;
-        if (doc->tokens[i].kind != EVM_TOK_WORD)
+    for (size_t i = 0; i < nt; i++) {
+        if (tok[i].kind != EVM_TOK_WORD) {
+            tmask[i] = 0;
+            thash[i] = 0;
             continue;
-        const char *w = ttext(r, i);
-        size_t n = tlen(r, i);
-        if (n == 0) {
-            r->thash[i] = FNV_OFFSET;
-        } else {
-            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
-            uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
-            bool dot = n > 1 && w[n - 1] == '.';
-            r->tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
-            r->thash[i] = full ? full : 1;
         }
+        const char *w = doc->text + tok[i].start;
+        size_t n = tok[i].end - tok[i].start;
+        uint64_t full = FNV_OFFSET;
+        bool dot = false;
+        tmask[i] = 0;
+        if (n > 0) {
+            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
+            full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
+            full = full ? full : 1;
+            dot = n > 1 && w[n - 1] == '.';
+            tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
+        }
+        thash[i] = full;
         /* the document's lowercase vocabulary (see judge), but for the words judge never
          * asks about */
-        unsigned f = doc->tokens[i].flags;
+        unsigned f = tok[i].flags;
         if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
-            if (!(r->tmask[i] & unasked) || (n > 1 && w[n - 1] == '.'))
-                ss_add(&r->kc->lower, r->thash[i]);
+            if (!(tmask[i] & unasked) || dot)
+                ss_add(&r->kc->lower, full);
         } else if (f & EVM_TOKF_CAP) {
-            const char *cc = word_demonym(r, w, n, r->thash[i]);
+            const char *cc = word_demonym(r, w, n, full);
             r->tdem[i] = cc != NULL;
             if (cc && cc[0] && cc[1] && !cc[2])
                 memcpy(doc->demonyms[i], cc, 3);
