@@ -544,6 +544,9 @@ static keycache *kc_get(const evm_gaz *gaz)
 
 typedef struct run {
     evm_doc *doc;
+    const evm_token *tok; /* doc->tokens, doc->n_tokens and doc->text, which spotting */
+    size_t nt;            /* leaves as they are, one load away */
+    const char *text;
     const evm_gaz *gaz;
     tabs t;
     uint8_t *person;           /* per token: part of a person's name */
@@ -561,40 +564,38 @@ typedef struct run {
 
 static const char *ttext(const run *r, size_t i)
 {
-    return r->doc->text + r->doc->tokens[i].start;
+    return r->text + r->tok[i].start;
 }
 
 static size_t tlen(const run *r, size_t i)
 {
-    return r->doc->tokens[i].end - r->doc->tokens[i].start;
+    return r->tok[i].end - r->tok[i].start;
 }
 
 static bool is_word(const run *r, size_t i)
 {
-    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_WORD;
+    return i < r->nt && r->tok[i].kind == EVM_TOK_WORD;
 }
 
 static bool is_cap(const run *r, size_t i)
 {
-    return is_word(r, i) && (r->doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER));
+    return is_word(r, i) && (r->tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER));
 }
 
 static bool has_flag(const run *r, size_t i, unsigned f)
 {
-    return i < r->doc->n_tokens && (r->doc->tokens[i].flags & f);
+    return i < r->nt && (r->tok[i].flags & f);
 }
 
 static bool same_sentence(const run *r, size_t a, size_t b)
 {
-    return a < r->doc->n_tokens && b < r->doc->n_tokens &&
-           r->doc->tokens[a].sentence == r->doc->tokens[b].sentence;
+    return a < r->nt && b < r->nt && r->tok[a].sentence == r->tok[b].sentence;
 }
 
 /* Token i is the one-character punctuation c. */
 static bool is_punct(const run *r, size_t i, char c)
 {
-    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_PUNCT && tlen(r, i) == 1 &&
-           ttext(r, i)[0] == c;
+    return i < r->nt && r->tok[i].kind == EVM_TOK_PUNCT && tlen(r, i) == 1 && ttext(r, i)[0] == c;
 }
 
 static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
@@ -668,7 +669,7 @@ static bool in_tab_row(const run *r, const wordtab *tab, size_t i)
  * that are no words.) */
 static inline bool in_tab(const run *r, const wordtab *tab, size_t i)
 {
-    if (!tab || i >= r->doc->n_tokens)
+    if (!tab || i >= r->nt)
         return false;
     return tab->bit ? (r->tmask[i] & tab->bit) != 0 : in_tab_row(r, tab, i);
 }
@@ -859,7 +860,7 @@ static bool is_demonym(run *r, const char *s, size_t n)
 /* is_demonym of token i, from r->tdem for a capitalised word. */
 static bool tok_demonym(run *r, size_t i)
 {
-    const evm_token *t = &r->doc->tokens[i];
+    const evm_token *t = &r->tok[i];
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_CAP))
         return r->tdem[i] != 0;
     return is_demonym(r, ttext(r, i), tlen(r, i));
@@ -1038,7 +1039,7 @@ static bool name_inner(const run *r, size_t j)
 {
     if (is_cap(r, j) || elided_cap(r, j))
         return true;
-    const evm_token *t = &r->doc->tokens[j];
+    const evm_token *t = &r->tok[j];
     if (t->kind == EVM_TOK_WORD)
         return in_tab(r, r->t.connector, j);
     if (t->kind == EVM_TOK_NUMBER)
@@ -1249,7 +1250,7 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
         cues |= EVM_SPOT_CUE_THE;
     /* "X city", "X region", "X Oblast" right after the name */
     size_t n = j + 1;
-    if (n < r->doc->n_tokens && same_sentence(r, n, j) && is_word(r, n) &&
+    if (n < r->nt && same_sentence(r, n, j) && is_word(r, n) &&
         !has_flag(r, j, EVM_TOKF_POSSESSIVE)) {
         if (in_tab(r, r->t.city, n) && !is_cap(r, n))
             cues |= EVM_SPOT_CUE_CITY;
@@ -1286,7 +1287,7 @@ static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
     if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && tlen(r, j + 1) == 3 &&
         strncmp(ttext(r, j + 1), "and", 3) == 0 && is_cap(r, j + 2)) {
         span sp;
-        if (longest_match_ex(r, j + 2, r->doc->n_tokens, &sp, false) && same_sentence(r, j, sp.j) &&
+        if (longest_match_ex(r, j + 2, r->nt, &sp, false) && same_sentence(r, j, sp.j) &&
             verb_follows(r, sp.j))
             return true;
     }
@@ -1341,9 +1342,8 @@ static bool run_has(const run *r, size_t j, const wordtab *tab)
 static bool person_context(const run *r, size_t i, size_t j)
 {
     /* ", 22," : a name followed by an age */
-    if (is_punct(r, j + 1, ',') && j + 3 < r->doc->n_tokens &&
-        r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
-        is_punct(r, j + 3, ','))
+    if (is_punct(r, j + 1, ',') && j + 3 < r->nt && r->tok[j + 2].kind == EVM_TOK_NUMBER &&
+        tlen(r, j + 2) <= 3 && is_punct(r, j + 3, ','))
         return true;
     (void)i;
     return false;
@@ -1383,7 +1383,7 @@ static bool weak_alternate(const evm_candidate *c)
 /* The word of span sp without a final period, for the word tables. */
 static size_t span_word(const run *r, const span *sp, const char **w)
 {
-    *w = r->doc->text + sp->start;
+    *w = r->text + sp->start;
     size_t n = sp->end - sp->start;
     if (n > 1 && (*w)[n - 1] == '.')
         n--;
@@ -1720,8 +1720,8 @@ static void spot_hyphenated(run *r, size_t i)
         }
         sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
         if (sp.n_cands) {
-            sp.start = r->doc->tokens[i].start + (uint32_t)a;
-            sp.end = r->doc->tokens[i].start + (uint32_t)b;
+            sp.start = r->tok[i].start + (uint32_t)a;
+            sp.end = r->tok[i].start + (uint32_t)b;
             add_mention(r, &sp, r->cbuf, sp.n_cands, EVM_SPOT_CUE_LOCATIVE, 0.6f);
         }
         return;
@@ -1752,8 +1752,8 @@ static void spot_hyphenated(run *r, size_t i)
             exact |= kept[c].match == EVM_MATCH_EXACT;
         if (!nk || (!imp && !(lower_part && np == 1) && !(exact && b - a >= 4)))
             continue;
-        sp.start = r->doc->tokens[i].start + (uint32_t)a;
-        sp.end = r->doc->tokens[i].start + (uint32_t)b;
+        sp.start = r->tok[i].start + (uint32_t)a;
+        sp.end = r->tok[i].start + (uint32_t)b;
         add_mention(r, &sp, kept, nk, 0, 0.6f);
     }
 }
@@ -1852,8 +1852,8 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
     sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
     if (!sp.n_cands)
         return false;
-    sp.start = r->doc->tokens[sp.i].start;
-    sp.end = r->doc->tokens[sp.j].end;
+    sp.start = r->tok[sp.i].start;
+    sp.end = r->tok[sp.j].end;
     add_mention(r, &sp, r->cbuf, sp.n_cands, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
     return true;
 }
@@ -1947,7 +1947,7 @@ static int mention_cmp(const void *a, const void *b)
 static void run_arrays(run *r)
 {
     keycache *kc = r->kc;
-    size_t nt = r->doc->n_tokens + 1, ns = r->doc->n_sentences + 1;
+    size_t nt = r->nt + 1, ns = r->doc->n_sentences + 1;
     if (nt > kc->tok_room) {
         size_t room = kc->tok_room ? kc->tok_room : 1024;
         while (room < nt)
@@ -1988,7 +1988,13 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     doc->n_mentions = 0;
     /* gz_cands' scratch (7 kB) is not zeroed: it fills what it reports */
     evm_candidate scratch[MAX_CANDS];
-    run r = {.doc = doc, .gaz = gaz, .cbuf = scratch, .scratch = scratch};
+    run r = {.doc = doc,
+             .tok = doc->tokens,
+             .nt = doc->n_tokens,
+             .text = doc->text,
+             .gaz = gaz,
+             .cbuf = scratch,
+             .scratch = scratch};
     keycache own = {0};
     r.kc = kc_get(gaz);
     if (!r.kc)
