@@ -428,6 +428,7 @@ typedef struct candset {
     const evm_candidate *cands;
     uint64_t hash;
     uint32_t keylen, n;
+    uint8_t facts; /* cand_facts of the candidates */
 } candset;
 
 /* What the longest match learnt of one word alone (see probe_word). */
@@ -556,6 +557,7 @@ typedef struct run {
     uint8_t *tdem;             /* per capitalised word token: a demonym (word_demonym) */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
+    uint8_t cfacts;            /* their cand_facts */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
     struct keycache *kc;       /* every key gz_cands looked up on this thread */
 } run;
@@ -723,11 +725,13 @@ static void *kc_alloc(keycache *kc, size_t n)
     return p;
 }
 
+static uint8_t cand_facts(const evm_candidate *c, size_t n);
+
 /* Candidates of an exact key (h: evm_gazetteer_key_hash of it) into r->cbuf, best prior first
  * (population breaking ties), taken from its best MAX_RAW postings; returns how many. Each key's
  * candidates are kept in the thread's cache (the judgement asks for a key again after probing
  * others, and names recur), so r->cbuf points into memory that does not move until the run
- * ends. */
+ * ends; r->cfacts gets what judge asks of them, worked out once per key. */
 static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
 {
     keycache *kc = r->kc;
@@ -750,6 +754,7 @@ static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
         const candset *c = &kc->sets[k];
         if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
             r->cbuf = c->cands ? c->cands : r->scratch;
+            r->cfacts = c->facts;
             return c->n;
         }
     }
@@ -762,9 +767,11 @@ static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
         cands = NULL;
     char *kcopy = kc_alloc(kc, n);
     memcpy(kcopy, key, n);
-    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc};
+    uint8_t facts = cand_facts(cands, nc);
+    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc, facts};
     kc->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
+    r->cfacts = facts;
     return nc;
 }
 
@@ -1380,6 +1387,39 @@ static bool weak_alternate(const evm_candidate *c)
            !c->capital;
 }
 
+/* What judge asks of a set of candidates (cand_facts). */
+enum {
+    CF_WEAK = 1u << 0,       /* some candidate is a weak_alternate */
+    CF_IMPORTANT = 1u << 1,  /* important() */
+    CF_LOCAL_ONLY = 1u << 2, /* every one a populated place (or a county by its bare name) */
+    CF_AREA_EXACT = 1u << 3, /* a country or region by its own name ("Turkey", "Georgia") */
+    CF_EXACT = 1u << 4,      /* some exact match */
+    CF_REGION = 1u << 5      /* some candidate is neither a point nor a county */
+};
+
+/* The CF_* facts of c[0..n). */
+static uint8_t cand_facts(const evm_candidate *c, size_t n)
+{
+    unsigned f = CF_LOCAL_ONLY;
+    if (important(c, n))
+        f |= CF_IMPORTANT;
+    for (size_t k = 0; k < n; k++) {
+        evm_geo_level lv = c[k].level;
+        bool area = lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
+        if (weak_alternate(&c[k]))
+            f |= CF_WEAK;
+        if (area || (lv == EVM_GEO_ADMIN2 && c[k].match == EVM_MATCH_EXACT))
+            f &= ~(unsigned)CF_LOCAL_ONLY;
+        if (area && c[k].match == EVM_MATCH_EXACT)
+            f |= CF_AREA_EXACT;
+        if (c[k].match == EVM_MATCH_EXACT)
+            f |= CF_EXACT;
+        if (lv != EVM_GEO_POINT && lv != EVM_GEO_ADMIN2)
+            f |= CF_REGION;
+    }
+    return (uint8_t)f;
+}
+
 /* The word of span sp without a final period, for the word tables. */
 static size_t span_word(const run *r, const span *sp, const char **w)
 {
@@ -1467,36 +1507,31 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     /* keep the candidates worth keeping: alternate names of small places only with a cue
-     * or in a multi-word name */
-    size_t all = 0;
-    while (all < sp->n_cands && (cued || !weak_alternate(&r->cbuf[all])))
-        all++;
+     * or in a multi-word name (all of them, and their facts worked out already, unless
+     * some are weak and there is no cue) */
     const evm_candidate *kept = r->cbuf; /* stays valid: gz_cands' memory never moves */
-    *n_kept = all;
-    if (all < sp->n_cands) {
+    *n_kept = sp->n_cands;
+    uint8_t facts = r->cfacts;
+    if (!cued && (facts & CF_WEAK)) {
+        size_t all = 0;
+        while (all < sp->n_cands && !weak_alternate(&r->cbuf[all]))
+            all++;
+        *n_kept = all;
         memcpy(buf, r->cbuf, all * sizeof *buf);
         for (size_t k = all + 1; k < sp->n_cands; k++)
-            if (cued || !weak_alternate(&r->cbuf[k]))
+            if (!weak_alternate(&r->cbuf[k]))
                 buf[(*n_kept)++] = r->cbuf[k];
         kept = buf;
+        facts = cand_facts(kept, *n_kept);
     }
     *keptp = kept;
     if (!*n_kept)
         return DROP;
-    bool imp = important(kept, *n_kept);
+    bool imp = (facts & CF_IMPORTANT) != 0;
     /* every candidate a populated place (or a county by its bare name): a name a person
      * could bear */
-    bool local_only = true;
-    bool area_exact = false; /* a country or region by its own name ("Turkey", "Georgia") */
-    for (size_t k = 0; k < *n_kept; k++) {
-        evm_geo_level lv = kept[k].level;
-        if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION ||
-            (lv == EVM_GEO_ADMIN2 && kept[k].match == EVM_MATCH_EXACT))
-            local_only = false;
-        if ((lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) &&
-            kept[k].match == EVM_MATCH_EXACT)
-            area_exact = true;
-    }
+    bool local_only = (facts & CF_LOCAL_ONLY) != 0;
+    bool area_exact = (facts & CF_AREA_EXACT) != 0; /* a country or region by its own name */
 
     /* person names: after a title or a first name, or a surname seen in the document */
     for (size_t k = i; k <= j; k++)
@@ -1575,14 +1610,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
         return DROP;
     /* short all-caps tokens are acronyms unless they name a country or a region */
-    if (single && upper && wn <= 3) {
-        bool region = false;
-        for (size_t k = 0; k < *n_kept; k++)
-            if (kept[k].level != EVM_GEO_POINT && kept[k].level != EVM_GEO_ADMIN2)
-                region = true;
-        if (!region)
-            return DROP;
-    }
+    if (single && upper && wn <= 3 && !(facts & CF_REGION))
+        return DROP;
     /* so is a longer one inside a sentence ("NATO", "FEMA") that names only small places
      * and has no cue of a place */
     if (single && upper && !headline && !cued && !imp && local_only)
@@ -1638,10 +1667,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
                        !in_tab(r, r->t.common, j + 1);
-    bool exact = false;
-    for (size_t k = 0; k < *n_kept; k++)
-        exact |= kept[k].match == EVM_MATCH_EXACT;
-    institution = institution && exact;
+    institution = institution && (facts & CF_EXACT);
     /* a capitalised direction word belongs to the name ("Southern University") */
     bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                             EVM_SPOT_CUE_DATELINE)) ||
