@@ -431,15 +431,18 @@ typedef struct candset {
     uint8_t facts; /* cand_facts of the candidates */
 } candset;
 
-/* What the longest match learnt of one word alone (see probe_word). */
+/* What the longest match learnt of one word alone (see probe_word): one cache line, which
+ * holds the word itself when it is short. */
+#define WP_INLINE 19
 typedef struct wordprobe {
-    const char *low; /* the word, ASCII capitals lowercased; NULL: an empty slot */
-    const char *key; /* its gazetteer key (NUL-ended) */
-    uint64_t hash;   /* hash_lower of the word (run.thash) */
+    uint64_t hash; /* hash_lower of the word (run.thash, never 0); 0: an empty slot */
     uint64_t key_hash;
-    uint32_t n, kn;   /* bytes of low and of key */
-    uint32_t n_cands; /* names with that key */
-    bool more;        /* some longer name starts with the key */
+    const char *key;     /* its gazetteer key (NUL-ended) */
+    const char *low;     /* the word, ASCII capitals lowercased, when longer than WP_INLINE */
+    uint32_t n, kn;      /* bytes of the word and of key */
+    uint32_t n_cands;    /* names with that key */
+    bool more;           /* some longer name starts with the key */
+    char inl[WP_INLINE]; /* the word, ASCII capitals lowercased, when no longer */
 } wordprobe;
 
 /* A word's answer as a demonym (see word_demonym), by the hash of its bytes. */
@@ -466,7 +469,8 @@ typedef struct keycache {
     hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
     demslot *dem;            /* open addressing: words word_demonym answered */
     size_t dem_cap, dem_n;
-    wordprobe *wp; /* open addressing: words the longest match probed alone */
+    wordprobe *wp; /* open addressing, on cache-line boundaries in wp_mem */
+    void *wp_mem;
     size_t wp_cap, wp_n;
     stampset lower; /* the run's words seen in lowercase (emptied for each document) */
     /* the run's per-token and per-sentence arrays (see run), kept for the next document */
@@ -495,7 +499,7 @@ static void kc_clear(keycache *kc)
     free(kc->dem_yes.slot);
     free(kc->dem_no.slot);
     free(kc->dem);
-    free(kc->wp);
+    free(kc->wp_mem);
     free(kc->lower.slot);
     free(kc->tmask);
     free(kc->thash);
@@ -1080,25 +1084,29 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     uint64_t h = r->thash[i];
     if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
         size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
-        wordprobe *nw = evm_xcalloc(ncap, sizeof *nw);
+        /* one slot more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(ncap + 1, sizeof(wordprobe));
+        wordprobe *nw = (wordprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         for (size_t k = 0; k < kc->wp_cap; k++)
-            if (kc->wp[k].low) {
+            if (kc->wp[k].hash) {
                 size_t m = kc->wp[k].hash & (ncap - 1);
-                while (nw[m].low)
+                while (nw[m].hash)
                     m = (m + 1) & (ncap - 1);
                 nw[m] = kc->wp[k];
             }
-        free(kc->wp);
+        free(kc->wp_mem);
+        kc->wp_mem = mem;
         kc->wp = nw;
         kc->wp_cap = ncap;
     }
     size_t k = h & (kc->wp_cap - 1);
-    for (; kc->wp[k].low; k = (k + 1) & (kc->wp_cap - 1)) {
+    for (; kc->wp[k].hash; k = (k + 1) & (kc->wp_cap - 1)) {
         const wordprobe *p = &kc->wp[k];
         if (p->hash != h || p->n != n)
             continue;
+        const char *low = n <= WP_INLINE ? p->inl : p->low;
         size_t x = 0;
-        while (x < n && p->low[x] == (char)ascii_lower((unsigned char)w[x]))
+        while (x < n && low[x] == (char)ascii_lower((unsigned char)w[x]))
             x++;
         if (x == n)
             return p;
@@ -1108,14 +1116,23 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     size_t kn = evm_gazetteer_keys_next(ks, n, &key, &kh);
     size_t nc = 0;
     bool more = kn && evm_gazetteer_probe_hashed(r->gaz, key, kn, kh, &nc);
-    char *low = kc_alloc(kc, n);
-    for (size_t x = 0; x < n; x++)
-        low[x] = (char)ascii_lower((unsigned char)w[x]);
     char *kcopy = kc_alloc(kc, kn + 1);
     memcpy(kcopy, key, kn + 1);
-    kc->wp[k] = (wordprobe){low, kcopy, h, kh, (uint32_t)n, (uint32_t)kn, (uint32_t)nc, more};
+    wordprobe *p = &kc->wp[k];
+    *p = (wordprobe){.hash = h,
+                     .key_hash = kh,
+                     .key = kcopy,
+                     .n = (uint32_t)n,
+                     .kn = (uint32_t)kn,
+                     .n_cands = (uint32_t)nc,
+                     .more = more};
+    char *low = n <= WP_INLINE ? p->inl : kc_alloc(kc, n);
+    for (size_t x = 0; x < n; x++)
+        low[x] = (char)ascii_lower((unsigned char)w[x]);
+    if (n > WP_INLINE)
+        p->low = low;
     kc->wp_n++;
-    return &kc->wp[k];
+    return p;
 }
 
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
