@@ -934,8 +934,13 @@ static void find_persons(run *r)
         if (r->headline[s])
             continue;
         for (size_t i = a; i < b; i++) {
-            if (skip && !(r->tmask[i] & starts))
-                continue; /* neither a title nor a first name: nothing starts here */
+            if (skip) { /* neither a title nor a first name: nothing starts here */
+                const uint32_t *tm = r->tmask;
+                while (i < b && !(tm[i] & starts))
+                    i++;
+                if (i == b)
+                    break;
+            }
             if (!is_word(r, i))
                 continue;
             if (in_tab(r, r->t.titles, i) && !has_flag(r, i, EVM_TOKF_POSSESSIVE)) {
