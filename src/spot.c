@@ -2063,9 +2063,13 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            const evm_token *tk = &doc->tokens[i]; /* is_cap, i being in range */
-            if (tk->kind != EVM_TOK_WORD || !(tk->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-                continue;
+            /* on to the next capitalised word (is_cap, i being in range) */
+            const evm_token *tok = doc->tokens;
+            while (i < b && (tok[i].kind != EVM_TOK_WORD ||
+                             !(tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))))
+                i++;
+            if (i == b)
+                break;
             if (spot_abbrev(&r, i, b)) {
                 evm_mention *m = &doc->mentions[doc->n_mentions - 1];
                 i = m->tok_first + m->tok_count - 1;
