@@ -1006,19 +1006,22 @@ static void find_persons(run *r)
 static void find_headlines(run *r)
 {
     evm_doc *doc = r->doc;
+    const evm_token *tok = r->tok;
+    const wordtab *fn = r->t.function;
+    uint32_t fbit = fn ? fn->bit : 0;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
         for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (doc->tokens[i].kind != EVM_TOK_WORD)
+            if (tok[i].kind != EVM_TOK_WORD)
                 continue;
+            unsigned f = tok[i].flags;
             words++;
-            if (doc->tokens[i].flags & EVM_TOKF_UPPER)
-                upper++;
-            if (doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))
+            upper += (f & EVM_TOKF_UPPER) != 0;
+            /* "of", "in", "the" stay lowercase in title case */
+            if ((f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) || tok[i].end - tok[i].start <= 3 ||
+                (fbit ? (r->tmask[i] & fbit) != 0 : in_tab(r, fn, i)))
                 caps++;
-            else if (tlen(r, i) <= 3 || in_tab(r, r->t.function, i))
-                caps++; /* "of", "in", "the" stay lowercase in title case */
         }
         /* all caps, or title case over enough words to tell */
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
