@@ -445,6 +445,18 @@ typedef struct wordprobe {
     char inl[WP_INLINE]; /* the word, ASCII capitals lowercased, when no longer */
 } wordprobe;
 
+/* What the longest match learnt of the key of an n-gram of two tokens or more (see
+ * probe_gram): one cache line, which holds the key itself when it is short. */
+#define GP_INLINE 39
+typedef struct gramprobe {
+    uint64_t hash;       /* evm_gazetteer_key_hash of the key (never 0); 0: an empty slot */
+    const char *key;     /* the key when longer than GP_INLINE */
+    uint32_t kn;         /* bytes of the key */
+    uint32_t n_cands;    /* names with that key */
+    bool more;           /* some longer name starts with the key */
+    char inl[GP_INLINE]; /* the key when no longer */
+} gramprobe;
+
 /* A word's answer as a demonym (see word_demonym), by the hash of its bytes. */
 typedef struct demslot {
     uint64_t h;     /* 0: an empty slot */
@@ -472,6 +484,9 @@ typedef struct keycache {
     wordprobe *wp; /* open addressing, on cache-line boundaries in wp_mem */
     void *wp_mem;
     size_t wp_cap, wp_n;
+    gramprobe *gp; /* open addressing, on cache-line boundaries in gp_mem */
+    void *gp_mem;
+    size_t gp_cap, gp_n;
     stampset lower; /* the run's words seen in lowercase (emptied for each document) */
     /* the run's per-token and per-sentence arrays (see run), kept for the next document */
     uint32_t *tmask;
@@ -484,7 +499,7 @@ typedef struct keycache {
 
 #define KC_BLOCK 16384
 #define KC_MAX_BLOCKS 512       /* 8 MB */
-#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words probed alone */
+#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words and n-grams probed */
 
 static pthread_key_t kc_key;
 static bool kc_key_ok;
@@ -500,6 +515,7 @@ static void kc_clear(keycache *kc)
     free(kc->dem_no.slot);
     free(kc->dem);
     free(kc->wp_mem);
+    free(kc->gp_mem);
     free(kc->lower.slot);
     free(kc->tmask);
     free(kc->thash);
@@ -539,7 +555,7 @@ static keycache *kc_get(const evm_gaz *gaz)
     uint64_t serial = evm_gazetteer_serial(gaz);
     if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
         kc->sets_n > KC_MAX_WORDS || kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS ||
-        kc->wp_n > KC_MAX_WORDS || kc->dem_n > KC_MAX_WORDS) {
+        kc->wp_n > KC_MAX_WORDS || kc->gp_n > KC_MAX_WORDS || kc->dem_n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
@@ -1143,6 +1159,55 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     return p;
 }
 
+/* evm_gazetteer_probe_hashed for the key of an n-gram (h: its hash), the answers kept in
+ * the thread's cache: the same names come back ("New York", "United States"). */
+static bool probe_gram(run *r, const char *key, size_t kn, uint64_t h, size_t *n_cands)
+{
+    keycache *kc = r->kc;
+    if ((kc->gp_n + 1) * 2 > kc->gp_cap) {
+        size_t ncap = kc->gp_cap ? kc->gp_cap * 2 : 256;
+        /* one slot more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(ncap + 1, sizeof(gramprobe));
+        gramprobe *ng = (gramprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+        for (size_t k = 0; k < kc->gp_cap; k++)
+            if (kc->gp[k].hash) {
+                size_t m = kc->gp[k].hash & (ncap - 1);
+                while (ng[m].hash)
+                    m = (m + 1) & (ncap - 1);
+                ng[m] = kc->gp[k];
+            }
+        free(kc->gp_mem);
+        kc->gp_mem = mem;
+        kc->gp = ng;
+        kc->gp_cap = ncap;
+    }
+    size_t k = h & (kc->gp_cap - 1);
+    for (; kc->gp[k].hash; k = (k + 1) & (kc->gp_cap - 1)) {
+        const gramprobe *p = &kc->gp[k];
+        if (p->hash == h && p->kn == kn &&
+            memcmp(kn <= GP_INLINE ? p->inl : p->key, key, kn) == 0) {
+            if (n_cands)
+                *n_cands = p->n_cands;
+            return p->more;
+        }
+    }
+    size_t nc = 0;
+    bool more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, &nc);
+    gramprobe *p = &kc->gp[k];
+    *p = (gramprobe){.hash = h, .kn = (uint32_t)kn, .n_cands = (uint32_t)nc, .more = more};
+    if (kn <= GP_INLINE) {
+        memcpy(p->inl, key, kn);
+    } else {
+        char *kcopy = kc_alloc(kc, kn);
+        memcpy(kcopy, key, kn);
+        p->key = kcopy;
+    }
+    kc->gp_n++;
+    if (n_cands)
+        *n_cands = nc;
+    return more;
+}
+
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
  * sp, and r->cbuf with its candidates when cands is set (else sp->n_cands is only their
  * number). Returns false when none matches. */
@@ -1176,7 +1241,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
             kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
             if (!kn)
                 continue;
-            more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
+            more = probe_gram(r, key, kn, h, ends_ok ? &nc : NULL);
         }
         if (ends_ok) {
             if (nc) {
