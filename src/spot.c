@@ -1108,8 +1108,8 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     uint64_t h = r->thash[i];
     if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
         size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
-        /* one slot more, to start the table on a 64-byte boundary */
-        void *mem = evm_xcalloc(ncap + 1, sizeof(wordprobe));
+        /* 64 bytes more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(1, ncap * sizeof(wordprobe) + 64);
         wordprobe *nw = (wordprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         for (size_t k = 0; k < kc->wp_cap; k++)
             if (kc->wp[k].hash) {
@@ -1166,8 +1166,8 @@ static bool probe_gram(run *r, const char *key, size_t kn, uint64_t h, size_t *n
     keycache *kc = r->kc;
     if ((kc->gp_n + 1) * 2 > kc->gp_cap) {
         size_t ncap = kc->gp_cap ? kc->gp_cap * 2 : 256;
-        /* one slot more, to start the table on a 64-byte boundary */
-        void *mem = evm_xcalloc(ncap + 1, sizeof(gramprobe));
+        /* 64 bytes more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(1, ncap * sizeof(gramprobe) + 64);
         gramprobe *ng = (gramprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         for (size_t k = 0; k < kc->gp_cap; k++)
             if (kc->gp[k].hash) {
