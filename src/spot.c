@@ -463,12 +463,13 @@ typedef struct demslot {
     const char *cc; /* the country, in the gazetteer's strings; NULL: no demonym */
 } demslot;
 
-/* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
- * thread from one document to the next for one gazetteer: they are a function of the key and
- * the index alone, and the same names come back across a news stream ("U.S.", a state, the
- * capital). The memory of keys and candidates never moves while it is kept; it is dropped,
- * between documents, when the gazetteer changes or it passes KC_MAX_BLOCKS blocks or
- * KC_MAX_WORDS keys or words of a kind (some 15 MB in all), and freed when the thread ends. */
+/* The candidates of the keys gz_cands looked up (and which words are demonyms, and what
+ * probing words and n-grams gave), kept by each thread from one document to the next for one
+ * gazetteer: they are a function of the key and the index alone, and the same names come back
+ * across a news stream ("U.S.", a state, the capital). The memory of keys and candidates never
+ * moves while it is kept; it is dropped, between documents, when the gazetteer changes or it
+ * passes KC_MAX_BLOCKS blocks or KC_MAX_WORDS keys or words of a kind (some 20 MB in all), and
+ * freed when the thread ends. The thread's per-document arrays live here too. */
 typedef struct keycache {
     const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
     uint64_t serial;    /* ... and its evm_gazetteer_serial */
