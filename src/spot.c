@@ -26,19 +26,22 @@ typedef struct wordtab {
 } wordtab;
 
 /* Every table's first fields in one hash, each with the mask of the tables that hold it,
- * so that a token is looked up once for all the tables (see token_words). */
-typedef struct wordent {
-    const char *word; /* a row's first field, lowercase */
-    size_t len;
-    uint32_t mask;
-} wordent;
+ * so that a token is looked up once for all the tables (see token_words). A word's record
+ * in pool is its mask, its length and its bytes, one after the other; a slot holds where
+ * the record starts (in 4-byte units, plus 1; 0 = an empty slot) in its low bits and the
+ * top bits of the word's hash in the others (tag_mask), so that a probe for a word that
+ * is not there reads the slot array alone. */
+typedef struct wordindex {
+    uint32_t *slot;
+    size_t mask; /* slots - 1 */
+    uint32_t *pool;
+    size_t pool_n;     /* units of pool used */
+    uint32_t tag_mask; /* the bits of a slot that hold the hash's */
+} wordindex;
 
 static wordtab *tables;
 static size_t n_tables;
-static wordent *words;
-static size_t n_words;
-static uint32_t *word_slot; /* open addressing: index into words + 1, 0 = empty */
-static size_t word_slot_mask;
+static wordindex words;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* Words longer than this are in no table (table_row's limit). */
@@ -52,20 +55,36 @@ static uint64_t word_hash(const char *s, size_t n)
     return h;
 }
 
-/* The entry of words for the lowercase w[0..n), adding it when add is set; else NULL. */
-static wordent *word_find(const char *w, size_t n, bool add)
+/* The record of slot value v: mask first, then the length byte and the word's bytes. */
+static inline uint32_t *word_rec(const wordindex *wi, uint32_t v)
 {
-    size_t h = word_hash(w, n) & word_slot_mask;
-    for (; word_slot[h]; h = (h + 1) & word_slot_mask) {
-        wordent *e = &words[word_slot[h] - 1];
-        if (e->len == n && memcmp(e->word, w, n) == 0)
-            return e;
+    return wi->pool + ((v & ~wi->tag_mask) - 1);
+}
+
+/* Adds the table bit `bit` to the lowercase word w[0..n) (0 < n < WORD_MAX), adding the
+ * word when it is new. */
+static void word_add(wordindex *wi, const char *w, size_t n, uint32_t bit)
+{
+    uint64_t hash = word_hash(w, n);
+    uint32_t tag = (uint32_t)(hash >> 32) & wi->tag_mask;
+    size_t h = hash & wi->mask;
+    for (; wi->slot[h]; h = (h + 1) & wi->mask) {
+        if ((wi->slot[h] & wi->tag_mask) != tag)
+            continue;
+        uint32_t *rec = word_rec(wi, wi->slot[h]);
+        const unsigned char *b = (const unsigned char *)(rec + 1);
+        if (b[0] == n && memcmp(b + 1, w, n) == 0) {
+            rec[0] |= bit;
+            return;
+        }
     }
-    if (!add)
-        return NULL;
-    words[n_words] = (wordent){w, n, 0};
-    word_slot[h] = (uint32_t)++n_words;
-    return &words[n_words - 1];
+    uint32_t *rec = wi->pool + wi->pool_n;
+    unsigned char *b = (unsigned char *)(rec + 1);
+    rec[0] = bit;
+    b[0] = (unsigned char)n;
+    memcpy(b + 1, w, n);
+    wi->slot[h] = tag | (uint32_t)(wi->pool_n + 1);
+    wi->pool_n += 1 + (n + 1 + 3) / 4;
 }
 
 static void tables_load(void)
@@ -102,17 +121,26 @@ static void tables_load(void)
         }
         total += tab->n;
     }
+    /* room for every row as a word of its own; the refs take the bits that need */
+    size_t units = 1;
+    for (size_t t = 0; t < n_tables; t++)
+        for (size_t k = 0; k < tables[t].n; k++)
+            units += 1 + (strcspn(tables[t].rows[k], "\t") + 1 + 3) / 4;
+    unsigned ref_bits = 1;
+    while (ref_bits < 32 && (1ull << ref_bits) <= units)
+        ref_bits++;
+    words.tag_mask = ref_bits < 32 ? ~(uint32_t)0 << ref_bits : 0;
+    words.pool = evm_xcalloc(units, sizeof *words.pool);
     size_t size = 16;
     while (size < total * 2)
         size *= 2;
-    word_slot_mask = size - 1;
-    word_slot = evm_xcalloc(size, sizeof *word_slot);
-    words = evm_xcalloc(total ? total : 1, sizeof *words);
+    words.mask = size - 1;
+    words.slot = evm_xcalloc(size, sizeof *words.slot);
     for (size_t t = 0; t < n_tables; t++)
         for (size_t k = 0; k < tables[t].n; k++) {
             size_t len = strcspn(tables[t].rows[k], "\t");
             if (len > 0 && len < WORD_MAX)
-                word_find(tables[t].rows[k], len, true)->mask |= tables[t].bit;
+                word_add(&words, tables[t].rows[k], len, tables[t].bit);
         }
 }
 
@@ -171,20 +199,25 @@ static uint64_t fnv_lower(uint64_t h, const char *w, size_t n)
     return h;
 }
 
-/* word_mask of w[0..n) as written, h being word_hash of its lowercase form. */
-static inline uint32_t word_mask_hashed(const char *w, size_t n, uint64_t h)
+/* word_mask of w[0..n) as written, h being word_hash of its lowercase form; wi is the
+ * words index (a caller's copy stays in registers). */
+static inline uint32_t word_mask_hashed(const wordindex *wi, const char *w, size_t n, uint64_t h)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    for (size_t k = h & word_slot_mask; word_slot[k]; k = (k + 1) & word_slot_mask) {
-        const wordent *e = &words[word_slot[k] - 1];
-        if (e->len != n)
+    uint32_t tag = (uint32_t)(h >> 32) & wi->tag_mask;
+    for (size_t k = h & wi->mask; wi->slot[k]; k = (k + 1) & wi->mask) {
+        if ((wi->slot[k] & wi->tag_mask) != tag)
+            continue; /* another word: its record need not be read */
+        const uint32_t *rec = word_rec(wi, wi->slot[k]);
+        const unsigned char *b = (const unsigned char *)(rec + 1);
+        if (b[0] != n)
             continue;
         size_t i = 0;
-        while (i < n && (unsigned char)e->word[i] == ascii_lower((unsigned char)w[i]))
+        while (i < n && b[1 + i] == ascii_lower((unsigned char)w[i]))
             i++;
         if (i == n)
-            return e->mask;
+            return rec[0];
     }
     return 0;
 }
@@ -194,7 +227,7 @@ static uint32_t word_mask(const char *w, size_t n)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    return word_mask_hashed(w, n, fnv_lower(FNV_OFFSET, w, n));
+    return word_mask_hashed(&words, w, n, fnv_lower(FNV_OFFSET, w, n));
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -398,18 +431,34 @@ typedef struct candset {
     const evm_candidate *cands;
     uint64_t hash;
     uint32_t keylen, n;
+    uint8_t facts; /* cand_facts of the candidates */
 } candset;
 
-/* What the longest match learnt of one word alone (see probe_word). */
+/* What the longest match learnt of one word alone (see probe_word): one cache line, which
+ * holds the word itself when it is short. */
+#define WP_INLINE 19
 typedef struct wordprobe {
-    const char *low; /* the word, ASCII capitals lowercased; NULL: an empty slot */
-    const char *key; /* its gazetteer key (NUL-ended) */
-    uint64_t hash;   /* hash_lower of the word (run.thash) */
+    uint64_t hash; /* hash_lower of the word (run.thash, never 0); 0: an empty slot */
     uint64_t key_hash;
-    uint32_t n, kn;   /* bytes of low and of key */
-    uint32_t n_cands; /* names with that key */
-    bool more;        /* some longer name starts with the key */
+    const char *key;     /* its gazetteer key (NUL-ended) */
+    const char *low;     /* the word, ASCII capitals lowercased, when longer than WP_INLINE */
+    uint32_t n, kn;      /* bytes of the word and of key */
+    uint32_t n_cands;    /* names with that key */
+    bool more;           /* some longer name starts with the key */
+    char inl[WP_INLINE]; /* the word, ASCII capitals lowercased, when no longer */
 } wordprobe;
+
+/* What the longest match learnt of the key of an n-gram of two tokens or more (see
+ * probe_gram): one cache line, which holds the key itself when it is short. */
+#define GP_INLINE 39
+typedef struct gramprobe {
+    uint64_t hash;       /* evm_gazetteer_key_hash of the key (never 0); 0: an empty slot */
+    const char *key;     /* the key when longer than GP_INLINE */
+    uint32_t kn;         /* bytes of the key */
+    uint32_t n_cands;    /* names with that key */
+    bool more;           /* some longer name starts with the key */
+    char inl[GP_INLINE]; /* the key when no longer */
+} gramprobe;
 
 /* A word's answer as a demonym (see word_demonym), by the hash of its bytes. */
 typedef struct demslot {
@@ -417,12 +466,13 @@ typedef struct demslot {
     const char *cc; /* the country, in the gazetteer's strings; NULL: no demonym */
 } demslot;
 
-/* The candidates of the keys gz_cands looked up (and which words are demonyms), kept by each
- * thread from one document to the next for one gazetteer: they are a function of the key and
- * the index alone, and the same names come back across a news stream ("U.S.", a state, the
- * capital). The memory of keys and candidates never moves while it is kept; it is dropped,
- * between documents, when the gazetteer changes or it passes KC_MAX_BLOCKS blocks or
- * KC_MAX_WORDS keys or words of a kind (some 15 MB in all), and freed when the thread ends. */
+/* The candidates of the keys gz_cands looked up (and which words are demonyms, and what
+ * probing words and n-grams gave), kept by each thread from one document to the next for one
+ * gazetteer: they are a function of the key and the index alone, and the same names come back
+ * across a news stream ("U.S.", a state, the capital). The memory of keys and candidates never
+ * moves while it is kept; it is dropped, between documents, when the gazetteer changes or it
+ * passes KC_MAX_BLOCKS blocks or KC_MAX_WORDS keys or words of a kind (some 20 MB in all), and
+ * freed when the thread ends. The thread's per-document arrays live here too. */
 typedef struct keycache {
     const evm_gaz *gaz; /* the gazetteer the candidates come from ... */
     uint64_t serial;    /* ... and its evm_gazetteer_serial */
@@ -435,14 +485,25 @@ typedef struct keycache {
     hashset dem_yes, dem_no; /* words known to be demonyms or not (see demonym_word) */
     demslot *dem;            /* open addressing: words word_demonym answered */
     size_t dem_cap, dem_n;
-    wordprobe *wp; /* open addressing: words the longest match probed alone */
+    wordprobe *wp; /* open addressing, on cache-line boundaries in wp_mem */
+    void *wp_mem;
     size_t wp_cap, wp_n;
+    gramprobe *gp; /* open addressing, on cache-line boundaries in gp_mem */
+    void *gp_mem;
+    size_t gp_cap, gp_n;
     stampset lower; /* the run's words seen in lowercase (emptied for each document) */
+    /* the run's per-token and per-sentence arrays (see run), kept for the next document */
+    uint32_t *tmask;
+    uint64_t *thash;
+    uint8_t *person, *tdem;
+    size_t tok_room;
+    uint8_t *headline;
+    size_t sent_room;
 } keycache;
 
 #define KC_BLOCK 16384
 #define KC_MAX_BLOCKS 512       /* 8 MB */
-#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words probed alone */
+#define KC_MAX_WORDS (1u << 15) /* keys, demonym answers, words and n-grams probed */
 
 static pthread_key_t kc_key;
 static bool kc_key_ok;
@@ -457,8 +518,14 @@ static void kc_clear(keycache *kc)
     free(kc->dem_yes.slot);
     free(kc->dem_no.slot);
     free(kc->dem);
-    free(kc->wp);
+    free(kc->wp_mem);
+    free(kc->gp_mem);
     free(kc->lower.slot);
+    free(kc->tmask);
+    free(kc->thash);
+    free(kc->person);
+    free(kc->tdem);
+    free(kc->headline);
     *kc = (keycache){0};
 }
 
@@ -492,7 +559,7 @@ static keycache *kc_get(const evm_gaz *gaz)
     uint64_t serial = evm_gazetteer_serial(gaz);
     if (kc->gaz != gaz || kc->serial != serial || kc->n_blocks > KC_MAX_BLOCKS ||
         kc->sets_n > KC_MAX_WORDS || kc->dem_yes.n + kc->dem_no.n > KC_MAX_WORDS ||
-        kc->wp_n > KC_MAX_WORDS || kc->dem_n > KC_MAX_WORDS) {
+        kc->wp_n > KC_MAX_WORDS || kc->gp_n > KC_MAX_WORDS || kc->dem_n > KC_MAX_WORDS) {
         kc_clear(kc);
         kc->gaz = gaz;
         kc->serial = serial;
@@ -502,6 +569,9 @@ static keycache *kc_get(const evm_gaz *gaz)
 
 typedef struct run {
     evm_doc *doc;
+    const evm_token *tok; /* doc->tokens, doc->n_tokens and doc->text, which spotting */
+    size_t nt;            /* leaves as they are, one load away */
+    const char *text;
     const evm_gaz *gaz;
     tabs t;
     uint8_t *person;           /* per token: part of a person's name */
@@ -511,6 +581,7 @@ typedef struct run {
     uint8_t *tdem;             /* per capitalised word token: a demonym (word_demonym) */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
+    uint8_t cfacts;            /* their cand_facts */
     evm_candidate *scratch;    /* MAX_CANDS: where gz_cands ranks a new key's candidates */
     struct keycache *kc;       /* every key gz_cands looked up on this thread */
 } run;
@@ -519,40 +590,38 @@ typedef struct run {
 
 static const char *ttext(const run *r, size_t i)
 {
-    return r->doc->text + r->doc->tokens[i].start;
+    return r->text + r->tok[i].start;
 }
 
 static size_t tlen(const run *r, size_t i)
 {
-    return r->doc->tokens[i].end - r->doc->tokens[i].start;
+    return r->tok[i].end - r->tok[i].start;
 }
 
 static bool is_word(const run *r, size_t i)
 {
-    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_WORD;
+    return i < r->nt && r->tok[i].kind == EVM_TOK_WORD;
 }
 
 static bool is_cap(const run *r, size_t i)
 {
-    return is_word(r, i) && (r->doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER));
+    return is_word(r, i) && (r->tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER));
 }
 
 static bool has_flag(const run *r, size_t i, unsigned f)
 {
-    return i < r->doc->n_tokens && (r->doc->tokens[i].flags & f);
+    return i < r->nt && (r->tok[i].flags & f);
 }
 
 static bool same_sentence(const run *r, size_t a, size_t b)
 {
-    return a < r->doc->n_tokens && b < r->doc->n_tokens &&
-           r->doc->tokens[a].sentence == r->doc->tokens[b].sentence;
+    return a < r->nt && b < r->nt && r->tok[a].sentence == r->tok[b].sentence;
 }
 
 /* Token i is the one-character punctuation c. */
 static bool is_punct(const run *r, size_t i, char c)
 {
-    return i < r->doc->n_tokens && r->doc->tokens[i].kind == EVM_TOK_PUNCT && tlen(r, i) == 1 &&
-           ttext(r, i)[0] == c;
+    return i < r->nt && r->tok[i].kind == EVM_TOK_PUNCT && tlen(r, i) == 1 && ttext(r, i)[0] == c;
 }
 
 static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
@@ -563,33 +632,49 @@ static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t
 static void token_words(run *r)
 {
     evm_doc *doc = r->doc;
-    for (size_t i = 0; i < doc->n_tokens; i++) {
-        r->tmask[i] = 0;
-        r->thash[i] = 0;
-        if (doc->tokens[i].kind != EVM_TOK_WORD)
+    const wordindex wi = words;
+    const evm_token *tok = doc->tokens;
+    const size_t nt = doc->n_tokens;
+    uint32_t *tmask = r->tmask;
+    uint64_t *thash = r->thash;
+    /* judge asks r->kc->lower only of a word in none of these tables (it has decided
+     * before), and a lowercase token without a final period has the mask of the word it
+     * would answer for */
+    const tabs *t = &r->t;
+    uint32_t unasked = 0;
+    if (t->common && t->function && t->direction && t->calendar && t->titles)
+        unasked = t->common->bit | t->function->bit | t->direction->bit | t->calendar->bit |
+                  t->titles->bit;
+    for (size_t i = 0; i < nt; i++) {
+        if (tok[i].kind != EVM_TOK_WORD) {
+            tmask[i] = 0;
+            thash[i] = 0;
             continue;
-        const char *w = ttext(r, i);
-        size_t n = tlen(r, i);
-        if (n == 0) {
-            r->thash[i] = FNV_OFFSET;
-        } else {
-            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
-            uint64_t full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
-            bool dot = n > 1 && w[n - 1] == '.';
-            r->tmask[i] = word_mask_hashed(w, dot ? n - 1 : n, dot ? h : full);
-            r->thash[i] = full ? full : 1;
         }
-        /* the document's lowercase vocabulary (see judge) */
-        unsigned f = doc->tokens[i].flags;
+        const char *w = doc->text + tok[i].start;
+        size_t n = tok[i].end - tok[i].start;
+        uint64_t full = FNV_OFFSET;
+        bool dot = false;
+        tmask[i] = 0;
+        if (n > 0) {
+            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
+            full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
+            full = full ? full : 1;
+            dot = n > 1 && w[n - 1] == '.';
+            tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
+        }
+        thash[i] = full;
+        /* the document's lowercase vocabulary (see judge), but for the words judge never
+         * asks about */
+        unsigned f = tok[i].flags;
         if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
-            ss_add(&r->kc->lower, r->thash[i]);
+            if (!(tmask[i] & unasked) || dot)
+                ss_add(&r->kc->lower, full);
         } else if (f & EVM_TOKF_CAP) {
-            const char *cc = word_demonym(r, w, n, r->thash[i]);
-            if (cc) {
-                r->tdem[i] = 1;
-                if (cc[0] && cc[1] && !cc[2])
-                    memcpy(doc->demonyms[i], cc, 3);
-            }
+            const char *cc = word_demonym(r, w, n, full);
+            r->tdem[i] = cc != NULL;
+            if (cc && cc[0] && cc[1] && !cc[2])
+                memcpy(doc->demonyms[i], cc, 3);
         }
     }
 }
@@ -610,7 +695,7 @@ static bool in_tab_row(const run *r, const wordtab *tab, size_t i)
  * that are no words.) */
 static inline bool in_tab(const run *r, const wordtab *tab, size_t i)
 {
-    if (!tab || i >= r->doc->n_tokens)
+    if (!tab || i >= r->nt)
         return false;
     return tab->bit ? (r->tmask[i] & tab->bit) != 0 : in_tab_row(r, tab, i);
 }
@@ -664,11 +749,13 @@ static void *kc_alloc(keycache *kc, size_t n)
     return p;
 }
 
+static uint8_t cand_facts(const evm_candidate *c, size_t n);
+
 /* Candidates of an exact key (h: evm_gazetteer_key_hash of it) into r->cbuf, best prior first
  * (population breaking ties), taken from its best MAX_RAW postings; returns how many. Each key's
  * candidates are kept in the thread's cache (the judgement asks for a key again after probing
  * others, and names recur), so r->cbuf points into memory that does not move until the run
- * ends. */
+ * ends; r->cfacts gets what judge asks of them, worked out once per key. */
 static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
 {
     keycache *kc = r->kc;
@@ -691,6 +778,7 @@ static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
         const candset *c = &kc->sets[k];
         if (c->hash == h && c->keylen == n && memcmp(c->key, key, n) == 0) {
             r->cbuf = c->cands ? c->cands : r->scratch;
+            r->cfacts = c->facts;
             return c->n;
         }
     }
@@ -703,9 +791,11 @@ static size_t gz_cands_hashed(run *r, const char *key, size_t n, uint64_t h)
         cands = NULL;
     char *kcopy = kc_alloc(kc, n);
     memcpy(kcopy, key, n);
-    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc};
+    uint8_t facts = cand_facts(cands, nc);
+    kc->sets[k] = (candset){kcopy, cands, h, (uint32_t)n, (uint32_t)nc, facts};
     kc->sets_n++;
     r->cbuf = cands ? cands : r->scratch; /* never NULL */
+    r->cfacts = facts;
     return nc;
 }
 
@@ -801,7 +891,7 @@ static bool is_demonym(run *r, const char *s, size_t n)
 /* is_demonym of token i, from r->tdem for a capitalised word. */
 static bool tok_demonym(run *r, size_t i)
 {
-    const evm_token *t = &r->doc->tokens[i];
+    const evm_token *t = &r->tok[i];
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_CAP))
         return r->tdem[i] != 0;
     return is_demonym(r, ttext(r, i), tlen(r, i));
@@ -864,8 +954,13 @@ static void find_persons(run *r)
         if (r->headline[s])
             continue;
         for (size_t i = a; i < b; i++) {
-            if (skip && !(r->tmask[i] & starts))
-                continue; /* neither a title nor a first name: nothing starts here */
+            if (skip) { /* neither a title nor a first name: nothing starts here */
+                const uint32_t *tm = r->tmask;
+                while (i < b && !(tm[i] & starts))
+                    i++;
+                if (i == b)
+                    break;
+            }
             if (!is_word(r, i))
                 continue;
             if (in_tab(r, r->t.titles, i) && !has_flag(r, i, EVM_TOKF_POSSESSIVE)) {
@@ -931,19 +1026,22 @@ static void find_persons(run *r)
 static void find_headlines(run *r)
 {
     evm_doc *doc = r->doc;
+    const evm_token *tok = r->tok;
+    const wordtab *fn = r->t.function;
+    uint32_t fbit = fn ? fn->bit : 0;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
         for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (doc->tokens[i].kind != EVM_TOK_WORD)
+            if (tok[i].kind != EVM_TOK_WORD)
                 continue;
+            unsigned f = tok[i].flags;
             words++;
-            if (doc->tokens[i].flags & EVM_TOKF_UPPER)
-                upper++;
-            if (doc->tokens[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))
+            upper += (f & EVM_TOKF_UPPER) != 0;
+            /* "of", "in", "the" stay lowercase in title case */
+            if ((f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) || tok[i].end - tok[i].start <= 3 ||
+                (fbit ? (r->tmask[i] & fbit) != 0 : in_tab(r, fn, i)))
                 caps++;
-            else if (tlen(r, i) <= 3 || in_tab(r, r->t.function, i))
-                caps++; /* "of", "in", "the" stay lowercase in title case */
         }
         /* all caps, or title case over enough words to tell */
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
@@ -980,7 +1078,7 @@ static bool name_inner(const run *r, size_t j)
 {
     if (is_cap(r, j) || elided_cap(r, j))
         return true;
-    const evm_token *t = &r->doc->tokens[j];
+    const evm_token *t = &r->tok[j];
     if (t->kind == EVM_TOK_WORD)
         return in_tab(r, r->t.connector, j);
     if (t->kind == EVM_TOK_NUMBER)
@@ -1014,25 +1112,29 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     uint64_t h = r->thash[i];
     if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
         size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
-        wordprobe *nw = evm_xcalloc(ncap, sizeof *nw);
+        /* 64 bytes more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(1, ncap * sizeof(wordprobe) + 64);
+        wordprobe *nw = (wordprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         for (size_t k = 0; k < kc->wp_cap; k++)
-            if (kc->wp[k].low) {
+            if (kc->wp[k].hash) {
                 size_t m = kc->wp[k].hash & (ncap - 1);
-                while (nw[m].low)
+                while (nw[m].hash)
                     m = (m + 1) & (ncap - 1);
                 nw[m] = kc->wp[k];
             }
-        free(kc->wp);
+        free(kc->wp_mem);
+        kc->wp_mem = mem;
         kc->wp = nw;
         kc->wp_cap = ncap;
     }
     size_t k = h & (kc->wp_cap - 1);
-    for (; kc->wp[k].low; k = (k + 1) & (kc->wp_cap - 1)) {
+    for (; kc->wp[k].hash; k = (k + 1) & (kc->wp_cap - 1)) {
         const wordprobe *p = &kc->wp[k];
         if (p->hash != h || p->n != n)
             continue;
+        const char *low = n <= WP_INLINE ? p->inl : p->low;
         size_t x = 0;
-        while (x < n && p->low[x] == (char)ascii_lower((unsigned char)w[x]))
+        while (x < n && low[x] == (char)ascii_lower((unsigned char)w[x]))
             x++;
         if (x == n)
             return p;
@@ -1042,14 +1144,72 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     size_t kn = evm_gazetteer_keys_next(ks, n, &key, &kh);
     size_t nc = 0;
     bool more = kn && evm_gazetteer_probe_hashed(r->gaz, key, kn, kh, &nc);
-    char *low = kc_alloc(kc, n);
-    for (size_t x = 0; x < n; x++)
-        low[x] = (char)ascii_lower((unsigned char)w[x]);
     char *kcopy = kc_alloc(kc, kn + 1);
     memcpy(kcopy, key, kn + 1);
-    kc->wp[k] = (wordprobe){low, kcopy, h, kh, (uint32_t)n, (uint32_t)kn, (uint32_t)nc, more};
+    wordprobe *p = &kc->wp[k];
+    *p = (wordprobe){.hash = h,
+                     .key_hash = kh,
+                     .key = kcopy,
+                     .n = (uint32_t)n,
+                     .kn = (uint32_t)kn,
+                     .n_cands = (uint32_t)nc,
+                     .more = more};
+    char *low = n <= WP_INLINE ? p->inl : kc_alloc(kc, n);
+    for (size_t x = 0; x < n; x++)
+        low[x] = (char)ascii_lower((unsigned char)w[x]);
+    if (n > WP_INLINE)
+        p->low = low;
     kc->wp_n++;
-    return &kc->wp[k];
+    return p;
+}
+
+/* evm_gazetteer_probe_hashed for the key of an n-gram (h: its hash), the answers kept in
+ * the thread's cache: the same names come back ("New York", "United States"). */
+static bool probe_gram(run *r, const char *key, size_t kn, uint64_t h, size_t *n_cands)
+{
+    keycache *kc = r->kc;
+    if ((kc->gp_n + 1) * 2 > kc->gp_cap) {
+        size_t ncap = kc->gp_cap ? kc->gp_cap * 2 : 256;
+        /* 64 bytes more, to start the table on a 64-byte boundary */
+        void *mem = evm_xcalloc(1, ncap * sizeof(gramprobe) + 64);
+        gramprobe *ng = (gramprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+        for (size_t k = 0; k < kc->gp_cap; k++)
+            if (kc->gp[k].hash) {
+                size_t m = kc->gp[k].hash & (ncap - 1);
+                while (ng[m].hash)
+                    m = (m + 1) & (ncap - 1);
+                ng[m] = kc->gp[k];
+            }
+        free(kc->gp_mem);
+        kc->gp_mem = mem;
+        kc->gp = ng;
+        kc->gp_cap = ncap;
+    }
+    size_t k = h & (kc->gp_cap - 1);
+    for (; kc->gp[k].hash; k = (k + 1) & (kc->gp_cap - 1)) {
+        const gramprobe *p = &kc->gp[k];
+        if (p->hash == h && p->kn == kn &&
+            memcmp(kn <= GP_INLINE ? p->inl : p->key, key, kn) == 0) {
+            if (n_cands)
+                *n_cands = p->n_cands;
+            return p->more;
+        }
+    }
+    size_t nc = 0;
+    bool more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, &nc);
+    gramprobe *p = &kc->gp[k];
+    *p = (gramprobe){.hash = h, .kn = (uint32_t)kn, .n_cands = (uint32_t)nc, .more = more};
+    if (kn <= GP_INLINE) {
+        memcpy(p->inl, key, kn);
+    } else {
+        char *kcopy = kc_alloc(kc, kn);
+        memcpy(kcopy, key, kn);
+        p->key = kcopy;
+    }
+    kc->gp_n++;
+    if (n_cands)
+        *n_cands = nc;
+    return more;
 }
 
 /* Longest run of tokens i..j (within [i, stop)) whose text is a gazetteer key; fills
@@ -1085,7 +1245,7 @@ static bool longest_match_ex(run *r, size_t i, size_t stop, span *sp, bool cands
             kn = evm_gazetteer_keys_next(&ks, b - a, &key, &h);
             if (!kn)
                 continue;
-            more = evm_gazetteer_probe_hashed(r->gaz, key, kn, h, ends_ok ? &nc : NULL);
+            more = probe_gram(r, key, kn, h, ends_ok ? &nc : NULL);
         }
         if (ends_ok) {
             if (nc) {
@@ -1191,7 +1351,7 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
         cues |= EVM_SPOT_CUE_THE;
     /* "X city", "X region", "X Oblast" right after the name */
     size_t n = j + 1;
-    if (n < r->doc->n_tokens && same_sentence(r, n, j) && is_word(r, n) &&
+    if (n < r->nt && same_sentence(r, n, j) && is_word(r, n) &&
         !has_flag(r, j, EVM_TOKF_POSSESSIVE)) {
         if (in_tab(r, r->t.city, n) && !is_cap(r, n))
             cues |= EVM_SPOT_CUE_CITY;
@@ -1228,7 +1388,7 @@ static bool metonymy_cue(run *r, size_t i, size_t j, uint32_t cues)
     if (is_word(r, j + 1) && same_sentence(r, j, j + 1) && tlen(r, j + 1) == 3 &&
         strncmp(ttext(r, j + 1), "and", 3) == 0 && is_cap(r, j + 2)) {
         span sp;
-        if (longest_match_ex(r, j + 2, r->doc->n_tokens, &sp, false) && same_sentence(r, j, sp.j) &&
+        if (longest_match_ex(r, j + 2, r->nt, &sp, false) && same_sentence(r, j, sp.j) &&
             verb_follows(r, sp.j))
             return true;
     }
@@ -1283,9 +1443,8 @@ static bool run_has(const run *r, size_t j, const wordtab *tab)
 static bool person_context(const run *r, size_t i, size_t j)
 {
     /* ", 22," : a name followed by an age */
-    if (is_punct(r, j + 1, ',') && j + 3 < r->doc->n_tokens &&
-        r->doc->tokens[j + 2].kind == EVM_TOK_NUMBER && tlen(r, j + 2) <= 3 &&
-        is_punct(r, j + 3, ','))
+    if (is_punct(r, j + 1, ',') && j + 3 < r->nt && r->tok[j + 2].kind == EVM_TOK_NUMBER &&
+        tlen(r, j + 2) <= 3 && is_punct(r, j + 3, ','))
         return true;
     /* a head of government's term: "the Obama administration" (a town's administration
      * says so: "the Kupiansk city administration") */
@@ -1331,10 +1490,43 @@ static bool weak_alternate(const evm_candidate *c)
            !c->capital;
 }
 
+/* What judge asks of a set of candidates (cand_facts). */
+enum {
+    CF_WEAK = 1u << 0,       /* some candidate is a weak_alternate */
+    CF_IMPORTANT = 1u << 1,  /* important() */
+    CF_LOCAL_ONLY = 1u << 2, /* every one a populated place (or a county by its bare name) */
+    CF_AREA_EXACT = 1u << 3, /* a country or region by its own name ("Turkey", "Georgia") */
+    CF_EXACT = 1u << 4,      /* some exact match */
+    CF_REGION = 1u << 5      /* some candidate is neither a point nor a county */
+};
+
+/* The CF_* facts of c[0..n). */
+static uint8_t cand_facts(const evm_candidate *c, size_t n)
+{
+    unsigned f = CF_LOCAL_ONLY;
+    if (important(c, n))
+        f |= CF_IMPORTANT;
+    for (size_t k = 0; k < n; k++) {
+        evm_geo_level lv = c[k].level;
+        bool area = lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION;
+        if (weak_alternate(&c[k]))
+            f |= CF_WEAK;
+        if (area || (lv == EVM_GEO_ADMIN2 && c[k].match == EVM_MATCH_EXACT))
+            f &= ~(unsigned)CF_LOCAL_ONLY;
+        if (area && c[k].match == EVM_MATCH_EXACT)
+            f |= CF_AREA_EXACT;
+        if (c[k].match == EVM_MATCH_EXACT)
+            f |= CF_EXACT;
+        if (lv != EVM_GEO_POINT && lv != EVM_GEO_ADMIN2)
+            f |= CF_REGION;
+    }
+    return (uint8_t)f;
+}
+
 /* The word of span sp without a final period, for the word tables. */
 static size_t span_word(const run *r, const span *sp, const char **w)
 {
-    *w = r->doc->text + sp->start;
+    *w = r->text + sp->start;
     size_t n = sp->end - sp->start;
     if (n > 1 && (*w)[n - 1] == '.')
         n--;
@@ -1429,36 +1621,31 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     }
 
     /* keep the candidates worth keeping: alternate names of small places only with a cue
-     * or in a multi-word name */
-    size_t all = 0;
-    while (all < sp->n_cands && (cued || !weak_alternate(&r->cbuf[all])))
-        all++;
+     * or in a multi-word name (all of them, and their facts worked out already, unless
+     * some are weak and there is no cue) */
     const evm_candidate *kept = r->cbuf; /* stays valid: gz_cands' memory never moves */
-    *n_kept = all;
-    if (all < sp->n_cands) {
+    *n_kept = sp->n_cands;
+    uint8_t facts = r->cfacts;
+    if (!cued && (facts & CF_WEAK)) {
+        size_t all = 0;
+        while (all < sp->n_cands && !weak_alternate(&r->cbuf[all]))
+            all++;
+        *n_kept = all;
         memcpy(buf, r->cbuf, all * sizeof *buf);
         for (size_t k = all + 1; k < sp->n_cands; k++)
-            if (cued || !weak_alternate(&r->cbuf[k]))
+            if (!weak_alternate(&r->cbuf[k]))
                 buf[(*n_kept)++] = r->cbuf[k];
         kept = buf;
+        facts = cand_facts(kept, *n_kept);
     }
     *keptp = kept;
     if (!*n_kept)
         return DROP;
-    bool imp = important(kept, *n_kept);
+    bool imp = (facts & CF_IMPORTANT) != 0;
     /* every candidate a populated place (or a county by its bare name): a name a person
      * could bear */
-    bool local_only = true;
-    bool area_exact = false; /* a country or region by its own name ("Turkey", "Georgia") */
-    for (size_t k = 0; k < *n_kept; k++) {
-        evm_geo_level lv = kept[k].level;
-        if (lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION ||
-            (lv == EVM_GEO_ADMIN2 && kept[k].match == EVM_MATCH_EXACT))
-            local_only = false;
-        if ((lv == EVM_GEO_COUNTRY || lv == EVM_GEO_ADMIN1 || lv == EVM_GEO_REGION) &&
-            kept[k].match == EVM_MATCH_EXACT)
-            area_exact = true;
-    }
+    bool local_only = (facts & CF_LOCAL_ONLY) != 0;
+    bool area_exact = (facts & CF_AREA_EXACT) != 0; /* a country or region by its own name */
 
     /* person names: after a title or a first name, or a surname seen in the document */
     for (size_t k = i; k <= j; k++)
@@ -1574,14 +1761,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     if (local_only && (is_punct(r, j + 1, '&') || (i > 0 && is_punct(r, i - 1, '&'))))
         return DROP;
     /* short all-caps tokens are acronyms unless they name a country or a region */
-    if (single && upper && wn <= 3) {
-        bool region = false;
-        for (size_t k = 0; k < *n_kept; k++)
-            if (kept[k].level != EVM_GEO_POINT && kept[k].level != EVM_GEO_ADMIN2)
-                region = true;
-        if (!region)
-            return DROP;
-    }
+    if (single && upper && wn <= 3 && !(facts & CF_REGION))
+        return DROP;
     /* so is a longer one inside a sentence ("NATO", "FEMA") that names only small places
      * and has no cue of a place */
     if (single && upper && !headline && !cued && !imp && local_only)
@@ -1640,7 +1821,8 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         }
     }
 
-    /* common words that are also place names need a cue, or importance mid-sentence */
+    /* common words that are also place names need a cue, or importance mid-sentence (the
+     * tables that token_words leaves out of r->kc->lower have been asked before) */
     bool common =
         single && !upper && (mask_has(wm, r->t.common, w, wn) || ss_has(&r->kc->lower, wh));
     bool first_name = single && mask_has(wm, r->t.first, w, wn);
@@ -1648,10 +1830,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     bool institution = is_cap(r, j + 1) && same_sentence(r, j, j + 1) &&
                        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && in_tab(r, r->t.institution, j + 1) &&
                        !in_tab(r, r->t.common, j + 1);
-    bool exact = false;
-    for (size_t k = 0; k < *n_kept; k++)
-        exact |= kept[k].match == EVM_MATCH_EXACT;
-    institution = institution && exact;
+    institution = institution && (facts & CF_EXACT);
     /* a capitalised direction word belongs to the name ("Southern University") */
     bool strong = (*cues & (EVM_SPOT_CUE_LOCATIVE | EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION |
                             EVM_SPOT_CUE_DATELINE)) ||
@@ -1730,8 +1909,8 @@ static void spot_hyphenated(run *r, size_t i)
         }
         sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
         if (sp.n_cands) {
-            sp.start = r->doc->tokens[i].start + (uint32_t)a;
-            sp.end = r->doc->tokens[i].start + (uint32_t)b;
+            sp.start = r->tok[i].start + (uint32_t)a;
+            sp.end = r->tok[i].start + (uint32_t)b;
             add_mention(r, &sp, r->cbuf, sp.n_cands, EVM_SPOT_CUE_LOCATIVE, 0.6f);
         }
         return;
@@ -1762,8 +1941,8 @@ static void spot_hyphenated(run *r, size_t i)
             exact |= kept[c].match == EVM_MATCH_EXACT;
         if (!nk || (!imp && !(lower_part && np == 1) && !(exact && b - a >= 4)))
             continue;
-        sp.start = r->doc->tokens[i].start + (uint32_t)a;
-        sp.end = r->doc->tokens[i].start + (uint32_t)b;
+        sp.start = r->tok[i].start + (uint32_t)a;
+        sp.end = r->tok[i].start + (uint32_t)b;
         add_mention(r, &sp, kept, nk, 0, 0.6f);
     }
 }
@@ -1862,8 +2041,8 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
     sp.n_cands = sp.keylen ? gz_cands(r, sp.key, sp.keylen) : 0;
     if (!sp.n_cands)
         return false;
-    sp.start = r->doc->tokens[sp.i].start;
-    sp.end = r->doc->tokens[sp.j].end;
+    sp.start = r->tok[sp.i].start;
+    sp.end = r->tok[sp.j].end;
     add_mention(r, &sp, r->cbuf, sp.n_cands, after_place ? EVM_SPOT_CUE_QUALIFIES : 0, 0.8f);
     return true;
 }
@@ -1951,6 +2130,46 @@ static int mention_cmp(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+/* Points the run's per-token and per-sentence arrays at the thread's memory, grown to the
+ * document: person and headline zeroed; token_words fills tmask and thash for every token
+ * and tdem for the capitalised words (the only ones tok_demonym reads it of). */
+static void run_arrays(run *r)
+{
+    keycache *kc = r->kc;
+    size_t nt = r->nt + 1, ns = r->doc->n_sentences + 1;
+    if (nt > kc->tok_room) {
+        size_t room = kc->tok_room ? kc->tok_room : 1024;
+        while (room < nt)
+            room *= 2;
+        free(kc->tmask);
+        free(kc->thash);
+        free(kc->person);
+        free(kc->tdem);
+        kc->tmask = evm_xmalloc(room * sizeof *kc->tmask);
+        kc->thash = evm_xmalloc(room * sizeof *kc->thash);
+        kc->person = evm_xmalloc(room);
+        kc->tdem = evm_xmalloc(room);
+        kc->tok_room = room;
+    }
+    if (ns > kc->sent_room) {
+        size_t room = kc->sent_room ? kc->sent_room : 128;
+        while (room < ns)
+            room *= 2;
+        free(kc->headline);
+        kc->headline = evm_xmalloc(room);
+        kc->sent_room = room;
+    }
+    r->tmask = kc->tmask;
+    r->thash = kc->thash;
+    r->person = kc->person;
+    r->tdem = kc->tdem;
+    r->headline = kc->headline;
+    memset(r->person, 0, nt);
+    memset(r->headline, 0, ns);
+    r->tmask[nt - 1] = 0;
+    r->thash[nt - 1] = 0;
+}
+
 evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
 {
     if (!gaz)
@@ -1958,21 +2177,20 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     doc->n_mentions = 0;
     /* gz_cands' scratch (7 kB) is not zeroed: it fills what it reports */
     evm_candidate scratch[MAX_CANDS];
-    run r = {.doc = doc, .gaz = gaz, .cbuf = scratch, .scratch = scratch};
+    run r = {.doc = doc,
+             .tok = doc->tokens,
+             .nt = doc->n_tokens,
+             .text = doc->text,
+             .gaz = gaz,
+             .cbuf = scratch,
+             .scratch = scratch};
     keycache own = {0};
     r.kc = kc_get(gaz);
     if (!r.kc)
         r.kc = &own;
     ss_clear(&r.kc->lower);
     tabs_init(&r.t);
-    r.person = evm_xcalloc(doc->n_tokens + 1, 1);
-    r.headline = evm_xcalloc(doc->n_sentences + 1, 1);
-    /* token_words fills both for every token */
-    r.tmask = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.tmask);
-    r.thash = evm_xmalloc((doc->n_tokens + 1) * sizeof *r.thash);
-    r.tmask[doc->n_tokens] = 0;
-    r.thash[doc->n_tokens] = 0;
-    r.tdem = evm_xcalloc(doc->n_tokens + 1, 1);
+    run_arrays(&r);
     free(doc->demonyms);
     doc->demonyms = evm_xcalloc(doc->n_tokens + 1, sizeof *doc->demonyms);
     token_words(&r);
@@ -1986,9 +2204,13 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            const evm_token *tk = &doc->tokens[i]; /* is_cap, i being in range */
-            if (tk->kind != EVM_TOK_WORD || !(tk->flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER)))
-                continue;
+            /* on to the next capitalised word (is_cap, i being in range) */
+            const evm_token *tok = doc->tokens;
+            while (i < b && (tok[i].kind != EVM_TOK_WORD ||
+                             !(tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))))
+                i++;
+            if (i == b)
+                break;
             if (spot_abbrev(&r, i, b)) {
                 evm_mention *m = &doc->mentions[doc->n_mentions - 1];
                 i = m->tok_first + m->tok_count - 1;
@@ -2062,11 +2284,6 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         qsort(doc->mentions, doc->n_mentions, sizeof *doc->mentions, mention_cmp);
     link_pairs(&r);
 
-    free(r.person);
-    free(r.headline);
-    free(r.tmask);
-    free(r.thash);
-    free(r.tdem);
     free(r.surnames.slot);
     if (r.kc == &own)
         kc_clear(&own);

@@ -350,6 +350,31 @@ static void test_candidates_kept_across_documents(void **state)
     evm_doc_free(back);
 }
 
+/* The thread's cache holds a short word or key in its table and a long one in its own
+ * memory: names of both lengths, alone and in n-grams, come out the same from a cold and
+ * from a warm cache. */
+static void test_long_names_kept_across_documents(void **state)
+{
+    (void)state;
+    const char *text = "Envoys from Llanfairpwllgwyngyll sailed to South Georgia and the South "
+                       "Sandwich Islands, then to the Democratic Republic of the Congo and "
+                       "Thiruvananthapuram. South Georgia and the South Sandwich Islands "
+                       "welcomed them.";
+    for (int k = 0; k < 2; k++) {
+        evm_doc *first = spot(text);
+        assert_non_null(find(first, "Llanfairpwllgwyngyll", 0)); /* 20 bytes: a long word */
+        /* a key of 44 bytes, after n-grams of shorter keys */
+        assert_non_null(find(first, "South Georgia and the South Sandwich Islands", 0));
+        assert_non_null(find(first, "South Georgia and the South Sandwich Islands", 1));
+        assert_non_null(find(first, "Democratic Republic of the Congo", 0));
+        assert_non_null(find(first, "Thiruvananthapuram", 0));
+        evm_doc *again = spot(text);
+        expect_same_spots(first, again);
+        evm_doc_free(first);
+        evm_doc_free(again);
+    }
+}
+
 /* The words a document writes in lowercase make its capitalised namesakes common words
  * ("the cork" and "Cork"), in that document only: the thread's vocabulary starts empty for
  * the next one. */
@@ -412,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_cyrillic),
         cmocka_unit_test(test_abbreviations),
         cmocka_unit_test(test_candidates_kept_across_documents),
+        cmocka_unit_test(test_long_names_kept_across_documents),
         cmocka_unit_test(test_vocabulary_per_document),
         cmocka_unit_test(test_token_demonyms),
     };
