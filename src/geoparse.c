@@ -283,6 +283,8 @@ char *evm_geoparse_json(const evm_doc *doc)
  * and writing overlap, and no barrier waits for the slowest article of a chunk. */
 
 #define RING 64 /* articles in flight */
+/* Finished articles the writer waits for at once when the ring is full. */
+#define WRITE_BATCH 16
 
 typedef struct slot {
     evm_doc *doc;
@@ -432,6 +434,16 @@ evm_err evm_geoparse_run(const evm_gaz *gaz, const char *path, const evm_read_op
             if (started) {
                 bool must = !reading || p.n_read - n_written >= RING;
                 pthread_mutex_lock(&p.mu);
+                if (!s->done && must) {
+                    /* wake for a batch: the workers finish articles about in order */
+                    size_t last = n_written + WRITE_BATCH - 1;
+                    if (last >= p.n_read)
+                        last = p.n_read - 1;
+                    while (!p.ring[last % RING].done) {
+                        p.want = last;
+                        pthread_cond_wait(&p.done, &p.mu);
+                    }
+                }
                 while (!s->done && must) {
                     p.want = n_written;
                     pthread_cond_wait(&p.done, &p.mu);
