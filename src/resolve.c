@@ -330,46 +330,6 @@ typedef struct cpoint {
     bool country;
 } cpoint;
 
-/* log10 and exp remembered by their argument, per thread and across documents:
- * candidates of the same size, and the same score gaps, come again and again. */
-#define MATH_MEMO 4096
-
-typedef struct math_memo {
-    double x, y; /* y = f(x); x = 0 when empty (log10(0) is never asked, exp(0) never looked up) */
-} math_memo;
-
-static _Thread_local math_memo lg_memo[MATH_MEMO], exp_memo[MATH_MEMO];
-
-static inline size_t memo_slot(double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    return (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 52) & (MATH_MEMO - 1);
-}
-
-/* f(x) through the memo table tab (x must not be 0, the value of an empty slot). */
-static inline double memo_of(math_memo *tab, double (*f)(double), double x)
-{
-    math_memo *m = &tab[memo_slot(x)];
-    if (m->x != x) {
-        m->x = x;
-        m->y = f(x);
-    }
-    return m->y;
-}
-
-/* log10(x) for x > 0, remembered. */
-static double log10_memo(double x)
-{
-    return memo_of(lg_memo, log10, x);
-}
-
-/* exp(x) for x != 0, remembered. */
-static double exp_memo_of(double x)
-{
-    return memo_of(exp_memo, exp, x);
-}
-
 /* 1 + 0.3 log(m): the weight of a name said m times (see cast), remembered per thread for
  * the usual counts (0: not yet; the weight is at least 1). */
 static double repeat_weight(uint32_t m)
@@ -851,14 +811,14 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10_memo((double)cd->population + 1)
+                     ? log10((double)cd->population + 1)
                      : 0;
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
     if (cd->level == EVM_GEO_POINT && !cd->capital)
-        fx->cw *= min_d(1.0, log10_memo((double)cd->population + 10) / 5.0);
+        fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -1158,7 +1118,7 @@ static void choose(rrun *r, bool last)
         double z = 0;
         for (size_t c = 0; c < in->n_cands; c++) {
             double e = s[c] - s[best];
-            z += e == 0 ? 1.0 : exp_memo_of(e); /* exp(0) is 1 exactly */
+            z += e == 0 ? 1.0 : exp(e); /* exp(0) is 1 exactly */
         }
         r->st[k].conf = 1.0 / z;
     }
