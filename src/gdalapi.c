@@ -3,10 +3,10 @@
 #define EVM_GDALAPI_IMPL
 #include "gdalapi.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
+
+#include "dlload.h"
 
 #ifndef EVM_GDAL_SONAME
 #define EVM_GDAL_SONAME "libgdal.so"
@@ -20,29 +20,13 @@ static char load_msg[EVM_DIAG_MAX];
 
 static void load(void)
 {
+#define EVM_GDAL_SYM(f) {#f, offsetof(evm_gdal_api, f)},
+    static const evm_dl_sym syms[] = {EVM_GDAL_FUNCS(EVM_GDAL_SYM)};
+#undef EVM_GDAL_SYM
     /* the soname found at build time, then the development symlink */
-    void *h = dlopen(EVM_GDAL_SONAME, RTLD_LAZY | RTLD_LOCAL);
-    if (!h)
-        h = dlopen("libgdal.so", RTLD_LAZY | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(load_msg, sizeof load_msg, "cannot load GDAL (%s): %s", EVM_GDAL_SONAME,
-                 e ? e : "unknown error");
+    if (!evm_dl_load("GDAL", EVM_GDAL_SONAME, "libgdal.so", &evm_gdal_fn, syms,
+                     sizeof syms / sizeof *syms, load_msg, sizeof load_msg))
         load_rc = EVM_ERR_GDAL;
-        return;
-    }
-#define EVM_GDAL_LOOKUP(f)                                                                         \
-    if (load_rc == EVM_OK) {                                                                       \
-        void *sym = dlsym(h, #f);                                                                  \
-        if (sym) {                                                                                 \
-            memcpy(&evm_gdal_fn.f, &sym, sizeof sym);                                              \
-        } else {                                                                                   \
-            snprintf(load_msg, sizeof load_msg, "GDAL (%s) lacks %s", EVM_GDAL_SONAME, #f);        \
-            load_rc = EVM_ERR_GDAL;                                                                \
-        }                                                                                          \
-    }
-    EVM_GDAL_FUNCS(EVM_GDAL_LOOKUP)
-#undef EVM_GDAL_LOOKUP
 }
 
 evm_err evm_gdal_load(evm_diag *diag)

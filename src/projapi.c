@@ -3,10 +3,10 @@
 #define EVM_PROJAPI_IMPL
 #include "projapi.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
+
+#include "dlload.h"
 
 #ifndef EVM_PROJ_SONAME
 #define EVM_PROJ_SONAME "libproj.so"
@@ -20,29 +20,13 @@ static char load_msg[EVM_DIAG_MAX];
 
 static void load(void)
 {
+#define EVM_PROJ_SYM(f) {#f, offsetof(evm_proj_api, f)},
+    static const evm_dl_sym syms[] = {EVM_PROJ_FUNCS(EVM_PROJ_SYM)};
+#undef EVM_PROJ_SYM
     /* the soname found at build time, then the development symlink */
-    void *h = dlopen(EVM_PROJ_SONAME, RTLD_LAZY | RTLD_LOCAL);
-    if (!h)
-        h = dlopen("libproj.so", RTLD_LAZY | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(load_msg, sizeof load_msg, "cannot load PROJ (%s): %s", EVM_PROJ_SONAME,
-                 e ? e : "unknown error");
+    if (!evm_dl_load("PROJ", EVM_PROJ_SONAME, "libproj.so", &evm_proj_fn, syms,
+                     sizeof syms / sizeof *syms, load_msg, sizeof load_msg))
         load_rc = EVM_ERR_PROJ;
-        return;
-    }
-#define EVM_PROJ_LOOKUP(f)                                                                         \
-    if (load_rc == EVM_OK) {                                                                       \
-        void *sym = dlsym(h, #f);                                                                  \
-        if (sym) {                                                                                 \
-            memcpy(&evm_proj_fn.f, &sym, sizeof sym);                                              \
-        } else {                                                                                   \
-            snprintf(load_msg, sizeof load_msg, "PROJ (%s) lacks %s", EVM_PROJ_SONAME, #f);        \
-            load_rc = EVM_ERR_PROJ;                                                                \
-        }                                                                                          \
-    }
-    EVM_PROJ_FUNCS(EVM_PROJ_LOOKUP)
-#undef EVM_PROJ_LOOKUP
 }
 
 evm_err evm_proj_load(evm_diag *diag)
