@@ -460,6 +460,40 @@ typedef struct gramprobe {
     char inl[GP_INLINE]; /* the key when no longer */
 } gramprobe;
 
+_Static_assert(sizeof(wordprobe) == 64 && sizeof(gramprobe) == 64, "one cache line a probe");
+
+/* The hash a probe's line starts with. */
+static uint64_t line_hash(const unsigned char *line)
+{
+    uint64_t h;
+    memcpy(&h, line, sizeof h);
+    return h;
+}
+
+/* Doubles an open-addressed table of probes (*tab, *cap slots; 256 the first time): 64-byte
+ * lines that start with their hash (0: an empty slot), in a new block that starts on a
+ * 64-byte boundary (*mem: the block, for free). */
+static void grow_lines(void **mem, void **tab, size_t *cap)
+{
+    size_t ncap = *cap ? *cap * 2 : 256;
+    void *nmem = evm_xcalloc(1, ncap * 64 + 64);
+    unsigned char *nt = (unsigned char *)(((uintptr_t)nmem + 63) & ~(uintptr_t)63);
+    const unsigned char *ot = *tab;
+    for (size_t k = 0; k < *cap; k++) {
+        uint64_t h = line_hash(ot + k * 64);
+        if (!h)
+            continue;
+        size_t m = h & (ncap - 1);
+        while (line_hash(nt + m * 64))
+            m = (m + 1) & (ncap - 1);
+        memcpy(nt + m * 64, ot + k * 64, 64);
+    }
+    free(*mem);
+    *mem = nmem;
+    *tab = nt;
+    *cap = ncap;
+}
+
 /* A word's answer as a demonym (see word_demonym), by the hash of its bytes. */
 typedef struct demslot {
     uint64_t h;     /* 0: an empty slot */
@@ -1111,21 +1145,9 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     size_t n = tlen(r, i);
     uint64_t h = r->thash[i];
     if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
-        size_t ncap = kc->wp_cap ? kc->wp_cap * 2 : 256;
-        /* 64 bytes more, to start the table on a 64-byte boundary */
-        void *mem = evm_xcalloc(1, ncap * sizeof(wordprobe) + 64);
-        wordprobe *nw = (wordprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-        for (size_t k = 0; k < kc->wp_cap; k++)
-            if (kc->wp[k].hash) {
-                size_t m = kc->wp[k].hash & (ncap - 1);
-                while (nw[m].hash)
-                    m = (m + 1) & (ncap - 1);
-                nw[m] = kc->wp[k];
-            }
-        free(kc->wp_mem);
-        kc->wp_mem = mem;
-        kc->wp = nw;
-        kc->wp_cap = ncap;
+        void *t = kc->wp;
+        grow_lines(&kc->wp_mem, &t, &kc->wp_cap);
+        kc->wp = t;
     }
     size_t k = h & (kc->wp_cap - 1);
     for (; kc->wp[k].hash; k = (k + 1) & (kc->wp_cap - 1)) {
@@ -1169,21 +1191,9 @@ static bool probe_gram(run *r, const char *key, size_t kn, uint64_t h, size_t *n
 {
     keycache *kc = r->kc;
     if ((kc->gp_n + 1) * 2 > kc->gp_cap) {
-        size_t ncap = kc->gp_cap ? kc->gp_cap * 2 : 256;
-        /* 64 bytes more, to start the table on a 64-byte boundary */
-        void *mem = evm_xcalloc(1, ncap * sizeof(gramprobe) + 64);
-        gramprobe *ng = (gramprobe *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-        for (size_t k = 0; k < kc->gp_cap; k++)
-            if (kc->gp[k].hash) {
-                size_t m = kc->gp[k].hash & (ncap - 1);
-                while (ng[m].hash)
-                    m = (m + 1) & (ncap - 1);
-                ng[m] = kc->gp[k];
-            }
-        free(kc->gp_mem);
-        kc->gp_mem = mem;
-        kc->gp = ng;
-        kc->gp_cap = ncap;
+        void *t = kc->gp;
+        grow_lines(&kc->gp_mem, &t, &kc->gp_cap);
+        kc->gp = t;
     }
     size_t k = h & (kc->gp_cap - 1);
     for (; kc->gp[k].hash; k = (k + 1) & (kc->gp_cap - 1)) {
