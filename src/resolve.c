@@ -878,18 +878,16 @@ static bool same_candidates(const evm_spot_info *a, const evm_spot_info *b)
     return true;
 }
 
-/* Does region g (a country or a first-level region) hold candidate c, another place? */
+/* Does first-level region g hold candidate c, a place below that level? */
 static bool holds(const evm_candidate *g, const evm_candidate *c)
 {
-    if (c->level == EVM_GEO_COUNTRY || c->level == EVM_GEO_REGION || c->level == g->level ||
-        !cc_eq(g->country, c->country))
-        return false;
-    return g->level == EVM_GEO_COUNTRY ||
-           (c->level != EVM_GEO_ADMIN1 && strcasecmp(cand_admin1(g), cand_admin1(c)) == 0);
+    return (c->level == EVM_GEO_POINT || c->level == EVM_GEO_ADMIN2) &&
+           cc_eq(g->country, c->country) && strcasecmp(cand_admin1(g), cand_admin1(c)) == 0;
 }
 
-/* The current places of up to max other names in mention k's sentence that are countries
- * or first-level regions, literal ones (into out); their count. */
+/* The current places of up to max other names in mention k's sentence that are
+ * first-level regions, literal ones (into out); their count. (Not countries: "Cairo" beside
+ * "the United States" is still Egypt's.) */
 static size_t sentence_regions(const rrun *r, size_t k, const evm_candidate **out, size_t max)
 {
     const evm_doc *doc = r->doc;
@@ -931,8 +929,8 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
     const cfixed *fixed = &r->fixed[r->coff[k]];
     const int32_t *rec_of = &r->rec_of[r->coff[k]];
     double *cscore = &r->cscore[r->coff[k]];
-    /* the countries and first-level regions its own sentence names ("Melbourne and
-     * Victoria were affected"): closer evidence than the document's */
+    /* the first-level regions its own sentence names ("Melbourne and Victoria were
+     * affected"): closer evidence than the document's */
     const evm_candidate *near[4];
     size_t n_near = sentence_regions(r, k, near, 4);
     for (size_t c = 0; c < in->n_cands; c++) {
