@@ -1440,19 +1440,26 @@ typedef struct rcache {
 
 #define RCACHE_KEEP ((size_t)4 << 20)
 
+/* The buffers a run borrows from the thread's rcache and gives back: the cache's field
+ * and its capacity (in elements), then the run's. */
+#define RUN_BUFS(X)                                                                                \
+    X(k, cap_k, keys.k, keys.cap)                                                                  \
+    X(slot, slot_cap, keys.slot, keys.slot_cap)                                                    \
+    X(codes, cap_codes, codes, cap_codes)                                                          \
+    X(adds, cap_adds, adds, cap_adds)                                                              \
+    X(base, cap_base, base, cap_base)                                                              \
+    X(changes, cap_changes, changes, cap_changes)                                                  \
+    X(sums, cap_sums, sums, cap_sums)                                                              \
+    X(first_at, cap_first, first_at, cap_first)
+
 static void rcache_clear(rcache *rc)
 {
     free(rc->block[0]);
     free(rc->block[1]);
-    free(rc->codes);
     free(rc->w);
-    free(rc->k);
-    free(rc->slot);
-    free(rc->adds);
-    free(rc->base);
-    free(rc->changes);
-    free(rc->sums);
-    free(rc->first_at);
+#define RC_FREE(f, cap, rf, rcap) free(rc->f);
+    RUN_BUFS(RC_FREE)
+#undef RC_FREE
     memset(rc, 0, sizeof *rc);
 }
 
@@ -1493,17 +1500,10 @@ static rcache *rcache_get(void)
  * any block past RCACHE_KEEP bytes). */
 static void rcache_put(rcache *rc, bool keep)
 {
-    size_t caps[] = {rc->block_cap[0],
-                     rc->block_cap[1],
-                     rc->cap_codes,
-                     rc->cap_w * sizeof *rc->w,
-                     rc->cap_k * sizeof *rc->k,
-                     rc->slot_cap * sizeof *rc->slot,
-                     rc->cap_adds * sizeof *rc->adds,
-                     rc->cap_base * sizeof *rc->base,
-                     rc->cap_changes * sizeof *rc->changes,
-                     rc->cap_sums * sizeof *rc->sums,
-                     rc->cap_first * sizeof *rc->first_at};
+#define RC_BYTES(f, cap, rf, rcap) rc->cap * sizeof *rc->f,
+    size_t caps[] = {rc->block_cap[0], rc->block_cap[1], rc->cap_w * sizeof *rc->w,
+                     RUN_BUFS(RC_BYTES)};
+#undef RC_BYTES
     for (size_t i = 0; keep && i < sizeof caps / sizeof *caps; i++)
         keep = caps[i] <= RCACHE_KEEP;
     if (!keep)
@@ -1520,22 +1520,11 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
     size_t n = doc->n_mentions;
     rcache own = {0}, *tc = rcache_get(), *rc = tc ? tc : &own;
     rrun r = {.doc = doc, .gaz = gaz};
-    r.keys.k = rc->k;
-    r.keys.cap = rc->cap_k;
-    r.keys.slot = rc->slot;
-    r.keys.slot_cap = rc->slot_cap;
-    r.codes = rc->codes;
-    r.cap_codes = rc->cap_codes;
-    r.adds = rc->adds;
-    r.cap_adds = rc->cap_adds;
-    r.base = rc->base;
-    r.cap_base = rc->cap_base;
-    r.changes = rc->changes;
-    r.cap_changes = rc->cap_changes;
-    r.sums = rc->sums;
-    r.cap_sums = rc->cap_sums;
-    r.first_at = rc->first_at;
-    r.cap_first = rc->cap_first;
+#define RC_TAKE(f, cap, rf, rcap)                                                                  \
+    r.rf = rc->f;                                                                                  \
+    r.rcap = rc->cap;
+    RUN_BUFS(RC_TAKE)
+#undef RC_TAKE
     size_t total = 0;
     /* Group the mentions by name key through an open-addressing table of leaders, and link
      * each group's members in text order. */
@@ -1726,22 +1715,11 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             in->qualifier = remap[in->qualifier];
     }
     doc->n_mentions = out;
-    rc->k = r.keys.k;
-    rc->cap_k = r.keys.cap;
-    rc->slot = r.keys.slot;
-    rc->slot_cap = r.keys.slot_cap;
-    rc->codes = r.codes;
-    rc->cap_codes = r.cap_codes;
-    rc->adds = r.adds;
-    rc->cap_adds = r.cap_adds;
-    rc->base = r.base;
-    rc->cap_base = r.cap_base;
-    rc->changes = r.changes;
-    rc->cap_changes = r.cap_changes;
-    rc->sums = r.sums;
-    rc->cap_sums = r.cap_sums;
-    rc->first_at = r.first_at;
-    rc->cap_first = r.cap_first;
+#define RC_GIVE(f, cap, rf, rcap)                                                                  \
+    rc->f = r.rf;                                                                                  \
+    rc->cap = r.rcap;
+    RUN_BUFS(RC_GIVE)
+#undef RC_GIVE
     rcache_put(rc, rc == tc);
     return EVM_OK;
 }
