@@ -1321,6 +1321,19 @@ static evm_mention *add_mention(run *r, const span *sp, const evm_candidate *can
     return m;
 }
 
+/* Does the region word at token q ("district" in "the Kyivskyi district of Kharkiv") follow
+ * a name of its own? Then the word says what that name is, a part of the place after "of",
+ * and says nothing of the place itself, which is as often a city ("the Kyivskyi district of
+ * Kharkiv") as a region. A demonym ("the Ukrainian region of Kharkiv") or a function word
+ * is no such name, nor is a capital in a headline. */
+static bool names_part(run *r, size_t q)
+{
+    if (q == 0 || !same_sentence(r, q - 1, q) || !is_cap(r, q - 1) ||
+        r->headline[r->tok[q].sentence])
+        return false;
+    return !tok_demonym(r, q - 1) && !in_tab(r, r->t.function, q - 1);
+}
+
 /* Cue flags from the words around tokens i..j. */
 static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
 {
@@ -1338,11 +1351,12 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
     if (p0 != SIZE_MAX && p0 + 1 == i && tlen(r, p0) == 2 &&
         strncasecmp(ttext(r, p0), "of", 2) == 0) {
         size_t q = prev_word(r, p0, false);
+        bool region_word = q != SIZE_MAX && in_tab(r, r->t.region, q);
         if (q != SIZE_MAX && in_tab(r, r->t.city, q))
             cues |= EVM_SPOT_CUE_CITY;
-        else if (q != SIZE_MAX && in_tab(r, r->t.region, q))
+        else if (region_word && !names_part(r, q))
             cues |= EVM_SPOT_CUE_REGION;
-        if (q != SIZE_MAX && (cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION))) {
+        if (q != SIZE_MAX && (region_word || (cues & EVM_SPOT_CUE_CITY))) {
             size_t d = prev_word(r, q, false);
             if (d != SIZE_MAX && is_cap(r, d)) {
                 const char *cc = evm_gazetteer_demonym(r->gaz, ttext(r, d), tlen(r, d));
