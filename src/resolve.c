@@ -490,17 +490,20 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 }
 
 /* For a first-level region cd: does the name o (a leader) have a plausible candidate
- * inside it (1), or is it a region of the same country (0.7: a list of states)? */
+ * inside it (1), or is it a region of the same country (0.7: a list of states)? A region
+ * named after its capital (see fix_candidate) makes no list of states: "Lviv, Odesa and
+ * Dnipro" are three cities, and their regions must not hold each other up. */
 static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
 {
     const evm_spot_info *oi = r->doc->mentions[o].spot;
+    const cfixed *ofx = &r->fixed[r->coff[o]];
     uint8_t best = CT_0;
     for (size_t c = 0; c < oi->n_cands && best < CT_1; c++) {
         const evm_candidate *oc = &oi->cands[c];
         if (!plausible(r, o, c) || !cc_eq(oc->country, cd->country))
             continue;
         uint8_t f = CT_0;
-        if (oc->level == EVM_GEO_ADMIN1)
+        if (oc->level == EVM_GEO_ADMIN1 && ofx[c].penalty == 0)
             f = CT_SAME_COUNTRY;
         else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
             f = CT_1;

@@ -1334,6 +1334,56 @@ static bool names_part(run *r, size_t q)
     return !tok_demonym(r, q - 1) && !in_tab(r, r->t.function, q - 1);
 }
 
+/* Is token k a plural region word ("regions", "oblasts", "counties")? */
+static bool region_plural(const run *r, size_t k)
+{
+    if (!is_word(r, k))
+        return false;
+    const char *w = ttext(r, k);
+    size_t n = tlen(r, k);
+    char one[WORD_MAX];
+    if (n < 4 || n >= WORD_MAX || w[n - 1] != 's')
+        return false;
+    if (n > 4 && strncmp(w + n - 3, "ies", 3) == 0) { /* counties: county */
+        memcpy(one, w, n - 3);
+        one[n - 3] = 'y';
+        return word_in(r->t.region, one, n - 2);
+    }
+    return word_in(r->t.region, w, n - 1);
+}
+
+/* Does the name ending at token j open a list of names that a plural region word ends:
+ * "the Kharkiv and Sumy regions", "Donetsk, Luhansk and Zaporizhzhia oblasts"? Then the
+ * word names every name of the list, not the last alone. */
+static bool list_of_regions(const run *r, size_t j)
+{
+    size_t k = j + 1;
+    bool joint = false;
+    for (int names = 0; names < 8 && k < r->nt && same_sentence(r, j, k);) {
+        size_t m = k;
+        /* ", ", "and", "or", ", and" */
+        if (is_punct(r, m, ','))
+            m++;
+        if (is_word(r, m) && !is_cap(r, m) &&
+            ((tlen(r, m) == 3 && strncmp(ttext(r, m), "and", 3) == 0) ||
+             (tlen(r, m) == 2 && strncmp(ttext(r, m), "or", 2) == 0))) {
+            m++;
+            joint = true;
+        }
+        if (m == k || !is_cap(r, m) || !same_sentence(r, j, m))
+            return false;
+        /* the next name: capitalised words, hyphens and apostrophes inside it */
+        while (m < r->nt && same_sentence(r, j, m) &&
+               (is_cap(r, m) || is_punct(r, m, '-') || is_punct(r, m, '\'')))
+            m++;
+        names++;
+        if (joint)
+            return m < r->nt && same_sentence(r, j, m) && region_plural(r, m);
+        k = m;
+    }
+    return false;
+}
+
 /* Cue flags from the words around tokens i..j. */
 static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
 {
@@ -1382,6 +1432,9 @@ static uint32_t context_cues(run *r, size_t i, size_t j, char qual_country[3])
         else if (in_tab(r, r->t.region, n))
             cues |= EVM_SPOT_CUE_REGION;
     }
+    if (!(cues & (EVM_SPOT_CUE_CITY | EVM_SPOT_CUE_REGION)) &&
+        !has_flag(r, j, EVM_TOKF_POSSESSIVE) && list_of_regions(r, j))
+        cues |= EVM_SPOT_CUE_REGION;
     return cues;
 }
 
