@@ -644,7 +644,7 @@ typedef struct keycache {
     /* the run's per-token and per-sentence arrays (see run), kept for the next document */
     uint32_t *tmask;
     uint64_t *thash;
-    uint8_t *person, *tdem;
+    uint8_t *person, *tfact;
     size_t tok_room;
     uint8_t *headline;
     size_t sent_room;
@@ -673,7 +673,7 @@ static void kc_clear(keycache *kc)
     free(kc->tmask);
     free(kc->thash);
     free(kc->person);
-    free(kc->tdem);
+    free(kc->tfact);
     free(kc->headline);
     *kc = (keycache){0};
 }
@@ -727,7 +727,7 @@ typedef struct run {
     uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
     uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
     uint64_t *thash;           /* per word token: word_hash of the whole token */
-    uint8_t *tdem;             /* per capitalised word token: a demonym (word_demonym) */
+    uint8_t *tf;               /* per token: TF_* facts, from token_words */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     uint8_t cfacts;            /* their cand_facts */
@@ -774,9 +774,53 @@ static bool is_punct(const run *r, size_t i, char c)
 }
 
 static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
+static inline bool in_tab(const run *r, const wordtab *tab, size_t i);
 
-/* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
- * in the word tables), r->kc->lower with the words written in lowercase, and r->tdem and
+/* What token_words learns of each token, for the passes after it (r->tf; 0 for tokens
+ * that are no words). */
+enum {
+    TF_WORD = 1u << 0,  /* a word */
+    TF_CAP = 1u << 1,   /* a capitalised word (is_cap) */
+    TF_UPPER = 1u << 2, /* a word in capitals (EVM_TOKF_UPPER) */
+    TF_TITLE = 1u << 3, /* a word that title case allows (see find_headlines) */
+    TF_START = 1u << 4, /* a title or a first name, when both tables have bits (find_persons) */
+    TF_DEM = 1u << 5    /* a capitalised word that reads as a demonym (word_demonym) */
+};
+
+/* The bits of the tables a person's name can start with (find_persons), 0 when one of
+ * them has no bit in the word masks. */
+static uint32_t person_starts(const run *r)
+{
+    const wordtab *ti = r->t.titles, *fi = r->t.first;
+    if ((ti && !ti->bit) || (fi && !fi->bit))
+        return 0;
+    return (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
+}
+
+/* The first token in [i, b) whose facts have a bit of `bit`, or b: 8 tokens' facts read
+ * at once (r->tf has 8 readable bytes past the last token), where a token-by-token loop
+ * would mispredict its exit at each one found. */
+static size_t next_fact(const run *r, size_t i, size_t b, unsigned bit)
+{
+    for (; i < b; i += 8) {
+        uint64_t v = load8((const char *)r->tf + i) & bit * ONES;
+        if (v) {
+#if defined(__GNUC__)
+            i += (size_t)__builtin_ctzll(v) / 8;
+#else
+            while (!(v & 0xff)) {
+                v >>= 8;
+                i++;
+            }
+#endif
+            return i < b ? i : b;
+        }
+    }
+    return b;
+}
+
+/* Fills r->tmask, r->thash and r->tf for every token (one pass over a word's bytes, one
+ * lookup in the word tables), r->kc->lower with the words written in lowercase, and
  * doc->demonyms (zeroed) for the capitalised words. */
 static void token_words(run *r)
 {
@@ -787,6 +831,9 @@ static void token_words(run *r)
     const char *end = doc->text + doc->len + 1; /* token text may be read with the NUL */
     uint32_t *tmask = r->tmask;
     uint64_t *thash = r->thash;
+    uint8_t *tf = r->tf;
+    const wordtab *fn = r->t.function;
+    uint32_t fbit = fn ? fn->bit : 0, starts = person_starts(r);
     /* judge asks r->kc->lower only of a word in none of these tables (it has decided
      * before), and a lowercase token without a final period has the mask of the word it
      * would answer for */
@@ -799,6 +846,7 @@ static void token_words(run *r)
         if (tok[i].kind != EVM_TOK_WORD) {
             tmask[i] = 0;
             thash[i] = 0;
+            tf[i] = 0;
             continue;
         }
         const char *w = doc->text + tok[i].start;
@@ -830,19 +878,30 @@ static void token_words(run *r)
         }
         tmask[i] = m;
         thash[i] = full;
+        unsigned f = tok[i].flags;
+        unsigned cap = (f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) != 0;
+        /* "of", "in", "the" stay lowercase in title case (a function table without a bit:
+         * see below) */
+        unsigned title = cap | (n <= 3) | ((m & fbit) != 0);
+        unsigned facts = TF_WORD | cap * TF_CAP | ((f & EVM_TOKF_UPPER) != 0) * TF_UPPER |
+                         title * TF_TITLE | ((m & starts) != 0) * TF_START;
         /* the document's lowercase vocabulary (see judge), but for the words judge never
          * asks about */
-        unsigned f = tok[i].flags;
-        if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
-            if (!(tmask[i] & unasked) || dot)
+        if (!cap) {
+            if (!(m & unasked) || dot)
                 ss_add(&r->kc->lower, full);
         } else if (f & EVM_TOKF_CAP) {
             const char *cc = word_demonym(r, w, n, full);
-            r->tdem[i] = cc != NULL;
+            facts |= (cc != NULL) * TF_DEM;
             if (cc && cc[0] && cc[1] && !cc[2])
                 memcpy(doc->demonyms[i], cc, 3);
         }
+        tf[i] = (uint8_t)facts;
     }
+    if (fn && !fbit)
+        for (size_t i = 0; i < nt; i++)
+            if ((tf[i] & (TF_WORD | TF_TITLE)) == TF_WORD && in_tab(r, fn, i))
+                tf[i] |= TF_TITLE;
 }
 
 /* in_tab for a table past the 31st (no bit in the masks). */
@@ -1054,12 +1113,12 @@ static bool is_demonym(run *r, const char *s, size_t n)
     return word_demonym(r, s, n, word_hash(s, n)) != NULL;
 }
 
-/* is_demonym of token i, from r->tdem for a capitalised word. */
+/* is_demonym of token i, from r->tf for a capitalised word. */
 static bool tok_demonym(run *r, size_t i)
 {
     const evm_token *t = &r->tok[i];
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_CAP))
-        return r->tdem[i] != 0;
+        return (r->tf[i] & TF_DEM) != 0;
     return is_demonym(r, ttext(r, i), tlen(r, i));
 }
 
@@ -1111,9 +1170,7 @@ static void find_persons(run *r)
 {
     evm_doc *doc = r->doc;
     /* both tables have their bits in the word masks (else no token is skipped) */
-    const wordtab *ti = r->t.titles, *fi = r->t.first;
-    bool skip = (!ti || ti->bit) && (!fi || fi->bit);
-    uint32_t starts = (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
+    bool skip = person_starts(r) != 0;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
@@ -1121,9 +1178,7 @@ static void find_persons(run *r)
             continue;
         for (size_t i = a; i < b; i++) {
             if (skip) { /* neither a title nor a first name: nothing starts here */
-                const uint32_t *tm = r->tmask;
-                while (i < b && !(tm[i] & starts))
-                    i++;
+                i = next_fact(r, i, b, TF_START);
                 if (i == b)
                     break;
             }
@@ -1189,25 +1244,30 @@ static void find_persons(run *r)
 
 /* ---- headlines and the document's vocabulary ------------------------------------------ */
 
+/* How many of the (up to 8) bytes of v have bit `bit` set. */
+static inline size_t count_bit8(uint64_t v, unsigned bit)
+{
+    return (size_t)(((v / bit) & ONES) * ONES >> 56); /* the sum lands in the top byte */
+}
+
+/* Marks the sentences in title case or all caps (r->headline), counting their words from
+ * the facts token_words left, 8 tokens at a time (r->tf has 8 readable bytes past the last
+ * token) and without a branch on each word. */
 static void find_headlines(run *r)
 {
     evm_doc *doc = r->doc;
-    const evm_token *tok = r->tok;
-    const wordtab *fn = r->t.function;
-    uint32_t fbit = fn ? fn->bit : 0;
+    const char *tf = (const char *)r->tf;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
-        for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (tok[i].kind != EVM_TOK_WORD)
-                continue;
-            unsigned f = tok[i].flags;
-            words++;
-            upper += (f & EVM_TOKF_UPPER) != 0;
-            /* "of", "in", "the" stay lowercase in title case */
-            if ((f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) || tok[i].end - tok[i].start <= 3 ||
-                (fbit ? (r->tmask[i] & fbit) != 0 : in_tab(r, fn, i)))
-                caps++;
+        size_t b = (size_t)se->tok_first + se->tok_count;
+        for (size_t i = se->tok_first; i < b; i += 8) {
+            uint64_t v = load8(tf + i);
+            if (b - i < 8) /* the tokens past the sentence count for nothing */
+                v &= ~0ull >> (64 - 8 * (b - i));
+            words += count_bit8(v, TF_WORD);
+            upper += count_bit8(v, TF_UPPER);
+            caps += count_bit8(v, TF_TITLE);
         }
         /* all caps, or title case over enough words to tell */
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
@@ -2268,8 +2328,8 @@ static int mention_cmp(const void *a, const void *b)
 }
 
 /* Points the run's per-token and per-sentence arrays at the thread's memory, grown to the
- * document: person and headline zeroed; token_words fills tmask and thash for every token
- * and tdem for the capitalised words (the only ones tok_demonym reads it of). */
+ * document: person and headline zeroed; token_words fills tmask, thash and tf for every
+ * token (tf with 8 zero bytes after them, for next_fact). */
 static void run_arrays(run *r)
 {
     keycache *kc = r->kc;
@@ -2281,11 +2341,11 @@ static void run_arrays(run *r)
         free(kc->tmask);
         free(kc->thash);
         free(kc->person);
-        free(kc->tdem);
+        free(kc->tfact);
         kc->tmask = evm_xmalloc(room * sizeof *kc->tmask);
         kc->thash = evm_xmalloc(room * sizeof *kc->thash);
         kc->person = evm_xmalloc(room);
-        kc->tdem = evm_xmalloc(room);
+        kc->tfact = evm_xmalloc(room + 8);
         kc->tok_room = room;
     }
     if (ns > kc->sent_room) {
@@ -2299,12 +2359,13 @@ static void run_arrays(run *r)
     r->tmask = kc->tmask;
     r->thash = kc->thash;
     r->person = kc->person;
-    r->tdem = kc->tdem;
+    r->tf = kc->tfact;
     r->headline = kc->headline;
     memset(r->person, 0, nt);
     memset(r->headline, 0, ns);
     r->tmask[nt - 1] = 0;
     r->thash[nt - 1] = 0;
+    memset(r->tf + nt - 1, 0, 9);
 }
 
 evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -2341,11 +2402,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            /* on to the next capitalised word (is_cap, i being in range) */
-            const evm_token *tok = doc->tokens;
-            while (i < b && (tok[i].kind != EVM_TOK_WORD ||
-                             !(tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))))
-                i++;
+            i = next_fact(&r, i, b, TF_CAP); /* on to the next capitalised word */
             if (i == b)
                 break;
             if (spot_abbrev(&r, i, b)) {
