@@ -779,10 +779,11 @@ static inline bool in_tab(const run *r, const wordtab *tab, size_t i);
 /* What token_words learns of each token, for the passes after it (r->tf; 0 for tokens
  * that are no words). */
 enum {
-    TF_WORD = 1u << 0,  /* a word */
-    TF_CAP = 1u << 1,   /* a capitalised word (is_cap) */
-    TF_UPPER = 1u << 2, /* a word in capitals (EVM_TOKF_UPPER) */
-    TF_TITLE = 1u << 3, /* a word that title case allows (see find_headlines) */
+    TF_INITIAL = EVM_TOKF_CAP,      /* a word whose first letter is a capital, */
+    TF_UPPER = EVM_TOKF_UPPER,      /* ... a word in capitals (the token's own flag bits), */
+    TF_CAP = TF_INITIAL | TF_UPPER, /* ... either (is_cap; for next_fact) */
+    TF_WORD = 1u << 2,              /* a word */
+    TF_TITLE = 1u << 3,             /* a word that title case allows (see find_headlines) */
     TF_START = 1u << 4, /* a title or a first name, when both tables have bits (find_persons) */
     TF_DEM = 1u << 5    /* a capitalised word that reads as a demonym (word_demonym) */
 };
@@ -883,8 +884,7 @@ static void token_words(run *r)
         /* "of", "in", "the" stay lowercase in title case (a function table without a bit:
          * see below) */
         unsigned title = cap | (n <= 3) | ((m & fbit) != 0);
-        unsigned facts = TF_WORD | cap * TF_CAP | ((f & EVM_TOKF_UPPER) != 0) * TF_UPPER |
-                         title * TF_TITLE | ((m & starts) != 0) * TF_START;
+        unsigned facts = TF_WORD | (f & TF_CAP) | title * TF_TITLE | ((m & starts) != 0) * TF_START;
         /* the document's lowercase vocabulary (see judge), but for the words judge never
          * asks about */
         if (!cap) {
