@@ -27,14 +27,15 @@ typedef struct wordtab {
 
 /* Every table's first fields in one hash, each with the mask of the tables that hold it,
  * so that a token is looked up once for all the tables (see token_words). A word's record
- * in pool is its mask, its length and its bytes, one after the other; a slot holds where
- * the record starts (in 4-byte units, plus 1; 0 = an empty slot) in its low bits and the
- * top bits of the word's hash in the others (tag_mask), so that a probe for a word that
- * is not there reads the slot array alone. */
+ * in pool is one unit holding its mask (low half) and its length (high half), then its
+ * chunks (see load_chunks); a slot holds where the record starts (in 8-byte units; 0 =
+ * an empty slot, which leads to the dummy record at the start of pool) in its low bits and the top
+ * bits of the word's hash (word_hash) in the others (tag_mask), so that a probe for a word that is
+ * not there reads the slot array alone. */
 typedef struct wordindex {
     uint32_t *slot;
     size_t mask; /* slots - 1 */
-    uint32_t *pool;
+    uint64_t *pool;
     size_t pool_n;     /* units of pool used */
     uint32_t tag_mask; /* the bits of a slot that hold the hash's */
 } wordindex;
@@ -47,7 +48,8 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 /* Words longer than this are in no table (table_row's limit). */
 #define WORD_MAX 96
 
-static uint64_t word_hash(const char *s, size_t n)
+/* FNV-1a of s[0..n) as written: the hash of each table's own slots and of demonym_word. */
+static uint64_t fnv_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
@@ -55,36 +57,165 @@ static uint64_t word_hash(const char *s, size_t n)
     return h;
 }
 
-/* The record of slot value v: mask first, then the length byte and the word's bytes. */
-static inline uint32_t *word_rec(const wordindex *wi, uint32_t v)
+/* ---- words eight bytes at a time ---------------------------------------------------------
+ * The word index, the thread's probe and demonym caches and the document's vocabulary sets
+ * know a word by its bytes with ASCII capitals lowercased, read as 8-byte chunks (the last
+ * one padded with zero bytes), and by word_hash of those chunks. A word of up to 8 bytes
+ * (most of them) is one load, one lowercasing in a register, one comparison and a few
+ * multiplications, where a loop over its bytes paid a branch a byte and a mispredicted exit
+ * on the word's length. */
+
+#define WORD_CHUNKS ((WORD_MAX + 7) / 8) /* chunks of a word of WORD_MAX bytes */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The 8 bytes at p as a number whose lowest byte is p[0], on any byte order. */
+static inline uint64_t load8(const char *p)
 {
-    return wi->pool + ((v & ~wi->tag_mask) - 1);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | (unsigned char)p[k];
+    return v;
+#endif
+}
+
+/* The k bytes at p (1 <= k <= 8) like load8, the bytes above them zero. end is where the
+ * readable memory stops (token text may be read up to and with the document's NUL): the 8
+ * bytes are loaded at once when they lie before it, else one by one, so nothing at or past
+ * end is ever read. */
+static inline uint64_t load_part(const char *p, size_t k, const char *end)
+{
+    if (end - p >= 8)
+        return load8(p) & (~0ull >> (64 - 8 * k));
+    uint64_t v = 0;
+    while (k--)
+        v = v << 8 | (unsigned char)p[k];
+    return v;
+}
+
+/* c with the ASCII capitals of its 8 bytes lowercased at once: with each byte's top bit
+ * cleared, two additions set it again where the byte is >= 'A' and where it is > 'Z',
+ * without a carry into the next byte; bytes of 0x80 and more (UTF-8) stay as they are. */
+static inline uint64_t lower8(uint64_t c)
+{
+    uint64_t low7 = c & ~HIGHS;
+    uint64_t from_a = low7 + (0x80 - 'A') * ONES;
+    uint64_t past_z = low7 + (0x80 - 'Z' - 1) * ONES;
+    uint64_t upper = (from_a ^ past_z) & ~c & HIGHS;
+    return c | upper >> 2; /* 0x80 >> 2 is 0x20, 'a' - 'A' */
+}
+
+/* word_hash step by step: started on the length, then a chunk at a time a multiplication
+ * (each bit of the product depends on the bits of the chunk below it) and a fold of its top
+ * half onto the bottom one, so that both the low bits (slots) and the high bits (tags)
+ * depend on every byte. Both steps are one-to-one: two words of one chunk and one length
+ * never collide. Never 0 (0 marks empty slots). */
+#define WH_MUL 0x9E3779B97F4A7C15ull
+static inline uint64_t wh_start(size_t n)
+{
+    return n;
+}
+
+static inline uint64_t wh_step(uint64_t h, uint64_t chunk)
+{
+    h = (h ^ chunk) * WH_MUL;
+    return h ^ h >> 32;
+}
+
+static inline uint64_t wh_end(uint64_t h)
+{
+    return h ? h : 1;
+}
+
+/* word_hash of the word whose chunks are c[0..(n + 7) / 8). */
+static inline uint64_t chunks_hash(const uint64_t *c, size_t n)
+{
+    uint64_t h = wh_start(n);
+    for (size_t k = 0; k < (n + 7) / 8; k++)
+        h = wh_step(h, c[k]);
+    return wh_end(h);
+}
+
+/* The lowercased chunks of w[0..n) into c[0..(n + 7) / 8) (n <= WORD_MAX), reading
+ * nothing at or past end; returns their word_hash. */
+static inline uint64_t load_chunks(const char *w, size_t n, const char *end, uint64_t *c)
+{
+    uint64_t h = wh_start(n);
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        c[k / 8] = lower8(load8(w + k));
+        h = wh_step(h, c[k / 8]);
+    }
+    if (k < n) {
+        c[k / 8] = lower8(load_part(w + k, n - k, end));
+        h = wh_step(h, c[k / 8]);
+    }
+    return wh_end(h);
+}
+
+/* The hash of w[0..n) with ASCII capitals lowercased, of any length, reading nothing at or
+ * past end (load_chunks's value for a word it takes). */
+static uint64_t word_hash_in(const char *w, size_t n, const char *end)
+{
+    uint64_t h = wh_start(n);
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        h = wh_step(h, lower8(load8(w + k)));
+    if (k < n)
+        h = wh_step(h, lower8(load_part(w + k, n - k, end)));
+    return wh_end(h);
+}
+
+/* word_hash_in of a word read nowhere past its own bytes. */
+static uint64_t word_hash(const char *w, size_t n)
+{
+    return word_hash_in(w, n, w + n);
+}
+
+/* Are c[0..(n + 7) / 8) the lowercased chunks of w[0..n) (read as load_chunks would)? */
+static inline bool chunks_equal(const uint64_t *c, const char *w, size_t n, const char *end)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        if (c[k / 8] != lower8(load8(w + k)))
+            return false;
+    return k == n || c[k / 8] == lower8(load_part(w + k, n - k, end));
+}
+
+/* The record of slot value v: mask and length first, then the word's chunks. */
+static inline uint64_t *word_rec(const wordindex *wi, uint32_t v)
+{
+    return wi->pool + (v & ~wi->tag_mask);
 }
 
 /* Adds the table bit `bit` to the lowercase word w[0..n) (0 < n < WORD_MAX), adding the
  * word when it is new. */
 static void word_add(wordindex *wi, const char *w, size_t n, uint32_t bit)
 {
-    uint64_t hash = word_hash(w, n);
+    uint64_t c[WORD_CHUNKS];
+    uint64_t hash = load_chunks(w, n, w + n, c);
+    size_t nc = (n + 7) / 8;
     uint32_t tag = (uint32_t)(hash >> 32) & wi->tag_mask;
     size_t h = hash & wi->mask;
     for (; wi->slot[h]; h = (h + 1) & wi->mask) {
         if ((wi->slot[h] & wi->tag_mask) != tag)
             continue;
-        uint32_t *rec = word_rec(wi, wi->slot[h]);
-        const unsigned char *b = (const unsigned char *)(rec + 1);
-        if (b[0] == n && memcmp(b + 1, w, n) == 0) {
+        uint64_t *rec = word_rec(wi, wi->slot[h]);
+        if (rec[0] >> 32 == n && memcmp(rec + 1, c, nc * sizeof *c) == 0) {
             rec[0] |= bit;
             return;
         }
     }
-    uint32_t *rec = wi->pool + wi->pool_n;
-    unsigned char *b = (unsigned char *)(rec + 1);
-    rec[0] = bit;
-    b[0] = (unsigned char)n;
-    memcpy(b + 1, w, n);
-    wi->slot[h] = tag | (uint32_t)(wi->pool_n + 1);
-    wi->pool_n += 1 + (n + 1 + 3) / 4;
+    uint64_t *rec = wi->pool + wi->pool_n;
+    rec[0] = (uint64_t)n << 32 | bit;
+    memcpy(rec + 1, c, nc * sizeof *c);
+    wi->slot[h] = tag | (uint32_t)wi->pool_n;
+    wi->pool_n += 1 + nc;
 }
 
 static void tables_load(void)
@@ -114,7 +245,7 @@ static void tables_load(void)
             size_t len = strcspn(tab->rows[k], "\t");
             if (len > tab->maxlen)
                 tab->maxlen = len;
-            size_t h = word_hash(tab->rows[k], len) & tab->mask;
+            size_t h = fnv_hash(tab->rows[k], len) & tab->mask;
             while (tab->slot[h])
                 h = (h + 1) & tab->mask;
             tab->slot[h] = (uint32_t)k + 1;
@@ -122,17 +253,19 @@ static void tables_load(void)
         total += tab->n;
     }
     /* room for every row as a word of its own; the refs take the bits that need */
-    size_t units = 1;
+    size_t units = 2; /* the dummy record: a length no word has, one zero chunk */
     for (size_t t = 0; t < n_tables; t++)
         for (size_t k = 0; k < tables[t].n; k++)
-            units += 1 + (strcspn(tables[t].rows[k], "\t") + 1 + 3) / 4;
+            units += 1 + (strcspn(tables[t].rows[k], "\t") + 7) / 8;
     unsigned ref_bits = 1;
     while (ref_bits < 32 && (1ull << ref_bits) <= units)
         ref_bits++;
     words.tag_mask = ref_bits < 32 ? ~(uint32_t)0 << ref_bits : 0;
     words.pool = evm_xcalloc(units, sizeof *words.pool);
+    words.pool[0] = (uint64_t)UINT32_MAX << 32;
+    words.pool_n = 2;
     size_t size = 16;
-    while (size < total * 2)
+    while (size < total * 4) /* few words are decided past their first slot */
         size *= 2;
     words.mask = size - 1;
     words.slot = evm_xcalloc(size, sizeof *words.slot);
@@ -161,7 +294,7 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
         return NULL;
     for (size_t i = 0; i < n; i++)
         buf[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] - 'A' + 'a') : w[i];
-    for (size_t h = word_hash(buf, n) & tab->mask; tab->slot[h]; h = (h + 1) & tab->mask) {
+    for (size_t h = fnv_hash(buf, n) & tab->mask; tab->slot[h]; h = (h + 1) & tab->mask) {
         const char *row = tab->rows[tab->slot[h] - 1];
         if (strncmp(row, buf, n) == 0 && (row[n] == '\0' || row[n] == '\t'))
             return row;
@@ -169,57 +302,43 @@ static const char *table_row(const wordtab *tab, const char *w, size_t n)
     return NULL;
 }
 
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME 1099511628211ull
-
-/* Every byte with ASCII capitals lowercased. */
-static const unsigned char lower_tab[256] = {
-#define L1(c) (unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define L4(c) L1(c), L1(c + 1), L1(c + 2), L1(c + 3)
-#define L16(c) L4(c), L4(c + 4), L4(c + 8), L4(c + 12)
-#define L64(c) L16(c), L16(c + 16), L16(c + 32), L16(c + 48)
-    L64(0), L64(64), L64(128), L64(192)
-#undef L64
-#undef L16
-#undef L1
-#undef L4
-};
-
-static unsigned char ascii_lower(unsigned char c)
+/* word_mask of the word whose chunks are c (0 < n < WORD_MAX), h being their word_hash;
+ * wi is the words index (a caller's copy stays in registers). */
+static inline uint32_t word_mask_chunks(const wordindex *wi, const uint64_t *c, size_t n,
+                                        uint64_t h)
 {
-    return lower_tab[c];
-}
-
-/* h carried on over the lowercase of w[0..n) (FNV-1a): the hash of the word
- * tables, of the token vocabulary and of hash_lower. */
-static uint64_t fnv_lower(uint64_t h, const char *w, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        h = (h ^ ascii_lower((unsigned char)w[k])) * FNV_PRIME;
-    return h;
-}
-
-/* word_mask of w[0..n) as written, h being word_hash of its lowercase form; wi is the
- * words index (a caller's copy stays in registers). */
-static inline uint32_t word_mask_hashed(const wordindex *wi, const char *w, size_t n, uint64_t h)
-{
-    if (n == 0 || n >= WORD_MAX)
-        return 0;
     uint32_t tag = (uint32_t)(h >> 32) & wi->tag_mask;
+    size_t nc = (n + 7) / 8;
     for (size_t k = h & wi->mask; wi->slot[k]; k = (k + 1) & wi->mask) {
         if ((wi->slot[k] & wi->tag_mask) != tag)
             continue; /* another word: its record need not be read */
-        const uint32_t *rec = word_rec(wi, wi->slot[k]);
-        const unsigned char *b = (const unsigned char *)(rec + 1);
-        if (b[0] != n)
+        const uint64_t *rec = word_rec(wi, wi->slot[k]);
+        if (rec[0] >> 32 != n)
             continue;
-        size_t i = 0;
-        while (i < n && b[1 + i] == ascii_lower((unsigned char)w[i]))
-            i++;
-        if (i == n)
-            return rec[0];
+        size_t x = 0;
+        while (x < nc && rec[1 + x] == c[x])
+            x++;
+        if (x == nc)
+            return (uint32_t)rec[0];
     }
     return 0;
+}
+
+/* word_mask_chunks of a word of one chunk c (0 < n <= 8), h being its word_hash. Each
+ * slot's record is compared without a branch on what the slot holds (an empty one leads to
+ * the dummy record, whose length no word has; the tag would say nothing the comparison does
+ * not): whether a word is in a table is the text's whim, which a branch would mispredict;
+ * the loop goes on only past a slot that another word holds, rare with the table a quarter
+ * full. */
+static inline uint32_t word_mask1(const wordindex *wi, uint64_t c, size_t n, uint64_t h)
+{
+    for (size_t k = h & wi->mask;; k = (k + 1) & wi->mask) {
+        uint32_t v = wi->slot[k];
+        const uint64_t *rec = word_rec(wi, v);
+        bool hit = (rec[0] >> 32 == n) & (rec[1] == c);
+        if (hit | (v == 0))
+            return (uint32_t)rec[0] & (0u - hit);
+    }
 }
 
 /* The mask of the tables whose rows start with the lowercased w[0..n) (one lookup). */
@@ -227,7 +346,9 @@ static uint32_t word_mask(const char *w, size_t n)
 {
     if (n == 0 || n >= WORD_MAX)
         return 0;
-    return word_mask_hashed(&words, w, n, fnv_lower(FNV_OFFSET, w, n));
+    uint64_t c[WORD_CHUNKS];
+    uint64_t h = load_chunks(w, n, w + n, c);
+    return word_mask_chunks(&words, c, n, h);
 }
 
 /* Is the word w[0..n), whose word_mask is m, in table tab? */
@@ -306,12 +427,6 @@ typedef struct hashset {
     uint64_t *slot;
     size_t cap, n;
 } hashset;
-
-static uint64_t hash_lower(const char *s, size_t n)
-{
-    uint64_t h = fnv_lower(FNV_OFFSET, s, n);
-    return h ? h : 1;
-}
 
 /* Doubles hs (256 slots at first), rehashing what it holds. */
 static void hs_grow(hashset *hs)
@@ -436,16 +551,16 @@ typedef struct candset {
 
 /* What the longest match learnt of one word alone (see probe_word): one cache line, which
  * holds the word itself when it is short. */
-#define WP_INLINE 19
+#define WP_INLINE 16
 typedef struct wordprobe {
-    uint64_t hash; /* hash_lower of the word (run.thash, never 0); 0: an empty slot */
+    uint64_t hash; /* word_hash of the word (run.thash, never 0); 0: an empty slot */
     uint64_t key_hash;
-    const char *key;     /* its gazetteer key (NUL-ended) */
-    const char *low;     /* the word, ASCII capitals lowercased, when longer than WP_INLINE */
-    uint32_t n, kn;      /* bytes of the word and of key */
-    uint32_t n_cands;    /* names with that key */
-    bool more;           /* some longer name starts with the key */
-    char inl[WP_INLINE]; /* the word, ASCII capitals lowercased, when no longer */
+    const char *key;             /* its gazetteer key (NUL-ended) */
+    const uint64_t *low;         /* the word's chunks (load_chunks) when longer than WP_INLINE */
+    uint64_t inl[WP_INLINE / 8]; /* the word's chunks when no longer */
+    uint32_t n, kn;              /* bytes of the word and of key */
+    uint32_t n_cands;            /* names with that key */
+    bool more;                   /* some longer name starts with the key */
 } wordprobe;
 
 /* What the longest match learnt of the key of an n-gram of two tokens or more (see
@@ -529,7 +644,7 @@ typedef struct keycache {
     /* the run's per-token and per-sentence arrays (see run), kept for the next document */
     uint32_t *tmask;
     uint64_t *thash;
-    uint8_t *person, *tdem;
+    uint8_t *person, *tfact;
     size_t tok_room;
     uint8_t *headline;
     size_t sent_room;
@@ -558,7 +673,7 @@ static void kc_clear(keycache *kc)
     free(kc->tmask);
     free(kc->thash);
     free(kc->person);
-    free(kc->tdem);
+    free(kc->tfact);
     free(kc->headline);
     *kc = (keycache){0};
 }
@@ -611,8 +726,8 @@ typedef struct run {
     uint8_t *person;           /* per token: part of a person's name */
     uint8_t *headline;         /* per sentence: title case or all caps, capitals say nothing */
     uint32_t *tmask;           /* per word token: word_mask of the word, final period dropped */
-    uint64_t *thash;           /* per word token: hash_lower of the whole token */
-    uint8_t *tdem;             /* per capitalised word token: a demonym (word_demonym) */
+    uint64_t *thash;           /* per word token: word_hash of the whole token */
+    uint8_t *tf;               /* per token: TF_* facts, from token_words */
     hashset surnames;          /* last words of person names seen in this document */
     const evm_candidate *cbuf; /* the candidates of the last key gz_cands looked up */
     uint8_t cfacts;            /* their cand_facts */
@@ -659,9 +774,54 @@ static bool is_punct(const run *r, size_t i, char c)
 }
 
 static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh);
+static inline bool in_tab(const run *r, const wordtab *tab, size_t i);
 
-/* Fills r->tmask and r->thash for every word token (one pass over its bytes, one lookup
- * in the word tables), r->kc->lower with the words written in lowercase, and r->tdem and
+/* What token_words learns of each token, for the passes after it (r->tf; 0 for tokens
+ * that are no words). */
+enum {
+    TF_INITIAL = EVM_TOKF_CAP,      /* a word whose first letter is a capital, */
+    TF_UPPER = EVM_TOKF_UPPER,      /* ... a word in capitals (the token's own flag bits), */
+    TF_CAP = TF_INITIAL | TF_UPPER, /* ... either (is_cap; for next_fact) */
+    TF_WORD = 1u << 2,              /* a word */
+    TF_TITLE = 1u << 3,             /* a word that title case allows (see find_headlines) */
+    TF_START = 1u << 4, /* a title or a first name, when both tables have bits (find_persons) */
+    TF_DEM = 1u << 5    /* a capitalised word that reads as a demonym (word_demonym) */
+};
+
+/* The bits of the tables a person's name can start with (find_persons), 0 when one of
+ * them has no bit in the word masks. */
+static uint32_t person_starts(const run *r)
+{
+    const wordtab *ti = r->t.titles, *fi = r->t.first;
+    if ((ti && !ti->bit) || (fi && !fi->bit))
+        return 0;
+    return (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
+}
+
+/* The first token in [i, b) whose facts have a bit of `bit`, or b: 8 tokens' facts read
+ * at once (r->tf has 8 readable bytes past the last token), where a token-by-token loop
+ * would mispredict its exit at each one found. */
+static size_t next_fact(const run *r, size_t i, size_t b, unsigned bit)
+{
+    for (; i < b; i += 8) {
+        uint64_t v = load8((const char *)r->tf + i) & bit * ONES;
+        if (v) {
+#if defined(__GNUC__)
+            i += (size_t)__builtin_ctzll(v) / 8;
+#else
+            while (!(v & 0xff)) {
+                v >>= 8;
+                i++;
+            }
+#endif
+            return i < b ? i : b;
+        }
+    }
+    return b;
+}
+
+/* Fills r->tmask, r->thash and r->tf for every token (one pass over a word's bytes, one
+ * lookup in the word tables), r->kc->lower with the words written in lowercase, and
  * doc->demonyms (zeroed) for the capitalised words. */
 static void token_words(run *r)
 {
@@ -669,8 +829,12 @@ static void token_words(run *r)
     const wordindex wi = words;
     const evm_token *tok = doc->tokens;
     const size_t nt = doc->n_tokens;
+    const char *end = doc->text + doc->len + 1; /* token text may be read with the NUL */
     uint32_t *tmask = r->tmask;
     uint64_t *thash = r->thash;
+    uint8_t *tf = r->tf;
+    const wordtab *fn = r->t.function;
+    uint32_t fbit = fn ? fn->bit : 0, starts = person_starts(r);
     /* judge asks r->kc->lower only of a word in none of these tables (it has decided
      * before), and a lowercase token without a final period has the mask of the word it
      * would answer for */
@@ -683,34 +847,61 @@ static void token_words(run *r)
         if (tok[i].kind != EVM_TOK_WORD) {
             tmask[i] = 0;
             thash[i] = 0;
+            tf[i] = 0;
             continue;
         }
         const char *w = doc->text + tok[i].start;
         size_t n = tok[i].end - tok[i].start;
-        uint64_t full = FNV_OFFSET;
-        bool dot = false;
-        tmask[i] = 0;
-        if (n > 0) {
-            uint64_t h = fnv_lower(FNV_OFFSET, w, n - 1);
-            full = (h ^ ascii_lower((unsigned char)w[n - 1])) * FNV_PRIME;
-            full = full ? full : 1;
+        bool dot;
+        uint64_t full;
+        uint32_t m = 0;
+        if (n - 1 < 8 && end - w >= 8) {
+            /* 1 to 8 bytes (most words): one chunk, kept in a register */
+            uint64_t c = lower8(load8(w) & ~0ull >> (64 - 8 * n));
+            full = wh_end(wh_step(wh_start(n), c));
+            dot = n > 1 && (c >> 8 * (n - 1) & 0xff) == '.';
+            if (dot)
+                c &= ~0ull >> (64 - 8 * (n - 1));
+            m = word_mask1(&wi, c, n - dot, dot ? wh_end(wh_step(wh_start(n - 1), c)) : full);
+        } else if (n <= WORD_MAX) {
             dot = n > 1 && w[n - 1] == '.';
-            tmask[i] = word_mask_hashed(&wi, w, dot ? n - 1 : n, dot ? h : full);
+            uint64_t c[WORD_CHUNKS];
+            full = load_chunks(w, n, end, c);
+            /* the word without its final period: the same chunks, that byte zeroed */
+            size_t wn = n - dot;
+            if (dot)
+                c[wn / 8] &= ~(0xffull << 8 * (wn % 8));
+            if (wn && wn < WORD_MAX)
+                m = word_mask_chunks(&wi, c, wn, dot ? chunks_hash(c, wn) : full);
+        } else {
+            dot = w[n - 1] == '.';
+            full = word_hash_in(w, n, end);
         }
+        tmask[i] = m;
         thash[i] = full;
+        unsigned f = tok[i].flags;
+        unsigned cap = (f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) != 0;
+        /* "of", "in", "the" stay lowercase in title case (a function table without a bit:
+         * see below) */
+        unsigned title = cap | (n <= 3) | ((m & fbit) != 0);
+        unsigned facts = TF_WORD | (f & TF_CAP) | title * TF_TITLE | ((m & starts) != 0) * TF_START;
         /* the document's lowercase vocabulary (see judge), but for the words judge never
          * asks about */
-        unsigned f = tok[i].flags;
-        if (!(f & (EVM_TOKF_CAP | EVM_TOKF_UPPER))) {
-            if (!(tmask[i] & unasked) || dot)
+        if (!cap) {
+            if (!(m & unasked) || dot)
                 ss_add(&r->kc->lower, full);
         } else if (f & EVM_TOKF_CAP) {
             const char *cc = word_demonym(r, w, n, full);
-            r->tdem[i] = cc != NULL;
+            facts |= (cc != NULL) * TF_DEM;
             if (cc && cc[0] && cc[1] && !cc[2])
                 memcpy(doc->demonyms[i], cc, 3);
         }
+        tf[i] = (uint8_t)facts;
     }
+    if (fn && !fbit)
+        for (size_t i = 0; i < nt; i++)
+            if ((tf[i] & (TF_WORD | TF_TITLE)) == TF_WORD && in_tab(r, fn, i))
+                tf[i] |= TF_TITLE;
 }
 
 /* in_tab for a table past the 31st (no bit in the masks). */
@@ -859,7 +1050,7 @@ static bool important(const evm_candidate *c, size_t n)
  * in the thread's cache by the hash of the bytes: the same words come back. */
 static bool demonym_word(run *r, const char *s, size_t n)
 {
-    uint64_t h = word_hash(s, n);
+    uint64_t h = fnv_hash(s, n);
     h = h ? h : 1;
     if (hs_has(&r->kc->dem_yes, h))
         return true;
@@ -902,13 +1093,13 @@ static const char *demonym_miss(run *r, const char *s, size_t n, uint64_t h)
 
 /* The country of s[0..n) read as a demonym, or when it is none and longer than 3, of s
  * minus a final 's' (plural: "Ukrainians", "Russians"); NULL when neither. lh is
- * hash_lower of s: the gazetteer's keys fold ASCII case, so the answer is one of the
+ * word_hash of s: the gazetteer's keys fold ASCII case, so the answer is one of the
  * lowercase word and of whether it ends in a lowercase 's'. The answers are kept in the
  * thread's cache: the same words come back. */
 static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t lh)
 {
     const keycache *kc = r->kc;
-    uint64_t h = n && s[n - 1] == 's' ? (lh ^ 0x9E3779B97F4A7C15ull) * FNV_PRIME : lh;
+    uint64_t h = n && s[n - 1] == 's' ? wh_step(lh, 's') : lh;
     h = h ? h : 1;
     if (kc->dem_cap)
         for (size_t k = h & (kc->dem_cap - 1); kc->dem[k].h; k = (k + 1) & (kc->dem_cap - 1))
@@ -919,15 +1110,15 @@ static inline const char *word_demonym(run *r, const char *s, size_t n, uint64_t
 
 static bool is_demonym(run *r, const char *s, size_t n)
 {
-    return word_demonym(r, s, n, hash_lower(s, n)) != NULL;
+    return word_demonym(r, s, n, word_hash(s, n)) != NULL;
 }
 
-/* is_demonym of token i, from r->tdem for a capitalised word. */
+/* is_demonym of token i, from r->tf for a capitalised word. */
 static bool tok_demonym(run *r, size_t i)
 {
     const evm_token *t = &r->tok[i];
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_CAP))
-        return r->tdem[i] != 0;
+        return (r->tf[i] & TF_DEM) != 0;
     return is_demonym(r, ttext(r, i), tlen(r, i));
 }
 
@@ -979,9 +1170,7 @@ static void find_persons(run *r)
 {
     evm_doc *doc = r->doc;
     /* both tables have their bits in the word masks (else no token is skipped) */
-    const wordtab *ti = r->t.titles, *fi = r->t.first;
-    bool skip = (!ti || ti->bit) && (!fi || fi->bit);
-    uint32_t starts = (ti ? ti->bit : 0) | (fi ? fi->bit : 0);
+    bool skip = person_starts(r) != 0;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
@@ -989,9 +1178,7 @@ static void find_persons(run *r)
             continue;
         for (size_t i = a; i < b; i++) {
             if (skip) { /* neither a title nor a first name: nothing starts here */
-                const uint32_t *tm = r->tmask;
-                while (i < b && !(tm[i] & starts))
-                    i++;
+                i = next_fact(r, i, b, TF_START);
                 if (i == b)
                     break;
             }
@@ -1057,25 +1244,30 @@ static void find_persons(run *r)
 
 /* ---- headlines and the document's vocabulary ------------------------------------------ */
 
+/* How many of the (up to 8) bytes of v have bit `bit` set. */
+static inline size_t count_bit8(uint64_t v, unsigned bit)
+{
+    return (size_t)(((v / bit) & ONES) * ONES >> 56); /* the sum lands in the top byte */
+}
+
+/* Marks the sentences in title case or all caps (r->headline), counting their words from
+ * the facts token_words left, 8 tokens at a time (r->tf has 8 readable bytes past the last
+ * token) and without a branch on each word. */
 static void find_headlines(run *r)
 {
     evm_doc *doc = r->doc;
-    const evm_token *tok = r->tok;
-    const wordtab *fn = r->t.function;
-    uint32_t fbit = fn ? fn->bit : 0;
+    const char *tf = (const char *)r->tf;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const evm_sentence *se = &doc->sentences[s];
         size_t words = 0, caps = 0, upper = 0;
-        for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
-            if (tok[i].kind != EVM_TOK_WORD)
-                continue;
-            unsigned f = tok[i].flags;
-            words++;
-            upper += (f & EVM_TOKF_UPPER) != 0;
-            /* "of", "in", "the" stay lowercase in title case */
-            if ((f & (EVM_TOKF_CAP | EVM_TOKF_UPPER)) || tok[i].end - tok[i].start <= 3 ||
-                (fbit ? (r->tmask[i] & fbit) != 0 : in_tab(r, fn, i)))
-                caps++;
+        size_t b = (size_t)se->tok_first + se->tok_count;
+        for (size_t i = se->tok_first; i < b; i += 8) {
+            uint64_t v = load8(tf + i);
+            if (b - i < 8) /* the tokens past the sentence count for nothing */
+                v &= ~0ull >> (64 - 8 * (b - i));
+            words += count_bit8(v, TF_WORD);
+            upper += count_bit8(v, TF_UPPER);
+            caps += count_bit8(v, TF_TITLE);
         }
         /* all caps, or title case over enough words to tell */
         r->headline[s] = (words >= 2 && upper * 10 >= words * 8) ||
@@ -1143,6 +1335,7 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     keycache *kc = r->kc;
     const char *w = ttext(r, i);
     size_t n = tlen(r, i);
+    const char *end = r->text + r->doc->len + 1; /* token text may be read with the NUL */
     uint64_t h = r->thash[i];
     if ((kc->wp_n + 1) * 2 > kc->wp_cap) {
         void *t = kc->wp;
@@ -1152,13 +1345,7 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
     size_t k = h & (kc->wp_cap - 1);
     for (; kc->wp[k].hash; k = (k + 1) & (kc->wp_cap - 1)) {
         const wordprobe *p = &kc->wp[k];
-        if (p->hash != h || p->n != n)
-            continue;
-        const char *low = n <= WP_INLINE ? p->inl : p->low;
-        size_t x = 0;
-        while (x < n && low[x] == (char)ascii_lower((unsigned char)w[x]))
-            x++;
-        if (x == n)
+        if (p->hash == h && p->n == n && chunks_equal(n <= WP_INLINE ? p->inl : p->low, w, n, end))
             return p;
     }
     const char *key;
@@ -1176,9 +1363,9 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
                      .kn = (uint32_t)kn,
                      .n_cands = (uint32_t)nc,
                      .more = more};
-    char *low = n <= WP_INLINE ? p->inl : kc_alloc(kc, n);
-    for (size_t x = 0; x < n; x++)
-        low[x] = (char)ascii_lower((unsigned char)w[x]);
+    uint64_t *low = n <= WP_INLINE ? p->inl : kc_alloc(kc, (n + 7) / 8 * sizeof *low);
+    for (size_t x = 0; x < n; x += 8)
+        low[x / 8] = lower8(load_part(w + x, n - x < 8 ? n - x : 8, end));
     if (n > WP_INLINE)
         p->low = low;
     kc->wp_n++;
@@ -1657,7 +1844,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
     /* what the word tables and the vocabulary sets say of a single token's word (its final
      * period dropped): token_words knew it already unless a period was dropped */
     uint32_t wm = single ? r->tmask[i] : 0;
-    uint64_t wh = !single ? 0 : wn == tlen(r, i) ? r->thash[i] : hash_lower(w, wn);
+    uint64_t wh = !single ? 0 : wn == tlen(r, i) ? r->thash[i] : word_hash(w, wn);
     bool headline = r->headline[doc->tokens[i].sentence];
     bool upper = (doc->tokens[i].flags & EVM_TOKF_UPPER) != 0;
     bool initial = has_flag(r, i, EVM_TOKF_SENT_START);
@@ -1753,7 +1940,7 @@ static verdict judge(run *r, const span *sp, size_t sent_stop, uint32_t *cues, f
         /* one of several words ("South African") is the document's context like one of
          * one word (token_words records those): its first token carries the country */
         if (!single) {
-            const char *cc = word_demonym(r, w, wn, hash_lower(w, wn));
+            const char *cc = word_demonym(r, w, wn, word_hash(w, wn));
             if (cc && cc[0] && cc[1] && !cc[2])
                 memcpy(doc->demonyms[i], cc, 3);
         }
@@ -1999,7 +2186,7 @@ static void spot_hyphenated(run *r, size_t i)
     for (size_t k = 0; k < np; k++) {
         size_t a = parts[k][0], b = parts[k][1];
         if (b - a < 2 || is_demonym(r, w + a, b - a) || word_in(r->t.common, w + a, b - a) ||
-            hs_has(&r->surnames, hash_lower(w + a, b - a)) || word_in(r->t.first, w + a, b - a) ||
+            hs_has(&r->surnames, word_hash(w + a, b - a)) || word_in(r->t.first, w + a, b - a) ||
             word_in(r->t.direction, w + a, b - a))
             continue;
         span sp = {.i = i, .j = i};
@@ -2208,8 +2395,8 @@ static int mention_cmp(const void *a, const void *b)
 }
 
 /* Points the run's per-token and per-sentence arrays at the thread's memory, grown to the
- * document: person and headline zeroed; token_words fills tmask and thash for every token
- * and tdem for the capitalised words (the only ones tok_demonym reads it of). */
+ * document: person and headline zeroed; token_words fills tmask, thash and tf for every
+ * token (tf with 8 zero bytes after them, for next_fact). */
 static void run_arrays(run *r)
 {
     keycache *kc = r->kc;
@@ -2221,11 +2408,11 @@ static void run_arrays(run *r)
         free(kc->tmask);
         free(kc->thash);
         free(kc->person);
-        free(kc->tdem);
+        free(kc->tfact);
         kc->tmask = evm_xmalloc(room * sizeof *kc->tmask);
         kc->thash = evm_xmalloc(room * sizeof *kc->thash);
         kc->person = evm_xmalloc(room);
-        kc->tdem = evm_xmalloc(room);
+        kc->tfact = evm_xmalloc(room + 8);
         kc->tok_room = room;
     }
     if (ns > kc->sent_room) {
@@ -2239,12 +2426,13 @@ static void run_arrays(run *r)
     r->tmask = kc->tmask;
     r->thash = kc->thash;
     r->person = kc->person;
-    r->tdem = kc->tdem;
+    r->tf = kc->tfact;
     r->headline = kc->headline;
     memset(r->person, 0, nt);
     memset(r->headline, 0, ns);
     r->tmask[nt - 1] = 0;
     r->thash[nt - 1] = 0;
+    memset(r->tf + nt - 1, 0, 9);
 }
 
 evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
@@ -2281,11 +2469,7 @@ evm_err evm_spot_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         const evm_sentence *se = &doc->sentences[s];
         size_t a = se->tok_first, b = se->tok_first + se->tok_count;
         for (size_t i = a; i < b; i++) {
-            /* on to the next capitalised word (is_cap, i being in range) */
-            const evm_token *tok = doc->tokens;
-            while (i < b && (tok[i].kind != EVM_TOK_WORD ||
-                             !(tok[i].flags & (EVM_TOKF_CAP | EVM_TOKF_UPPER))))
-                i++;
+            i = next_fact(&r, i, b, TF_CAP); /* on to the next capitalised word */
             if (i == b)
                 break;
             if (spot_abbrev(&r, i, b)) {
