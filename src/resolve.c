@@ -810,14 +810,13 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     const evm_candidate *cd = &in->cands[c];
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
-    double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10((double)cd->population + 1)
-                     : 0;
+    double lg1 = cd->population > 0 ? log10((double)cd->population + 1) : 0; /* log10(1): 0 */
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
-    if (cd->level == EVM_GEO_POINT && !cd->capital)
+    /* (past 99,990 people the log is 5 or more, and the factor 1: no call) */
+    if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 99990)
         fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
