@@ -355,6 +355,7 @@ typedef struct rrun {
     cfixed *fixed;      /* per mention, per candidate, like cscore */
     double *rep;        /* per mention: the weight of a name repeated `members` times */
     uint8_t *same;      /* per mention: what it shares with its name's first (SAME_...) */
+    bool *near_a1;      /* per mention: another of its sentence is a first-level region now */
     cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
     uint32_t *n_points; /* per mention (leaders only) */
     vkeys keys;         /* what the document can vote for */
@@ -884,6 +885,14 @@ static bool holds(const evm_candidate *g, const evm_candidate *c)
            cc_eq(g->country, c->country) && strcasecmp(cand_admin1(g), cand_admin1(c)) == 0;
 }
 
+/* Is mention o's current place a first-level region, a literal one? */
+static bool region_choice(const rrun *r, size_t o)
+{
+    const evm_mention *om = &r->doc->mentions[o];
+    return om->spot && r->st[o].best >= 0 && !(om->spot->cues & EVM_SPOT_CUE_METONYMY) &&
+           om->spot->cands[r->st[o].best].level == EVM_GEO_ADMIN1;
+}
+
 /* The current places of up to max other names in mention k's sentence that are
  * first-level regions, literal ones (into out); their count. (Not countries: "Cairo" beside
  * "the United States" is still Egypt's.) */
@@ -892,17 +901,32 @@ static size_t sentence_regions(const rrun *r, size_t k, const evm_candidate **ou
     const evm_doc *doc = r->doc;
     uint32_t s = doc->mentions[k].sentence;
     size_t n = 0;
+    if (!r->near_a1[k])
+        return 0;
     for (int dir = -1; dir <= 1; dir += 2)
         for (size_t o = k + (size_t)dir; o < doc->n_mentions && doc->mentions[o].sentence == s;
-             o += (size_t)dir) {
-            const evm_mention *om = &doc->mentions[o];
-            if (!om->spot || r->st[o].best < 0 || (om->spot->cues & EVM_SPOT_CUE_METONYMY))
-                continue;
-            const evm_candidate *oc = &om->spot->cands[r->st[o].best];
-            if (oc->level == EVM_GEO_ADMIN1 && n < max)
-                out[n++] = oc;
-        }
+             o += (size_t)dir)
+            if (region_choice(r, o) && n < max)
+                out[n++] = &doc->mentions[o].spot->cands[r->st[o].best];
     return n;
+}
+
+/* Notes, once per choice of places, which mentions share their sentence with a region
+ * (most do not: sentence_regions then looks no further). The mentions of a sentence are
+ * next to each other. */
+static void note_sentence_regions(rrun *r)
+{
+    const evm_doc *doc = r->doc;
+    for (size_t a = 0, b; a < doc->n_mentions; a = b) {
+        const uint32_t s = doc->mentions[a].sentence;
+        unsigned n = 0;
+        for (b = a; b < doc->n_mentions && doc->mentions[b].sentence == s; b++) {
+            r->near_a1[b] = region_choice(r, b); /* (its own, for now) */
+            n += r->near_a1[b];
+        }
+        for (size_t k = a; k < b; k++)
+            r->near_a1[k] = n > (unsigned)r->near_a1[k];
+    }
 }
 
 /* Scores every candidate of mention k given the current context. */
@@ -1545,6 +1569,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
         r.rep = carve_take(&per_mention, n + 1, sizeof *r.rep);
         r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
+        r.near_a1 = carve_zero(&per_mention, n + 1, sizeof *r.near_a1); /* (no choice yet) */
         drop = carve_take(&per_mention, n + 1, sizeof *drop);
         weak = carve_take(&per_mention, n + 1, sizeof *weak);
         remap = carve_take(&per_mention, n + 1, sizeof *remap);
@@ -1650,8 +1675,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 collect_points(&r, (size_t)g);
         }
         choose(&r, round + 1 == ROUNDS);
-        if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
+        if (round + 1 < ROUNDS) { /* (after the last round nothing looks at them) */
             collect_all_points(&r);
+            note_sentence_regions(&r);
+        }
     }
     one_sense(&r);
 
