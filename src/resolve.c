@@ -1716,10 +1716,21 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         if (drop[k])
             continue;
         const evm_candidate *c = &m.spot->cands[r.st[k].best];
-        evm_place p;
-        memset(&p, 0, sizeof p);
-        evm_gazetteer_to_place(c, &p);
-        m.place = evm_doc_place_intern(doc, &p);
+        /* a later mention of a name placed where its first is (by the key place_intern
+         * compares: id, name and country) has the place the first found: the first of the
+         * document's places with that key */
+        size_t g = (size_t)r.st[k].group;
+        const evm_mention *gm = g != k && remap[g] >= 0 ? &doc->mentions[remap[g]] : NULL;
+        const evm_candidate *gc = gm ? &gm->spot->cands[r.st[g].best] : NULL;
+        if (gc && gc->geonameid == c->geonameid && gc->name == c->name &&
+            memcmp(gc->country, c->country, sizeof c->country) == 0) {
+            m.place = gm->place;
+        } else {
+            evm_place p;
+            memset(&p, 0, sizeof p);
+            evm_gazetteer_to_place(c, &p);
+            m.place = evm_doc_place_intern(doc, &p);
+        }
         m.match = c->match;
         double conf = r.st[k].conf;
         m.score = (float)(m.spot->recog * (0.4 + 0.6 * conf));
