@@ -462,6 +462,31 @@ static uint8_t km_term(double km, bool country)
     return km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
 }
 
+/* The square of km kilometres in radians of the earth (quick_km's), a constant. */
+#define RAD2(km) (((km) / 6371.0) * ((km) / 6371.0))
+
+/* km_term of a lower bound of a distance minus 0.01 km, and of an upper bound plus 0.01,
+ * from the bound's square in radians (r2): the same bands without the square root. */
+static inline uint8_t km_term_lo(double r2, bool country)
+{
+    if (country)
+        return r2 < RAD2(300.01) ? CT_COUNTRY : CT_0;
+    return r2 < RAD2(30.01)    ? CT_1
+           : r2 < RAD2(100.01) ? CT_100KM
+           : r2 < RAD2(250.01) ? CT_250KM
+                               : CT_0;
+}
+
+static inline uint8_t km_term_hi(double r2, bool country)
+{
+    if (country)
+        return r2 < RAD2(299.99) ? CT_COUNTRY : CT_0;
+    return r2 < RAD2(29.99)    ? CT_1
+           : r2 < RAD2(99.99)  ? CT_100KM
+           : r2 < RAD2(249.99) ? CT_250KM
+                               : CT_0;
+}
+
 static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 {
     const double d = M_PI / 180.0;
@@ -474,15 +499,14 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
             continue;
         /* quick_km lies between the distances its cosine's bounds give (cos(mid) <= 1 and
          * >= cos of the larger latitude >= 1 - t^2 / 2); when both fall in the same band
-         * (with a margin far above rounding), the cosine is not needed; nor is anything
-         * when even the lower bound cannot beat the best term so far */
+         * (with a margin of 0.01 km, far above rounding), the cosine is not needed; nor is
+         * anything when even the lower bound cannot beat the best term so far */
         double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
         double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
-        double lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
-        uint8_t f = km_term(lo - 0.01, oc->country);
+        uint8_t f = km_term_lo(x * x * clo * clo + y * y, oc->country);
         if (f <= best)
             continue; /* not nearer than one already found */
-        if (f != km_term(6371.0 * sqrt(x * x + y * y) + 0.01, oc->country))
+        if (f != km_term_hi(x * x + y * y, oc->country))
             f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
         if (f > best)
             best = f;
