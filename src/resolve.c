@@ -355,6 +355,7 @@ typedef struct rrun {
     cfixed *fixed;      /* per mention, per candidate, like cscore */
     double *rep;        /* per mention: the weight of a name repeated `members` times */
     uint8_t *same;      /* per mention: what it shares with its name's first (SAME_...) */
+    bool *near_a1;      /* per mention: another of its sentence is a first-level region now */
     cpoint *points;     /* per leader, its plausible non-region candidates (offsets in coff) */
     uint32_t *n_points; /* per mention (leaders only) */
     vkeys keys;         /* what the document can vote for */
@@ -461,6 +462,31 @@ static uint8_t km_term(double km, bool country)
     return km < 30 ? CT_1 : km < 100 ? CT_100KM : km < 250 ? CT_250KM : CT_0;
 }
 
+/* The square of km kilometres in radians of the earth (quick_km's), a constant. */
+#define RAD2(km) (((km) / 6371.0) * ((km) / 6371.0))
+
+/* km_term of a lower bound of a distance minus 0.01 km, and of an upper bound plus 0.01,
+ * from the bound's square in radians (r2): the same bands without the square root. */
+static inline uint8_t km_term_lo(double r2, bool country)
+{
+    if (country)
+        return r2 < RAD2(300.01) ? CT_COUNTRY : CT_0;
+    return r2 < RAD2(30.01)    ? CT_1
+           : r2 < RAD2(100.01) ? CT_100KM
+           : r2 < RAD2(250.01) ? CT_250KM
+                               : CT_0;
+}
+
+static inline uint8_t km_term_hi(double r2, bool country)
+{
+    if (country)
+        return r2 < RAD2(299.99) ? CT_COUNTRY : CT_0;
+    return r2 < RAD2(29.99)    ? CT_1
+           : r2 < RAD2(99.99)  ? CT_100KM
+           : r2 < RAD2(249.99) ? CT_250KM
+                               : CT_0;
+}
+
 static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 {
     const double d = M_PI / 180.0;
@@ -473,15 +499,14 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
             continue;
         /* quick_km lies between the distances its cosine's bounds give (cos(mid) <= 1 and
          * >= cos of the larger latitude >= 1 - t^2 / 2); when both fall in the same band
-         * (with a margin far above rounding), the cosine is not needed; nor is anything
-         * when even the lower bound cannot beat the best term so far */
+         * (with a margin of 0.01 km, far above rounding), the cosine is not needed; nor is
+         * anything when even the lower bound cannot beat the best term so far */
         double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
         double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
-        double lo = 6371.0 * sqrt(x * x * clo * clo + y * y);
-        uint8_t f = km_term(lo - 0.01, oc->country);
+        uint8_t f = km_term_lo(x * x * clo * clo + y * y, oc->country);
         if (f <= best)
             continue; /* not nearer than one already found */
-        if (f != km_term(6371.0 * sqrt(x * x + y * y) + 0.01, oc->country))
+        if (f != km_term_hi(x * x + y * y, oc->country))
             f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
         if (f > best)
             best = f;
@@ -813,14 +838,13 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     const evm_candidate *cd = &in->cands[c];
     cfixed *fx = &r->fixed[r->coff[k] + c];
     /* log10 of the population + 1, for the prior and the vote factor */
-    double lg1 = cd->population > 0 || (cd->level == EVM_GEO_POINT && !cd->capital)
-                     ? log10((double)cd->population + 1)
-                     : 0;
+    double lg1 = cd->population > 0 ? log10((double)cd->population + 1) : 0; /* log10(1): 0 */
     fx->prior = prior(cd, lg1);
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
-    if (cd->level == EVM_GEO_POINT && !cd->capital)
+    /* (past 99,990 people the log is 5 or more, and the factor 1: no call) */
+    if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 99990)
         fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
@@ -888,6 +912,14 @@ static bool holds(const evm_candidate *g, const evm_candidate *c)
            cc_eq(g->country, c->country) && strcasecmp(cand_admin1(g), cand_admin1(c)) == 0;
 }
 
+/* Is mention o's current place a first-level region, a literal one? */
+static bool region_choice(const rrun *r, size_t o)
+{
+    const evm_mention *om = &r->doc->mentions[o];
+    return om->spot && r->st[o].best >= 0 && !(om->spot->cues & EVM_SPOT_CUE_METONYMY) &&
+           om->spot->cands[r->st[o].best].level == EVM_GEO_ADMIN1;
+}
+
 /* The current places of up to max other names in mention k's sentence that are
  * first-level regions, literal ones (into out); their count. (Not countries: "Cairo" beside
  * "the United States" is still Egypt's.) */
@@ -896,17 +928,32 @@ static size_t sentence_regions(const rrun *r, size_t k, const evm_candidate **ou
     const evm_doc *doc = r->doc;
     uint32_t s = doc->mentions[k].sentence;
     size_t n = 0;
+    if (!r->near_a1[k])
+        return 0;
     for (int dir = -1; dir <= 1; dir += 2)
         for (size_t o = k + (size_t)dir; o < doc->n_mentions && doc->mentions[o].sentence == s;
-             o += (size_t)dir) {
-            const evm_mention *om = &doc->mentions[o];
-            if (!om->spot || r->st[o].best < 0 || (om->spot->cues & EVM_SPOT_CUE_METONYMY))
-                continue;
-            const evm_candidate *oc = &om->spot->cands[r->st[o].best];
-            if (oc->level == EVM_GEO_ADMIN1 && n < max)
-                out[n++] = oc;
-        }
+             o += (size_t)dir)
+            if (region_choice(r, o) && n < max)
+                out[n++] = &doc->mentions[o].spot->cands[r->st[o].best];
     return n;
+}
+
+/* Notes, once per choice of places, which mentions share their sentence with a region
+ * (most do not: sentence_regions then looks no further). The mentions of a sentence are
+ * next to each other. */
+static void note_sentence_regions(rrun *r)
+{
+    const evm_doc *doc = r->doc;
+    for (size_t a = 0, b; a < doc->n_mentions; a = b) {
+        const uint32_t s = doc->mentions[a].sentence;
+        unsigned n = 0;
+        for (b = a; b < doc->n_mentions && doc->mentions[b].sentence == s; b++) {
+            r->near_a1[b] = region_choice(r, b); /* (its own, for now) */
+            n += r->near_a1[b];
+        }
+        for (size_t k = a; k < b; k++)
+            r->near_a1[k] = n > (unsigned)r->near_a1[k];
+    }
 }
 
 /* Scores every candidate of mention k given the current context. */
@@ -1549,6 +1596,7 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         r.n_points = carve_zero(&per_mention, n + 1, sizeof *r.n_points);
         r.rep = carve_take(&per_mention, n + 1, sizeof *r.rep);
         r.same = carve_zero(&per_mention, n + 1, sizeof *r.same);
+        r.near_a1 = carve_zero(&per_mention, n + 1, sizeof *r.near_a1); /* (no choice yet) */
         drop = carve_take(&per_mention, n + 1, sizeof *drop);
         weak = carve_take(&per_mention, n + 1, sizeof *weak);
         remap = carve_take(&per_mention, n + 1, sizeof *remap);
@@ -1654,8 +1702,10 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
                 collect_points(&r, (size_t)g);
         }
         choose(&r, round + 1 == ROUNDS);
-        if (round + 1 < ROUNDS) /* (after the last round nothing looks at the points) */
+        if (round + 1 < ROUNDS) { /* (after the last round nothing looks at them) */
             collect_all_points(&r);
+            note_sentence_regions(&r);
+        }
     }
     one_sense(&r);
 
@@ -1693,10 +1743,21 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
         if (drop[k])
             continue;
         const evm_candidate *c = &m.spot->cands[r.st[k].best];
-        evm_place p;
-        memset(&p, 0, sizeof p);
-        evm_gazetteer_to_place(c, &p);
-        m.place = evm_doc_place_intern(doc, &p);
+        /* a later mention of a name placed where its first is (by the key place_intern
+         * compares: id, name and country) has the place the first found: the first of the
+         * document's places with that key */
+        size_t g = (size_t)r.st[k].group;
+        const evm_mention *gm = g != k && remap[g] >= 0 ? &doc->mentions[remap[g]] : NULL;
+        const evm_candidate *gc = gm ? &gm->spot->cands[r.st[g].best] : NULL;
+        if (gc && gc->geonameid == c->geonameid && gc->name == c->name &&
+            memcmp(gc->country, c->country, sizeof c->country) == 0) {
+            m.place = gm->place;
+        } else {
+            evm_place p;
+            memset(&p, 0, sizeof p);
+            evm_gazetteer_to_place(c, &p);
+            m.place = evm_doc_place_intern(doc, &p);
+        }
         m.match = c->match;
         double conf = r.st[k].conf;
         m.score = (float)(m.spot->recog * (0.4 + 0.6 * conf));
