@@ -721,6 +721,16 @@ static void add_sentence(evm_doc *doc, size_t first, size_t last)
             break;
         }
     }
+    /* Four tokens a step: a step may run up to three tokens past this sentence, never
+     * past the last token; those get their own sentence's index when it is added (the
+     * sentences come in order and cover every token). */
+    const evm_token *stop = doc->tokens + doc->n_tokens;
+    for (; t < end && stop - t >= 4; t += 4) {
+        t[0].sentence = idx;
+        t[1].sentence = idx;
+        t[2].sentence = idx;
+        t[3].sentence = idx;
+    }
     for (; t < end; t++)
         t->sentence = idx;
 }
