@@ -565,6 +565,15 @@ static void grow_tokens(evm_doc *doc, evm_token **tok, evm_token **t, evm_token 
     *t_end = *tok + doc->cap_tokens;
 }
 
+/* Writes a token but its sentence, which the sentence pass sets for every token. */
+static inline void put_token(evm_token *t, size_t start, size_t end, uint16_t kind, uint16_t flags)
+{
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)end;
+    t->kind = kind;
+    t->flags = flags;
+}
+
 /* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates;
  * stops is the text's stop map. */
 static void tokenize(evm_doc *doc, cands *cand, const uint8_t *stops)
@@ -599,11 +608,7 @@ static void tokenize(evm_doc *doc, cands *cand, const uint8_t *stops)
                     cand_add(cand, (size_t)(t - tok) - 1);
                 if (t == t_end)
                     grow_tokens(doc, &tok, &t, &t_end);
-                *t++ = (evm_token){.start = (uint32_t)i,
-                                   .end = (uint32_t)(i + k),
-                                   .sentence = 0,
-                                   .kind = EVM_TOK_WORD,
-                                   .flags = flags};
+                put_token(t++, i, i + k, EVM_TOK_WORD, flags);
                 space = after & (B_SPACE | B_NEWLINE);
                 i += k + (space != 0);
                 continue;
@@ -648,11 +653,7 @@ static void tokenize(evm_doc *doc, cands *cand, const uint8_t *stops)
             cand_add(cand, (size_t)(t - tok) - 1);
         if (t == t_end)
             grow_tokens(doc, &tok, &t, &t_end);
-        *t = (evm_token){.start = (uint32_t)i,
-                         .end = (uint32_t)end,
-                         .sentence = 0,
-                         .kind = kind,
-                         .flags = flags};
+        put_token(t, i, end, kind, flags);
         if (may_end)
             cand_add(cand, (size_t)(t - tok));
         t++;
