@@ -81,6 +81,19 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Word-at-a-time helpers: eight bytes in a uint64_t, the first byte lowest. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The eight bytes at p as a number, p[0] lowest (compilers make it one load). */
+static inline uint64_t load_le64(const void *v)
+{
+    const unsigned char *p = v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
 /* The abbreviation lists as 64-bit keys in a hash set, built once: a word of at most 7
  * bytes is its bytes with ASCII case folded, plus its length in the top byte. Every
  * abbreviation is that short, so a longer word is none. The set is open-addressed (linear
@@ -107,6 +120,19 @@ static uint64_t word_key(const char *w, size_t n)
         k |= (uint64_t)c << (8 * i);
     }
     return k;
+}
+
+/* word_key of a word with eight bytes readable at w: one load, the bytes past the word
+ * masked off and A-Z folded without a branch per byte. A byte with its high bit set,
+ * minus a bound below 0x80, keeps the high bit exactly when its low seven bits are at or
+ * above the bound (and borrows nothing from the next byte). */
+static uint64_t word_key8(const char *w, size_t n)
+{
+    if (n == 0 || n > KEY_MAX)
+        return 0;
+    uint64_t x = load_le64(w) & (~0ull >> (64 - 8 * n)), high = x | HIGHS;
+    uint64_t upper = ((high - 'A' * ONES) ^ (high - ('Z' + 1) * ONES)) & ~x & HIGHS;
+    return (x | upper >> 2) | (uint64_t)n << 56;
 }
 
 static size_t key_slot(uint64_t k)
@@ -136,11 +162,11 @@ static void keys_init(void)
     keys_add(other_abbrevs, COUNT(other_abbrevs), ABBREV_OTHER);
 }
 
-/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0. Needs keys_init done
- * (evm_segment_run does it first). */
-static unsigned abbrev_of(const char *w, size_t n)
+/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0; avail bytes (n at least)
+ * may be read at w. Needs keys_init done (evm_segment_run does it first). */
+static unsigned abbrev_of(const char *w, size_t n, size_t avail)
 {
-    uint64_t k = word_key(w, n);
+    uint64_t k = avail >= 8 ? word_key8(w, n) : word_key(w, n);
     if (!k)
         return 0;
     for (size_t h = key_slot(k); abbrev_key[h]; h = (h + 1) % ABBREV_SLOTS)
@@ -149,20 +175,20 @@ static unsigned abbrev_of(const char *w, size_t n)
     return 0;
 }
 
-static bool is_title_abbrev(const char *w, size_t n)
+static bool is_title_abbrev(const char *w, size_t n, size_t avail)
 {
-    return abbrev_of(w, n) == ABBREV_TITLE;
+    return abbrev_of(w, n, avail) == ABBREV_TITLE;
 }
 
-static bool is_abbrev(const char *w, size_t n)
+static bool is_abbrev(const char *w, size_t n, size_t avail)
 {
-    return abbrev_of(w, n) != 0;
+    return abbrev_of(w, n, avail) != 0;
 }
 
 bool evm_segment_is_abbrev(const char *w, size_t n)
 {
     pthread_once(&keys_once, keys_init);
-    return is_abbrev(w, n);
+    return is_abbrev(w, n, n);
 }
 
 /* The code point at s[i] and its length; ASCII without a call (most of the text). */
@@ -228,18 +254,6 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
  * eight bytes of them at least). Built once per document, eight bytes a step, it lets a
  * run of letters and digits be measured by counting zero bits: one well-predicted branch
  * per word instead of a test per byte whose exit (the word's length) is not predictable. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* The eight bytes at p as a number, p[0] lowest (compilers make it one load). */
-static inline uint64_t load_le64(const void *v)
-{
-    const unsigned char *p = v;
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-           (uint64_t)p[7] << 56;
-}
-
 /* The bytes of w that are not ASCII letters or digits, as their high bits. A range test
  * adds two constants to the byte's low seven bits: a sum sets the byte's high bit exactly
  * when the byte is at or above a bound (and never carries into the next byte), so the
@@ -474,7 +488,7 @@ static size_t scan_word(const char *s, size_t n, const uint8_t *stops, size_t i,
         bool single_cap = k == wl && is_upper(first);
         if (single_cap ||
             (wl > 1 && s[i + k] == '.' && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
-            is_abbrev(s + i, wl)) {
+            is_abbrev(s + i, wl, n - i)) {
             *flags |= EVM_TOKF_ABBREV;
             return j + 1;
         }
@@ -762,7 +776,7 @@ static bool ends_at(const evm_doc *doc, size_t i, size_t *last)
         return false;
     }
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
-        !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
+        !is_title_abbrev(s + t->start, t->end - t->start - 1, doc->len - t->start)) {
         const evm_token *u = &doc->tokens[i + 1];
         if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
             in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
