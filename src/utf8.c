@@ -235,11 +235,11 @@ size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
     }
     for (; i + 8 <= off; i += 8)
         lead += 8 - count_highs(continuation_bytes(word_at(c->s + i)));
-    if (i < off && i + 8 <= c->n) {
-        /* the last 1..7 bytes from one word inside the text, the bytes from off on masked
+    if (i + 8 <= c->n) {
+        /* the last 0..7 bytes from one word inside the text, the bytes from off on masked
          * off: no branch on how many they are */
         size_t r = off - i;
-        uint64_t below = ~0ull >> (64 - 8 * r);
+        uint64_t below = ((uint64_t)1 << (8 * r)) - 1;
         lead += r - count_highs(continuation_bytes(le_word_at(c->s + i)) & below);
         i = off;
     }
