@@ -7,8 +7,9 @@
  * only when the next word is a typical sentence opener ("in the U.S. The talks ...").
  *
  * Speed: the token pass classifies ASCII bytes through one 256-entry table and takes a
- * short way for the usual ASCII word; it also notes the few tokens where a sentence may
- * end, so the sentence pass visits those only.
+ * short way for the usual ASCII word, whose end it finds in a bit map of the bytes that
+ * are no ASCII letter or digit (built eight bytes a step); it also notes the few tokens
+ * where a sentence may end, so the sentence pass visits those only.
  */
 #include "segment.h"
 
@@ -80,6 +81,19 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Word-at-a-time helpers: eight bytes in a uint64_t, the first byte lowest. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The eight bytes at p as a number, p[0] lowest (compilers make it one load). */
+static inline uint64_t load_le64(const void *v)
+{
+    const unsigned char *p = v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
 /* The abbreviation lists as 64-bit keys in a hash set, built once: a word of at most 7
  * bytes is its bytes with ASCII case folded, plus its length in the top byte. Every
  * abbreviation is that short, so a longer word is none. The set is open-addressed (linear
@@ -106,6 +120,19 @@ static uint64_t word_key(const char *w, size_t n)
         k |= (uint64_t)c << (8 * i);
     }
     return k;
+}
+
+/* word_key of a word with eight bytes readable at w: one load, the bytes past the word
+ * masked off and A-Z folded without a branch per byte. A byte with its high bit set,
+ * minus a bound below 0x80, keeps the high bit exactly when its low seven bits are at or
+ * above the bound (and borrows nothing from the next byte). */
+static uint64_t word_key8(const char *w, size_t n)
+{
+    if (n == 0 || n > KEY_MAX)
+        return 0;
+    uint64_t x = load_le64(w) & (~0ull >> (64 - 8 * n)), high = x | HIGHS;
+    uint64_t upper = ((high - 'A' * ONES) ^ (high - ('Z' + 1) * ONES)) & ~x & HIGHS;
+    return (x | upper >> 2) | (uint64_t)n << 56;
 }
 
 static size_t key_slot(uint64_t k)
@@ -135,11 +162,11 @@ static void keys_init(void)
     keys_add(other_abbrevs, COUNT(other_abbrevs), ABBREV_OTHER);
 }
 
-/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0. Needs keys_init done
- * (evm_segment_run does it first). */
-static unsigned abbrev_of(const char *w, size_t n)
+/* Which list w[0..n) is in: ABBREV_TITLE, ABBREV_OTHER or 0; avail bytes (n at least)
+ * may be read at w. Needs keys_init done (evm_segment_run does it first). */
+static unsigned abbrev_of(const char *w, size_t n, size_t avail)
 {
-    uint64_t k = word_key(w, n);
+    uint64_t k = avail >= 8 ? word_key8(w, n) : word_key(w, n);
     if (!k)
         return 0;
     for (size_t h = key_slot(k); abbrev_key[h]; h = (h + 1) % ABBREV_SLOTS)
@@ -148,20 +175,20 @@ static unsigned abbrev_of(const char *w, size_t n)
     return 0;
 }
 
-static bool is_title_abbrev(const char *w, size_t n)
+static bool is_title_abbrev(const char *w, size_t n, size_t avail)
 {
-    return abbrev_of(w, n) == ABBREV_TITLE;
+    return abbrev_of(w, n, avail) == ABBREV_TITLE;
 }
 
-static bool is_abbrev(const char *w, size_t n)
+static bool is_abbrev(const char *w, size_t n, size_t avail)
 {
-    return abbrev_of(w, n) != 0;
+    return abbrev_of(w, n, avail) != 0;
 }
 
 bool evm_segment_is_abbrev(const char *w, size_t n)
 {
     pthread_once(&keys_once, keys_init);
-    return is_abbrev(w, n);
+    return is_abbrev(w, n, n);
 }
 
 /* The code point at s[i] and its length; ASCII without a call (most of the text). */
@@ -222,30 +249,75 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
     return byte_class[(unsigned char)s[i]];
 }
 
-/* The end of the run of ASCII letters and digits at s[j..n). The text ends in a NUL (see
- * doc.h), a byte of no class, so the loop needs no bound of its own. */
-static inline size_t alnum_run(const char *s, size_t j, size_t n)
+/* The stop map of a text: bit i % 8 of byte i / 8 is set when text byte i is not an
+ * ASCII letter or digit, and so is every bit from the end of the text on (the map has
+ * eight bytes of them at least). Built once per document, eight bytes a step, it lets a
+ * run of letters and digits be measured by counting zero bits: one well-predicted branch
+ * per word instead of a test per byte whose exit (the word's length) is not predictable. */
+/* The bytes of w that are not ASCII letters or digits, as their high bits. A range test
+ * adds two constants to the byte's low seven bits: a sum sets the byte's high bit exactly
+ * when the byte is at or above a bound (and never carries into the next byte), so the
+ * two sums' high bits differ exactly inside the range. Setting bit 0x20 folds A-Z onto
+ * a-z and moves no other byte into a-z. */
+static inline uint64_t non_alnum_bytes(uint64_t w)
 {
-    const unsigned char *p = (const unsigned char *)s + j;
-    /* four bytes a turn (a byte is read only after an alnum one, so never past the NUL) */
-    for (;; p += 4) {
-        if (!(byte_class[p[0]] & B_ALNUM))
-            break;
-        if (!(byte_class[p[1]] & B_ALNUM)) {
-            p += 1;
-            break;
-        }
-        if (!(byte_class[p[2]] & B_ALNUM)) {
-            p += 2;
-            break;
-        }
-        if (!(byte_class[p[3]] & B_ALNUM)) {
-            p += 3;
-            break;
-        }
+    uint64_t low = w & ~HIGHS;
+    uint64_t folded = low | 0x20 * ONES;
+    uint64_t letter = (folded + (0x80 - 'a') * ONES) ^ (folded + (0x7F - 'z') * ONES);
+    uint64_t digit = (low + (0x80 - '0') * ONES) ^ (low + (0x7F - '9') * ONES);
+    return (~(letter | digit) | w) & HIGHS;
+}
+
+/* The high bits of the eight bytes of m (m has no other bits) gathered into one byte,
+ * byte 0's lowest: the multiplication moves bit 8k+7 to bit 56+k and adds no carries. */
+static inline uint8_t gather_highs(uint64_t m)
+{
+    return (uint8_t)((m * (0x0102040810204080ull >> 7)) >> 56);
+}
+
+/* The stop map of s[0..n) (see above); the caller frees it. */
+static uint8_t *stop_map_new(const char *s, size_t n)
+{
+    size_t size = n / 8 + 16, i = 0;
+    uint8_t *map = evm_xmalloc(size);
+    for (; i + 16 <= n; i += 16) {
+        map[i / 8] = gather_highs(non_alnum_bytes(load_le64(s + i)));
+        map[i / 8 + 1] = gather_highs(non_alnum_bytes(load_le64(s + i + 8)));
     }
-    size_t end = (size_t)(p - (const unsigned char *)s);
-    return end < n ? end : n;
+    if (i + 8 <= n) {
+        map[i / 8] = gather_highs(non_alnum_bytes(load_le64(s + i)));
+        i += 8;
+    }
+    memset(map + i / 8, 0xFF, size - i / 8);
+    for (; i < n; i++)
+        if (byte_class[(unsigned char)s[i]] & B_ALNUM)
+            map[i / 8] &= (uint8_t) ~(1u << (i % 8));
+    return map;
+}
+
+/* The number of zero bits below the lowest set bit of m (m is not 0). */
+static inline size_t trailing_zeros(uint64_t m)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(m);
+#else
+    size_t k = 0;
+    for (; !(m & 1); m >>= 1)
+        k++;
+    return k;
+#endif
+}
+
+/* The end of the run of ASCII letters and digits at j (at most the text's end), from the
+ * stop map: the next 57 bytes at least in one step. */
+static inline size_t alnum_run(const uint8_t *stops, size_t j)
+{
+    for (;;) {
+        uint64_t m = load_le64(stops + j / 8) >> (j % 8);
+        if (m)
+            return j + trailing_zeros(m);
+        j = j / 8 * 8 + 64; /* no stop in the 64 bits read: the text goes on past them */
+    }
 }
 
 /* Character classes with the ASCII answers inline (the same as utf8.c's). */
@@ -357,10 +429,11 @@ static uint16_t word_case(const char *s, size_t a, size_t b)
  * already; returns its end and sets flags, the case flags included (from the letters
  * before the end returned). Runs of ASCII letters and digits go through the byte table;
  * any other character takes the Unicode path. */
-static size_t scan_word(const char *s, size_t n, size_t i, size_t j, uint16_t *flags)
+static size_t scan_word(const char *s, size_t n, const uint8_t *stops, size_t i, size_t j,
+                        uint16_t *flags)
 {
     for (;;) {
-        j = alnum_run(s, j, n);
+        j = alnum_run(stops, j);
         if (j >= n || !(byte_class_at(s, j) & (B_HIGH | B_JOIN)))
             break; /* the usual end: a space, a comma ... */
         size_t k;
@@ -415,7 +488,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, size_t j, uint16_t *f
         bool single_cap = k == wl && is_upper(first);
         if (single_cap ||
             (wl > 1 && s[i + k] == '.' && is_initials_chain(s + i, wl) && memchr(s + i, '.', wl)) ||
-            is_abbrev(s + i, wl)) {
+            is_abbrev(s + i, wl, n - i)) {
             *flags |= EVM_TOKF_ABBREV;
             return j + 1;
         }
@@ -425,11 +498,11 @@ static size_t scan_word(const char *s, size_t n, size_t i, size_t j, uint16_t *f
 
 /* Scans a number starting at i (on a digit): digits and letters, with a "," or "."
  * between two ASCII digits. */
-static size_t scan_number(const char *s, size_t n, size_t i)
+static size_t scan_number(const char *s, size_t n, const uint8_t *stops, size_t i)
 {
     size_t j = i;
     for (;;) {
-        j = alnum_run(s, j, n);
+        j = alnum_run(stops, j);
         if (j >= n)
             break;
         size_t k;
@@ -506,8 +579,18 @@ static void grow_tokens(evm_doc *doc, evm_token **tok, evm_token **t, evm_token 
     *t_end = *tok + doc->cap_tokens;
 }
 
-/* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates. */
-static void tokenize(evm_doc *doc, cands *cand)
+/* Writes a token but its sentence, which the sentence pass sets for every token. */
+static inline void put_token(evm_token *t, size_t start, size_t end, uint16_t kind, uint16_t flags)
+{
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)end;
+    t->kind = kind;
+    t->flags = flags;
+}
+
+/* Fills doc->tokens (kept in locals while they grow) and the sentence-end candidates;
+ * stops is the text's stop map. */
+static void tokenize(evm_doc *doc, cands *cand, const uint8_t *stops)
 {
     const char *s = doc->text;
     size_t n = doc->len;
@@ -528,7 +611,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             /* The usual word, ASCII letters and digits ended by a space, a comma ...,
              * takes a short way (to what scan_word finds for it), and so does the white
              * space byte after it. */
-            k = alnum_run(s, i + 1, n) - i;
+            k = alnum_run(stops, i + 1) - i;
             uint8_t after = i + k < n ? byte_class_at(s, i + k) : 0;
             if (!(after & (B_HIGH | B_JOIN))) {
                 uint16_t flags = (uint16_t)(space & B_SPACE);
@@ -539,11 +622,7 @@ static void tokenize(evm_doc *doc, cands *cand)
                     cand_add(cand, (size_t)(t - tok) - 1);
                 if (t == t_end)
                     grow_tokens(doc, &tok, &t, &t_end);
-                *t++ = (evm_token){.start = (uint32_t)i,
-                                   .end = (uint32_t)(i + k),
-                                   .sentence = 0,
-                                   .kind = EVM_TOK_WORD,
-                                   .flags = flags};
+                put_token(t++, i, i + k, EVM_TOK_WORD, flags);
                 space = after & (B_SPACE | B_NEWLINE);
                 i += k + (space != 0);
                 continue;
@@ -570,7 +649,7 @@ static void tokenize(evm_doc *doc, cands *cand)
         size_t end = i + k, next;
         bool may_end;
         if (kind == EVM_TOK_WORD) {
-            end = next = scan_word(s, n, i, end, &flags);
+            end = next = scan_word(s, n, stops, i, end, &flags);
             if (flags & EVM_TOKF_POSSESSIVE) {
                 size_t ka;
                 cp_at(s, n, end, &ka);
@@ -578,7 +657,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             }
             may_end = flags & EVM_TOKF_ABBREV;
         } else if (kind == EVM_TOK_NUMBER) {
-            end = next = scan_number(s, n, i);
+            end = next = scan_number(s, n, stops, i);
             may_end = false;
         } else {
             end = next = i + k;
@@ -588,11 +667,7 @@ static void tokenize(evm_doc *doc, cands *cand)
             cand_add(cand, (size_t)(t - tok) - 1);
         if (t == t_end)
             grow_tokens(doc, &tok, &t, &t_end);
-        *t = (evm_token){.start = (uint32_t)i,
-                         .end = (uint32_t)end,
-                         .sentence = 0,
-                         .kind = kind,
-                         .flags = flags};
+        put_token(t, i, end, kind, flags);
         if (may_end)
             cand_add(cand, (size_t)(t - tok));
         t++;
@@ -661,6 +736,16 @@ static void add_sentence(evm_doc *doc, size_t first, size_t last)
             break;
         }
     }
+    /* Four tokens a step: a step may run up to three tokens past this sentence, never
+     * past the last token; those get their own sentence's index when it is added (the
+     * sentences come in order and cover every token). */
+    const evm_token *stop = doc->tokens + doc->n_tokens;
+    for (; t < end && stop - t >= 4; t += 4) {
+        t[0].sentence = idx;
+        t[1].sentence = idx;
+        t[2].sentence = idx;
+        t[3].sentence = idx;
+    }
     for (; t < end; t++)
         t->sentence = idx;
 }
@@ -691,7 +776,7 @@ static bool ends_at(const evm_doc *doc, size_t i, size_t *last)
         return false;
     }
     if (t->kind == EVM_TOK_WORD && (t->flags & EVM_TOKF_ABBREV) &&
-        !is_title_abbrev(s + t->start, t->end - t->start - 1)) {
+        !is_title_abbrev(s + t->start, t->end - t->start - 1, doc->len - t->start)) {
         const evm_token *u = &doc->tokens[i + 1];
         if (u->kind == EVM_TOK_WORD && (u->flags & EVM_TOKF_CAP) &&
             in_list(s + u->start, u->end - u->start, openers, COUNT(openers)))
@@ -734,7 +819,9 @@ void evm_segment_run(evm_doc *doc)
     /* room for a candidate every 64 bytes (news text has about one in a hundred) */
     size_t body_len = doc->len > doc->body ? doc->len - doc->body : 0;
     evm_grow((void **)&cand.at, &cand.cap, body_len / 64 + 16, sizeof *cand.at);
-    tokenize(doc, &cand);
+    uint8_t *stops = stop_map_new(doc->text, doc->len);
+    tokenize(doc, &cand, stops);
+    free(stops);
     sentences(doc, &cand);
     free(cand.at);
 }

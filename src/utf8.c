@@ -42,6 +42,16 @@ static uint64_t word_at(const char *s)
     return w;
 }
 
+/* Eight bytes at s as a number, s[0] lowest whatever the machine's byte order (compilers
+ * make it one load). */
+static uint64_t le_word_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
 /* The UTF-8 continuation bytes (10xxxxxx) among the eight of w, as their high bits. */
 static uint64_t continuation_bytes(uint64_t w)
 {
@@ -225,6 +235,14 @@ size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
     }
     for (; i + 8 <= off; i += 8)
         lead += 8 - count_highs(continuation_bytes(word_at(c->s + i)));
+    if (i + 8 <= c->n) {
+        /* the last 0..7 bytes from one word inside the text, the bytes from off on masked
+         * off: no branch on how many they are */
+        size_t r = off - i;
+        uint64_t below = ((uint64_t)1 << (8 * r)) - 1;
+        lead += r - count_highs(continuation_bytes(le_word_at(c->s + i)) & below);
+        i = off;
+    }
     for (; i < off; i++)
         if (((unsigned char)c->s[i] & 0xC0) != 0x80)
             lead++;

@@ -229,6 +229,44 @@ static void test_length_bound(void **state)
     evm_doc_free(doc);
 }
 
+/* A run of ASCII letters and digits ends at the first other byte, whatever its value, the
+ * run's length (across the 64-byte steps of the stop map) and its place in the text, at
+ * the text's end too. */
+static void test_word_runs(void **state)
+{
+    (void)state;
+    static const char chars[] = "aZ0m9Qz5Ab";
+    static const size_t lengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 56, 57, 63, 64, 65, 130};
+    char text[200];
+    for (unsigned b = 1; b < 128; b++) {
+        if (b == '\'' || b == '-' || b == '.')
+            continue; /* these may join two parts of a word */
+        bool alnum = (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+        for (size_t pad = 0; pad < 9; pad++) {
+            for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+                size_t n = lengths[l], len = 0;
+                memset(text, ' ', pad);
+                len = pad;
+                for (size_t k = 0; k < n; k++)
+                    text[len++] = chars[k % (sizeof chars - 1)];
+                text[len++] = (char)b;
+                text[len++] = 'y';
+                text[len] = '\0';
+                evm_doc *doc = seg(text);
+                assert_true(doc->n_tokens >= 1);
+                assert_int_equal(doc->tokens[0].start, pad);
+                assert_int_equal(doc->tokens[0].end, alnum ? len : pad + n);
+                evm_doc_free(doc);
+                text[pad + n] = '\0'; /* the run ends the text */
+                doc = seg(text);
+                assert_int_equal(doc->n_tokens, 1);
+                assert_int_equal(doc->tokens[0].end, pad + n);
+                evm_doc_free(doc);
+            }
+        }
+    }
+}
+
 /* An abbreviation that is not a title ends a sentence before a typical opener or a line
  * break; a title never does; case does not matter. */
 static void test_abbrev_sentences(void **state)
@@ -353,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_case_flags),
         cmocka_unit_test(test_utf8_words),
         cmocka_unit_test(test_length_bound),
+        cmocka_unit_test(test_word_runs),
         cmocka_unit_test(test_abbrev_sentences),
         cmocka_unit_test(test_typographic_quotes),
         cmocka_unit_test(test_breaks_and_spaces),
