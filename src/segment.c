@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swar.h"
 #include "utf8.h"
 
 /* Abbreviations whose period never ends a sentence (titles, months, "St."). Lowercase,
@@ -81,19 +82,6 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Word-at-a-time helpers: eight bytes in a uint64_t, the first byte lowest. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* The eight bytes at p as a number, p[0] lowest (compilers make it one load). */
-static inline uint64_t load_le64(const void *v)
-{
-    const unsigned char *p = v;
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-           (uint64_t)p[7] << 56;
-}
-
 /* The abbreviation lists as 64-bit keys in a hash set, built once: a word of at most 7
  * bytes is its bytes with ASCII case folded, plus its length in the top byte. Every
  * abbreviation is that short, so a longer word is none. The set is open-addressed (linear
@@ -123,16 +111,12 @@ static uint64_t word_key(const char *w, size_t n)
 }
 
 /* word_key of a word with eight bytes readable at w: one load, the bytes past the word
- * masked off and A-Z folded without a branch per byte. A byte with its high bit set,
- * minus a bound below 0x80, keeps the high bit exactly when its low seven bits are at or
- * above the bound (and borrows nothing from the next byte). */
+ * masked off and A-Z folded without a branch per byte (evm_lower8). */
 static uint64_t word_key8(const char *w, size_t n)
 {
     if (n == 0 || n > KEY_MAX)
         return 0;
-    uint64_t x = load_le64(w) & (~0ull >> (64 - 8 * n)), high = x | HIGHS;
-    uint64_t upper = ((high - 'A' * ONES) ^ (high - ('Z' + 1) * ONES)) & ~x & HIGHS;
-    return (x | upper >> 2) | (uint64_t)n << 56;
+    return evm_lower8(evm_load_le64(w) & (~0ull >> (64 - 8 * n))) | (uint64_t)n << 56;
 }
 
 static size_t key_slot(uint64_t k)
@@ -261,11 +245,11 @@ static inline uint8_t byte_class_at(const char *s, size_t i)
  * a-z and moves no other byte into a-z. */
 static inline uint64_t non_alnum_bytes(uint64_t w)
 {
-    uint64_t low = w & ~HIGHS;
-    uint64_t folded = low | 0x20 * ONES;
-    uint64_t letter = (folded + (0x80 - 'a') * ONES) ^ (folded + (0x7F - 'z') * ONES);
-    uint64_t digit = (low + (0x80 - '0') * ONES) ^ (low + (0x7F - '9') * ONES);
-    return (~(letter | digit) | w) & HIGHS;
+    uint64_t low = w & ~EVM_HIGHS8;
+    uint64_t folded = low | 0x20 * EVM_ONES8;
+    uint64_t letter = (folded + (0x80 - 'a') * EVM_ONES8) ^ (folded + (0x7F - 'z') * EVM_ONES8);
+    uint64_t digit = (low + (0x80 - '0') * EVM_ONES8) ^ (low + (0x7F - '9') * EVM_ONES8);
+    return (~(letter | digit) | w) & EVM_HIGHS8;
 }
 
 /* The high bits of the eight bytes of m (m has no other bits) gathered into one byte,
@@ -281,11 +265,11 @@ static uint8_t *stop_map_new(const char *s, size_t n)
     size_t size = n / 8 + 16, i = 0;
     uint8_t *map = evm_xmalloc(size);
     for (; i + 16 <= n; i += 16) {
-        map[i / 8] = gather_highs(non_alnum_bytes(load_le64(s + i)));
-        map[i / 8 + 1] = gather_highs(non_alnum_bytes(load_le64(s + i + 8)));
+        map[i / 8] = gather_highs(non_alnum_bytes(evm_load_le64(s + i)));
+        map[i / 8 + 1] = gather_highs(non_alnum_bytes(evm_load_le64(s + i + 8)));
     }
     if (i + 8 <= n) {
-        map[i / 8] = gather_highs(non_alnum_bytes(load_le64(s + i)));
+        map[i / 8] = gather_highs(non_alnum_bytes(evm_load_le64(s + i)));
         i += 8;
     }
     memset(map + i / 8, 0xFF, size - i / 8);
@@ -313,7 +297,7 @@ static inline size_t trailing_zeros(uint64_t m)
 static inline size_t alnum_run(const uint8_t *stops, size_t j)
 {
     for (;;) {
-        uint64_t m = load_le64(stops + j / 8) >> (j % 8);
+        uint64_t m = evm_load_le64(stops + j / 8) >> (j % 8);
         if (m)
             return j + trailing_zeros(m);
         j = j / 8 * 8 + 64; /* no stop in the 64 bits read: the text goes on past them */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "swar.h"
 #include "utf8.h"
 
 /* ---- word tables (gazetteer/spot-*.txt, compiled in by gazetteer/spot-tables.cmake) --- */
@@ -66,48 +67,19 @@ static uint64_t fnv_hash(const char *s, size_t n)
  * on the word's length. */
 
 #define WORD_CHUNKS ((WORD_MAX + 7) / 8) /* chunks of a word of WORD_MAX bytes */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
 
-/* The 8 bytes at p as a number whose lowest byte is p[0], on any byte order. */
-static inline uint64_t load8(const char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-#else
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--)
-        v = v << 8 | (unsigned char)p[k];
-    return v;
-#endif
-}
-
-/* The k bytes at p (1 <= k <= 8) like load8, the bytes above them zero. end is where the
+/* The k bytes at p (1 <= k <= 8) like evm_load_le64, the bytes above them zero. end is where the
  * readable memory stops (token text may be read up to and with the document's NUL): the 8
  * bytes are loaded at once when they lie before it, else one by one, so nothing at or past
  * end is ever read. */
 static inline uint64_t load_part(const char *p, size_t k, const char *end)
 {
     if (end - p >= 8)
-        return load8(p) & (~0ull >> (64 - 8 * k));
+        return evm_load_le64(p) & (~0ull >> (64 - 8 * k));
     uint64_t v = 0;
     while (k--)
         v = v << 8 | (unsigned char)p[k];
     return v;
-}
-
-/* c with the ASCII capitals of its 8 bytes lowercased at once: with each byte's top bit
- * cleared, two additions set it again where the byte is >= 'A' and where it is > 'Z',
- * without a carry into the next byte; bytes of 0x80 and more (UTF-8) stay as they are. */
-static inline uint64_t lower8(uint64_t c)
-{
-    uint64_t low7 = c & ~HIGHS;
-    uint64_t from_a = low7 + (0x80 - 'A') * ONES;
-    uint64_t past_z = low7 + (0x80 - 'Z' - 1) * ONES;
-    uint64_t upper = (from_a ^ past_z) & ~c & HIGHS;
-    return c | upper >> 2; /* 0x80 >> 2 is 0x20, 'a' - 'A' */
 }
 
 /* word_hash step by step: started on the length, then a chunk at a time a multiplication
@@ -148,11 +120,11 @@ static inline uint64_t load_chunks(const char *w, size_t n, const char *end, uin
     uint64_t h = wh_start(n);
     size_t k = 0;
     for (; k + 8 <= n; k += 8) {
-        c[k / 8] = lower8(load8(w + k));
+        c[k / 8] = evm_lower8(evm_load_le64(w + k));
         h = wh_step(h, c[k / 8]);
     }
     if (k < n) {
-        c[k / 8] = lower8(load_part(w + k, n - k, end));
+        c[k / 8] = evm_lower8(load_part(w + k, n - k, end));
         h = wh_step(h, c[k / 8]);
     }
     return wh_end(h);
@@ -165,9 +137,9 @@ static uint64_t word_hash_in(const char *w, size_t n, const char *end)
     uint64_t h = wh_start(n);
     size_t k = 0;
     for (; k + 8 <= n; k += 8)
-        h = wh_step(h, lower8(load8(w + k)));
+        h = wh_step(h, evm_lower8(evm_load_le64(w + k)));
     if (k < n)
-        h = wh_step(h, lower8(load_part(w + k, n - k, end)));
+        h = wh_step(h, evm_lower8(load_part(w + k, n - k, end)));
     return wh_end(h);
 }
 
@@ -182,9 +154,9 @@ static inline bool chunks_equal(const uint64_t *c, const char *w, size_t n, cons
 {
     size_t k = 0;
     for (; k + 8 <= n; k += 8)
-        if (c[k / 8] != lower8(load8(w + k)))
+        if (c[k / 8] != evm_lower8(evm_load_le64(w + k)))
             return false;
-    return k == n || c[k / 8] == lower8(load_part(w + k, n - k, end));
+    return k == n || c[k / 8] == evm_lower8(load_part(w + k, n - k, end));
 }
 
 /* The record of slot value v: mask and length first, then the word's chunks. */
@@ -804,7 +776,7 @@ static uint32_t person_starts(const run *r)
 static size_t next_fact(const run *r, size_t i, size_t b, unsigned bit)
 {
     for (; i < b; i += 8) {
-        uint64_t v = load8((const char *)r->tf + i) & bit * ONES;
+        uint64_t v = evm_load_le64((const char *)r->tf + i) & bit * EVM_ONES8;
         if (v) {
 #if defined(__GNUC__)
             i += (size_t)__builtin_ctzll(v) / 8;
@@ -857,7 +829,7 @@ static void token_words(run *r)
         uint32_t m = 0;
         if (n - 1 < 8 && end - w >= 8) {
             /* 1 to 8 bytes (most words): one chunk, kept in a register */
-            uint64_t c = lower8(load8(w) & ~0ull >> (64 - 8 * n));
+            uint64_t c = evm_lower8(evm_load_le64(w) & ~0ull >> (64 - 8 * n));
             full = wh_end(wh_step(wh_start(n), c));
             dot = n > 1 && (c >> 8 * (n - 1) & 0xff) == '.';
             if (dot)
@@ -1247,7 +1219,7 @@ static void find_persons(run *r)
 /* How many of the (up to 8) bytes of v have bit `bit` set. */
 static inline size_t count_bit8(uint64_t v, unsigned bit)
 {
-    return (size_t)(((v / bit) & ONES) * ONES >> 56); /* the sum lands in the top byte */
+    return (size_t)(((v / bit) & EVM_ONES8) * EVM_ONES8 >> 56); /* the sum lands in the top byte */
 }
 
 /* Marks the sentences in title case or all caps (r->headline), counting their words from
@@ -1262,7 +1234,7 @@ static void find_headlines(run *r)
         size_t words = 0, caps = 0, upper = 0;
         size_t b = (size_t)se->tok_first + se->tok_count;
         for (size_t i = se->tok_first; i < b; i += 8) {
-            uint64_t v = load8(tf + i);
+            uint64_t v = evm_load_le64(tf + i);
             if (b - i < 8) /* the tokens past the sentence count for nothing */
                 v &= ~0ull >> (64 - 8 * (b - i));
             words += count_bit8(v, TF_WORD);
@@ -1365,7 +1337,7 @@ static const wordprobe *probe_word(run *r, size_t i, evm_gaz_keys *ks)
                      .more = more};
     uint64_t *low = n <= WP_INLINE ? p->inl : kc_alloc(kc, (n + 7) / 8 * sizeof *low);
     for (size_t x = 0; x < n; x += 8)
-        low[x / 8] = lower8(load_part(w + x, n - x < 8 ? n - x : 8, end));
+        low[x / 8] = evm_lower8(load_part(w + x, n - x < 8 ? n - x : 8, end));
     if (n > WP_INLINE)
         p->low = low;
     kc->wp_n++;

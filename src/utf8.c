@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "evmap.h"
+#include "swar.h"
 
 size_t evm_utf8_decode(const char *s, size_t n, int32_t *cp)
 {
@@ -31,9 +32,6 @@ size_t evm_utf8_encode(int32_t cp, char *buf)
     return k > 0 ? (size_t)k : 0;
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /* Eight bytes at s (any alignment). */
 static uint64_t word_at(const char *s)
 {
@@ -42,20 +40,10 @@ static uint64_t word_at(const char *s)
     return w;
 }
 
-/* Eight bytes at s as a number, s[0] lowest whatever the machine's byte order (compilers
- * make it one load). */
-static uint64_t le_word_at(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-           (uint64_t)p[7] << 56;
-}
-
 /* The UTF-8 continuation bytes (10xxxxxx) among the eight of w, as their high bits. */
 static uint64_t continuation_bytes(uint64_t w)
 {
-    return w & ~(w << 1) & HIGHS;
+    return w & ~(w << 1) & EVM_HIGHS8;
 }
 
 /* How many bytes of m have their high bit set (m has no other bits): the bits moved to
@@ -63,7 +51,7 @@ static uint64_t continuation_bytes(uint64_t w)
  * popcount is a library call on CPUs without the instruction). */
 static size_t count_highs(uint64_t m)
 {
-    return (size_t)(((m >> 7) * ONES) >> 56);
+    return (size_t)(((m >> 7) * EVM_ONES8) >> 56);
 }
 
 /* The length of the valid prefix of s[0..n) without NUL bytes. */
@@ -74,7 +62,7 @@ static size_t valid_prefix(const char *s, size_t n)
         /* sixteen ASCII bytes at a time, none of them NUL, then eight */
         while (i + 16 <= n) {
             uint64_t a = word_at(s + i), b = word_at(s + i + 8);
-            if (((a | (a - ONES) | b | (b - ONES)) & HIGHS) != 0)
+            if (((a | (a - EVM_ONES8) | b | (b - EVM_ONES8)) & EVM_HIGHS8) != 0)
                 break;
             i += 16;
         }
@@ -82,7 +70,7 @@ static size_t valid_prefix(const char *s, size_t n)
             break;
         if (i + 8 <= n) {
             uint64_t w = word_at(s + i);
-            if (((w | (w - ONES)) & HIGHS) == 0) {
+            if (((w | (w - EVM_ONES8)) & EVM_HIGHS8) == 0) {
                 i += 8;
                 continue;
             }
@@ -226,12 +214,12 @@ size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
      * marks, one bit a byte, add without a carry */
     for (; i + 16 <= off; i += 16) {
         uint64_t a = word_at(c->s + i), b = word_at(c->s + i + 8);
-        if (((a | b) & HIGHS) == 0) {
+        if (((a | b) & EVM_HIGHS8) == 0) {
             lead += 16;
             continue;
         }
         uint64_t m = (continuation_bytes(a) >> 7) + (continuation_bytes(b) >> 7);
-        lead += 16 - (size_t)((m * ONES) >> 56);
+        lead += 16 - (size_t)((m * EVM_ONES8) >> 56);
     }
     for (; i + 8 <= off; i += 8)
         lead += 8 - count_highs(continuation_bytes(word_at(c->s + i)));
@@ -240,7 +228,7 @@ size_t evm_utf8_cursor_cp(evm_utf8_cursor *c, size_t off)
          * off: no branch on how many they are */
         size_t r = off - i;
         uint64_t below = ((uint64_t)1 << (8 * r)) - 1;
-        lead += r - count_highs(continuation_bytes(le_word_at(c->s + i)) & below);
+        lead += r - count_highs(continuation_bytes(evm_load_le64(c->s + i)) & below);
         i = off;
     }
     for (; i < off; i++)
