@@ -997,7 +997,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
         s -= fx->penalty; /* (0 for most: s - 0 is s) */
         if (cd->level != EVM_GEO_COUNTRY)
             s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
-        for (size_t o = 0; o < n_near && fx->penalty == 0; o++)
+        for (size_t o = 0; o < n_near && fx->penalty == 0 && cd->match == EVM_MATCH_EXACT; o++)
             if (holds(near[o], cd)) {
                 s += 1.5;
                 break;
@@ -1690,7 +1690,8 @@ evm_err evm_resolve_run(evm_doc *doc, const evm_gaz *gaz, evm_diag *diag)
             context_without(&r, &ctx, li);
             FOR_MEMBERS(&r, g, k)
             {
-                if (r.same[k] & SAME_SCORE)
+                /* (a region in its own sentence is the mention's own evidence) */
+                if ((r.same[k] & SAME_SCORE) && !r.near_a1[k] && !r.near_a1[g])
                     memcpy(&r.cscore[r.coff[k]], &r.cscore[r.coff[g]],
                            doc->mentions[k].spot->n_cands * sizeof *r.cscore);
                 else
