@@ -277,6 +277,7 @@ typedef struct crec {
     const evm_candidate *cd; /* a candidate of the name with this entry */
     int32_t li;              /* the name (index into leader) */
     bool region;             /* region_term (a first-level region), else near_term */
+    bool seat_named;         /* cfixed.seat_named of its candidate */
     bool done;               /* sum and codes are set */
     size_t seen;             /* the changes (rrun.changes) taken into account */
     double sum;
@@ -292,12 +293,13 @@ enum { CT_0, CT_250KM, CT_COUNTRY, CT_100KM, CT_SAME_COUNTRY, CT_1 };
 
 /* What score_mention needs of a candidate that does not change between rounds. */
 typedef struct cfixed {
-    double prior;   /* prior() */
-    double cw;      /* weight of the document's countries */
-    double penalty; /* a region named after its capital city, a town named after a region */
-    double vfac;    /* vote_factor() */
-    int32_t kcc;    /* vote key of its country (a country's key), -1 for none */
-    int32_t ka1;    /* vote key of its first-level region (a region's key), -1 for none */
+    double prior;    /* prior() */
+    double cw;       /* weight of the document's countries */
+    double penalty;  /* a region named after its capital city, a town named after a region */
+    bool seat_named; /* a first-level region that shares its name with its own seat */
+    double vfac;     /* vote_factor() */
+    int32_t kcc;     /* vote key of its country (a country's key), -1 for none */
+    int32_t ka1;     /* vote key of its first-level region (a region's key), -1 for none */
 } cfixed;
 
 /* A vote of the base context, in the order they came. */
@@ -517,8 +519,10 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
 /* For a first-level region cd: does the name o (a leader) have a plausible candidate
  * inside it (1), or is it a region of the same country (0.7: a list of states)? A region
  * named after its capital (see fix_candidate) makes no list of states: "Lviv, Odesa and
- * Dnipro" are three cities, and their regions must not hold each other up. */
-static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
+ * Dnipro" are three cities, and their regions must not hold each other up. Nor is a region
+ * that shares its name with its own seat (seat_named) in one: other regions of the
+ * country, anywhere in the story, do not make "Chernihiv" the oblast. */
+static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd, bool seat_named)
 {
     const evm_spot_info *oi = r->doc->mentions[o].spot;
     const cfixed *ofx = &r->fixed[r->coff[o]];
@@ -528,7 +532,7 @@ static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
         if (!plausible(r, o, c) || !cc_eq(oc->country, cd->country))
             continue;
         uint8_t f = CT_0;
-        if (oc->level == EVM_GEO_ADMIN1 && ofx[c].penalty == 0)
+        if (oc->level == EVM_GEO_ADMIN1 && ofx[c].penalty == 0 && !seat_named)
             f = CT_SAME_COUNTRY;
         else if (strcasecmp(cand_admin1(oc), cd->name) == 0)
             f = CT_1;
@@ -542,7 +546,7 @@ static uint8_t region_term(const rrun *r, size_t o, const evm_candidate *cd)
 static inline uint8_t coherence_term(const rrun *r, const crec *e, size_t li, double lat)
 {
     if (e->region)
-        return region_term(r, (size_t)r->leader[li], e->cd);
+        return region_term(r, (size_t)r->leader[li], e->cd, e->seat_named);
     /* no point of li within 2.75 degrees of latitude (with a margin for rounding) */
     if (lat < r->lat_lo[li] - 2.76 || lat > r->lat_hi[li] + 2.76)
         return CT_0;
@@ -768,8 +772,14 @@ static void make_records(rrun *r)
                 while (i < r->n_recs && r->recs[i].cd->entry != cd->entry)
                     i++;
                 if (i == r->n_recs)
-                    r->recs[r->n_recs++] =
-                        (crec){cd, (int32_t)li, cd->level == EVM_GEO_ADMIN1, false, 0, 0, NULL};
+                    r->recs[r->n_recs++] = (crec){cd,
+                                                  (int32_t)li,
+                                                  cd->level == EVM_GEO_ADMIN1,
+                                                  r->fixed[r->coff[k] + c].seat_named,
+                                                  false,
+                                                  0,
+                                                  0,
+                                                  NULL};
                 *ro = (int32_t)i;
             }
         }
@@ -849,6 +859,16 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
+    fx->seat_named = false;
+    if (cd->level == EVM_GEO_ADMIN1)
+        for (size_t o = 0; o < in->n_cands && !fx->seat_named; o++) {
+            const evm_candidate *pc = &in->cands[o];
+            fx->seat_named =
+                pc->level == EVM_GEO_POINT && pc->match == EVM_MATCH_EXACT && pc->feature &&
+                (strcmp(pc->feature, "PPLA") == 0 || strcmp(pc->feature, "PPLC") == 0) &&
+                cc_eq(pc->country, cd->country) &&
+                strcasecmp(cand_admin1(pc), cand_admin1(cd)) == 0;
+        }
     if (cd->level == EVM_GEO_ADMIN1 || cd->level == EVM_GEO_ADMIN2)
         for (size_t o = 0; o < in->n_cands; o++) {
             const evm_candidate *pc = &in->cands[o];
