@@ -1404,7 +1404,9 @@ static bool qualifier_denies(const rrun *r, size_t k)
         return false;
     const evm_spot_info *qi = doc->mentions[qk].spot;
     const evm_candidate *q = &qi->cands[r->st[qk].best];
-    if (q->level != EVM_GEO_COUNTRY && q->level != EVM_GEO_ADMIN1)
+    /* (a county qualifier is compared at its first-level region: a county's towns are
+     * not all known by their county) */
+    if (q->level != EVM_GEO_COUNTRY && q->level != EVM_GEO_ADMIN1 && q->level != EVM_GEO_ADMIN2)
         return false;
     const evm_mention *m = &doc->mentions[k], *qm = &doc->mentions[qk];
     if (k > 0 && m->tok_first >= 2 && list_joint(doc, m->tok_first - 1) &&

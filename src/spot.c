@@ -348,7 +348,7 @@ bool evm_spot_table_has(const char *table, const char *w, size_t n)
 typedef struct tabs {
     const wordtab *common, *first, *titles, *locative, *city, *region, *direction, *verbs, *aux,
         *agent, *org, *eponym, *institution, *function, *abbrev, *connector, *calendar, *street,
-        *speech, *landform, *district, *harm;
+        *speech, *landform, *district, *harm, *part;
 } tabs;
 
 static tabs the_tabs;
@@ -379,6 +379,7 @@ static void tabs_load(void)
     t->landform = table_get("landform-words");
     t->district = table_get("district-words");
     t->harm = table_get("harm-verbs");
+    t->part = table_get("part-words");
 }
 
 static void tabs_init(tabs *t)
@@ -2294,7 +2295,12 @@ static void link_pairs(run *r)
         size_t a_end = a->tok_first + a->tok_count;
         bool comma = is_punct(r, a_end, ',') && b->tok_first == a_end + 1;
         bool adjacent = b->tok_first == a_end && a->end < b->start;
-        if (!comma && !adjacent)
+        /* "the Rice Lake area of Fulton County": the second holds the first, but what it is
+         * (a city, a county) is not said, so it gets no cue of its own */
+        bool part_of = b->tok_first == a_end + 2 && in_tab(r, r->t.part, a_end) &&
+                       !is_cap(r, a_end) && tlen(r, a_end + 1) == 2 &&
+                       strncmp(ttext(r, a_end + 1), "of", 2) == 0;
+        if (!comma && !adjacent && !part_of)
             continue;
         bool region = false;
         for (size_t c = 0; c < b->spot->n_cands; c++) {
@@ -2320,7 +2326,8 @@ static void link_pairs(run *r)
             continue;
         a->spot->qualifier = (int32_t)(k + 1);
         a->spot->cues |= EVM_SPOT_CUE_PAIR;
-        b->spot->cues |= EVM_SPOT_CUE_QUALIFIES;
+        if (!part_of)
+            b->spot->cues |= EVM_SPOT_CUE_QUALIFIES;
     }
 }
 
