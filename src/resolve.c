@@ -295,6 +295,7 @@ enum { CT_0, CT_250KM, CT_COUNTRY, CT_100KM, CT_SAME_COUNTRY, CT_1 };
 typedef struct cfixed {
     double prior;    /* prior() */
     double cw;       /* weight of the document's countries */
+    double aw;       /* weight of the document's first-level regions */
     double penalty;  /* a region named after its capital city, a town named after a region */
     bool seat_named; /* a first-level region that shares its name with its own seat */
     double vfac;     /* vote_factor() */
@@ -856,6 +857,22 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     /* (past 99,990 people the log is 5 or more, and the factor 1: no call) */
     if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 99990)
         fx->cw *= min_d(1.0, log10((double)cd->population + 10) / 5.0);
+    /* and so do its first-level regions. A town under 100,000 people that shares its name
+     * with a national capital or a city of a million abroad gains half as much from both:
+     * one "Texas" or "Ohio" in a story does not make "London" London, Ohio, nor "Paris"
+     * Saint Paris, Ohio, nor "Washington" beside "London" Washington, England; a local
+     * story still gets its town when more of its names agree */
+    fx->aw = 2.6;
+    if (cd->level == EVM_GEO_POINT && !cd->capital && cd->population < 100000)
+        for (size_t o = 0; o < in->n_cands; o++) {
+            const evm_candidate *wc = &in->cands[o];
+            if (wc->level == EVM_GEO_POINT && wc->match == EVM_MATCH_EXACT &&
+                (wc->capital || wc->population >= 1000000) && !cc_eq(wc->country, cd->country)) {
+                fx->cw *= 0.5;
+                fx->aw *= 0.5;
+                break;
+            }
+        }
     /* a region named after its capital ("Alexandria" governorate): the bare name is the
      * city */
     fx->penalty = 0;
@@ -1016,7 +1033,7 @@ static void score_mention(rrun *r, size_t k, const votes *ctx)
             s -= 1.0;
         s -= fx->penalty; /* (0 for most: s - 0 is s) */
         if (cd->level != EVM_GEO_COUNTRY)
-            s += 2.6 * vote_share(ctx, fx->ka1, total_a1);
+            s += fx->aw * vote_share(ctx, fx->ka1, total_a1);
         for (size_t o = 0; o < n_near && fx->penalty == 0 && cd->match == EVM_MATCH_EXACT; o++)
             if (holds(near[o], cd)) {
                 s += 1.5;
