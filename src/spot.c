@@ -2256,7 +2256,9 @@ static bool spot_abbrev(run *r, size_t i, size_t stop)
     if (w[n - 1] != '.' && dot_tok)
         buf[bn++] = '.';
     const char *row = table_row(r->t.abbrev, buf, bn);
-    if (!row)
+    /* a postal code is written in capitals ("Montgomery, AL"): "Al" is a name's article
+     * ("Al Hudaydah") or a man */
+    if (!row || (buf[bn - 1] != '.' && !has_flag(r, i, EVM_TOKF_UPPER)))
         return false;
     const char *full = strchr(row, '\t');
     if (!full)
