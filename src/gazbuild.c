@@ -991,7 +991,8 @@ static void add_aliases(build *b, char *list, uint32_t idx)
     }
 }
 
-/* regions.tsv: name<TAB>CONT|REGION<TAB>CC or -<TAB>lat<TAB>lon<TAB>aliases (|-separated) */
+/* regions.tsv: name<TAB>CONT|REGION<TAB>CC or -<TAB>lat<TAB>lon<TAB>aliases (|-separated)
+ * [<TAB>population, where it is known] */
 static evm_err load_regions(build *b)
 {
     reader r;
@@ -1000,11 +1001,17 @@ static evm_err load_regions(build *b)
         return err;
     char *line;
     while ((line = reader_next(&r))) {
-        char *f[6];
-        if (split_tabs(line, f, 6) < 5 ||
+        char *f[7];
+        char *end = NULL;
+        if (split_tabs(line, f, 7) < 5 ||
             (strcmp(f[1], "CONT") != 0 && strcmp(f[1], "REGION") != 0)) {
             reader_close(&r);
             return bad_line(b, &r, "expected: name<TAB>CONT|REGION<TAB>CC|-<TAB>lat<TAB>lon");
+        }
+        unsigned long pop = f[6][0] ? strtoul(f[6], &end, 10) : 0;
+        if (f[6][0] && (*end != '\0' || pop > UINT32_MAX)) {
+            reader_close(&r);
+            return bad_line(b, &r, "population: expected a whole number of people");
         }
         evm_gaz_entry e = {0};
         e.geonameid = -1;
@@ -1017,6 +1024,7 @@ static evm_err load_regions(build *b)
             e.country[1] = f[2][1];
         }
         e.level = EVM_GEO_REGION;
+        e.population = (uint32_t)pop;
         e.prior = f[1][0] == 'C' ? 0.97f : 0.85f;
         uint32_t idx = add_entry(b, &e);
         b->st.n_regions++;

@@ -42,7 +42,7 @@ static void write_sources(void)
     put("country-aliases.tsv", "XA\tXaland Republic\nXB\tXbland\tname\n");
     put("admin-types.tsv", "*\t1\t-\tregion\n*\t2\t-\t\nXA\t1\tProvince\tprovince\n");
     put("admin-aliases.tsv", "XA.02\tBe.\tabbr\n");
-    put("regions.tsv", "Xontinent\tCONT\t-\t0\t0\tBig Land\n");
+    put("regions.tsv", "Xontinent\tCONT\t-\t0\t0\tBig Land\nXstrip\tREGION\tXA\t1\t1\t\t2100000\n");
     put("landmarks.tsv", "Alpha Palace\tAlphaville\tXA\tthe Palace\n");
     put("place-aliases.tsv", "A.V.\tAlphaville\tXA\n");
     put("demonyms.tsv", "Xalandian\tXA\n");
@@ -141,6 +141,9 @@ static void test_build_and_lookup(void **state)
     assert_true(c[0].lat == 40.0f);
     assert_true(look(g, "Big Land", c, 8) > 0);
     assert_string_equal(c[0].feature, "CONT");
+    assert_int_equal(c[0].population, 0);
+    assert_true(look(g, "Xstrip", c, 8) > 0);
+    assert_int_equal(c[0].population, 2100000);
     assert_true(look(g, "the Palace", c, 8) > 0);
     assert_string_equal(c[0].feature, "LANDMARK");
     assert_string_equal(c[0].city, "Alphaville");
@@ -166,6 +169,11 @@ static void test_source_errors(void **state)
     put("regions.tsv", "Xontinent\tCONTINENT\t-\t0\t0\n");
     assert_int_equal(evm_gazbuild_run(dir, index_path, NULL, &d), EVM_ERR_INPUT);
     assert_non_null(strstr(d.msg, "regions.tsv:1:"));
+
+    write_sources();
+    put("regions.tsv", "Xontinent\tCONT\t-\t0\t0\t\tmany\n");
+    assert_int_equal(evm_gazbuild_run(dir, index_path, NULL, &d), EVM_ERR_INPUT);
+    assert_non_null(strstr(d.msg, "regions.tsv:1: population"));
 
     write_sources();
     put("landmarks.tsv", "# c\nNowhere Palace\tNowhere\tXA\n");
