@@ -851,6 +851,22 @@ static void fix_candidate(rrun *r, size_t k, size_t c, bool a1_exact)
     /* log10 of the population + 1, for the prior and the vote factor */
     double lg1 = cd->population > 0 ? log10((double)cd->population + 1) : 0; /* log10(1): 0 */
     fx->prior = prior(cd, lg1);
+    /* a region's seat named as the region is named ("Mykolaiv" for GeoNames' Mykolayiv,
+     * beside Mykolaiv Oblast: the region's name is the name as written and a word for a
+     * region) is known by that name: no cost for an alternate name */
+    if (cd->level == EVM_GEO_POINT && cd->match == EVM_MATCH_ALTERNATE && cd->feature &&
+        strcmp(cd->feature, "PPLA") == 0) {
+        size_t kl = strlen(in->key);
+        for (size_t o = 0; o < in->n_cands; o++) {
+            const evm_candidate *rc = &in->cands[o];
+            if (rc->level == EVM_GEO_ADMIN1 && cc_eq(rc->country, cd->country) &&
+                strcasecmp(rc->name, cand_admin1(cd)) == 0 &&
+                strncasecmp(rc->name, in->key, kl) == 0 && rc->name[kl] == ' ') {
+                fx->prior += 1.0;
+                break;
+            }
+        }
+    }
     /* the document's countries; a village gains less from them than a city, so that an
      * American story's "Moscow" stays the capital of Russia */
     fx->cw = 3.0;
