@@ -1781,14 +1781,29 @@ static bool strain_follows(const run *r, size_t j)
     return in_tab(r, r->t.eponym, j + 1) || (nn > 5 && strncasecmp(nw + nn - 5, "virus", 5) == 0);
 }
 
+/* Is token p a compound adjective that ends in a lowercase part: "Russian-occupied",
+ * "Kharkiv-based", "Moscow-backed"? Capitalised as it is, it is no part of a name. */
+static bool lower_compound(const run *r, size_t p)
+{
+    const char *w = ttext(r, p);
+    size_t n = tlen(r, p);
+    const char *h = n > 2 ? memchr(w + 1, '-', n - 2) : NULL;
+    if (!h)
+        return false;
+    while (memchr(h + 1, '-', (size_t)(w + n - h - 1)))
+        h = memchr(h + 1, '-', (size_t)(w + n - h - 1));
+    return h[1] >= 'a' && h[1] <= 'z';
+}
+
 /* Token i continues a capitalised name begun before it (the word before is capitalised
- * mid-sentence, no function word, no possessive): "Real Madrid", "Health Centre". */
+ * mid-sentence, no function word, no possessive, no compound adjective): "Real Madrid",
+ * "Health Centre", but not "Russian-occupied Nova Kakhovka". */
 static bool continues_name(const run *r, size_t i)
 {
     size_t p = i - 1;
     return i > 0 && same_sentence(r, p, i) && is_cap(r, p) &&
            !has_flag(r, p, EVM_TOKF_SENT_START) && !has_flag(r, p, EVM_TOKF_POSSESSIVE) &&
-           !in_tab(r, r->t.function, p);
+           !in_tab(r, r->t.function, p) && !lower_compound(r, p);
 }
 
 /* Is span sp a generic name of a part of a city: "North Side", "West End", "Old Town",
