@@ -1651,6 +1651,26 @@ static bool listed(const evm_doc *d, int32_t a, int32_t b)
     return true;
 }
 
+/* True when mention b places the list or name a before it: "Rafah and Khan Younis in
+ * southern Gaza" ("in", then at most "the" and a lowercase word of direction). */
+static bool located(const evm_doc *d, int32_t a, int32_t b)
+{
+    const evm_mention *ma = &d->mentions[a], *mb = &d->mentions[b];
+    uint32_t t = ma->tok_first + ma->tok_count;
+    if (mb->tok_first <= t || mb->tok_first - t > 3 || !teq(d, t, "in"))
+        return false;
+    for (t++; t < mb->tok_first; t++) {
+        const evm_token *tk = &d->tokens[t];
+        size_t n = tk->end - tk->start;
+        const char *w = d->text + tk->start;
+        bool dir = tk->kind == EVM_TOK_WORD && n > 4 && w[0] >= 'a' && w[0] <= 'z' &&
+                   (strncmp(w + n - 3, "ern", 3) == 0 || (n == 7 && strncmp(w, "central", 7) == 0));
+        if (!teq(d, t, "the") && !dir)
+            return false;
+    }
+    return true;
+}
+
 typedef struct cand {
     int32_t mention;
     evm_event_kind kind;
@@ -1769,16 +1789,19 @@ static uint32_t attach(const ctx *c, const evm_sentence *s, const evm_mention *m
 
 /* The spans of the other candidates of a sentence that a date near them is kept from:
  * all but those in one list with candidate i ("attacks on Kyiv, Odesa and Dnipro
- * overnight" dates all three). Returns how many it wrote to out. */
+ * overnight" dates all three), the place that holds the list counted in it ("Rafah and
+ * Khan Younis in southern Gaza overnight"). Returns how many it wrote to out. */
 static size_t others_for(const evm_doc *d, const cand *cands, size_t nc, size_t i,
                          size_t (*spans)[2], size_t (*out)[2])
 {
     size_t lo = i, hi = i;
     while (lo > 0 && cands[lo - 1].kind == cands[i].kind &&
-           listed(d, cands[lo - 1].mention, cands[lo].mention))
+           (listed(d, cands[lo - 1].mention, cands[lo].mention) ||
+            located(d, cands[lo - 1].mention, cands[lo].mention)))
         lo--;
     while (hi + 1 < nc && cands[hi + 1].kind == cands[i].kind &&
-           listed(d, cands[hi].mention, cands[hi + 1].mention))
+           (listed(d, cands[hi].mention, cands[hi + 1].mention) ||
+            located(d, cands[hi].mention, cands[hi + 1].mention)))
         hi++;
     size_t n = 0;
     for (size_t k = 0; k < nc; k++)
