@@ -468,26 +468,16 @@ static uint8_t km_term(double km, bool country)
 /* The square of km kilometres in radians of the earth (quick_km's), a constant. */
 #define RAD2(km) (((km) / 6371.0) * ((km) / 6371.0))
 
-/* km_term of a lower bound of a distance minus 0.01 km, and of an upper bound plus 0.01,
- * from the bound's square in radians (r2): the same bands without the square root. */
-static inline uint8_t km_term_lo(double r2, bool country)
+/* km_term of a distance plus margin km (-0.01 for a lower bound, +0.01 for an upper one),
+ * from the square of the bound in radians (r2): the same bands without the square root. */
+static inline uint8_t km_term_r2(double r2, bool country, double margin)
 {
     if (country)
-        return r2 < RAD2(300.01) ? CT_COUNTRY : CT_0;
-    return r2 < RAD2(30.01)    ? CT_1
-           : r2 < RAD2(100.01) ? CT_100KM
-           : r2 < RAD2(250.01) ? CT_250KM
-                               : CT_0;
-}
-
-static inline uint8_t km_term_hi(double r2, bool country)
-{
-    if (country)
-        return r2 < RAD2(299.99) ? CT_COUNTRY : CT_0;
-    return r2 < RAD2(29.99)    ? CT_1
-           : r2 < RAD2(99.99)  ? CT_100KM
-           : r2 < RAD2(249.99) ? CT_250KM
-                               : CT_0;
+        return r2 < RAD2(300 - margin) ? CT_COUNTRY : CT_0;
+    return r2 < RAD2(30 - margin)    ? CT_1
+           : r2 < RAD2(100 - margin) ? CT_100KM
+           : r2 < RAD2(250 - margin) ? CT_250KM
+                                     : CT_0;
 }
 
 static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
@@ -506,10 +496,10 @@ static uint8_t near_term(const rrun *r, size_t o, const evm_candidate *cd)
          * anything when even the lower bound cannot beat the best term so far */
         double y = (oc->lat - cd->lat) * d, x = (oc->lon - cd->lon) * d;
         double t = max_d(fabs(cd->lat), fabs(oc->lat)) * d, clo = max_d(0, 1 - t * t / 2);
-        uint8_t f = km_term_lo(x * x * clo * clo + y * y, oc->country);
+        uint8_t f = km_term_r2(x * x * clo * clo + y * y, oc->country, -0.01);
         if (f <= best)
             continue; /* not nearer than one already found */
-        if (f != km_term_hi(x * x + y * y, oc->country))
+        if (f != km_term_r2(x * x + y * y, oc->country, 0.01))
             f = km_term(quick_km(cd->lat, cd->lon, oc->lat, oc->lon), oc->country);
         if (f > best)
             best = f;

@@ -1786,13 +1786,11 @@ static bool strain_follows(const run *r, size_t j)
 static bool lower_compound(const run *r, size_t p)
 {
     const char *w = ttext(r, p);
-    size_t n = tlen(r, p);
-    const char *h = n > 2 ? memchr(w + 1, '-', n - 2) : NULL;
-    if (!h)
-        return false;
-    while (memchr(h + 1, '-', (size_t)(w + n - h - 1)))
-        h = memchr(h + 1, '-', (size_t)(w + n - h - 1));
-    return h[1] >= 'a' && h[1] <= 'z';
+    /* the part after the last hyphen inside the word */
+    for (size_t k = tlen(r, p) - 1; k > 1; k--)
+        if (w[k - 1] == '-')
+            return w[k] >= 'a' && w[k] <= 'z';
+    return false;
 }
 
 /* Token i continues a capitalised name begun before it (the word before is capitalised
